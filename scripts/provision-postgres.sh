@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs and starts PostgreSQL 15 with pgvector on a Debian/Ubuntu machine, then makes sure the
+# olorin role and database exist. Idempotent: every step checks before it acts.
+# pgvector has no bookworm binary package, so it is built from the Debian *source* package of the
+# next suite, fetched through the mirror this machine's apt sources already name (never hard-coded).
+set -euo pipefail
+
+PG_MAJOR=15
+PG_USER="${OLORIN_PG_USER:-olorin}"
+PG_PASSWORD="${OLORIN_PG_PASSWORD:-olorin}"
+PG_DB="${OLORIN_PG_DB:-olorin}"
+PGVECTOR_SUITE="${OLORIN_PGVECTOR_SUITE:-trixie}"
+
+log() { echo "[provision] $*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# 1. PostgreSQL server
+if [ ! -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ]; then
+  log "installing postgresql-$PG_MAJOR"
+  apt_install "postgresql-$PG_MAJOR" postgresql-contrib
+fi
+
+# 2. pgvector, built from the Debian source package
+if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
+  log "building pgvector from the Debian source package ($PGVECTOR_SUITE)"
+  apt_install "postgresql-server-dev-$PG_MAJOR" build-essential dpkg-dev
+  mirror=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    mirror=$(awk '/^URIs:/ {print $2}' "$f" | grep -v security | head -n1)
+    [ -n "$mirror" ] && break
+  done
+  if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+    mirror=$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^(https?|file):/) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; exit 1; }
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/lists/partial"
+  echo "deb-src [trusted=yes] $mirror $PGVECTOR_SUITE main" > "$work/sources.list"
+  apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$work/lists")
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only pgvector >/dev/null)
+  tarball=$(ls "$work"/pgvector_*.orig.tar.* | head -n1)
+  mkdir -p "$work/src" && tar -xf "$tarball" -C "$work/src" --strip-components=1
+  make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null
+  as_root make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" install >/dev/null
+fi
+
+# 3. A running cluster
+if ! pg_lsclusters -h 2>/dev/null | awk -v v="$PG_MAJOR" '$1==v && $2=="main"' | grep -q .; then
+  log "creating cluster $PG_MAJOR/main"
+  as_root pg_createcluster "$PG_MAJOR" main >/dev/null
+fi
+if ! pg_lsclusters -h | awk -v v="$PG_MAJOR" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  log "starting cluster $PG_MAJOR/main"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start
+fi
+for _ in $(seq 1 30); do
+  as_root su postgres -c "pg_isready -q" && break
+  sleep 1
+done
+
+# 4. Role and database (superuser: the test suite creates one database per test class)
+psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qAt $*"; }
+if [ "$(psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"")" != "1" ]; then
+  log "creating role $PG_USER"
+  psql_admin "-c \"CREATE ROLE \\\"$PG_USER\\\" LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'\""
+fi
+if [ "$(psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"")" != "1" ]; then
+  log "creating database $PG_DB"
+  psql_admin "-c \"CREATE DATABASE \\\"$PG_DB\\\" OWNER \\\"$PG_USER\\\"\""
+fi
+psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS vector\""
+log "PostgreSQL $PG_MAJOR with pgvector is ready (database $PG_DB, role $PG_USER)"

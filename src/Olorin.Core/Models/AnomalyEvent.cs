@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Olorin.Core.Models;
+
+/// <summary>One detected anomaly, optionally with a 384-dimensional embedding (Decision 1).</summary>
+public sealed class AnomalyEvent
+{
+    public string AnomalyId { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string DetectorId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string? InvestigationId { get; set; }
+    public JsonObject Cohort { get; set; } = [];
+    public JsonObject Evidence { get; set; } = [];
+    public AnomalyWindow Window { get; set; } = new();
+    public string Metric { get; set; } = "";
+    public double Observed { get; set; }
+    public double Expected { get; set; }
+    public double Score { get; set; }
+    public AnomalySeverity Severity { get; set; }
+    public AnomalyStatus Status { get; set; } = AnomalyStatus.New;
+    public int PersistedN { get; set; } = 1;
+    public DateTime? FirstSeen { get; set; }
+    public DateTime? LastSeen { get; set; }
+    /// <summary>Empty when the anomaly has no embedding.</summary>
+    public float[] Embedding { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class AnomalyWindow
+{
+    public DateTime Start { get; set; }
+    public DateTime End { get; set; }
+    public double? DurationMinutes { get; set; }
+}
+
+public enum AnomalySeverity
+{
+    [JsonStringEnumMemberName("info")] Info,
+    [JsonStringEnumMemberName("warn")] Warn,
+    [JsonStringEnumMemberName("critical")] Critical,
+}
+
+public enum AnomalyStatus
+{
+    [JsonStringEnumMemberName("new")] New,
+    [JsonStringEnumMemberName("triaged")] Triaged,
+    [JsonStringEnumMemberName("closed")] Closed,
+}

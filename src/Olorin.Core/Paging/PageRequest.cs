@@ -1,0 +1,18 @@
+namespace Olorin.Core.Paging;
+
+/// <summary>A 1-based page of at most <see cref="MaxPageSize"/> items.</summary>
+public sealed record PageRequest(int Page = 1, int PageSize = PageRequest.DefaultPageSize)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public int Skip => (Page - 1) * PageSize;
+}
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, long TotalCount, int Page, int PageSize)
+{
+    public bool HasNextPage => (long)Page * PageSize < TotalCount;
+    public bool HasPreviousPage => Page > 1;
+
+    public PagedResult<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), TotalCount, Page, PageSize);
+}

@@ -1,0 +1,53 @@
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+
+namespace Olorin.Core.Ports;
+
+public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, string>
+{
+    /// <summary>created_at = now unless set. Duplicate id → <c>Duplicate("anomaly_id")</c>.</summary>
+    Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default);
+
+    Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Highest score first (then anomaly_id).</summary>
+    Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Status only moves forward (new → triaged → closed, or new → closed); otherwise <c>InvalidState</c>.</summary>
+    Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or with null clears) investigation_id.</summary>
+    Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The <c>K</c> anomalies of the tenant with an embedding most similar (cosine) to the vector, with
+    /// similarity ≥ <c>MinSimilarity</c>, most similar first. Approximate where the backend uses an ANN index.
+    /// </summary>
+    Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts per severity among anomalies matching the query.</summary>
+    Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default);
+}
+
+public sealed record AnomalyQuery(
+    string? RunId = null,
+    string? DetectorId = null,
+    string? InvestigationId = null,
+    AnomalySeverity? Severity = null,
+    AnomalyStatus? Status = null,
+    double? MinScore = null);
+
+/// <param name="ExcludeAnomalyId">Left out of the results ("more like this" excludes the anomaly itself).</param>
+public sealed record SimilarityQuery(
+    float[] Vector,
+    int K = 10,
+    double MinSimilarity = 0.7,
+    AnomalySeverity? Severity = null,
+    string? DetectorId = null,
+    string? ExcludeAnomalyId = null);
+
+/// <param name="Similarity">Cosine similarity, 1 − cosine distance.</param>
+public sealed record SimilarAnomaly(AnomalyEvent Anomaly, double Similarity);
