@@ -23,8 +23,8 @@ public sealed class AnomalyEvent
     public int PersistedN { get; set; } = 1;
     public DateTime? FirstSeen { get; set; }
     public DateTime? LastSeen { get; set; }
-    /// <summary>Empty when the anomaly has no embedding.</summary>
-    public float[] Embedding { get; set; } = [];
+    /// <summary>Empty when the anomaly has no embedding (a stored null reads back as empty).</summary>
+    public float[] Embedding { get; set => field = value ?? []; } = [];
     public DateTime CreatedAt { get; set; }
 }
 

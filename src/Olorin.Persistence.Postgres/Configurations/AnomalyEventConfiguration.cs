@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Olorin.Core.Models;
+using Olorin.Persistence.Postgres.Conversion;
+
+namespace Olorin.Persistence.Postgres.Configurations;
+
+internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<AnomalyEvent>
+{
+    public const int EmbeddingDimensions = 384;
+
+    public void Configure(EntityTypeBuilder<AnomalyEvent> builder)
+    {
+        builder.ToTable("anomaly_events", t =>
+        {
+            t.HasCheckConstraint("ck_anomaly_events_score", "score >= 0");
+            t.HasCheckConstraint("ck_anomaly_events_persisted_n", "persisted_n >= 1");
+        });
+        builder.HasKey(x => x.AnomalyId);
+        builder.Property(x => x.AnomalyId).IsBusinessId();
+        builder.Property(x => x.RunId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.DetectorId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.InvestigationId).HasMaxLength(255);
+        builder.Property(x => x.Metric).IsRequired();
+        builder.Property(x => x.Cohort).HasJsonColumn().IsRequired();
+        builder.Property(x => x.Evidence).HasJsonColumn().IsRequired();
+        builder.ComplexProperty(x => x.Window, w =>
+        {
+            w.Property(x => x.Start).HasColumnName("window_start");
+            w.Property(x => x.End).HasColumnName("window_end");
+            w.Property(x => x.DurationMinutes).HasColumnName("window_duration_minutes");
+        });
+        builder.Property(x => x.Embedding)
+            .HasConversion(new EmbeddingConverter(), EmbeddingConverter.Comparer)
+            .HasColumnType($"vector({EmbeddingDimensions})")
+            .IsRequired(false);
+
+        builder.HasIndex(x => new { x.TenantId, x.Status, x.Severity });
+        builder.HasIndex(x => new { x.TenantId, x.RunId, x.CreatedAt }).IsDescending(false, false, true);
+        builder.HasIndex(x => new { x.TenantId, x.DetectorId, x.Score }).IsDescending(false, false, true);
+        builder.HasIndex(x => new { x.TenantId, x.InvestigationId });
+        builder.HasIndex(x => new { x.TenantId, x.Score }).IsDescending(false, true);
+        builder.HasIndex(x => x.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+    }
+}

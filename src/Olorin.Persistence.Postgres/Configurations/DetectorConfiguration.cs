@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Olorin.Core.Models;
+using Olorin.Persistence.Postgres.Conversion;
+
+namespace Olorin.Persistence.Postgres.Configurations;
+
+internal sealed class DetectorConfiguration : IEntityTypeConfiguration<Detector>
+{
+    public void Configure(EntityTypeBuilder<Detector> builder)
+    {
+        builder.ToTable("detectors");
+        builder.HasKey(x => x.DetectorId);
+        builder.Property(x => x.DetectorId).IsBusinessId();
+        builder.Property(x => x.Name).HasMaxLength(500).IsRequired();
+        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.CohortBy).HasJsonColumn().IsRequired();
+        builder.Property(x => x.Metrics).HasJsonColumn().IsRequired();
+        builder.Property(x => x.Params).HasJsonColumn().IsRequired();
+
+        builder.HasIndex(x => new { x.TenantId, x.Enabled });
+        builder.HasIndex(x => new { x.TenantId, x.Type, x.Enabled });
+    }
+}

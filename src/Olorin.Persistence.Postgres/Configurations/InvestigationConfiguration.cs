@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
+using Olorin.Core.Models;
+using Olorin.Persistence.Postgres.Conversion;
+
+namespace Olorin.Persistence.Postgres.Configurations;
+
+internal sealed class InvestigationConfiguration : IEntityTypeConfiguration<Investigation>
+{
+    /// <summary>Shadow column for investigation full-text search (settings.name, entity values, results.summary/findings).</summary>
+    public const string SearchVector = "SearchVector";
+
+    public void Configure(EntityTypeBuilder<Investigation> builder)
+    {
+        builder.ToTable("investigation_states", t =>
+        {
+            t.HasCheckConstraint("ck_investigation_states_version", "version >= 1");
+        });
+        builder.HasKey(x => x.InvestigationId);
+        builder.Property(x => x.InvestigationId).IsBusinessId();
+        builder.Property(x => x.UserId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.Version).IsConcurrencyToken();
+        builder.Property(x => x.Settings).HasJsonColumn();
+        builder.Property(x => x.Progress).HasJsonColumn();
+        builder.Property(x => x.Results).HasJsonColumn();
+        builder.Property(x => x.Metadata).HasJsonColumn().IsRequired();
+
+        builder.Property<NpgsqlTsVector>(SearchVector)
+            .HasColumnName("search_vector")
+            .HasComputedColumnSql(
+                "to_tsvector('english'::regconfig, " +
+                "coalesce(settings->>'name', '') || ' ' || " +
+                "coalesce(settings->>'entity_value', '') || ' ' || " +
+                "coalesce(jsonb_path_query_array(settings, '$.entities[*].entity_value')::text, '') || ' ' || " +
+                "coalesce(results->>'summary', '') || ' ' || " +
+                "coalesce((results->'findings')::text, ''))",
+                stored: true);
+        builder.HasIndex(SearchVector).HasMethod("gin");
+
+        builder.HasIndex(x => new { x.TenantId, x.Status });
+        builder.HasIndex(x => new { x.TenantId, x.UpdatedAt }).IsDescending(false, true);
+        builder.HasIndex(x => new { x.TenantId, x.UserId, x.CreatedAt }).IsDescending(false, false, true);
+    }
+}

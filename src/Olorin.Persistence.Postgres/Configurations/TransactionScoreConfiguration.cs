@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Olorin.Core.Models;
+using Olorin.Persistence.Postgres.Conversion;
+
+namespace Olorin.Persistence.Postgres.Configurations;
+
+internal sealed class TransactionScoreConfiguration : IEntityTypeConfiguration<TransactionScore>
+{
+    public void Configure(EntityTypeBuilder<TransactionScore> builder)
+    {
+        builder.ToTable("transaction_scores", t => t.HasCheckConstraint("ck_transaction_scores_risk_score", "risk_score >= 0 AND risk_score <= 1"));
+        builder.HasKey(x => new { x.InvestigationId, x.TransactionId });
+        builder.Property(x => x.InvestigationId).IsBusinessId();
+        builder.Property(x => x.TransactionId).IsBusinessId();
+        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.ScoreComponents).HasJsonColumn();
+
+        builder.HasIndex(x => new { x.TenantId, x.InvestigationId, x.RiskScore }).IsDescending(false, false, true);
+        builder.HasIndex(x => new { x.TenantId, x.CreatedAt }).IsDescending(false, true);
+    }
+}

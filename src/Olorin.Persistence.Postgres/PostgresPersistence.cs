@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Olorin.Core.Errors;
+using Olorin.Core.Ports;
+using Olorin.Persistence.Postgres.Repositories;
+
+namespace Olorin.Persistence.Postgres;
+
+public static class PostgresPersistence
+{
+    public const string BackendName = "postgres";
+
+    /// <summary>Registers the DbContext (with pgvector and snake_case naming) and the PostgreSQL implementation of every port.</summary>
+    public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string connectionString)
+    {
+        var dataSource = PostgresPersistence.BuildDataSource(connectionString);
+        services.AddSingleton(dataSource);
+        services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
+        services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
+        services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
+        return services;
+    }
+
+    /// <summary>An Npgsql data source that knows the pgvector <c>vector</c> type.</summary>
+    public static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        return builder.Build();
+    }
+
+    internal static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource)
+        => options
+            .UseNpgsql(dataSource, npgsql => npgsql.UseVector().MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+
+    /// <summary>Applies every pending EF migration (creating the vector extension first).</summary>
+    public static async Task MigratePostgresAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        // The vector type is created by the migration; connections opened before it do not know it yet.
+        var dataSource = scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ReloadTypesAsync(cancellationToken);
+    }
+}

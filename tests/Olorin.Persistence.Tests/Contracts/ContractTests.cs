@@ -1,0 +1,37 @@
+using Olorin.Core.Serialization;
+using Olorin.Persistence.Tests.Infrastructure;
+
+namespace Olorin.Persistence.Tests.Contracts;
+
+/// <summary>
+/// Base of every contract suite. A suite is an abstract class deriving from this, written only against the
+/// ports; each backend binds it with a one-line sealed subclass (see Postgres/ and Mongo/).
+/// Each test runs in its own tenant, so tests of one class share a database without seeing each other.
+/// </summary>
+public abstract class ContractTests(IBackendFixture backend) : IAsyncLifetime
+{
+    protected IBackendFixture Backend { get; } = backend;
+
+    /// <summary>This test's tenant.</summary>
+    protected string Tenant { get; } = NewId("tenant");
+
+    /// <summary>Another tenant, to prove isolation.</summary>
+    protected string OtherTenant { get; } = NewId("other");
+
+    protected T Repo<T>() where T : notnull => Backend.Shared.Repo<T>();
+
+    protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    /// <summary>Now, at the millisecond precision every backend stores.</summary>
+    protected static DateTime Now() => UtcTime.Normalize(DateTime.UtcNow);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual ValueTask InitializeAsync()
+    {
+        if (Backend.SkipReason is { } reason) Assert.Skip(reason);
+        return ValueTask.CompletedTask;
+    }
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
