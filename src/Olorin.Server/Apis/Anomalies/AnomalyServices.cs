@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+using Olorin.Server.Configuration;
+
+namespace Olorin.Server.Apis.Anomalies;
+
+/// <summary>What every anomaly handler needs, injected with <c>[AsParameters]</c>.</summary>
+public sealed class AnomalyServices(
+    IAnomalyEventRepository anomalies,
+    IInvestigationRepository investigations,
+    RequestIdentity identity,
+    TimeProvider clock,
+    IOptions<EmbeddingOptions> embedding)
+{
+    public IAnomalyEventRepository Anomalies { get; } = anomalies;
+    public IInvestigationRepository Investigations { get; } = investigations;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+
+    /// <summary><c>EMBEDDING_DIMENSION</c>: the length every embedding and query vector must have.</summary>
+    public int EmbeddingDimension { get; } = embedding.Value.Dimension;
+
+    public async Task<bool> InvestigationExistsAsync(string investigationId, CancellationToken cancellationToken)
+        => await Investigations.GetAsync(Identity.TenantId, investigationId, cancellationToken) is not null;
+}

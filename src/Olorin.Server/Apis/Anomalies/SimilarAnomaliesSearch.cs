@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Ports;
+using Olorin.Core.Validation;
+
+namespace Olorin.Server.Apis.Anomalies;
+
+/// <summary><c>POST /anomalies/search/similar</c>: nearest anomalies of the caller's tenant by cosine similarity.</summary>
+public static class SimilarAnomaliesSearch
+{
+    public static async Task<Results<Ok<SimilarAnomaliesResponse>, ValidationProblem, ProblemHttpResult>> Search(
+        SimilarAnomaliesRequest request,
+        [AsParameters] AnomalyServices services,
+        [FromQuery(Name = "include_embedding")] bool? includeEmbedding,
+        CancellationToken cancellationToken)
+    {
+        var errors = SimilarityRules.Validate(request.Vector, request.AnomalyId, request.K, request.MinSimilarity, request.DetectorId, services.EmbeddingDimension);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var tenant = services.Identity.TenantId;
+        var vector = request.Vector;
+        if (request.AnomalyId is { } anomalyId)
+        {
+            var reference = await services.Anomalies.GetAsync(tenant, anomalyId, cancellationToken);
+            if (reference is null) return ApiProblems.NotFound("Anomaly", anomalyId);
+            if (reference.Embedding.Length == 0)
+            {
+                errors.Add("anomaly_id", $"Anomaly '{anomalyId}' has no embedding to compare with.");
+                return TypedResults.ValidationProblem(errors.ToDictionary());
+            }
+            vector = reference.Embedding;
+        }
+
+        var query = new SimilarityQuery(
+            vector!,
+            request.K ?? SimilarityRules.DefaultK,
+            request.MinSimilarity ?? SimilarityRules.DefaultMinSimilarity,
+            request.Severity,
+            string.IsNullOrEmpty(request.DetectorId) ? null : request.DetectorId,
+            ExcludeAnomalyId: request.AnomalyId);
+        var hits = await services.Anomalies.SearchSimilarAsync(tenant, query, cancellationToken);
+        return TypedResults.Ok(SimilarAnomaliesResponse.From(hits, includeEmbedding ?? false));
+    }
+}

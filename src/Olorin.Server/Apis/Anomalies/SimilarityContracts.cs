@@ -1,0 +1,36 @@
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+
+namespace Olorin.Server.Apis.Anomalies;
+
+/// <summary>
+/// A similar-anomaly search: exactly one of <c>vector</c> (EMBEDDING_DIMENSION finite numbers) or <c>anomaly_id</c>
+/// ("more like this": that anomaly's embedding, the anomaly itself left out).
+/// </summary>
+/// <param name="K">1–100, default 10.</param>
+/// <param name="MinSimilarity">Cosine similarity 0–1 a result must reach; default 0.7.</param>
+public sealed record SimilarAnomaliesRequest(
+    float[]? Vector = null,
+    string? AnomalyId = null,
+    int? K = null,
+    AnomalySeverity? Severity = null,
+    string? DetectorId = null,
+    double? MinSimilarity = null);
+
+/// <summary>The most similar anomalies of the tenant, most similar first.</summary>
+public sealed record SimilarAnomaliesResponse(IReadOnlyList<SimilarAnomalyItem> Anomalies)
+{
+    public static SimilarAnomaliesResponse From(IReadOnlyList<SimilarAnomaly> hits, bool includeEmbedding)
+        => new(hits.Select(h => SimilarAnomalyItem.From(h, includeEmbedding)).ToList());
+}
+
+/// <summary>An anomaly (the same fields as <see cref="AnomalyResponse"/>) with its <c>similarity</c>.</summary>
+public sealed record SimilarAnomalyItem : AnomalyResponse
+{
+    public double Similarity { get; init; }
+
+    private SimilarAnomalyItem(AnomalyResponse anomaly, double similarity) : base(anomaly) => Similarity = similarity;
+
+    public static SimilarAnomalyItem From(SimilarAnomaly hit, bool includeEmbedding)
+        => new(AnomalyResponse.From(hit.Anomaly, includeEmbedding), hit.Similarity);
+}

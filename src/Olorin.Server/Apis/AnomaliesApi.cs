@@ -1,0 +1,205 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Core.Validation;
+using Olorin.Server.Apis.Anomalies;
+
+namespace Olorin.Server.Apis;
+
+/// <summary>
+/// The anomaly resource at <c>/anomalies</c>: detected anomalies of the caller's tenant, their triage status, their
+/// link to an investigation, and similarity search over their embeddings.
+/// </summary>
+public static class AnomaliesApi
+{
+    private const string Resource = "Anomaly";
+
+    public static IEndpointRouteBuilder MapAnomaliesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/anomalies").WithTags("Anomalies");
+        api.MapGet("/", ListAnomalies)
+            .WithSummary("Lists the tenant's anomalies, highest score first; filter by run, detector, investigation, severity, status and `min_score`.");
+        api.MapPost("/", CreateAnomaly)
+            .WithSummary("Records an anomaly, optionally with its embedding.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/search/similar", SimilarAnomaliesSearch.Search)
+            .WithSummary("The tenant's anomalies most similar (cosine) to a vector or to another anomaly, most similar first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{anomalyId}", GetAnomaly)
+            .WithSummary("Gets an anomaly.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPatch("/{anomalyId}", UpdateAnomaly)
+            .WithSummary("Moves an anomaly's status forward: new → triaged → closed.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPut("/{anomalyId}/investigation", LinkInvestigation)
+            .WithSummary("Links an anomaly to an investigation of the tenant.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{anomalyId}/investigation", UnlinkInvestigation)
+            .WithSummary("Removes an anomaly's investigation link.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{anomalyId}", DeleteAnomaly)
+            .WithSummary("Deletes an anomaly.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static async Task<Results<Ok<AnomalyListResponse>, ValidationProblem>> ListAnomalies(
+        [AsParameters] AnomalyServices services,
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery(Name = "run_id")] string? runId,
+        [FromQuery(Name = "detector_id")] string? detectorId,
+        [FromQuery(Name = "investigation_id")] string? investigationId,
+        [FromQuery] string? severity,
+        [FromQuery] string? status,
+        [FromQuery(Name = "min_score")] double? minScore,
+        [FromQuery(Name = "include_embedding")] bool? includeEmbedding,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var request = QueryValues.Page(errors, page, pageSize);
+        var query = new AnomalyQuery(
+            NullIfEmpty(runId),
+            NullIfEmpty(detectorId),
+            NullIfEmpty(investigationId),
+            QueryValues.WireEnumValue<AnomalySeverity>(errors, "severity", severity),
+            QueryValues.WireEnumValue<AnomalyStatus>(errors, "status", status),
+            minScore);
+        if (minScore is { } min) AnomalyRules.ValidateScore(errors, "min_score", min);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var result = await services.Anomalies.ListAsync(services.Identity.TenantId, query, request, cancellationToken);
+        return TypedResults.Ok(AnomalyListResponse.From(result, includeEmbedding ?? false));
+    }
+
+    public static async Task<Results<Created<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> CreateAnomaly(
+        CreateAnomalyRequest request,
+        [AsParameters] AnomalyServices services,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var errors = AnomalyRules.ValidateCreate(
+            request.AnomalyId, request.RunId, request.DetectorId, request.InvestigationId, request.Window, request.Metric,
+            request.Observed, request.Expected, request.Score, request.Severity, request.PersistedN, request.Embedding,
+            services.EmbeddingDimension);
+        if (errors.IsEmpty && request.InvestigationId is { } investigationId && !await services.InvestigationExistsAsync(investigationId, cancellationToken))
+            errors.Add("investigation_id", $"Investigation '{investigationId}' does not exist in this tenant.");
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var window = request.Window!;
+        var anomaly = new AnomalyEvent
+        {
+            AnomalyId = request.AnomalyId ?? Guid.NewGuid().ToString(),
+            RunId = request.RunId!,
+            DetectorId = request.DetectorId!,
+            TenantId = services.Identity.TenantId,
+            InvestigationId = request.InvestigationId,
+            Cohort = request.Cohort ?? [],
+            Evidence = request.Evidence ?? [],
+            Window = new AnomalyWindow
+            {
+                Start = UtcTime.Normalize(window.Start),
+                End = UtcTime.Normalize(window.End),
+                DurationMinutes = window.DurationMinutes,
+            },
+            Metric = request.Metric!,
+            Observed = request.Observed!.Value,
+            Expected = request.Expected!.Value,
+            Score = request.Score!.Value,
+            Severity = request.Severity!.Value,
+            Status = request.Status ?? AnomalyStatus.New,
+            PersistedN = request.PersistedN ?? 1,
+            FirstSeen = UtcTime.Normalize(request.FirstSeen),
+            LastSeen = UtcTime.Normalize(request.LastSeen),
+            Embedding = request.Embedding ?? [],
+            CreatedAt = UtcTime.Now(services.Clock),
+        };
+
+        var outcome = await services.Anomalies.CreateAsync(anomaly, cancellationToken);
+        return outcome switch
+        {
+            Outcome<AnomalyEvent>.Ok(var created) => TypedResults.Created(
+                $"{http.Request.PathBase}/anomalies/{Uri.EscapeDataString(created.AnomalyId)}", AnomalyResponse.From(created, includeEmbedding: false)),
+            Outcome<AnomalyEvent>.Duplicate(var key) => ApiProblems.Duplicate("anomaly", key, anomaly.AnomalyId),
+            _ => throw ApiProblems.Unexpected(outcome),
+        };
+    }
+
+    public static async Task<Results<Ok<AnomalyResponse>, ProblemHttpResult>> GetAnomaly(
+        string anomalyId,
+        [AsParameters] AnomalyServices services,
+        [FromQuery(Name = "include_embedding")] bool? includeEmbedding,
+        CancellationToken cancellationToken)
+    {
+        var anomaly = await services.Anomalies.GetAsync(services.Identity.TenantId, anomalyId, cancellationToken);
+        return anomaly is null ? ApiProblems.NotFound(Resource, anomalyId) : TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding ?? false));
+    }
+
+    public static async Task<Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> UpdateAnomaly(
+        string anomalyId,
+        UpdateAnomalyRequest request,
+        [AsParameters] AnomalyServices services,
+        CancellationToken cancellationToken)
+    {
+        if (request.Status is not { } status)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is required; one of: new, triaged, closed."] });
+
+        var outcome = await services.Anomalies.UpdateStatusAsync(services.Identity.TenantId, anomalyId, status, cancellationToken);
+        return ToResult(outcome, anomalyId);
+    }
+
+    public static async Task<Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> LinkInvestigation(
+        string anomalyId,
+        LinkInvestigationRequest request,
+        [AsParameters] AnomalyServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.InvestigationId is null) errors.Add("investigation_id", "investigation_id is required.");
+        else FieldRules.Id(errors, "investigation_id", request.InvestigationId);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var tenant = services.Identity.TenantId;
+        if (await services.Anomalies.GetAsync(tenant, anomalyId, cancellationToken) is null) return ApiProblems.NotFound(Resource, anomalyId);
+        if (!await services.InvestigationExistsAsync(request.InvestigationId!, cancellationToken))
+        {
+            errors.Add("investigation_id", $"Investigation '{request.InvestigationId}' does not exist in this tenant.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var outcome = await services.Anomalies.LinkInvestigationAsync(tenant, anomalyId, request.InvestigationId, cancellationToken);
+        return ToResult(outcome, anomalyId);
+    }
+
+    public static async Task<Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> UnlinkInvestigation(
+        string anomalyId,
+        [AsParameters] AnomalyServices services,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await services.Anomalies.LinkInvestigationAsync(services.Identity.TenantId, anomalyId, null, cancellationToken);
+        return ToResult(outcome, anomalyId);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAnomaly(
+        string anomalyId,
+        [AsParameters] AnomalyServices services,
+        CancellationToken cancellationToken)
+        => await services.Anomalies.DeleteAsync(services.Identity.TenantId, anomalyId, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound(Resource, anomalyId);
+
+    private static Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult> ToResult(Outcome<AnomalyEvent> outcome, string anomalyId)
+        => outcome switch
+        {
+            Outcome<AnomalyEvent>.Ok(var anomaly) => TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding: false)),
+            Outcome<AnomalyEvent>.NotFound => ApiProblems.NotFound(Resource, anomalyId),
+            Outcome<AnomalyEvent>.InvalidState(var reason) => ApiProblems.InvalidState(reason),
+            _ => throw ApiProblems.Unexpected(outcome),
+        };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,13 @@
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+
+namespace Olorin.Server.Apis.DetectionRuns;
+
+/// <summary>What every detection-run handler needs, injected with <c>[AsParameters]</c>.</summary>
+public sealed class DetectionRunServices(IDetectionRunRepository runs, IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock)
+{
+    public IDetectionRunRepository Runs { get; } = runs;
+    public IDetectorRepository Detectors { get; } = detectors;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+}

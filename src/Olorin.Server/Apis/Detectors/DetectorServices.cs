@@ -1,0 +1,12 @@
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+
+namespace Olorin.Server.Apis.Detectors;
+
+/// <summary>What every detector handler needs, injected with <c>[AsParameters]</c>.</summary>
+public sealed class DetectorServices(IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock)
+{
+    public IDetectorRepository Detectors { get; } = detectors;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+}

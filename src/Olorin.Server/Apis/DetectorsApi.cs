@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Core.Validation;
+using Olorin.Server.Apis.Detectors;
+
+namespace Olorin.Server.Apis;
+
+/// <summary>The detector resource at <c>/detectors</c>: anomaly-detection configurations of the caller's tenant.</summary>
+public static class DetectorsApi
+{
+    private const string Resource = "Detector";
+
+    public static IEndpointRouteBuilder MapDetectorsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/detectors").WithTags("Detectors");
+        api.MapGet("/", ListDetectors)
+            .WithSummary("Lists the tenant's detectors, newest first; filter by `type` and `enabled`.");
+        api.MapPost("/", CreateDetector)
+            .WithSummary("Creates a detector.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{detectorId}", GetDetector)
+            .WithSummary("Gets a detector.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPatch("/{detectorId}", UpdateDetector)
+            .WithSummary("Changes a detector's name, cohort_by, metrics, params or enabled flag.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{detectorId}", DeleteDetector)
+            .WithSummary("Deletes a detector.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static async Task<Results<Ok<DetectorListResponse>, ValidationProblem>> ListDetectors(
+        [AsParameters] DetectorServices services,
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery] string? type,
+        [FromQuery] bool? enabled,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var request = QueryValues.Page(errors, page, pageSize);
+        var typeFilter = QueryValues.WireEnumValue<DetectorType>(errors, "type", type);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var result = await services.Detectors.ListAsync(services.Identity.TenantId, new DetectorQuery(typeFilter, enabled), request, cancellationToken);
+        return TypedResults.Ok(DetectorListResponse.From(result));
+    }
+
+    public static async Task<Results<Created<DetectorResponse>, ValidationProblem, ProblemHttpResult>> CreateDetector(
+        CreateDetectorRequest request,
+        [AsParameters] DetectorServices services,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var errors = DetectorRules.ValidateCreate(request.DetectorId, request.Name, request.Type, request.CohortBy, request.Metrics, request.Params);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var now = UtcTime.Now(services.Clock);
+        var detector = new Detector
+        {
+            DetectorId = request.DetectorId ?? Guid.NewGuid().ToString(),
+            Name = request.Name!,
+            Type = request.Type!.Value,
+            CohortBy = request.CohortBy ?? new DetectorCohort(),
+            Metrics = request.Metrics!,
+            Params = request.Params ?? new DetectorParams(),
+            Enabled = request.Enabled ?? true,
+            TenantId = services.Identity.TenantId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        var outcome = await services.Detectors.CreateAsync(detector, cancellationToken);
+        return outcome switch
+        {
+            Outcome<Detector>.Ok(var created) => TypedResults.Created(
+                $"{http.Request.PathBase}/detectors/{Uri.EscapeDataString(created.DetectorId)}", DetectorResponse.From(created)),
+            Outcome<Detector>.Duplicate(var key) => ApiProblems.Duplicate("detector", key, detector.DetectorId),
+            _ => throw ApiProblems.Unexpected(outcome),
+        };
+    }
+
+    public static async Task<Results<Ok<DetectorResponse>, ProblemHttpResult>> GetDetector(
+        string detectorId,
+        [AsParameters] DetectorServices services,
+        CancellationToken cancellationToken)
+    {
+        var detector = await services.Detectors.GetAsync(services.Identity.TenantId, detectorId, cancellationToken);
+        return detector is null ? ApiProblems.NotFound(Resource, detectorId) : TypedResults.Ok(DetectorResponse.From(detector));
+    }
+
+    public static async Task<Results<Ok<DetectorResponse>, ValidationProblem, ProblemHttpResult>> UpdateDetector(
+        string detectorId,
+        UpdateDetectorRequest request,
+        [AsParameters] DetectorServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = DetectorRules.ValidatePatch(request.Name, request.CohortBy, request.Metrics, request.Params);
+        if (request.IsEmpty) errors.Add("body", "Send at least one of name, cohort_by, metrics, params, enabled.");
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var outcome = await services.Detectors.UpdateAsync(services.Identity.TenantId, detectorId, request.ToPatch(), cancellationToken);
+        return outcome switch
+        {
+            Outcome<Detector>.Ok(var updated) => TypedResults.Ok(DetectorResponse.From(updated)),
+            Outcome<Detector>.NotFound => ApiProblems.NotFound(Resource, detectorId),
+            Outcome<Detector>.InvalidState(var reason) => ApiProblems.InvalidState(reason),
+            _ => throw ApiProblems.Unexpected(outcome),
+        };
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDetector(
+        string detectorId,
+        [AsParameters] DetectorServices services,
+        CancellationToken cancellationToken)
+        => await services.Detectors.DeleteAsync(services.Identity.TenantId, detectorId, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound(Resource, detectorId);
+}
