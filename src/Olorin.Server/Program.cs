@@ -33,6 +33,10 @@ app.UseOlorinOpenApi();
 app.MapHealthApi();
 app.MapStatusApi();
 app.MapInvestigationsApi();
+app.MapInvestigationSearchApi();
+app.MapDetectorsApi();
+app.MapDetectionRunsApi();
+app.MapAnomaliesApi();
 
 await app.PrepareOlorinPersistenceAsync();
 await app.RunAsync();

@@ -5,7 +5,7 @@ using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Apis.Anomalies;
 
-/// <summary>What every anomaly handler needs, injected with <c>[AsParameters]</c>.</summary>
+/// <summary>What every anomaly handler needs, bound with <c>[AsParameters]</c> (constructor parameters must match public properties).</summary>
 public sealed class AnomalyServices(
     IAnomalyEventRepository anomalies,
     IInvestigationRepository investigations,
@@ -18,8 +18,10 @@ public sealed class AnomalyServices(
     public RequestIdentity Identity { get; } = identity;
     public TimeProvider Clock { get; } = clock;
 
+    public IOptions<EmbeddingOptions> Embedding { get; } = embedding;
+
     /// <summary><c>EMBEDDING_DIMENSION</c>: the length every embedding and query vector must have.</summary>
-    public int EmbeddingDimension { get; } = embedding.Value.Dimension;
+    public int EmbeddingDimension => Embedding.Value.Dimension;
 
     public async Task<bool> InvestigationExistsAsync(string investigationId, CancellationToken cancellationToken)
         => await Investigations.GetAsync(Identity.TenantId, investigationId, cancellationToken) is not null;

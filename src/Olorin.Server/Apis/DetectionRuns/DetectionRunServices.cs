@@ -3,7 +3,7 @@ using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.DetectionRuns;
 
-/// <summary>What every detection-run handler needs, injected with <c>[AsParameters]</c>.</summary>
+/// <summary>What every detection-run handler needs, bound with <c>[AsParameters]</c>.</summary>
 public sealed class DetectionRunServices(IDetectionRunRepository runs, IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock)
 {
     public IDetectionRunRepository Runs { get; } = runs;

@@ -3,7 +3,7 @@ using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.Detectors;
 
-/// <summary>What every detector handler needs, injected with <c>[AsParameters]</c>.</summary>
+/// <summary>What every detector handler needs, bound with <c>[AsParameters]</c>.</summary>
 public sealed class DetectorServices(IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock)
 {
     public IDetectorRepository Detectors { get; } = detectors;

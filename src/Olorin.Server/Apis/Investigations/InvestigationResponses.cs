@@ -6,7 +6,7 @@ using Olorin.Core.Paging;
 namespace Olorin.Server.Apis.Investigations;
 
 /// <summary>An investigation as clients see it: every stored field except <c>tenant_id</c> (Decision 7), plus its ETag.</summary>
-public sealed record InvestigationResponse(
+public record InvestigationResponse(
     string InvestigationId,
     string UserId,
     LifecycleStage LifecycleStage,

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Server.Tests.Infrastructure;
+using static Olorin.Server.Tests.AnomaliesApiTests;
+
+namespace Olorin.Server.Tests;
+
+public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
+{
+    private readonly string _tenant = $"tenant-{Guid.NewGuid():N}";
+    private readonly string _otherTenantId = $"other-{Guid.NewGuid():N}";
+    private HttpClient Client => field ??= fixture.Factory.CreateClient(_tenant, "alice");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<string> CreateAsync(JsonObject body)
+        => (await (await Client.PostAsJsonAsync("/anomalies", body, Ct)).AssertJsonAsync(HttpStatusCode.Created))["anomaly_id"]!.GetValue<string>();
+
+    private Task<HttpResponseMessage> SearchAsync(object body, string query = "") => Client.PostAsJsonAsync($"/anomalies/search/similar{query}", body, Ct);
+
+    [Fact]
+    public async Task Search_by_vector_returns_the_nearest_first_with_similarity_and_filters()
+    {
+        var query = Vector(10);
+        var near = await CreateAsync(ValidAnomaly(embedding: Nudge(query, 0.05f, seed: 11), severity: "critical"));
+        var nearer = await CreateAsync(ValidAnomaly(embedding: Nudge(query, 0.01f, seed: 12), severity: "warn", detectorId: "det-x"));
+        await CreateAsync(ValidAnomaly(embedding: Vector(13))); // unrelated: similarity ≈ 0, below the default 0.7
+        await CreateAsync(ValidAnomaly()); // no embedding
+
+        var all = await (await SearchAsync(new { vector = query })).AssertJsonAsync(HttpStatusCode.OK);
+        var hits = all["anomalies"]!.AsArray();
+        Assert.Equal(new[] { nearer, near }, hits.Select(h => h!["anomaly_id"]!.GetValue<string>()));
+        Assert.Equal(Cosine(query, Nudge(query, 0.01f, seed: 12)), hits[0]!["similarity"]!.GetValue<double>(), 4);
+        Assert.True(hits[0]!["similarity"]!.GetValue<double>() >= hits[1]!["similarity"]!.GetValue<double>());
+        Assert.False(hits[0]!.AsObject().ContainsKey("embedding"));
+        Assert.False(hits[0]!.AsObject().ContainsKey("tenant_id"));
+
+        var critical = await (await SearchAsync(new { vector = query, severity = "critical" })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(near, Assert.Single(critical["anomalies"]!.AsArray())!["anomaly_id"]!.GetValue<string>());
+        var byDetector = await (await SearchAsync(new { vector = query, detector_id = "det-x" }, "?include_embedding=true")).AssertJsonAsync(HttpStatusCode.OK);
+        var only = Assert.Single(byDetector["anomalies"]!.AsArray())!;
+        Assert.Equal(nearer, only["anomaly_id"]!.GetValue<string>());
+        Assert.Equal(AnomaliesApiTests.Dimension, only["embedding"]!.AsArray().Count);
+        var one = await (await SearchAsync(new { vector = query, k = 1 })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Single(one["anomalies"]!.AsArray());
+        var loose = await (await SearchAsync(new { vector = query, min_similarity = 0.0 })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(3, loose["anomalies"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task More_like_this_uses_the_anomalys_embedding_and_leaves_it_out()
+    {
+        var seed = Vector(20);
+        var source = await CreateAsync(ValidAnomaly(embedding: seed));
+        var twin = await CreateAsync(ValidAnomaly(embedding: Nudge(seed, 0.02f, seed: 21)));
+        var withoutEmbedding = await CreateAsync(ValidAnomaly());
+
+        var response = await (await SearchAsync(new { anomaly_id = source })).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(twin, Assert.Single(response["anomalies"]!.AsArray())!["anomaly_id"]!.GetValue<string>());
+
+        await (await SearchAsync(new { anomaly_id = "no-such-anomaly" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        var problem = await (await SearchAsync(new { anomaly_id = withoutEmbedding })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["anomaly_id"]);
+
+        var stranger = fixture.Factory.CreateClient(_otherTenantId, "bob");
+        await (await stranger.PostAsJsonAsync("/anomalies/search/similar", new { anomaly_id = source }, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("neither vector nor anomaly_id", "vector")]
+    [InlineData("both vector and anomaly_id", "vector")]
+    [InlineData("383 floats", "vector")]
+    [InlineData("385 floats", "vector")]
+    [InlineData("k = 0", "k")]
+    [InlineData("k = 101", "k")]
+    [InlineData("min_similarity = 1.5", "min_similarity")]
+    [InlineData("unknown severity", "severity")]
+    public async Task Invalid_search_is_400(string invalidCase, string field)
+    {
+        var vector = Json(Vector(1));
+        var json = invalidCase switch
+        {
+            "neither vector nor anomaly_id" => "{\"k\": 5}",
+            "both vector and anomaly_id" => $"{{\"vector\": {vector}, \"anomaly_id\": \"a\"}}",
+            "383 floats" => $"{{\"vector\": {Json(Vector(1)[..383])}}}",
+            "385 floats" => $"{{\"vector\": {Json([.. Vector(1), 0.5f])}}}",
+            "k = 0" => $"{{\"vector\": {vector}, \"k\": 0}}",
+            "k = 101" => $"{{\"vector\": {vector}, \"k\": 101}}",
+            "min_similarity = 1.5" => $"{{\"vector\": {vector}, \"min_similarity\": 1.5}}",
+            "unknown severity" => $"{{\"vector\": {vector}, \"severity\": \"urgent\"}}",
+            _ => throw new ArgumentOutOfRangeException(nameof(invalidCase)),
+        };
+
+        var response = await Client.PostAsync("/anomalies/search/similar", HttpAssertions.RawJson(json), Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.ToJsonString());
+    }
+
+    /// <summary>
+    /// The acceptance bar: over 20,000 random unit vectors, the top 10 returned for each of 50 random queries contain on
+    /// average at least 95 % of the exact cosine top 10, and never an anomaly of another tenant, even when that tenant
+    /// holds near-duplicates of the queries.
+    /// </summary>
+    [Fact]
+    public async Task Top_10_recall_is_at_least_95_percent_over_20000_vectors_and_never_crosses_tenants()
+    {
+        const int count = 20_000, queries = 50, k = 10;
+        var random = new Random(20260301);
+        var stored = new (string Id, float[] Vector)[count];
+        for (var i = 0; i < count; i++) stored[i] = ($"an-{i:D5}-{Guid.NewGuid():N}", UnitVector(random));
+        var queryVectors = Enumerable.Range(0, queries).Select(_ => UnitVector(random)).ToArray();
+        var foreign = queryVectors.Select((q, i) => Anomaly(_otherTenantId, $"foreign-{i}-{Guid.NewGuid():N}", Nudge(q, 0.001f, seed: i))).ToList();
+
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var repository = scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>();
+            foreach (var batch in stored.Chunk(2_000))
+                await repository.BulkUpsertAsync(batch.Select(s => Anomaly(_tenant, s.Id, s.Vector)).ToList(), Ct);
+            await repository.BulkUpsertAsync(foreign, Ct);
+        }
+
+        var foreignIds = foreign.Select(f => f.AnomalyId).ToHashSet();
+        var recallSum = 0.0;
+        foreach (var query in queryVectors)
+        {
+            var exact = stored.OrderByDescending(s => Cosine(query, s.Vector)).Take(k).Select(s => s.Id).ToHashSet();
+
+            var response = await (await SearchAsync(new { vector = query, k, min_similarity = 0.0 })).AssertJsonAsync(HttpStatusCode.OK);
+            var returned = response["anomalies"]!.AsArray().Select(h => h!["anomaly_id"]!.GetValue<string>()).ToList();
+
+            Assert.DoesNotContain(returned, foreignIds.Contains);
+            Assert.Equal(k, returned.Count);
+            recallSum += returned.Count(exact.Contains) / (double)k;
+        }
+
+        var recall = recallSum / queries;
+        Assert.True(recall >= 0.95, $"Average top-{k} recall was {recall:P1}; at least 95 % is required.");
+    }
+
+    private static AnomalyEvent Anomaly(string tenant, string id, float[] embedding) => new()
+    {
+        AnomalyId = id,
+        RunId = "run-bulk",
+        DetectorId = "det-bulk",
+        TenantId = tenant,
+        Window = new AnomalyWindow { Start = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), End = new DateTime(2026, 3, 1, 1, 0, 0, DateTimeKind.Utc) },
+        Metric = "tx_count",
+        Observed = 2,
+        Expected = 1,
+        Score = 1,
+        Severity = AnomalySeverity.Warn,
+        Embedding = embedding,
+        CreatedAt = new DateTime(2026, 3, 1, 1, 0, 0, DateTimeKind.Utc),
+    };
+
+    private static float[] UnitVector(Random random)
+    {
+        var vector = new float[AnomaliesApiTests.Dimension];
+        double norm = 0;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            // Box–Muller: Gaussian components give directions uniform on the sphere.
+            var g = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            vector[i] = (float)g;
+            norm += g * g;
+        }
+        var scale = 1 / Math.Sqrt(norm);
+        for (var i = 0; i < vector.Length; i++) vector[i] = (float)(vector[i] * scale);
+        return vector;
+    }
+
+    /// <summary>The vector plus uniform noise of the given amplitude per component: a near-duplicate.</summary>
+    private static float[] Nudge(float[] vector, float amplitude, int seed)
+    {
+        var random = new Random(seed);
+        return vector.Select(v => v + (float)(random.NextDouble() * 2 - 1) * amplitude).ToArray();
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+        return dot / Math.Sqrt(na * nb);
+    }
+
+    private static string Json(float[] vector) => new JsonArray(vector.Select(v => (JsonNode?)v).ToArray()).ToJsonString();
+}
