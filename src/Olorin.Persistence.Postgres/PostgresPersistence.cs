@@ -23,6 +23,7 @@ public static class PostgresPersistence
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddOptions<PostgresVectorSearchOptions>()
             .Validate(o => o.EfSearch is >= 1 and <= 1000, "PostgresVectorSearchOptions.EfSearch must be between 1 and 1000 (hnsw.ef_search).")
+            .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PostgresVectorSearchOptions.ExactSearchMaxCandidates must be ≥ 0.")
             .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         return services;

@@ -8,4 +8,11 @@ public sealed class PostgresVectorSearchOptions
     /// Larger is slower but finds more of the true nearest neighbours.
     /// </summary>
     public int EfSearch { get; set; } = 100;
+
+    /// <summary>
+    /// A search whose candidates (the tenant's anomalies with an embedding, after the filters) number at most this
+    /// is ranked exactly instead of through the HNSW index: every true nearest neighbour, at a cost linear in the
+    /// candidates (tens of milliseconds for tens of thousands).
+    /// </summary>
+    public int ExactSearchMaxCandidates { get; set; } = 50_000;
 }
