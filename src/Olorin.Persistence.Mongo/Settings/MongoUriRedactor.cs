@@ -35,7 +35,8 @@ public static partial class MongoUriRedactor
         if (decoded != raw) yield return decoded;
     }
 
-    // scheme://user:password@ — a password cannot hold a raw '@' or whitespace (it must be percent-encoded).
-    [GeneratedRegex(@"(mongodb(?:\+srv)?://[^:/@\s]*:)(?<password>[^@\s]*)@", RegexOptions.IgnoreCase)]
+    // scheme://user:password@ — any scheme, so a mistyped one (postgres://…) is masked too. A password cannot hold
+    // a raw '@' or whitespace (it must be percent-encoded).
+    [GeneratedRegex(@"([a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?<password>[^@\s]*)@", RegexOptions.IgnoreCase)]
     private static partial Regex UserInfoPassword();
 }
