@@ -300,6 +300,13 @@ public sealed class InvestigationsApiTests(PostgresApiFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_problem()
+    {
+        var response = await Client().PostAsync("/investigations", new StringContent("status=CREATED", System.Text.Encoding.UTF8, "text/plain"), Ct);
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
     public async Task A_non_numeric_query_value_is_a_400_problem()
         => await (await Client().GetAsync("/investigations?page=abc", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest);
 
