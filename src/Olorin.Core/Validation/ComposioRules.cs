@@ -1,0 +1,67 @@
+using Olorin.Core.Models;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Core.Validation;
+
+/// <summary>What a client may send for Composio connections and action audits (DATA-MODEL.md §8–9).</summary>
+public static class ComposioRules
+{
+    public const int DefaultFailedLimit = 100;
+    public const int MaxFailedLimit = 1000;
+
+    public static ValidationErrors ValidateConnection(string? connectionId, string? toolkitName, string? composioConnectionId, string? accessToken, string? refreshToken, string? status)
+    {
+        var errors = new ValidationErrors();
+        FieldRules.Id(errors, "connection_id", connectionId);
+        RequiredId(errors, "toolkit_name", toolkitName);
+        RequiredId(errors, "composio_connection_id", composioConnectionId);
+        Tokens(errors, accessToken, refreshToken);
+        WireValue<ComposioConnectionStatus>(errors, "status", status);
+        return errors;
+    }
+
+    public static void Tokens(ValidationErrors errors, string? accessToken, string? refreshToken)
+    {
+        if (string.IsNullOrEmpty(accessToken)) errors.Add("access_token", "access_token is required.");
+        if (refreshToken is { Length: 0 }) errors.Add("refresh_token", "refresh_token must not be empty.");
+    }
+
+    public static ValidationErrors ValidateActionAudit(
+        string? auditId, string? actionId, string? toolkitName, string? actionName, string? connectionId, string? executionId, string? status, int? retryCount)
+    {
+        var errors = new ValidationErrors();
+        FieldRules.Id(errors, "audit_id", auditId);
+        RequiredId(errors, "action_id", actionId);
+        RequiredId(errors, "toolkit_name", toolkitName);
+        RequiredId(errors, "action_name", actionName);
+        RequiredId(errors, "connection_id", connectionId);
+        FieldRules.Length(errors, "execution_id", executionId, 0, FieldRules.MaxIdLength);
+        RequiredWireValue<ComposioActionStatus>(errors, "status", status);
+        FieldRules.Range(errors, "retry_count", retryCount, 0, int.MaxValue);
+        return errors;
+    }
+
+    public static void TimeWindow(ValidationErrors errors, DateTime? from, DateTime? to)
+    {
+        if (from is { } f && to is { } t && t < f) errors.Add("to", "to must not be before from.");
+    }
+
+    public static void RequiredId(ValidationErrors errors, string field, string? value)
+    {
+        if (value is null) errors.Add(field, $"{field} is required.");
+        else FieldRules.Id(errors, field, value);
+    }
+
+    /// <summary>A value that, when present, must be one of the enum's wire spellings.</summary>
+    public static void WireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
+    {
+        if (value is not null && !WireEnum.TryParse<TEnum>(value, out _))
+            errors.Add(field, $"{field} must be one of: {string.Join(", ", WireEnum.WireValues<TEnum>())} (was '{value}').");
+    }
+
+    public static void RequiredWireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
+    {
+        if (value is null) errors.Add(field, $"{field} is required.");
+        else WireValue<TEnum>(errors, field, value);
+    }
+}
