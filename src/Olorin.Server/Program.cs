@@ -1,5 +1,9 @@
 using Olorin.Core.Serialization;
 using Olorin.Server.Apis;
+using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.Soar;
+using Olorin.Server.Apis.Templates;
+using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
@@ -7,6 +11,7 @@ using Olorin.Server.Identity;
 using Olorin.Server.Logging;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
+using Olorin.Server.Security;
 using Olorin.Server.Status;
 using Serilog;
 
@@ -20,6 +25,7 @@ builder.AddOlorinPersistence();
 builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
 builder.Services.AddOlorinProblemDetails();
 builder.Services.AddRequestIdentity();
+builder.Services.AddOlorinDataProtection(builder.Configuration);
 builder.Services.AddSingleton<ServerInfo>();
 builder.Services.AddOlorinOpenApi();
 
@@ -33,6 +39,11 @@ app.UseOlorinOpenApi();
 app.MapHealthApi();
 app.MapStatusApi();
 app.MapInvestigationsApi();
+app.MapTransactionScoresApi();
+app.MapTemplatesApi();
+app.MapComposioConnectionsApi();
+app.MapComposioActionAuditsApi();
+app.MapSoarExecutionsApi();
 
 await app.PrepareOlorinPersistenceAsync();
 await app.RunAsync();

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Olorin.Core.Paging;
 using Olorin.Core.Models;
+using Olorin.Core.Paging;
 
 namespace Olorin.Server.Apis.Composio;
 

@@ -1,7 +1,7 @@
-using System.Text.Json.Serialization;
-using Olorin.Core.Paging;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Olorin.Core.Models;
+using Olorin.Core.Paging;
 
 namespace Olorin.Server.Apis.Soar;
 
