@@ -81,9 +81,9 @@ public static class InvestigationsApi
     public static async Task<Results<Created<InvestigationResponse>, ValidationProblem, ProblemHttpResult>> CreateInvestigation(
         CreateInvestigationRequest request,
         [AsParameters] InvestigationServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
+        var http = services.HttpContext;
         var errors = InvestigationRules.Validate(request.InvestigationId, request.Settings, request.Progress, request.Results, request.Metadata);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
@@ -121,9 +121,9 @@ public static class InvestigationsApi
     public static async Task<Results<Ok<InvestigationResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetInvestigation(
         string investigationId,
         [AsParameters] InvestigationServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
+        var http = services.HttpContext;
         var tenant = services.Identity.TenantId;
         var investigation = await services.Investigations.GetAsync(tenant, investigationId, cancellationToken);
         if (investigation is null) return InvestigationProblems.NotFound(investigationId);
@@ -145,9 +145,9 @@ public static class InvestigationsApi
         string investigationId,
         UpdateInvestigationRequest request,
         [AsParameters] InvestigationServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
+        var http = services.HttpContext;
         var errors = InvestigationRules.Validate(settings: request.Settings, progress: request.Progress, results: request.Results, metadata: request.Metadata);
         var expectedVersion = ExpectedVersion(request.Version, http.Request.Headers.IfMatch, errors);
         if (!errors.IsEmpty || expectedVersion is not { } version) return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,26 +24,26 @@ public static class HealthApi
 
     /// <summary>
     /// Healthy and degraded reports are plain JSON; an unhealthy one (503) is a ProblemDetails document that carries
-    /// the same report in its extensions, like every other non-2xx answer.
+    /// the report in its extensions (<c>health_status</c>, <c>total_duration_ms</c>, <c>checks</c>), like every other
+    /// non-2xx answer.
     /// </summary>
     private static Task WriteReport(HttpContext context, HealthReport report)
     {
-        var body = new Dictionary<string, object?>
+        var checks = report.Entries.Select(entry => new Dictionary<string, object?>
         {
-            ["status"] = report.Status.ToString(),
-            ["total_duration_ms"] = Math.Round(report.TotalDuration.TotalMilliseconds, 2),
-            ["checks"] = report.Entries.Select(entry => new Dictionary<string, object?>
-            {
-                ["name"] = entry.Key,
-                ["status"] = entry.Value.Status.ToString(),
-                ["duration_ms"] = Math.Round(entry.Value.Duration.TotalMilliseconds, 2),
-                ["description"] = entry.Value.Description,
-            }).ToList(),
-        };
-
+            ["name"] = entry.Key,
+            ["status"] = entry.Value.Status.ToString(),
+            ["duration_ms"] = Math.Round(entry.Value.Duration.TotalMilliseconds, 2),
+            ["description"] = entry.Value.Description,
+        }).ToList();
+        var totalMs = Math.Round(report.TotalDuration.TotalMilliseconds, 2);
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
         if (report.Status != HealthStatus.Unhealthy)
+        {
+            var body = new Dictionary<string, object?> { ["status"] = report.Status.ToString(), ["total_duration_ms"] = totalMs, ["checks"] = checks };
             return context.Response.WriteAsJsonAsync(body, json, contentType: "application/json");
+        }
 
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         var failing = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Key);
@@ -54,8 +53,10 @@ public static class HealthApi
             ["title"] = "Service Unavailable",
             ["status"] = StatusCodes.Status503ServiceUnavailable,
             ["detail"] = $"Unhealthy: {string.Join(", ", failing)}.",
+            ["health_status"] = report.Status.ToString(),
+            ["total_duration_ms"] = totalMs,
+            ["checks"] = checks,
         };
-        foreach (var (key, value) in body) problem[key] = value;
         return context.Response.WriteAsJsonAsync(problem, json, contentType: "application/problem+json");
     }
 }

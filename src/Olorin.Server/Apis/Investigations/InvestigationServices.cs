@@ -5,27 +5,24 @@ using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.Investigations;
 
-/// <summary>What every investigation handler needs, injected with <c>[AsParameters]</c>.</summary>
+/// <summary>What every investigation handler needs, bound with <c>[AsParameters]</c>.</summary>
 public sealed class InvestigationServices(
     IInvestigationRepository investigations,
     IAuditLogRepository auditLog,
     RequestIdentity identity,
     TimeProvider clock,
-    IHttpContextAccessor httpContextAccessor)
+    HttpContext httpContext)
 {
     public IInvestigationRepository Investigations { get; } = investigations;
     public IAuditLogRepository AuditLog { get; } = auditLog;
     public RequestIdentity Identity { get; } = identity;
     public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
 
     /// <summary>Who is writing and from where, for the audit entry the repository writes with the change.</summary>
-    public AuditContext Audit()
-    {
-        var request = httpContextAccessor.HttpContext?.Request;
-        return new AuditContext(
-            Identity.UserId,
-            AuditSource.Api,
-            request?.HttpContext.Connection.RemoteIpAddress?.ToString(),
-            request?.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null);
-    }
+    public AuditContext Audit() => new(
+        Identity.UserId,
+        AuditSource.Api,
+        HttpContext.Connection.RemoteIpAddress?.ToString(),
+        HttpContext.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null);
 }
