@@ -1,5 +1,4 @@
 using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Validation;
 
@@ -13,10 +12,10 @@ public static class ComposioRules
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "connection_id", connectionId);
-        RequiredId(errors, "toolkit_name", toolkitName);
-        RequiredId(errors, "composio_connection_id", composioConnectionId);
+        FieldRules.RequiredId(errors, "toolkit_name", toolkitName);
+        FieldRules.RequiredId(errors, "composio_connection_id", composioConnectionId);
         Tokens(errors, accessToken, refreshToken);
-        WireValue<ComposioConnectionStatus>(errors, "status", status);
+        FieldRules.WireValue<ComposioConnectionStatus>(errors, "status", status);
         return errors;
     }
 
@@ -31,12 +30,12 @@ public static class ComposioRules
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "audit_id", auditId);
-        RequiredId(errors, "action_id", actionId);
-        RequiredId(errors, "toolkit_name", toolkitName);
-        RequiredId(errors, "action_name", actionName);
-        RequiredId(errors, "connection_id", connectionId);
+        FieldRules.RequiredId(errors, "action_id", actionId);
+        FieldRules.RequiredId(errors, "toolkit_name", toolkitName);
+        FieldRules.RequiredId(errors, "action_name", actionName);
+        FieldRules.RequiredId(errors, "connection_id", connectionId);
         FieldRules.Length(errors, "execution_id", executionId, 0, FieldRules.MaxIdLength);
-        RequiredWireValue<ComposioActionStatus>(errors, "status", status);
+        FieldRules.RequiredWireValue<ComposioActionStatus>(errors, "status", status);
         FieldRules.Range(errors, "retry_count", retryCount, 0, int.MaxValue);
         return errors;
     }
@@ -44,24 +43,5 @@ public static class ComposioRules
     public static void TimeWindow(ValidationErrors errors, DateTime? from, DateTime? to)
     {
         if (from is { } f && to is { } t && t < f) errors.Add("to", "to must not be before from.");
-    }
-
-    public static void RequiredId(ValidationErrors errors, string field, string? value)
-    {
-        if (value is null) errors.Add(field, $"{field} is required.");
-        else FieldRules.Id(errors, field, value);
-    }
-
-    /// <summary>A value that, when present, must be one of the enum's wire spellings.</summary>
-    public static void WireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
-    {
-        if (value is not null && !WireEnum.TryParse<TEnum>(value, out _))
-            errors.Add(field, $"{field} must be one of: {string.Join(", ", WireEnum.WireValues<TEnum>())} (was '{value}').");
-    }
-
-    public static void RequiredWireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
-    {
-        if (value is null) errors.Add(field, $"{field} is required.");
-        else WireValue<TEnum>(errors, field, value);
     }
 }

@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for SOAR playbook executions (DATA-MODEL.md §10).</summary>
@@ -9,7 +7,7 @@ public static class SoarRules
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "execution_id", executionId);
-        ComposioRules.RequiredId(errors, "playbook_id", playbookId);
+        FieldRules.RequiredId(errors, "playbook_id", playbookId);
         FieldRules.Length(errors, "investigation_id", investigationId, 0, FieldRules.MaxIdLength);
         FieldRules.Length(errors, "anomaly_id", anomalyId, 0, FieldRules.MaxIdLength);
         return errors;
@@ -18,9 +16,9 @@ public static class SoarRules
     public static ValidationErrors ValidateAction(string? actionId, string? actionType, string? status, DateTime? startedAt, DateTime? completedAt)
     {
         var errors = new ValidationErrors();
-        ComposioRules.RequiredId(errors, "action_id", actionId);
-        ComposioRules.RequiredId(errors, "action_type", actionType);
-        ComposioRules.RequiredId(errors, "status", status);
+        FieldRules.RequiredId(errors, "action_id", actionId);
+        FieldRules.RequiredId(errors, "action_type", actionType);
+        FieldRules.RequiredId(errors, "status", status);
         if (startedAt is { } started && completedAt is { } completed && completed < started)
             errors.Add("completed_at", "completed_at must not be before started_at.");
         return errors;
@@ -32,6 +30,4 @@ public static class SoarRules
         if (string.IsNullOrWhiteSpace(errorMessage)) errors.Add("error_message", "error_message is required to fail an execution.");
         return errors;
     }
-
-    public static void Status(ValidationErrors errors, string field, string? value) => ComposioRules.WireValue<SoarExecutionStatus>(errors, field, value);
 }

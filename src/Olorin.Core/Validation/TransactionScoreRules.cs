@@ -20,8 +20,7 @@ public static class TransactionScoreRules
     /// <param name="field">The wire path of the score, e.g. <c>scores[3]</c>.</param>
     public static void Score(ValidationErrors errors, string field, string? transactionId, double? riskScore, ScoreComponents? components)
     {
-        if (transactionId is null) errors.Add($"{field}.transaction_id", $"{field}.transaction_id is required.");
-        else FieldRules.Id(errors, $"{field}.transaction_id", transactionId);
+        FieldRules.RequiredId(errors, $"{field}.transaction_id", transactionId);
 
         if (riskScore is null) errors.Add($"{field}.risk_score", $"{field}.risk_score is required.");
         else RiskScore(errors, $"{field}.risk_score", riskScore);

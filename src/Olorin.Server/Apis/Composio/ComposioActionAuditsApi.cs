@@ -48,7 +48,7 @@ public static class ComposioActionAuditsApi
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "page", page, 1, int.MaxValue);
         FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
-        ComposioRules.WireValue<ComposioActionStatus>(errors, "status", status);
+        FieldRules.WireValue<ComposioActionStatus>(errors, "status", status);
         ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
@@ -145,7 +145,7 @@ public static class ComposioActionAuditsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        ComposioRules.RequiredWireValue<ComposioActionStatus>(errors, "status", request.Status);
+        FieldRules.RequiredWireValue<ComposioActionStatus>(errors, "status", request.Status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var status = WireEnum.Parse<ComposioActionStatus>(request.Status!);

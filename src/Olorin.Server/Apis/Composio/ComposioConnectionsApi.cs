@@ -52,7 +52,7 @@ public static class ComposioConnectionsApi
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "page", page, 1, int.MaxValue);
         FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
-        ComposioRules.WireValue<ComposioConnectionStatus>(errors, "status", status);
+        FieldRules.WireValue<ComposioConnectionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var query = new ComposioConnectionQuery(
@@ -146,7 +146,7 @@ public static class ComposioConnectionsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        ComposioRules.RequiredWireValue<ComposioConnectionStatus>(errors, "status", request.Status);
+        FieldRules.RequiredWireValue<ComposioConnectionStatus>(errors, "status", request.Status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var status = WireEnum.Parse<ComposioConnectionStatus>(request.Status!);

@@ -60,7 +60,7 @@ public static class SoarExecutionsApi
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "page", page, 1, int.MaxValue);
         FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
-        SoarRules.Status(errors, "status", status);
+        FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
@@ -81,7 +81,7 @@ public static class SoarExecutionsApi
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "page", page, 1, int.MaxValue);
         FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
-        SoarRules.Status(errors, "status", status);
+        FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
             return InvestigationProblems.NotFound(investigationId);
