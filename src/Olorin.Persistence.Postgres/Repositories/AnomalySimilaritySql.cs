@@ -25,7 +25,7 @@ internal static class AnomalySimilaritySql
     {
         var ef = efSearch.ToString(CultureInfo.InvariantCulture);
         await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.ef_search', {ef}, true)", cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.iterative_scan', {"relaxed_order"}, true)", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)", cancellationToken);
     }
 
     public static async Task<List<AnomalyNeighbour>> NearestAsync(

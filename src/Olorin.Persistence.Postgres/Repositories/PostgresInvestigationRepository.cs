@@ -118,7 +118,8 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
 
     public async Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
     {
-        // A concurrent update makes the DELETE (guarded by version) miss; read again and delete what is there now.
+        // The DELETE is guarded by version, so a concurrent update makes it miss; then the current document is
+        // deleted (and audited) instead. A document that keeps changing under us ends as a version conflict.
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
@@ -133,6 +134,7 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
             }
             catch (DbUpdateConcurrencyException) when (attempt < attempts)
             {
+                // Updated (or deleted) since it was read: read it again and retry.
             }
             catch (DbUpdateConcurrencyException)
             {

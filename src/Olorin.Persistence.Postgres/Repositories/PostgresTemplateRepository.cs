@@ -87,6 +87,10 @@ public sealed class PostgresTemplateRepository(OlorinDbContext db, TimeProvider 
             await db.SaveChangesAsync(cancellationToken);
             return Outcome.Ok(template);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome.NotFound<InvestigationTemplate>(); // deleted between the read and the write
+        }
         catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out var constraint))
         {
             return Outcome.Duplicate<InvestigationTemplate>(constraint == OwnerNameIndex ? "name" : "template_id");

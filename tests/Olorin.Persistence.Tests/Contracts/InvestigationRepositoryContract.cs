@@ -318,6 +318,21 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         Assert.Single(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct));
     }
 
+    [Fact]
+    public async Task Concurrent_deletes_delete_once_and_write_one_DELETE_entry()
+    {
+        const int deleters = 10;
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var repositories = Enumerable.Range(0, deleters).Select(_ => Repo<IInvestigationRepository>()).ToList();
+
+        var outcomes = await Task.WhenAll(repositories.Select(repo => Task.Run(() => repo.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct))));
+
+        Assert.Single(outcomes, o => o.IsOk);
+        Assert.Equal(deleters - 1, outcomes.Count(o => o is Outcome<Investigation>.NotFound));
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 100, 0, Ct);
+        Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Delete);
+    }
+
     // ---- search / counts ----------------------------------------------------------------------------------
 
     [Fact]
