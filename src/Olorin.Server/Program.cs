@@ -31,9 +31,9 @@ builder.Services.AddOlorinOpenApi();
 
 var app = builder.Build();
 
+app.UseSerilogRequestLogging(); // outermost, so it records the status the client finally gets
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseSerilogRequestLogging();
 app.UseOlorinOpenApi();
 
 app.MapHealthApi();

@@ -24,7 +24,10 @@ public static class InvestigationsApi
     public static IEndpointRouteBuilder MapInvestigationsApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in Prefixes)
-            app.MapGroup(prefix).WithTags("Investigations").MapInvestigationRoutes();
+            app.MapGroup(prefix)
+                .WithTags("Investigations")
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+                .MapInvestigationRoutes();
         return app;
     }
 

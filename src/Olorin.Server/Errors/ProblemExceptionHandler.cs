@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Olorin.Core.Errors;
 
 namespace Olorin.Server.Errors;
@@ -25,7 +26,7 @@ public sealed class ProblemExceptionHandler(
         var problem = Classify(exception);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable while handling {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning("Database unavailable while handling {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         }
         else if (problem.Status == StatusCodes.Status500InternalServerError)
@@ -40,7 +41,11 @@ public sealed class ProblemExceptionHandler(
     private ProblemDetails Classify(Exception exception)
     {
         if (BadRequestDetail(exception) is { } detail)
-            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad Request", Detail = detail };
+        {
+            // 400 mostly; BadHttpRequestException also carries 413 (body too large) and 415 (not JSON).
+            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            return new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail };
+        }
         if (classifiers.FirstOrDefault(c => c.IsUnavailable(exception)) is { } classifier)
             return new ProblemDetails
             {

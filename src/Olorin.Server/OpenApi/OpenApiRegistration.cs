@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Olorin.Server.OpenApi;
 
@@ -15,6 +17,9 @@ public static class OpenApiRegistration
             Version = DocumentName,
             Description = "Fraud-investigation API: investigations, health and status.",
         }));
+        // Describe schemas with the wire JSON options (snake_case, wire enums), not MVC's defaults.
+        services.AddTransient<ISerializerDataContractResolver>(sp => new JsonSerializerDataContractResolver(
+            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
         return services;
     }
 

@@ -48,6 +48,13 @@ public sealed class InvestigationsApiTests(PostgresApiFixture fixture) : IClassF
         Assert.True(response.Headers.ETag!.IsWeak);
         Assert.Matches("^W/\"1-[0-9a-f]{8}\"$", response.Headers.ETag.ToString());
         Assert.Equal(response.Headers.ETag.ToString(), body["etag"]!.GetValue<string>());
+
+        // Stored in this class's database (test settings override appsettings.json), under the caller's tenant.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var query = new Npgsql.NpgsqlCommand("SELECT tenant_id FROM investigation_states WHERE investigation_id = @id", connection);
+        query.Parameters.AddWithValue("id", id);
+        Assert.Equal(_tenant, await query.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -297,6 +304,13 @@ public sealed class InvestigationsApiTests(PostgresApiFixture fixture) : IClassF
         var response = await Client().GetAsync($"/investigations?{query}", Ct);
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_problem()
+    {
+        var response = await Client().PostAsync("/investigations", new StringContent("status=CREATED", System.Text.Encoding.UTF8, "text/plain"), Ct);
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]

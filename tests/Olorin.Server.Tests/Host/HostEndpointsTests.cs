@@ -44,7 +44,7 @@ public sealed class HostEndpointsTests(PostgresApiFixture fixture) : IClassFixtu
     public async Task Swagger_serves_the_ui_and_a_document_with_the_investigation_routes()
     {
         var client = fixture.Factory.CreateClient();
-        var ui = await client.GetAsync("/swagger/index.html", Ct);
+        var ui = await client.GetAsync("/swagger", Ct); // redirects to the UI's index.html
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.Contains("swagger-ui", await ui.Content.ReadAsStringAsync(Ct));
 
@@ -54,6 +54,9 @@ public sealed class HostEndpointsTests(PostgresApiFixture fixture) : IClassFixtu
         Assert.Contains("/investigations/{investigationId}/history", paths);
         Assert.Contains("/api/v1/investigation-state/{investigationId}", paths);
         Assert.Contains("/status", paths);
+        var response = document["components"]!["schemas"]!["InvestigationResponse"]!["properties"]!.AsObject();
+        Assert.Contains("investigation_id", response.Select(p => p.Key)); // described with the wire (snake_case) names
+        Assert.DoesNotContain("tenant_id", response.Select(p => p.Key));
     }
 
     [Fact]
