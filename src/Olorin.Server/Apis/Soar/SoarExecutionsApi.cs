@@ -151,13 +151,19 @@ public static class SoarExecutionsApi
             Result = request.Result ?? [],
             Error = request.Error,
         };
-        return ToResponse(executionId, await executions.AppendActionAsync(identity.TenantId, executionId, action, cancellationToken));
+        var outcome = await executions.AppendActionAsync(identity.TenantId, executionId, action, cancellationToken);
+        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var appended)) return TypedResults.Ok(SoarExecutionResponse.From(appended));
+        return Problem(executionId, outcome);
     }
 
-    public static async Task<Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult>> CompleteExecution(
+    public static async Task<Results<Ok<SoarExecutionResponse>, ProblemHttpResult>> CompleteExecution(
         string executionId, RequestIdentity identity, ISoarPlaybookExecutionRepository executions, TimeProvider clock, CancellationToken cancellationToken)
-        => ToResponse(executionId, await executions.FinishAsync(
-            identity.TenantId, executionId, SoarExecutionStatus.Completed, UtcTime.Now(clock), errorMessage: null, cancellationToken));
+    {
+        var outcome = await executions.FinishAsync(
+            identity.TenantId, executionId, SoarExecutionStatus.Completed, UtcTime.Now(clock), errorMessage: null, cancellationToken);
+        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var completed)) return TypedResults.Ok(SoarExecutionResponse.From(completed));
+        return Problem(executionId, outcome);
+    }
 
     public static async Task<Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult>> FailExecution(
         string executionId,
@@ -169,18 +175,19 @@ public static class SoarExecutionsApi
     {
         var errors = SoarRules.ValidateFailure(request.ErrorMessage);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return ToResponse(executionId, await executions.FinishAsync(
-            identity.TenantId, executionId, SoarExecutionStatus.Failed, UtcTime.Now(clock), request.ErrorMessage, cancellationToken));
+        var outcome = await executions.FinishAsync(
+            identity.TenantId, executionId, SoarExecutionStatus.Failed, UtcTime.Now(clock), request.ErrorMessage, cancellationToken);
+        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var failed)) return TypedResults.Ok(SoarExecutionResponse.From(failed));
+        return Problem(executionId, outcome);
     }
 
-    private static Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult> ToResponse(string executionId, Outcome<SoarPlaybookExecution> outcome)
-        => outcome switch
-        {
-            Outcome<SoarPlaybookExecution>.Ok(var execution) => TypedResults.Ok(SoarExecutionResponse.From(execution)),
-            Outcome<SoarPlaybookExecution>.NotFound => SoarProblems.NotFound(executionId),
-            Outcome<SoarPlaybookExecution>.InvalidState(var reason) => SoarProblems.NotRunning(reason),
-            var other => throw Unexpected(other),
-        };
+    /// <summary>Why a change to an execution did not happen: it does not exist in the tenant, or it is no longer running.</summary>
+    private static ProblemHttpResult Problem(string executionId, Outcome<SoarPlaybookExecution> outcome) => outcome switch
+    {
+        Outcome<SoarPlaybookExecution>.NotFound => SoarProblems.NotFound(executionId),
+        Outcome<SoarPlaybookExecution>.InvalidState(var reason) => SoarProblems.NotRunning(reason),
+        var other => throw Unexpected(other),
+    };
 
     private static SoarExecutionStatus? ParseStatus(string? status) => status is null ? null : WireEnum.Parse<SoarExecutionStatus>(status);
 
