@@ -43,12 +43,7 @@ internal sealed class PostgresAnomalyEventRepository(
     public async Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         var matching = Matching(tenantId, query);
-        var total = await matching.LongCountAsync(cancellationToken);
-        var items = await matching
-            .OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<AnomalyEvent>(items, total, page.Page, page.PageSize);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, cancellationToken);
     }
 
     public Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)

@@ -40,12 +40,7 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
         if (query.Status is { } status) audits = audits.Where(x => x.Status == status);
         if (query.ExecutionId is { } executionId) audits = audits.Where(x => x.ExecutionId == executionId);
 
-        var total = await audits.LongCountAsync(cancellationToken);
-        var items = await audits
-            .OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<ComposioActionAudit>(items, total, page.Page, page.PageSize);
+        return await audits.ToPageAsync(q => q.OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId), page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ComposioActionAudit>> ListFailedAsync(string tenantId, int? maxRetries, int limit, CancellationToken cancellationToken = default)

@@ -48,12 +48,7 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
             connections = connections.Where(x => x.ExpiresAt <= at || x.Status == ComposioConnectionStatus.Expired);
         }
 
-        var total = await connections.LongCountAsync(cancellationToken);
-        var items = await connections
-            .OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<ComposioConnection>(items, total, page.Page, page.PageSize);
+        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, cancellationToken);
     }
 
     public async Task<Outcome<ComposioConnection>> UpdateTokensAsync(

@@ -41,12 +41,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
     public async Task<PagedResult<DetectionRun>> ListAsync(string tenantId, DetectionRunQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         var matching = Matching(tenantId, query);
-        var total = await matching.LongCountAsync(cancellationToken);
-        var items = await matching
-            .OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<DetectionRun>(items, total, page.Page, page.PageSize);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, cancellationToken);
     }
 
     public Task<Outcome<DetectionRun>> UpdateStatusAsync(

@@ -40,12 +40,7 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
         if (query.Type is { } type) matching = matching.Where(x => x.Type == type);
         if (query.Enabled is { } enabled) matching = matching.Where(x => x.Enabled == enabled);
 
-        var total = await matching.LongCountAsync(cancellationToken);
-        var items = await matching
-            .OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<Detector>(items, total, page.Page, page.PageSize);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, cancellationToken);
     }
 
     public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)

@@ -59,12 +59,7 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
             matching = matching.Where(x => EF.Functions.ILike(x.InvestigationId, pattern, @"\"));
         }
 
-        var total = await matching.LongCountAsync(cancellationToken);
-        var items = await matching
-            .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<Investigation>(items, total, page.Page, page.PageSize);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, cancellationToken);
     }
 
     public async Task<Outcome<Investigation>> UpdateAsync(

@@ -45,12 +45,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         if (query.PlaybookId is { } playbookId) executions = executions.Where(x => x.PlaybookId == playbookId);
         if (query.Status is { } status) executions = executions.Where(x => x.Status == status);
 
-        var total = await executions.LongCountAsync(cancellationToken);
-        var items = await executions
-            .OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<SoarPlaybookExecution>(items, total, page.Page, page.PageSize);
+        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, cancellationToken);
     }
 
     public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)

@@ -36,12 +36,7 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
         var scores = ByInvestigation(tenantId, investigationId).AsNoTracking();
         if (minRisk is { } min) scores = scores.Where(x => x.RiskScore >= min);
 
-        var total = await scores.LongCountAsync(cancellationToken);
-        var items = await scores
-            .OrderByDescending(x => x.RiskScore).ThenBy(x => x.TransactionId)
-            .Skip(page.Skip).Take(page.PageSize)
-            .ToListAsync(cancellationToken);
-        return new PagedResult<TransactionScore>(items, total, page.Page, page.PageSize);
+        return await scores.ToPageAsync(q => q.OrderByDescending(x => x.RiskScore).ThenBy(x => x.TransactionId), page, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RiskBucket>> GetDistributionAsync(string tenantId, string investigationId, int buckets, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Olorin.Server.Configuration;
 
 /// <summary>The PostgreSQL database: the connection from <c>DATABASE_URL</c> or <c>ConnectionStrings:Postgres</c>, and section <c>Database</c>.</summary>
@@ -13,7 +15,7 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// Read eagerly, because the persistence adapter is composed from it before the host starts; an unusable value
-    /// throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming the variable.
+    /// throws <see cref="OptionsValidationException"/> naming the variable.
     /// </summary>
     public static DatabaseOptions From(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -25,7 +27,7 @@ public sealed class DatabaseOptions
         }
         catch (InvalidOperationException)
         {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(
+            throw new OptionsValidationException(
                 $"{SectionName}:{nameof(MigrateOnStartup)}", typeof(DatabaseOptions),
                 [$"{SectionName}:{nameof(MigrateOnStartup)} must be true or false (was '{section[nameof(MigrateOnStartup)]}')."]);
         }

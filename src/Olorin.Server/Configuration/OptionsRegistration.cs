@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Olorin.Server.Configuration;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Olorin.Persistence.Postgres;
 using Olorin.Server.Configuration;
 using Olorin.Server.Health;
@@ -26,7 +27,7 @@ public static class PersistenceRegistration
     public static async Task PrepareOlorinPersistenceAsync(this WebApplication app)
     {
         var backend = app.Services.GetRequiredService<ActiveBackend>();
-        var database = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         app.Logger.LogInformation("Persistence backend {Backend}, database {DatabaseTarget}, migrate on start-up {MigrateOnStartup}",
             backend.Name, SecretRedactor.Redact(database.ConnectionString), database.MigrateOnStartup);
 

@@ -414,14 +414,4 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         return sum;
     }
 
-    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, OlorinJson.Options);
-
-    private static void AssertSameDocument(AnomalyEvent expected, AnomalyEvent? actual)
-    {
-        Assert.NotNull(actual);
-        // Compared as JSON trees: key order inside free-form objects is not preserved by every store (jsonb sorts keys).
-        var e = Node(expected)!;
-        var a = Node(actual);
-        Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e.ToJsonString()}\nActual   {a?.ToJsonString()}");
-    }
 }

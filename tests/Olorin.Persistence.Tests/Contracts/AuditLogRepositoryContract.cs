@@ -186,13 +186,4 @@ public abstract class AuditLogRepositoryContract(IBackendFixture backend) : Cont
         IpAddress = "198.51.100.4",
         UserAgent = "olorin-worker/1.0",
     };
-
-    private static void AssertSameDocument(AuditLogEntry expected, AuditLogEntry? actual)
-    {
-        Assert.NotNull(actual);
-        // Compared as JSON trees: key order inside free-form objects is not preserved by every store (jsonb sorts keys).
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options)!;
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e.ToJsonString()}\nActual   {a?.ToJsonString()}");
-    }
 }

@@ -304,12 +304,4 @@ public abstract class ComposioActionAuditRepositoryContract(IBackendFixture back
         RetryCount = 1,
         ErrorMessage = "HTTP 429",
     };
-
-    private static void AssertSameDocument(ComposioActionAudit expected, ComposioActionAudit? actual)
-    {
-        Assert.NotNull(actual);
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options);
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"expected {e?.ToJsonString()}\nactual   {a?.ToJsonString()}");
-    }
 }

@@ -313,12 +313,4 @@ public abstract class ComposioConnectionRepositoryContract(IBackendFixture backe
         CreatedAt = T0,
         UpdatedAt = T0,
     };
-
-    private static void AssertSameDocument(ComposioConnection expected, ComposioConnection? actual)
-    {
-        Assert.NotNull(actual);
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options);
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"expected {e?.ToJsonString()}\nactual   {a?.ToJsonString()}");
-    }
 }

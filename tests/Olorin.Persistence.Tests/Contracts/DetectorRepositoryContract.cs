@@ -216,14 +216,4 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         TenantId = tenant,
     };
 
-    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, OlorinJson.Options);
-
-    private static void AssertSameDocument(Detector expected, Detector? actual)
-    {
-        Assert.NotNull(actual);
-        // Compared as JSON trees: key order inside free-form objects is not preserved by every store (jsonb sorts keys).
-        var e = Node(expected)!;
-        var a = Node(actual);
-        Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e.ToJsonString()}\nActual   {a?.ToJsonString()}");
-    }
 }

@@ -334,12 +334,4 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
         ],
         ErrorMessage = null,
     };
-
-    private static void AssertSameDocument(SoarPlaybookExecution expected, SoarPlaybookExecution? actual)
-    {
-        Assert.NotNull(actual);
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options);
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"expected {e?.ToJsonString()}\nactual   {a?.ToJsonString()}");
-    }
 }

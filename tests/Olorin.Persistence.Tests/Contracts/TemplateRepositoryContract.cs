@@ -320,12 +320,4 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
         CreatedAt = T0,
         UpdatedAt = T0,
     };
-
-    private static void AssertSameDocument(InvestigationTemplate expected, InvestigationTemplate? actual)
-    {
-        Assert.NotNull(actual);
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options);
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"expected {e?.ToJsonString()}\nactual   {a?.ToJsonString()}");
-    }
 }

@@ -273,12 +273,4 @@ public abstract class TransactionScoreRepositoryContract(IBackendFixture backend
             : null,
         CreatedAt = T0,
     };
-
-    private static void AssertSameDocument(TransactionScore expected, TransactionScore? actual)
-    {
-        Assert.NotNull(actual);
-        var e = JsonSerializer.SerializeToNode(expected, OlorinJson.Options);
-        var a = JsonSerializer.SerializeToNode(actual, OlorinJson.Options);
-        Assert.True(JsonNode.DeepEquals(e, a), $"expected {e?.ToJsonString()}\nactual   {a?.ToJsonString()}");
-    }
 }
