@@ -2,6 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
 using Olorin.Server.Apis;
+using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.Soar;
+using Olorin.Server.Apis.Templates;
+using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
@@ -9,6 +13,7 @@ using Olorin.Server.Identity;
 using Olorin.Server.Logging;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
+using Olorin.Server.Security;
 using Olorin.Server.Status;
 using Serilog;
 using Serilog.Extensions.Logging;
@@ -26,6 +31,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
     builder.Services.AddRequestIdentity();
+    builder.Services.AddOlorinDataProtection(builder.Configuration);
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
 
@@ -40,6 +46,11 @@ try
     app.MapStatusApi();
     app.MapMongoStatusApi();
     app.MapInvestigationsApi();
+    app.MapTransactionScoresApi();
+    app.MapTemplatesApi();
+    app.MapComposioConnectionsApi();
+    app.MapComposioActionAuditsApi();
+    app.MapSoarExecutionsApi();
 
     await app.PrepareOlorinPersistenceAsync();
     await app.RunAsync();
