@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
+using Olorin.Server;
 using Olorin.Server.Apis;
 using Olorin.Server.Apis.Composio;
 using Olorin.Server.Apis.Soar;
@@ -56,9 +57,10 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationException)
+catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationException && RunsAsOwnProcess())
 {
-    // One line naming the setting to check, no stack trace: an operator error, not a bug.
+    // One line naming the setting to check, no stack trace: an operator error, not a bug. (Hosted in-process, as by
+    // WebApplicationFactory, the exception propagates to the host instead.)
     Log.Fatal("Olorin Server cannot start: {Reason}", ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message);
     return 1;
 }
@@ -67,4 +69,7 @@ finally
     await Log.CloseAndFlushAsync();
 }
 
-public partial class Program;
+public partial class Program
+{
+    private static bool RunsAsOwnProcess() => System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
+}

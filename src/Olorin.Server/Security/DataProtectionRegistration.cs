@@ -1,4 +1,3 @@
-using Olorin.Server.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Olorin.Server.Security;

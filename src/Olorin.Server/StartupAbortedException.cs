@@ -1,4 +1,4 @@
-namespace Olorin.Server.Persistence;
+namespace Olorin.Server;
 
 /// <summary>
 /// Start-up cannot continue (a required backend is unreachable and falling back is forbidden, or a setting is
