@@ -24,13 +24,13 @@ public static class TransactionScoreFilters
         Builders<TransactionScore>.Sort.Descending(s => s.RiskScore).Ascending(s => s.TransactionId);
 
     /// <summary>
-    /// Count per bucket index <c>min(floor(risk_score × buckets), buckets − 1)</c>: equal-width buckets over [0, 1]
-    /// with the last one closed, so a score of exactly 1 counts in it. Empty buckets are absent (filled in by the caller).
+    /// Count per bucket index <c>floor(risk_score × buckets)</c>, or the last index for a score of 1 or more:
+    /// equal-width buckets over [0, 1] with the last one closed. Empty buckets are absent (the caller fills them in).
     /// </summary>
     public static PipelineDefinition<TransactionScore, BucketCount> Distribution(string tenantId, string investigationId, int buckets)
         => new EmptyPipelineDefinition<TransactionScore>()
             .Match(ByInvestigation(tenantId, investigationId))
-            .Group(s => Math.Min(Math.Floor(s.RiskScore * buckets), buckets - 1), g => new BucketCount { Bucket = g.Key, Count = g.LongCount() });
+            .Group(s => s.RiskScore >= 1 ? buckets - 1 : Math.Floor(s.RiskScore * buckets), g => new BucketCount { Bucket = g.Key, Count = g.LongCount() });
 
     /// <summary>
     /// Keys strictly after <paramref name="after"/> in (investigation_id, transaction_id) order; every score for the
