@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
@@ -11,7 +10,7 @@ using Olorin.Persistence.Mongo.Settings;
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal sealed class MongoAnomalyEventRepository(
-    MongoContext context, MongoCapabilities capabilities, IOptions<MongoSettings> settings, TimeProvider clock) : IAnomalyEventRepository
+    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
 {
     private static readonly FindOneAndUpdateOptions<AnomalyEvent> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -68,7 +67,7 @@ internal sealed class MongoAnomalyEventRepository(
     {
         if (query.K <= 0 || query.Vector.Length == 0 || query.Vector.All(x => x == 0)) return [];
         var pipeline = capabilities.VectorSearchAvailable
-            ? AnomalyFilters.VectorSearch(tenantId, query, settings.Value.VectorSearchIndex)
+            ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
         var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         return hits.Select(h => new SimilarAnomaly(h.Document, h.Score ?? 0)).ToList();
