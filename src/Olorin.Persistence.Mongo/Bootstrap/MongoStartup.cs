@@ -12,6 +12,12 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 /// </summary>
 public static partial class MongoStartup
 {
+    /// <summary>
+    /// Added to the overall deadline so that, against an unreachable server, the driver's own server-selection
+    /// timeout (which names the cause: refused, DNS, TLS, authentication) fires before our cancellation does.
+    /// </summary>
+    public static readonly TimeSpan DriverErrorGrace = TimeSpan.FromSeconds(1);
+
     public static async Task<MongoStartupResult> ConnectAndBootstrapAsync(MongoSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
         var invalid = MongoSettingsValidator.Check(settings);
@@ -21,7 +27,7 @@ public static partial class MongoStartup
         var budget = clientSettings.ServerSelectionTimeout;
         var client = MongoClientFactory.CreateClient(clientSettings);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(budget);
+        deadline.CancelAfter(budget + DriverErrorGrace);
         try
         {
             var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
@@ -49,8 +55,9 @@ public static partial class MongoStartup
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
+            var cause = MongoErrorText.Describe(e, settings.Uri, client);
             client.Dispose();
-            return Fail(logger, $"MongoDB at {settings.RedactedUri} is not usable: {MongoErrorText.Describe(e, settings.Uri)}");
+            return Fail(logger, $"MongoDB at {settings.RedactedUri} is not usable: {cause}");
         }
     }
 

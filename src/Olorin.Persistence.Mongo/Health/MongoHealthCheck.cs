@@ -31,7 +31,7 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri)}");
+            return HealthCheckResult.Unhealthy($"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
         };
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(clientSettings.ServerSelectionTimeout);
+        deadline.CancelAfter(clientSettings.ServerSelectionTimeout + MongoStartup.DriverErrorGrace);
         try
         {
             var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
@@ -55,7 +55,7 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
-            return report with { Error = MongoErrorText.Describe(e, settings.Uri) };
+            return report with { Error = MongoErrorText.Describe(e, settings.Uri, client) };
         }
     }
 
