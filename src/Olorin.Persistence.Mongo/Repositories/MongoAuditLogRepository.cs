@@ -18,14 +18,15 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
     {
         if (await Entries.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
             throw new InvalidOperationException($"Audit entry {entry.EntryId} already exists.");
-        await InsertAsync(Entries, entry, cancellationToken);
+        entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
+        await Entries.InsertOneAsync(entry, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Stores an entry whose id is known to be fresh (investigation writes build it with a new GUID).</summary>
-    internal static Task InsertAsync(IMongoCollection<AuditLogEntry> entries, AuditLogEntry entry, CancellationToken cancellationToken)
+    /// <summary>Stores an entry whose id is known to be fresh (investigation writes build it with a new GUID), in the session.</summary>
+    internal static Task InsertAsync(IMongoCollection<AuditLogEntry> entries, IClientSessionHandle session, AuditLogEntry entry, CancellationToken cancellationToken)
     {
         entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
-        return entries.InsertOneAsync(entry, cancellationToken: cancellationToken);
+        return entries.InsertOneAsync(session, entry, cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditLogEntry>> GetHistoryAsync(

@@ -8,23 +8,30 @@ using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
-/// Investigations, each create/update/delete followed by its <c>audit_log</c> entry.
+/// Investigations, each create/update/delete written together with its <c>audit_log</c> entry.
 /// <para>
-/// No multi-document transaction here, even on a replica set: <c>audit_log</c> is a time series (Decision 2), and
-/// MongoDB cannot write to a time-series collection inside a transaction (any version). So the investigation is
-/// written first (a single-document write, atomic on its own) and the audit entry right after; if appending the
-/// entry fails, the investigation write is undone (guarded on the version it produced, so a later writer's change
-/// is never reverted) and the failure is rethrown. What remains possible is a crash of this process between the
-/// two writes, which leaves a change without its entry; /status/mongodb reports this limitation.
+/// Atomic when it can be: in a multi-document transaction when the server supports them (replica set, sharded
+/// cluster) and <c>audit_log</c> is a regular collection (MONGODB_ENABLE_TIME_SERIES off). With the time series of
+/// Decision 2 it cannot be: MongoDB never writes to a time-series collection inside a transaction (any version),
+/// and a standalone server has no transactions. Then the investigation is written first (one document, atomic on
+/// its own) and the entry right after; if appending the entry fails, the investigation write is undone (guarded on
+/// the version it produced, so a later writer's change is never reverted) and the failure rethrown. What remains
+/// possible there is a crash of the process between the two writes, leaving a change without its entry;
+/// /status/mongodb reports both inputs (transaction support, time series on or off).
 /// </para>
 /// </summary>
-internal sealed class MongoInvestigationRepository(MongoContext context, MongoCapabilities capabilities, TimeProvider clock) : IInvestigationRepository
+internal sealed class MongoInvestigationRepository(
+    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IInvestigationRepository
 {
     private IMongoCollection<Investigation> Investigations => context.Investigations;
+
+    /// <summary>Whether the document and its audit entry go in one transaction (see the class remarks).</summary>
+    private bool AuditInTransaction => capabilities.TransactionsSupported && !settings.EnableTimeSeries;
 
     public async Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default)
     {
@@ -34,18 +41,18 @@ internal sealed class MongoInvestigationRepository(MongoContext context, MongoCa
         investigation.LastAccessed = UtcTime.Normalize(investigation.LastAccessed);
         try
         {
-            await Investigations.InsertOneAsync(investigation, cancellationToken: cancellationToken);
+            return await WriteAuditedAsync(async (session, ct) =>
+            {
+                await Investigations.InsertOneAsync(session, investigation, cancellationToken: ct);
+                return new AuditedWrite(Outcome.Ok(investigation), AuditEntries.ForCreate(investigation, audit, now),
+                    () => Investigations.DeleteOneAsync(
+                        InvestigationFilters.AtVersion(investigation.TenantId, investigation.InvestigationId, investigation.Version)));
+            }, cancellationToken);
         }
         catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
         {
             return Outcome.Duplicate<Investigation>("investigation_id");
         }
-
-        await AppendOrUndoAsync(AuditEntries.ForCreate(investigation, audit, now),
-            () => Investigations.DeleteOneAsync(
-                InvestigationFilters.AtVersion(investigation.TenantId, investigation.InvestigationId, investigation.Version)),
-            cancellationToken);
-        return Outcome.Ok(investigation);
     }
 
     public async Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
@@ -65,23 +72,24 @@ internal sealed class MongoInvestigationRepository(MongoContext context, MongoCa
         CancellationToken cancellationToken = default)
     {
         var now = UtcTime.Now(clock);
-        var before = await Investigations.FindOneAndUpdateAsync(
-            InvestigationFilters.AtVersion(tenantId, investigationId, expectedVersion),
-            InvestigationFilters.Patch(patch, now),
-            new FindOneAndUpdateOptions<Investigation> { ReturnDocument = ReturnDocument.Before },
-            cancellationToken);
-        if (before is null)
+        var written = await WriteAuditedAsync(async (session, ct) =>
         {
-            var current = await GetAsync(tenantId, investigationId, cancellationToken);
-            return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
-        }
+            var before = await Investigations.FindOneAndUpdateAsync(session,
+                InvestigationFilters.AtVersion(tenantId, investigationId, expectedVersion),
+                InvestigationFilters.Patch(patch, now),
+                new FindOneAndUpdateOptions<Investigation> { ReturnDocument = ReturnDocument.Before },
+                ct);
+            if (before is null) return AuditedWrite.Nothing;
 
-        var after = Copy(before);
-        patch.ApplyTo(after, now);
-        await AppendOrUndoAsync(AuditEntries.ForUpdate(before, after, audit, now),
-            () => Investigations.ReplaceOneAsync(InvestigationFilters.AtVersion(tenantId, investigationId, after.Version), before),
-            cancellationToken);
-        return Outcome.Ok(after);
+            var after = Copy(before);
+            patch.ApplyTo(after, now);
+            return new AuditedWrite(Outcome.Ok(after), AuditEntries.ForUpdate(before, after, audit, now),
+                () => Investigations.ReplaceOneAsync(InvestigationFilters.AtVersion(tenantId, investigationId, after.Version), before));
+        }, cancellationToken);
+        if (written is not null) return written;
+
+        var current = await GetAsync(tenantId, investigationId, cancellationToken);
+        return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
     }
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
@@ -107,13 +115,15 @@ internal sealed class MongoInvestigationRepository(MongoContext context, MongoCa
 
     public async Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
     {
-        var deleted = await Investigations.FindOneAndDeleteAsync(InvestigationFilters.ById(tenantId, investigationId), cancellationToken: cancellationToken);
-        if (deleted is null) return Outcome.NotFound<Investigation>();
-
-        await AppendOrUndoAsync(AuditEntries.ForDelete(deleted, audit, UtcTime.Now(clock)),
-            () => Investigations.InsertOneAsync(deleted),
-            cancellationToken);
-        return Outcome.Ok(deleted);
+        var written = await WriteAuditedAsync(async (session, ct) =>
+        {
+            var deleted = await Investigations.FindOneAndDeleteAsync(session, InvestigationFilters.ById(tenantId, investigationId), cancellationToken: ct);
+            return deleted is null
+                ? AuditedWrite.Nothing
+                : new AuditedWrite(Outcome.Ok(deleted), AuditEntries.ForDelete(deleted, audit, UtcTime.Now(clock)),
+                    () => Investigations.InsertOneAsync(deleted));
+        }, cancellationToken);
+        return written ?? Outcome.NotFound<Investigation>();
     }
 
     /// <summary>Atlas <c>$search</c> when the server has <c>investigations_search</c> (and it is enabled), else <c>$text</c>.</summary>
@@ -163,20 +173,35 @@ internal sealed class MongoInvestigationRepository(MongoContext context, MongoCa
         => MongoBulkTransfer.UpsertAsync(Investigations, documents, i => i.InvestigationId, cancellationToken);
 
     /// <summary>
-    /// Appends the entry; if that fails, runs <paramref name="undo"/> (not cancellable: it must run even when the
-    /// append was cancelled) and rethrows.
+    /// Runs <paramref name="write"/> and appends the audit entry it produced: both inside one transaction when
+    /// <see cref="AuditInTransaction"/>, else one after the other, undoing the write if the append fails (the undo is
+    /// not cancellable: it must run even when the append was cancelled). Null when the write changed nothing.
     /// </summary>
-    private async Task AppendOrUndoAsync(AuditLogEntry entry, Func<Task> undo, CancellationToken cancellationToken)
+    private async Task<Outcome<Investigation>?> WriteAuditedAsync(
+        Func<IClientSessionHandle, CancellationToken, Task<AuditedWrite>> write, CancellationToken cancellationToken)
     {
+        using var session = await context.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        if (AuditInTransaction)
+        {
+            return await session.WithTransactionAsync(async (s, ct) =>
+            {
+                var inTransaction = await write(s, ct);
+                if (inTransaction.Entry is { } entry) await MongoAuditLogRepository.InsertAsync(context.AuditLog, s, entry, ct);
+                return inTransaction.Result;
+            }, cancellationToken: cancellationToken);
+        }
+
+        var written = await write(session, cancellationToken);
+        if (written.Entry is not { } auditEntry) return written.Result;
         try
         {
-            await MongoAuditLogRepository.InsertAsync(context.AuditLog, entry, cancellationToken);
+            await MongoAuditLogRepository.InsertAsync(context.AuditLog, session, auditEntry, cancellationToken);
         }
         catch (Exception appendFailure)
         {
             try
             {
-                await undo();
+                await written.Undo!();
             }
             catch (Exception undoFailure)
             {
@@ -184,6 +209,13 @@ internal sealed class MongoInvestigationRepository(MongoContext context, MongoCa
             }
             throw;
         }
+        return written.Result;
+    }
+
+    /// <summary>What an investigation write did: its outcome, the audit entry that goes with it, and how to undo it.</summary>
+    private sealed record AuditedWrite(Outcome<Investigation>? Result, AuditLogEntry? Entry, Func<Task>? Undo)
+    {
+        public static AuditedWrite Nothing { get; } = new(null, null, null);
     }
 
     /// <summary>A deep copy through BSON, with the same class map the collection uses.</summary>
