@@ -18,6 +18,7 @@ internal sealed class MongoAnomalyEventRepository(
 
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
+        EnsureDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
         anomaly.CreatedAt = anomaly.CreatedAt == default ? UtcTime.Now(clock) : UtcTime.Normalize(anomaly.CreatedAt);
         anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
         anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
@@ -65,7 +66,8 @@ internal sealed class MongoAnomalyEventRepository(
     /// <summary><c>$vectorSearch</c> when the server has the vector index (and it is enabled), else the exact cosine pipeline.</summary>
     public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
     {
-        if (query.K <= 0 || query.Vector.Length == 0 || query.Vector.All(x => x == 0)) return [];
+        EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
+        if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
         var pipeline = capabilities.VectorSearchAvailable
             ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
@@ -89,5 +91,16 @@ internal sealed class MongoAnomalyEventRepository(
         => MongoBulkTransfer.CountAllAsync(Anomalies, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.AnomalyId, cancellationToken);
+    {
+        foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
+        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.AnomalyId, cancellationToken);
+    }
+
+    /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>
+    private void EnsureDimensions(float[] vector, string parameterName, bool allowEmpty)
+    {
+        if (allowEmpty && vector.Length == 0) return;
+        if (vector.Length != settings.EmbeddingDimension)
+            throw new ArgumentException($"An embedding has {settings.EmbeddingDimension} dimensions, not {vector.Length}.", parameterName);
+    }
 }

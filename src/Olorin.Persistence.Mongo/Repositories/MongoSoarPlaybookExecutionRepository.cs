@@ -52,6 +52,9 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
         string tenantId, string executionId, SoarExecutionStatus finalStatus, DateTime completedAt, string? errorMessage,
         CancellationToken cancellationToken = default)
     {
+        if (finalStatus == SoarExecutionStatus.Running)
+            throw new ArgumentException("A playbook execution finishes as completed, failed or cancelled.", nameof(finalStatus));
+
         var current = await GetAsync(tenantId, executionId, cancellationToken);
         if (current is null) return Outcome.NotFound<SoarPlaybookExecution>();
         if (current.Status != SoarExecutionStatus.Running) return NotRunning(current);
