@@ -31,15 +31,19 @@ public static class AnomalyFilters
     public static SortDefinition<AnomalyEvent> ListSort { get; } =
         Builders<AnomalyEvent>.Sort.Descending(a => a.Score).Ascending(a => a.AnomalyId);
 
-    /// <summary>The statuses an anomaly may move to <paramref name="target"/> from: forward only (new → triaged → closed, new → closed).</summary>
+    /// <summary>
+    /// The statuses an anomaly may move to <paramref name="target"/> from: forward only (new → triaged → closed,
+    /// new → closed), and the target itself (repeating a status is a no-op).
+    /// </summary>
     public static IReadOnlyList<AnomalyStatus> ForwardFrom(AnomalyStatus target) => target switch
     {
-        AnomalyStatus.Triaged => [AnomalyStatus.New],
-        AnomalyStatus.Closed => [AnomalyStatus.New, AnomalyStatus.Triaged],
+        AnomalyStatus.New => [AnomalyStatus.New],
+        AnomalyStatus.Triaged => [AnomalyStatus.New, AnomalyStatus.Triaged],
+        AnomalyStatus.Closed => [AnomalyStatus.New, AnomalyStatus.Triaged, AnomalyStatus.Closed],
         _ => [],
     };
 
-    /// <summary>The anomaly, only while its status may move forward to <paramref name="target"/>.</summary>
+    /// <summary>The anomaly, only while its status may move to <paramref name="target"/>.</summary>
     public static FilterDefinition<AnomalyEvent> CanMoveTo(string tenantId, string anomalyId, AnomalyStatus target)
         => ById(tenantId, anomalyId) & Filter.In(a => a.Status, ForwardFrom(target));
 

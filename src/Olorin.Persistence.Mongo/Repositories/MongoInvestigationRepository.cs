@@ -44,7 +44,8 @@ internal sealed class MongoInvestigationRepository(
             return await WriteAuditedAsync(async (session, ct) =>
             {
                 await Investigations.InsertOneAsync(session, investigation, cancellationToken: ct);
-                return new AuditedWrite(Outcome.Ok(investigation), AuditEntries.ForCreate(investigation, audit, now),
+                var stored = Copy(investigation); // as stored: nested dates at millisecond precision
+                return new AuditedWrite(Outcome.Ok(stored), AuditEntries.ForCreate(stored, audit, now),
                     () => Investigations.DeleteOneAsync(
                         InvestigationFilters.AtVersion(investigation.TenantId, investigation.InvestigationId, investigation.Version)));
             }, cancellationToken);
@@ -81,8 +82,9 @@ internal sealed class MongoInvestigationRepository(
                 ct);
             if (before is null) return AuditedWrite.Nothing;
 
-            var after = Copy(before);
-            patch.ApplyTo(after, now);
+            var patched = Copy(before);
+            patch.ApplyTo(patched, now);
+            var after = Copy(patched); // through the serializers the update used (UTC, milliseconds): exactly as stored
             return new AuditedWrite(Outcome.Ok(after), AuditEntries.ForUpdate(before, after, audit, now),
                 () => Investigations.ReplaceOneAsync(InvestigationFilters.AtVersion(tenantId, investigationId, after.Version), before));
         }, cancellationToken);
@@ -218,7 +220,7 @@ internal sealed class MongoInvestigationRepository(
         public static AuditedWrite Nothing { get; } = new(null, null, null);
     }
 
-    /// <summary>A deep copy through BSON, with the same class map the collection uses.</summary>
+    /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>
     private static Investigation Copy(Investigation investigation)
         => BsonSerializer.Deserialize<Investigation>(investigation.ToBsonDocument());
 }

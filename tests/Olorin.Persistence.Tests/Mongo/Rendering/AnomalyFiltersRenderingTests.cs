@@ -20,13 +20,13 @@ public sealed class AnomalyFiltersRenderingTests
     }
 
     [Fact]
-    public void Status_moves_forward_only()
+    public void Status_moves_forward_only_or_repeats()
     {
-        Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": ["new"] } }""",
-            Rendered.Filter(AnomalyFilters.CanMoveTo("t1", "a1", AnomalyStatus.Triaged)));
         Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": ["new", "triaged"] } }""",
+            Rendered.Filter(AnomalyFilters.CanMoveTo("t1", "a1", AnomalyStatus.Triaged)));
+        Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": ["new", "triaged", "closed"] } }""",
             Rendered.Filter(AnomalyFilters.CanMoveTo("t1", "a1", AnomalyStatus.Closed)));
-        Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": [] } }""",
+        Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": ["new"] } }""",
             Rendered.Filter(AnomalyFilters.CanMoveTo("t1", "a1", AnomalyStatus.New)));
         Rendered.Equal("""{ "$set": { "status": "closed" } }""", Rendered.Update(AnomalyFilters.SetStatus(AnomalyStatus.Closed)));
     }
