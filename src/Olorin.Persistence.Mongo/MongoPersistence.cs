@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Driver;
 using Olorin.Core.Errors;
@@ -22,7 +23,8 @@ public static class MongoPersistence
     /// Call after <see cref="MongoStartup.ConnectAndBootstrapAsync"/> succeeded, with its capabilities. Registers
     /// the client (one per process; it pools connections), <see cref="MongoContext"/>, the settings, the
     /// capabilities, <see cref="IPersistenceFailureClassifier"/>, <see cref="MongoStatusReporter"/> and every
-    /// repository of this assembly (scoped).
+    /// repository of this assembly (scoped). The client shares the start-up client's connections: the driver keeps
+    /// one cluster per distinct client settings.
     /// </summary>
     public static IServiceCollection AddMongoPersistence(this IServiceCollection services, MongoSettings settings, MongoCapabilities capabilities)
     {
@@ -33,7 +35,7 @@ public static class MongoPersistence
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
-        services.AddTryTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddRepositoriesFrom(typeof(MongoPersistence).Assembly);
         return services;
     }
@@ -41,9 +43,4 @@ public static class MongoPersistence
     /// <summary>Adds <see cref="MongoHealthCheck"/> (ping) to the health checks, tagged <c>ready</c> and <c>db</c>.</summary>
     public static IHealthChecksBuilder AddMongoHealthCheck(this IHealthChecksBuilder builder)
         => builder.AddCheck<MongoHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, ["ready", "db"]);
-
-    private static void AddTryTimeProvider(this IServiceCollection services)
-    {
-        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
-    }
 }

@@ -9,6 +9,9 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 /// Start-up of the MongoDB backend: validate the settings, ping, probe the capabilities and bootstrap, all within
 /// the server-selection timeout (MONGODB_SERVER_SELECTION_TIMEOUT_MS, or the URI's serverSelectionTimeoutMS).
 /// Never throws for an unreachable or misconfigured server: the caller decides what a failure means.
+/// On success its client is left open on purpose: clients with equal settings share one cluster (the driver's
+/// ClusterRegistry), so the client <see cref="MongoPersistence.AddMongoPersistence"/> registers reuses its
+/// connections instead of opening a second pool.
 /// </summary>
 public static partial class MongoStartup
 {
