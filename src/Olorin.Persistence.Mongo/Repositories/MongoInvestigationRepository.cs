@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -48,7 +49,7 @@ internal sealed class MongoInvestigationRepository(
                 return new AuditedWrite(Outcome.Ok(stored), AuditEntries.ForCreate(stored, audit, now),
                     () => Investigations.DeleteOneAsync(
                         InvestigationFilters.AtVersion(investigation.TenantId, investigation.InvestigationId, investigation.Version)));
-            }, cancellationToken);
+            }, cancellationToken) ?? throw new UnreachableException("An insert either writes the document or throws.");
         }
         catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
         {
