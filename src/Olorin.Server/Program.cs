@@ -1,5 +1,12 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
+using Olorin.Server;
 using Olorin.Server.Apis;
+using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.Soar;
+using Olorin.Server.Apis.Templates;
+using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
@@ -7,38 +14,66 @@ using Olorin.Server.Identity;
 using Olorin.Server.Logging;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
+using Olorin.Server.Security;
 using Olorin.Server.Status;
 using Serilog;
+using Serilog.Extensions.Logging;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddOlorinConfiguration(args);
-builder.UseOlorinDefaultUrls();
+Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddOlorinConfiguration(args);
+    builder.UseOlorinDefaultUrls();
 
-builder.AddOlorinLogging();
-builder.AddOlorinOptions();
-builder.AddOlorinPersistence();
-builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
-builder.Services.AddOlorinProblemDetails();
-builder.Services.AddRequestIdentity();
-builder.Services.AddSingleton<ServerInfo>();
-builder.Services.AddOlorinOpenApi();
+    builder.AddOlorinLogging();
+    builder.AddOlorinOptions();
+    await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(Log.Logger).CreateLogger("Olorin.Startup"));
+    builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
+    builder.Services.AddOlorinProblemDetails();
+    builder.Services.AddRequestIdentity();
+    builder.Services.AddOlorinDataProtection(builder.Configuration);
+    builder.Services.AddSingleton<ServerInfo>();
+    builder.Services.AddOlorinOpenApi();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseSerilogRequestLogging(); // outermost, so it records the status the client finally gets
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseOlorinOpenApi();
+    app.UseSerilogRequestLogging(); // outermost, so it records the status the client finally gets
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseOlorinOpenApi();
 
-app.MapHealthApi();
-app.MapStatusApi();
-app.MapInvestigationsApi();
-app.MapInvestigationSearchApi();
-app.MapDetectorsApi();
-app.MapDetectionRunsApi();
-app.MapAnomaliesApi();
+    app.MapHealthApi();
+    app.MapStatusApi();
+    app.MapMongoStatusApi();
+    app.MapInvestigationsApi();
+    app.MapInvestigationSearchApi();
+    app.MapDetectorsApi();
+    app.MapDetectionRunsApi();
+    app.MapAnomaliesApi();
+    app.MapTransactionScoresApi();
+    app.MapTemplatesApi();
+    app.MapComposioConnectionsApi();
+    app.MapComposioActionAuditsApi();
+    app.MapSoarExecutionsApi();
 
-await app.PrepareOlorinPersistenceAsync();
-await app.RunAsync();
+    await app.PrepareOlorinPersistenceAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationException && RunsAsOwnProcess())
+{
+    // One line naming the setting to check, no stack trace: an operator error, not a bug. (Hosted in-process, as by
+    // WebApplicationFactory, the exception propagates to the host instead.)
+    Log.Fatal("Olorin Server cannot start: {Reason}", ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message);
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
 
-public partial class Program;
+public partial class Program
+{
+    private static bool RunsAsOwnProcess() => System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
+}

@@ -1,3 +1,5 @@
+using Olorin.Core.Serialization;
+
 namespace Olorin.Core.Validation;
 
 /// <summary>Reusable single-field rules; each adds a message naming the field and never alters the value.</summary>
@@ -38,5 +40,25 @@ public static class FieldRules
     {
         if (items is not null && items.Count > max)
             errors.Add(field, $"{field} may contain at most {max} items (had {items.Count}).");
+    }
+
+    /// <summary>An "id str" that must be present.</summary>
+    public static void RequiredId(ValidationErrors errors, string field, string? value)
+    {
+        if (value is null) errors.Add(field, $"{field} is required.");
+        else Id(errors, field, value);
+    }
+
+    /// <summary>When present, one of the enum's wire spellings (<see cref="WireEnum"/>).</summary>
+    public static void WireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
+    {
+        if (value is not null && !WireEnum.TryParse<TEnum>(value, out _))
+            errors.Add(field, $"{field} must be one of: {string.Join(", ", WireEnum.WireValues<TEnum>())} (was '{value}').");
+    }
+
+    public static void RequiredWireValue<TEnum>(ValidationErrors errors, string field, string? value) where TEnum : struct, Enum
+    {
+        if (value is null) errors.Add(field, $"{field} is required.");
+        else WireValue<TEnum>(errors, field, value);
     }
 }

@@ -6,7 +6,10 @@ using Olorin.Persistence.Mongo.Status;
 
 namespace Olorin.Persistence.Mongo.Health;
 
-/// <summary>Healthy when the server answers a <c>ping</c> within <see cref="Timeout"/>.</summary>
+/// <summary>
+/// Healthy when the server answers a <c>ping</c> within <see cref="Timeout"/>; otherwise the registration's failure
+/// status (Unhealthy when MongoDB serves requests, Degraded when PostgreSQL does and MongoDB is only probed).
+/// </summary>
 public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings) : IHealthCheck
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
@@ -27,11 +30,11 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
         }
     }
 }

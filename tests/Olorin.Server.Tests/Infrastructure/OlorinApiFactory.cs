@@ -14,6 +14,8 @@ public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settin
         ["DATABASE_URL"] = "",
         ["ConnectionStrings:Postgres"] = connectionString,
         ["Database:MigrateOnStartup"] = migrate ? "true" : "false",
+        // Test servers keep their Data Protection key ring out of the user's profile.
+        ["DataProtection:KeysPath"] = Path.Combine(Path.GetTempPath(), "olorin-server-tests", "data-protection-keys"),
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Error",
         ["Serilog:MinimumLevel:Override:Olorin.Server.Errors"] = "Error",

@@ -1,0 +1,167 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>The queries of <see cref="MongoAnomalyEventRepository"/>, tenant first.</summary>
+public static class AnomalyFilters
+{
+    private static FilterDefinitionBuilder<AnomalyEvent> Filter => Builders<AnomalyEvent>.Filter;
+    private static UpdateDefinitionBuilder<AnomalyEvent> Update => Builders<AnomalyEvent>.Update;
+    private static FilterDefinitionBuilder<ScoredDocument<AnomalyEvent>> ScoredFilter => Builders<ScoredDocument<AnomalyEvent>>.Filter;
+
+    public static FilterDefinition<AnomalyEvent> ById(string tenantId, string anomalyId)
+        => Filter.Eq(a => a.TenantId, tenantId) & Filter.Eq(a => a.AnomalyId, anomalyId);
+
+    public static FilterDefinition<AnomalyEvent> List(string tenantId, AnomalyQuery query)
+    {
+        var filter = Filter.Eq(a => a.TenantId, tenantId);
+        if (query.RunId is not null) filter &= Filter.Eq(a => a.RunId, query.RunId);
+        if (query.DetectorId is not null) filter &= Filter.Eq(a => a.DetectorId, query.DetectorId);
+        if (query.InvestigationId is not null) filter &= Filter.Eq(a => a.InvestigationId, query.InvestigationId);
+        if (query.Severity is { } severity) filter &= Filter.Eq(a => a.Severity, severity);
+        if (query.Status is { } status) filter &= Filter.Eq(a => a.Status, status);
+        if (query.MinScore is { } minScore) filter &= Filter.Gte(a => a.Score, minScore);
+        return filter;
+    }
+
+    /// <summary>Highest score first, then anomaly_id.</summary>
+    public static SortDefinition<AnomalyEvent> ListSort { get; } =
+        Builders<AnomalyEvent>.Sort.Descending(a => a.Score).Ascending(a => a.AnomalyId);
+
+    /// <summary>
+    /// The statuses an anomaly may move to <paramref name="target"/> from: forward only (new → triaged → closed,
+    /// new → closed), and the target itself (repeating a status is a no-op).
+    /// </summary>
+    public static IReadOnlyList<AnomalyStatus> ForwardFrom(AnomalyStatus target) => target switch
+    {
+        AnomalyStatus.New => [AnomalyStatus.New],
+        AnomalyStatus.Triaged => [AnomalyStatus.New, AnomalyStatus.Triaged],
+        AnomalyStatus.Closed => [AnomalyStatus.New, AnomalyStatus.Triaged, AnomalyStatus.Closed],
+        _ => [],
+    };
+
+    /// <summary>The anomaly, only while its status may move to <paramref name="target"/>.</summary>
+    public static FilterDefinition<AnomalyEvent> CanMoveTo(string tenantId, string anomalyId, AnomalyStatus target)
+        => ById(tenantId, anomalyId) & Filter.In(a => a.Status, ForwardFrom(target));
+
+    public static UpdateDefinition<AnomalyEvent> SetStatus(AnomalyStatus status) => Update.Set(a => a.Status, status);
+
+    public static UpdateDefinition<AnomalyEvent> LinkInvestigation(string? investigationId) => Update.Set(a => a.InvestigationId, investigationId);
+
+    public static PipelineDefinition<AnomalyEvent, StatusCount<AnomalySeverity>> CountBySeverity(string tenantId, AnomalyQuery query)
+        => new EmptyPipelineDefinition<AnomalyEvent>()
+            .Match(List(tenantId, query))
+            .Group(a => a.Severity, g => new StatusCount<AnomalySeverity> { Status = g.Key, Count = g.LongCount() });
+
+    /// <summary>The pre-filter both similarity paths share: the tenant and the optional severity and detector.</summary>
+    public static FilterDefinition<AnomalyEvent> SimilarityScope(string tenantId, SimilarityQuery query)
+    {
+        var filter = Filter.Eq(a => a.TenantId, tenantId);
+        if (query.Severity is { } severity) filter &= Filter.Eq(a => a.Severity, severity);
+        if (query.DetectorId is not null) filter &= Filter.Eq(a => a.DetectorId, query.DetectorId);
+        return filter;
+    }
+
+    /// <summary>
+    /// Atlas <c>$vectorSearch</c> on <paramref name="indexName"/> (cosine): numCandidates = max(10·k, 100), pre-filtered
+    /// on the tenant (and severity, detector: filter fields of the index). Asks one extra neighbour when an anomaly is
+    /// to be excluded, so excluding it still leaves k. The score is projected and converted to cosine similarity
+    /// (Atlas reports (1 + cos) / 2), then the minimum similarity and the exclusion apply.
+    /// </summary>
+    public static PipelineDefinition<AnomalyEvent, ScoredDocument<AnomalyEvent>> VectorSearch(string tenantId, SimilarityQuery query, string indexName)
+    {
+        var limit = query.K + (query.ExcludeAnomalyId is null ? 0 : 1);
+        var options = new VectorSearchOptions<AnomalyEvent>
+        {
+            IndexName = indexName,
+            NumberOfCandidates = Math.Max(query.K * 10, 100),
+            Filter = SimilarityScope(tenantId, query),
+        };
+        return new EmptyPipelineDefinition<AnomalyEvent>()
+            .VectorSearch(a => a.Embedding, new QueryVector(query.Vector), limit, options)
+            // Builders cannot project $$ROOT next to a $meta value; this stage is the one literal.
+            .Project<AnomalyEvent, AnomalyEvent, ScoredDocument<AnomalyEvent>>(new BsonDocument
+            {
+                { "_id", 0 },
+                { ScoredDocument<AnomalyEvent>.DocumentField, "$$ROOT" },
+                { ScoredDocument<AnomalyEvent>.ScoreField, CosineFromAtlasScore(new BsonDocument("$meta", "vectorSearchScore")) },
+            })
+            .Match(SimilarEnough(query))
+            .Limit(query.K);
+    }
+
+    /// <summary>
+    /// Exact cosine similarity where <c>$vectorSearch</c> is not available (community server, index missing):
+    /// computed on the server over the tenant's anomalies whose embedding has the query's dimension, so only the top
+    /// k documents cross the network (a client-side scan would pull every 384-float embedding of the tenant per
+    /// query), and the top-k <c>$sort</c> + <c>$limit</c> keeps server memory bounded. Linear in the tenant's anomalies.
+    /// </summary>
+    public static PipelineDefinition<AnomalyEvent, ScoredDocument<AnomalyEvent>> ExactCosine(string tenantId, SimilarityQuery query)
+        => new EmptyPipelineDefinition<AnomalyEvent>()
+            .Match(SimilarityScope(tenantId, query) & Filter.Size(a => a.Embedding, query.Vector.Length))
+            // $reduce over $zip (dot product and norm) has no builder; this stage is the one literal.
+            .Project<AnomalyEvent, AnomalyEvent, ScoredDocument<AnomalyEvent>>(new BsonDocument
+            {
+                { "_id", 0 },
+                { ScoredDocument<AnomalyEvent>.DocumentField, "$$ROOT" },
+                { ScoredDocument<AnomalyEvent>.ScoreField, CosineSimilarity("$embedding", query.Vector) },
+            })
+            .Match(SimilarEnough(query))
+            .Sort(Builders<ScoredDocument<AnomalyEvent>>.Sort.Descending(s => s.Score).Ascending(s => s.Document.AnomalyId))
+            .Limit(query.K);
+
+    private static FilterDefinition<ScoredDocument<AnomalyEvent>> SimilarEnough(SimilarityQuery query)
+    {
+        var filter = ScoredFilter.Gte(s => s.Score, query.MinSimilarity);
+        if (query.ExcludeAnomalyId is not null) filter &= ScoredFilter.Ne(s => s.Document.AnomalyId, query.ExcludeAnomalyId);
+        return filter;
+    }
+
+    /// <summary>Atlas cosine score s = (1 + cos) / 2, so cos = 2s − 1.</summary>
+    private static BsonDocument CosineFromAtlasScore(BsonValue score)
+        => new("$subtract", new BsonArray { new BsonDocument("$multiply", new BsonArray { 2, score }), 1 });
+
+    /// <summary>
+    /// dot(v, q) / (‖v‖ · ‖q‖), with ‖q‖ computed here; null (never similar enough) when the stored vector is zero.
+    /// </summary>
+    private static BsonDocument CosineSimilarity(string embeddingPath, float[] query)
+    {
+        var queryNorm = Math.Sqrt(query.Sum(x => (double)x * x));
+        var queryArray = new BsonArray(query.Select(x => (double)x));
+        var dot = new BsonDocument("$reduce", new BsonDocument
+        {
+            { "input", new BsonDocument("$zip", new BsonDocument("inputs", new BsonArray { embeddingPath, queryArray })) },
+            { "initialValue", 0.0 },
+            { "in", new BsonDocument("$add", new BsonArray
+                {
+                    "$$value",
+                    new BsonDocument("$multiply", new BsonArray
+                    {
+                        new BsonDocument("$arrayElemAt", new BsonArray { "$$this", 0 }),
+                        new BsonDocument("$arrayElemAt", new BsonArray { "$$this", 1 }),
+                    }),
+                })
+            },
+        });
+        var norm = new BsonDocument("$sqrt", new BsonDocument("$reduce", new BsonDocument
+        {
+            { "input", embeddingPath },
+            { "initialValue", 0.0 },
+            { "in", new BsonDocument("$add", new BsonArray { "$$value", new BsonDocument("$multiply", new BsonArray { "$$this", "$$this" }) }) },
+        }));
+        return new BsonDocument("$let", new BsonDocument
+        {
+            { "vars", new BsonDocument { { "dot", dot }, { "norm", norm } } },
+            { "in", new BsonDocument("$cond", new BsonArray
+                {
+                    new BsonDocument("$eq", new BsonArray { "$$norm", 0 }),
+                    BsonNull.Value,
+                    new BsonDocument("$divide", new BsonArray { "$$dot", new BsonDocument("$multiply", new BsonArray { "$$norm", queryNorm }) }),
+                })
+            },
+        });
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.Search;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>The queries of <see cref="MongoInvestigationRepository"/>, tenant first.</summary>
+public static class InvestigationFilters
+{
+    private static FilterDefinitionBuilder<Investigation> Filter => Builders<Investigation>.Filter;
+    private static UpdateDefinitionBuilder<Investigation> Update => Builders<Investigation>.Update;
+
+    public static FilterDefinition<Investigation> ById(string tenantId, string investigationId)
+        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Eq(i => i.InvestigationId, investigationId);
+
+    /// <summary>The investigation, only at <paramref name="version"/>: the optimistic-locking guard.</summary>
+    public static FilterDefinition<Investigation> AtVersion(string tenantId, string investigationId, int version)
+        => ById(tenantId, investigationId) & Filter.Eq(i => i.Version, version);
+
+    public static FilterDefinition<Investigation> List(string tenantId, InvestigationQuery query)
+    {
+        var filter = Filter.Eq(i => i.TenantId, tenantId);
+        if (query.Status is { } status) filter &= Filter.Eq(i => i.Status, status);
+        if (query.UserId is not null) filter &= Filter.Eq(i => i.UserId, query.UserId);
+        if (!string.IsNullOrEmpty(query.Search))
+            filter &= Filter.Regex(i => i.InvestigationId, new BsonRegularExpression(Regex.Escape(query.Search), "i"));
+        return filter;
+    }
+
+    /// <summary>Newest updated_at first, then investigation_id.</summary>
+    public static SortDefinition<Investigation> ListSort { get; } =
+        Builders<Investigation>.Sort.Descending(i => i.UpdatedAt).Ascending(i => i.InvestigationId);
+
+    /// <summary>
+    /// <c>$set</c> of the patched members, <c>$inc</c> version, <c>$set</c> updated_at: the stored counterpart of
+    /// <see cref="InvestigationPatch.ApplyTo"/>, which the repository applies to the before image for the audit entry.
+    /// </summary>
+    public static UpdateDefinition<Investigation> Patch(InvestigationPatch patch, DateTime now)
+    {
+        var updates = new List<UpdateDefinition<Investigation>>();
+        if (patch.LifecycleStage is { } stage) updates.Add(Update.Set(i => i.LifecycleStage, stage));
+        if (patch.Status is { } status) updates.Add(Update.Set(i => i.Status, status));
+        if (patch.Settings is not null) updates.Add(Update.Set(i => i.Settings, patch.Settings));
+        if (patch.Progress is not null) updates.Add(Update.Set(i => i.Progress, patch.Progress));
+        if (patch.Results is not null) updates.Add(Update.Set(i => i.Results, patch.Results));
+        if (patch.Metadata is not null) updates.Add(Update.Set(i => i.Metadata, patch.Metadata));
+        updates.Add(Update.Inc(i => i.Version, 1));
+        updates.Add(Update.Set(i => i.UpdatedAt, now));
+        return Update.Combine(updates);
+    }
+
+    /// <summary>Progress and updated_at; version untouched (Decision 6).</summary>
+    public static UpdateDefinition<Investigation> ReplaceProgress(InvestigationProgress progress, DateTime now)
+        => Update.Set(i => i.Progress, progress).Set(i => i.UpdatedAt, now);
+
+    public static UpdateDefinition<Investigation> TouchLastAccessed(DateTime accessedAt) => Update.Set(i => i.LastAccessed, accessedAt);
+
+    public static PipelineDefinition<Investigation, StatusCount<InvestigationStatus>> CountByStatus(string tenantId)
+        => new EmptyPipelineDefinition<Investigation>()
+            .Match(Filter.Eq(i => i.TenantId, tenantId))
+            .Group(i => i.Status, g => new StatusCount<InvestigationStatus> { Status = g.Key, Count = g.LongCount() });
+
+    // ---- full-text search --------------------------------------------------------------------------------
+
+    /// <summary>The named text fields Atlas Search matches (mapped as strings by the <c>investigations_search</c> index).</summary>
+    public static SearchPathDefinition<Investigation> SearchFields { get; } = Builders<Investigation>.SearchPath.Multi(
+        "settings.name", "settings.entity_value", "settings.entities.entity_value", "results.summary");
+
+    /// <summary>Every string inside the findings (a dynamic document in the index, so reachable by wildcard only).</summary>
+    public static SearchPathDefinition<Investigation> FindingsFields { get; } = Builders<Investigation>.SearchPath.Wildcard("results.findings.*");
+
+    /// <summary>
+    /// Atlas <c>$search</c>: text on the named fields or the findings (at least one), the tenant as a non-scoring
+    /// <c>equals</c> filter (tenant_id is a token in the index).
+    /// </summary>
+    public static SearchDefinition<Investigation> AtlasSearch(string tenantId, string text)
+        => Builders<Investigation>.Search.Compound()
+            .Should(Builders<Investigation>.Search.Text(SearchFields, text), Builders<Investigation>.Search.Text(FindingsFields, text))
+            .MinimumShouldMatch(1)
+            .Filter(Builders<Investigation>.Search.Equals(i => i.TenantId, tenantId));
+
+    /// <summary>Best match first (then investigation_id), one page, as <c>{ document, score }</c>.</summary>
+    public static PipelineDefinition<Investigation, ScoredDocument<Investigation>> AtlasSearchPage(string tenantId, string text, string indexName, int skip, int limit)
+        => new EmptyPipelineDefinition<Investigation>()
+            .Search(AtlasSearch(tenantId, text), indexName: indexName)
+            .Project<Investigation, Investigation, ScoredDocument<Investigation>>(ScoredProjection("searchScore"))
+            .Sort(ByScore)
+            .Skip(skip)
+            .Limit(limit);
+
+    /// <summary>The exact number of matches, from <c>$searchMeta</c>.</summary>
+    public static PipelineDefinition<Investigation, SearchMetaResult> AtlasSearchCount(string tenantId, string text, string indexName)
+        => new EmptyPipelineDefinition<Investigation>()
+            .SearchMeta(AtlasSearch(tenantId, text), indexName: indexName, count: new SearchCountOptions { Type = SearchCountType.Total });
+
+    /// <summary>
+    /// The community fallback: <c>$text</c> over the wildcard text index, whose first key is tenant_id (so the tenant
+    /// equality is required, and given).
+    /// </summary>
+    public static FilterDefinition<Investigation> TextSearch(string tenantId, string text)
+        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Text(text);
+
+    /// <summary>Highest <c>textScore</c> first (then investigation_id), one page, as <c>{ document, score }</c>.</summary>
+    public static PipelineDefinition<Investigation, ScoredDocument<Investigation>> TextSearchPage(string tenantId, string text, int skip, int limit)
+        => new EmptyPipelineDefinition<Investigation>()
+            .Match(TextSearch(tenantId, text))
+            .Project<Investigation, Investigation, ScoredDocument<Investigation>>(ScoredProjection("textScore"))
+            .Sort(ByScore)
+            .Skip(skip)
+            .Limit(limit);
+
+    private static SortDefinition<ScoredDocument<Investigation>> ByScore { get; } =
+        Builders<ScoredDocument<Investigation>>.Sort.Descending(s => s.Score).Ascending(s => s.Document.InvestigationId);
+
+    /// <summary>Builders cannot project <c>$$ROOT</c> next to a <c>$meta</c> value; this stage is the one literal.</summary>
+    private static BsonDocument ScoredProjection(string meta) => new()
+    {
+        { "_id", 0 },
+        { ScoredDocument<Investigation>.DocumentField, "$$ROOT" },
+        { ScoredDocument<Investigation>.ScoreField, new BsonDocument("$meta", meta) },
+    };
+}

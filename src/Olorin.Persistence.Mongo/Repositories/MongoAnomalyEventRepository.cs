@@ -1,0 +1,106 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Settings;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+internal sealed class MongoAnomalyEventRepository(
+    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
+{
+    private static readonly FindOneAndUpdateOptions<AnomalyEvent> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
+
+    private IMongoCollection<AnomalyEvent> Anomalies => context.AnomalyEvents;
+
+    public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
+    {
+        EnsureDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
+        anomaly.CreatedAt = anomaly.CreatedAt == default ? UtcTime.Now(clock) : UtcTime.Normalize(anomaly.CreatedAt);
+        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
+        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
+        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
+        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
+        try
+        {
+            await Anomalies.InsertOneAsync(anomaly, cancellationToken: cancellationToken);
+            return Outcome.Ok(anomaly);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<AnomalyEvent>("anomaly_id");
+        }
+    }
+
+    public async Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
+        => await Anomalies.Find(AnomalyFilters.ById(tenantId, anomalyId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken);
+
+    /// <summary>One update guarded on the statuses that may move to <paramref name="status"/>; a miss is read back to tell NotFound from InvalidState.</summary>
+    public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
+    {
+        var updated = await Anomalies.FindOneAndUpdateAsync(
+            AnomalyFilters.CanMoveTo(tenantId, anomalyId, status), AnomalyFilters.SetStatus(status), ReturnAfter, cancellationToken);
+        if (updated is not null) return Outcome.Ok(updated);
+        var current = await GetAsync(tenantId, anomalyId, cancellationToken);
+        return current is null
+            ? Outcome.NotFound<AnomalyEvent>()
+            : Outcome.InvalidState<AnomalyEvent>($"Anomaly {anomalyId} is {WireEnum.ToWire(current.Status)}; it cannot move to {WireEnum.ToWire(status)}.");
+    }
+
+    public async Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
+    {
+        var updated = await Anomalies.FindOneAndUpdateAsync(
+            AnomalyFilters.ById(tenantId, anomalyId), AnomalyFilters.LinkInvestigation(investigationId), ReturnAfter, cancellationToken);
+        return updated is null ? Outcome.NotFound<AnomalyEvent>() : Outcome.Ok(updated);
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
+        => (await Anomalies.DeleteOneAsync(AnomalyFilters.ById(tenantId, anomalyId), cancellationToken)).DeletedCount == 1;
+
+    /// <summary><c>$vectorSearch</c> when the server has the vector index (and it is enabled), else the exact cosine pipeline.</summary>
+    public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
+    {
+        EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
+        if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
+        var pipeline = capabilities.VectorSearchAvailable
+            ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
+            : AnomalyFilters.ExactCosine(tenantId, query);
+        var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        return hits.Select(h => new SimilarAnomaly(h.Document, h.Score ?? 0)).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)
+    {
+        var counts = await (await Anomalies.AggregateAsync(AnomalyFilters.CountBySeverity(tenantId, query), cancellationToken: cancellationToken))
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Status, c => c.Count);
+    }
+
+    public string KeyOf(AnomalyEvent document) => document.AnomalyId;
+
+    public IAsyncEnumerable<AnomalyEvent> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Anomalies, a => a.AnomalyId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Anomalies, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
+    {
+        foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
+        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.AnomalyId, cancellationToken);
+    }
+
+    /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>
+    private void EnsureDimensions(float[] vector, string parameterName, bool allowEmpty)
+    {
+        if (allowEmpty && vector.Length == 0) return;
+        if (vector.Length != settings.EmbeddingDimension)
+            throw new ArgumentException($"An embedding has {settings.EmbeddingDimension} dimensions, not {vector.Length}.", parameterName);
+    }
+}

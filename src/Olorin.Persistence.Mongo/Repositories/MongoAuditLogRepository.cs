@@ -1,0 +1,66 @@
+using MongoDB.Driver;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>The investigation audit trail in the <c>audit_log</c> time series (append-only).</summary>
+internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogRepository
+{
+    private IMongoCollection<AuditLogEntry> Entries => context.AuditLog;
+
+    /// <summary>
+    /// Check, then insert (a time series cannot have a unique index on entry_id). A taken entry_id is a caller bug —
+    /// entry ids are fresh GUIDs — so it throws, as the PostgreSQL primary key does.
+    /// </summary>
+    public async Task AppendAsync(AuditLogEntry entry, CancellationToken cancellationToken = default)
+    {
+        if (await Entries.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
+            throw new InvalidOperationException($"Audit entry {entry.EntryId} already exists.");
+        entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
+        await Entries.InsertOneAsync(entry, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Stores an entry whose id is known to be fresh (investigation writes build it with a new GUID), in the session.</summary>
+    internal static Task InsertAsync(IMongoCollection<AuditLogEntry> entries, IClientSessionHandle session, AuditLogEntry entry, CancellationToken cancellationToken)
+    {
+        entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
+        return entries.InsertOneAsync(session, entry, cancellationToken: cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditLogEntry>> GetHistoryAsync(
+        string tenantId, string investigationId, int limit, int offset, CancellationToken cancellationToken = default)
+        => await Entries.Find(AuditLogFilters.History(tenantId, investigationId))
+            .Sort(AuditLogFilters.NewestFirst)
+            .Skip(offset)
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<AuditLogEntry>> ListByTimeRangeAsync(
+        string tenantId, DateTime from, DateTime to, AuditLogQuery query, int limit, CancellationToken cancellationToken = default)
+        => await Entries.Find(AuditLogFilters.InRange(tenantId, UtcTime.Normalize(from), UtcTime.Normalize(to), query))
+            .Sort(AuditLogFilters.NewestFirst)
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyDictionary<AuditActionType, long>> CountByActionTypeAsync(
+        string tenantId, DateTime from, DateTime to, CancellationToken cancellationToken = default)
+    {
+        var counts = await (await Entries.AggregateAsync(
+                AuditLogFilters.CountByActionType(tenantId, UtcTime.Normalize(from), UtcTime.Normalize(to)), cancellationToken: cancellationToken))
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Status, c => c.Count);
+    }
+
+    public string KeyOf(AuditLogEntry document) => document.EntryId;
+
+    public IAsyncEnumerable<AuditLogEntry> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Entries, e => e.EntryId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Entries, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<AuditLogEntry> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.DeleteThenInsertAsync(Entries, documents, e => e.EntryId, cancellationToken);
+}

@@ -1,0 +1,72 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using MongoDB.Driver;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>
+/// The <see cref="Olorin.Core.Ports.IBulkTransferPort{TDocument,TKey}"/> half of every repository whose business key
+/// is one string field: keyset-paged export (a fresh query per batch, so no server cursor can time out while a slow
+/// consumer writes elsewhere) and verbatim upsert.
+/// </summary>
+internal static class MongoBulkTransfer
+{
+    public const int ExportBatchSize = 500;
+
+    public static async IAsyncEnumerable<T> ExportAsync<T>(
+        IMongoCollection<T> collection, Expression<Func<T, string>> key, string? after,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var keyOf = key.Compile();
+        var cursor = after;
+        while (true)
+        {
+            var batch = await collection.Find(KeyFilters.After(key, cursor))
+                .Sort(KeyFilters.Ascending(key))
+                .Limit(ExportBatchSize)
+                .ToListAsync(cancellationToken);
+            foreach (var document in batch) yield return document;
+            if (batch.Count < ExportBatchSize) yield break;
+            cursor = keyOf(batch[^1]);
+        }
+    }
+
+    public static Task<long> CountAllAsync<T>(IMongoCollection<T> collection, CancellationToken cancellationToken)
+        => collection.CountDocumentsAsync(Builders<T>.Filter.Empty, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Replaces each stored document with the same key, or inserts it, exactly as given (one ordered bulk write of
+    /// upserting replaces; the last document wins when a key repeats).
+    /// </summary>
+    public static async Task<int> UpsertAsync<T>(
+        IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
+        CancellationToken cancellationToken)
+    {
+        var unique = LastPerKey(documents, key.Compile());
+        if (unique.Count == 0) return 0;
+        var keyOf = key.Compile();
+        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(key, keyOf(d)), d) { IsUpsert = true });
+        await collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        return unique.Count;
+    }
+
+    /// <summary>
+    /// The time-series variant: time-series collections reject upserts, so the stored documents with the keys are
+    /// deleted (allowed on any field since MongoDB 7.0) and the documents inserted. Not atomic: time-series writes
+    /// cannot join a transaction; re-running the same upsert converges.
+    /// </summary>
+    public static async Task<int> DeleteThenInsertAsync<T>(
+        IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
+        CancellationToken cancellationToken)
+    {
+        var keyOf = key.Compile();
+        var unique = LastPerKey(documents, keyOf);
+        if (unique.Count == 0) return 0;
+        await collection.DeleteManyAsync(KeyFilters.In(key, unique.Select(keyOf)), cancellationToken);
+        await collection.InsertManyAsync(unique, new InsertManyOptions { IsOrdered = true }, cancellationToken);
+        return unique.Count;
+    }
+
+    private static List<T> LastPerKey<T>(IEnumerable<T> documents, Func<T, string> keyOf)
+        => documents.GroupBy(keyOf, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+}

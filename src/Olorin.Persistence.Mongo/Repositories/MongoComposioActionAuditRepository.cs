@@ -1,0 +1,70 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+internal sealed class MongoComposioActionAuditRepository(MongoContext context) : IComposioActionAuditRepository
+{
+    private IMongoCollection<ComposioActionAudit> Audits => context.ComposioActionAudits;
+
+    public async Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
+    {
+        audit.ExecutedAt = UtcTime.Normalize(audit.ExecutedAt);
+        try
+        {
+            await Audits.InsertOneAsync(audit, cancellationToken: cancellationToken);
+            return Outcome.Ok(audit);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<ComposioActionAudit>("audit_id");
+        }
+    }
+
+    public async Task<ComposioActionAudit?> GetAsync(string tenantId, string auditId, CancellationToken cancellationToken = default)
+        => await Audits.Find(ComposioActionAuditFilters.ById(tenantId, auditId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<ComposioActionAudit>> ListAsync(string tenantId, ComposioActionAuditQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Audits, ComposioActionAuditFilters.List(tenantId, query), ComposioActionAuditFilters.ListSort, page, cancellationToken);
+
+    public async Task<IReadOnlyList<ComposioActionAudit>> ListFailedAsync(string tenantId, int? maxRetries, int limit, CancellationToken cancellationToken = default)
+        => await Audits.Find(ComposioActionAuditFilters.Failed(tenantId, maxRetries))
+            .Sort(ComposioActionAuditFilters.FailedSort)
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<Outcome<ComposioActionAudit>> RecordRetryAsync(
+        string tenantId, string auditId, ComposioActionStatus status, string? errorMessage, CancellationToken cancellationToken = default)
+    {
+        var updated = await Audits.FindOneAndUpdateAsync(
+            ComposioActionAuditFilters.ById(tenantId, auditId),
+            ComposioActionAuditFilters.RecordRetry(status, errorMessage),
+            new FindOneAndUpdateOptions<ComposioActionAudit> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return updated is null ? Outcome.NotFound<ComposioActionAudit>() : Outcome.Ok(updated);
+    }
+
+    public async Task<IReadOnlyList<ToolkitActionStats>> GetToolkitStatsAsync(string tenantId, DateTime? from, DateTime? to, CancellationToken cancellationToken = default)
+    {
+        var rows = await (await Audits.AggregateAsync(
+                ComposioActionAuditFilters.ToolkitStats(tenantId, UtcTime.Normalize(from), UtcTime.Normalize(to)),
+                cancellationToken: cancellationToken))
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new ToolkitActionStats(r.ToolkitName, r.Total, r.Success, r.Failed, r.Retrying, r.TotalRetries)).ToList();
+    }
+
+    public string KeyOf(ComposioActionAudit document) => document.AuditId;
+
+    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Audits, a => a.AuditId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Audits, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioActionAudit> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.UpsertAsync(Audits, documents, a => a.AuditId, cancellationToken);
+}

@@ -1,0 +1,77 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+internal sealed class MongoComposioConnectionRepository(MongoContext context, TimeProvider clock) : IComposioConnectionRepository
+{
+    private static readonly FindOneAndUpdateOptions<ComposioConnection> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
+
+    private IMongoCollection<ComposioConnection> Connections => context.ComposioConnections;
+
+    public async Task<Outcome<ComposioConnection>> CreateAsync(ComposioConnection connection, CancellationToken cancellationToken = default)
+    {
+        connection.CreatedAt = connection.UpdatedAt = UtcTime.Now(clock);
+        connection.ExpiresAt = UtcTime.Normalize(connection.ExpiresAt);
+        connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
+        try
+        {
+            await Connections.InsertOneAsync(connection, cancellationToken: cancellationToken);
+            return Outcome.Ok(connection);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<ComposioConnection>("connection_id");
+        }
+    }
+
+    public async Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
+        => await Connections.Find(ComposioConnectionFilters.ById(tenantId, connectionId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<ComposioConnection>> ListAsync(string tenantId, ComposioConnectionQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Connections, ComposioConnectionFilters.List(tenantId, query), ComposioConnectionFilters.ListSort, page, cancellationToken);
+
+    public Task<Outcome<ComposioConnection>> UpdateTokensAsync(
+        string tenantId, string connectionId, string encryptedAccessToken, string? encryptedRefreshToken, DateTime? expiresAt, DateTime now,
+        CancellationToken cancellationToken = default)
+        => UpdateAsync(tenantId, connectionId,
+            ComposioConnectionFilters.ReplaceTokens(encryptedAccessToken, encryptedRefreshToken, UtcTime.Normalize(expiresAt), UtcTime.Normalize(now)),
+            cancellationToken);
+
+    public Task<Outcome<ComposioConnection>> UpdateStatusAsync(string tenantId, string connectionId, ComposioConnectionStatus status, DateTime now, CancellationToken cancellationToken = default)
+        => UpdateAsync(tenantId, connectionId, ComposioConnectionFilters.SetStatus(status, UtcTime.Normalize(now)), cancellationToken);
+
+    public async Task<bool> TouchLastUsedAsync(string tenantId, string connectionId, DateTime usedAt, CancellationToken cancellationToken = default)
+    {
+        var result = await Connections.UpdateOneAsync(
+            ComposioConnectionFilters.ById(tenantId, connectionId),
+            ComposioConnectionFilters.TouchLastUsed(UtcTime.Normalize(usedAt)),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
+        => (await Connections.DeleteOneAsync(ComposioConnectionFilters.ById(tenantId, connectionId), cancellationToken)).DeletedCount == 1;
+
+    public string KeyOf(ComposioConnection document) => document.ConnectionId;
+
+    public IAsyncEnumerable<ComposioConnection> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Connections, c => c.ConnectionId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Connections, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.UpsertAsync(Connections, documents, c => c.ConnectionId, cancellationToken);
+
+    private async Task<Outcome<ComposioConnection>> UpdateAsync(
+        string tenantId, string connectionId, UpdateDefinition<ComposioConnection> update, CancellationToken cancellationToken)
+    {
+        var updated = await Connections.FindOneAndUpdateAsync(ComposioConnectionFilters.ById(tenantId, connectionId), update, ReturnAfter, cancellationToken);
+        return updated is null ? Outcome.NotFound<ComposioConnection>() : Outcome.Ok(updated);
+    }
+}

@@ -1,0 +1,140 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>
+/// Detection runs in the <c>detection_runs</c> time series. Status changes are <c>updateMany</c> commands guarded on
+/// the current status: MongoDB 7.0 updates any field of a time-series measurement but only with <c>multi: true</c>
+/// and without upsert (single-document <c>updateOne</c>/<c>findAndModify</c> need 8.0). run_id is unique by the
+/// check in <see cref="CreateAsync"/>, so "many" is at most one; the guard makes concurrent transitions exclusive
+/// (each document update is atomic), and the changed run is read back afterwards.
+/// </summary>
+internal sealed class MongoDetectionRunRepository(MongoContext context) : IDetectionRunRepository
+{
+    private static readonly double[] Percentiles = [0.50, 0.95, 0.99];
+
+    private IMongoCollection<DetectionRun> Runs => context.DetectionRuns;
+
+    /// <summary>
+    /// Check, then insert: time-series collections cannot carry a unique index on run_id. Two concurrent creates of
+    /// one new run_id can both pass the check; run ids are generated (never user-chosen), which keeps that theoretical.
+    /// </summary>
+    public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
+    {
+        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.RunId)).AnyAsync(cancellationToken))
+            return Outcome.Duplicate<DetectionRun>("run_id");
+        Normalize(run);
+        await Runs.InsertOneAsync(run, cancellationToken: cancellationToken);
+        return Outcome.Ok(run);
+    }
+
+    public async Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)
+        => await Runs.Find(DetectionRunFilters.ById(tenantId, runId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<DetectionRun>> ListAsync(string tenantId, DetectionRunQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Runs, DetectionRunFilters.List(tenantId, query), DetectionRunFilters.ListSort, page, cancellationToken);
+
+    /// <summary>queued → running, or running → running with new info; a finished run, or a step back to queued, is <c>InvalidState</c>.</summary>
+    public async Task<Outcome<DetectionRun>> UpdateStatusAsync(
+        string tenantId, string runId, DetectionRunStatus status, DetectionRunInfo? info, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<DetectionRunStatus> allowedFrom = status switch
+        {
+            DetectionRunStatus.Queued => [DetectionRunStatus.Queued],
+            DetectionRunStatus.Running => DetectionRunFilters.Unfinished,
+            _ => [],
+        };
+        if (allowedFrom.Count == 0)
+            return Outcome.InvalidState<DetectionRun>($"A run is finished with {nameof(CompleteAsync)}, not moved to {WireEnum.ToWire(status)}.");
+
+        var result = await Runs.UpdateManyAsync(
+            DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), DetectionRunFilters.SetStatus(status, info),
+            cancellationToken: cancellationToken);
+        return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, $"cannot move to {WireEnum.ToWire(status)}", cancellationToken);
+    }
+
+    public async Task<Outcome<DetectionRun>> CompleteAsync(
+        string tenantId, string runId, DetectionRunStatus finalStatus, DateTime finishedAt, DetectionRunInfo info,
+        CancellationToken cancellationToken = default)
+    {
+        if (finalStatus is not (DetectionRunStatus.Success or DetectionRunStatus.Failed))
+            return Outcome.InvalidState<DetectionRun>($"A run completes with success or failed, not {WireEnum.ToWire(finalStatus)}.");
+
+        var current = await GetAsync(tenantId, runId, cancellationToken);
+        if (current is null) return Outcome.NotFound<DetectionRun>();
+        if (!DetectionRunFilters.Unfinished.Contains(current.Metadata.Status)) return AlreadyFinished(current);
+
+        var finished = UtcTime.Normalize(finishedAt);
+        var durationMs = Math.Max(0L, (long)(finished - current.StartedAt).TotalMilliseconds);
+        var result = await Runs.UpdateManyAsync(
+            DetectionRunFilters.InStatus(tenantId, runId, DetectionRunFilters.Unfinished),
+            DetectionRunFilters.Complete(finalStatus, finished, durationMs, info),
+            cancellationToken: cancellationToken);
+        return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, "is already finished", cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts per status, then exact nearest-rank percentiles (PostgreSQL <c>percentile_disc</c>): the value of rank
+    /// ⌈p·n⌉ in ascending duration order, read with skip/limit, so nothing but one duration per percentile leaves the server.
+    /// </summary>
+    public async Task<DetectionRunStats> GetStatsAsync(string tenantId, DetectionRunQuery query, CancellationToken cancellationToken = default)
+    {
+        var byStatus = (await (await Runs.AggregateAsync(DetectionRunFilters.CountByStatus(tenantId, query), cancellationToken: cancellationToken))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(c => c.Status, c => c.Count);
+        var summary = await (await Runs.AggregateAsync(DetectionRunFilters.DurationSummary(tenantId, query), cancellationToken: cancellationToken))
+            .FirstOrDefaultAsync(cancellationToken);
+
+        var percentiles = new long?[Percentiles.Length];
+        if (summary is { Count: > 0 } withDurations)
+        {
+            for (var i = 0; i < Percentiles.Length; i++)
+            {
+                var rank = Math.Max(1L, (long)Math.Ceiling(Percentiles[i] * withDurations.Count));
+                percentiles[i] = await Runs.Find(DetectionRunFilters.WithDuration(tenantId, query))
+                    .Sort(DetectionRunFilters.DurationOrder)
+                    .Skip((int)(rank - 1))
+                    .Limit(1)
+                    .Project(DetectionRunFilters.Duration)
+                    .FirstAsync(cancellationToken);
+            }
+        }
+        return new DetectionRunStats(byStatus.Values.Sum(), byStatus, percentiles[0], percentiles[1], percentiles[2], summary?.Average);
+    }
+
+    public string KeyOf(DetectionRun document) => document.RunId;
+
+    public IAsyncEnumerable<DetectionRun> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Runs, r => r.RunId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Runs, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.RunId, cancellationToken);
+
+    private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, string refusal, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(tenantId, runId, cancellationToken);
+        if (current is null) return Outcome.NotFound<DetectionRun>();
+        return changed
+            ? Outcome.Ok(current)
+            : Outcome.InvalidState<DetectionRun>($"Run {runId} is {WireEnum.ToWire(current.Metadata.Status)} and {refusal}.");
+    }
+
+    private static Outcome<DetectionRun> AlreadyFinished(DetectionRun run)
+        => Outcome.InvalidState<DetectionRun>($"Run {run.RunId} is already finished ({WireEnum.ToWire(run.Metadata.Status)}).");
+
+    private static void Normalize(DetectionRun run)
+    {
+        run.StartedAt = UtcTime.Normalize(run.StartedAt);
+        run.FinishedAt = UtcTime.Normalize(run.FinishedAt);
+        run.Window.From = UtcTime.Normalize(run.Window.From);
+        run.Window.To = UtcTime.Normalize(run.Window.To);
+    }
+}

@@ -1,0 +1,57 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider clock) : IDetectorRepository
+{
+    private IMongoCollection<Detector> Detectors => context.Detectors;
+
+    public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
+    {
+        detector.CreatedAt = detector.UpdatedAt = UtcTime.Now(clock);
+        try
+        {
+            await Detectors.InsertOneAsync(detector, cancellationToken: cancellationToken);
+            return Outcome.Ok(detector);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<Detector>("detector_id");
+        }
+    }
+
+    public async Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
+        => await Detectors.Find(DetectorFilters.ById(tenantId, detectorId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<Detector>> ListAsync(string tenantId, DetectorQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Detectors, DetectorFilters.List(tenantId, query), DetectorFilters.ListSort, page, cancellationToken);
+
+    public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)
+    {
+        var updated = await Detectors.FindOneAndUpdateAsync(
+            DetectorFilters.ById(tenantId, detectorId),
+            DetectorFilters.Patch(patch, UtcTime.Now(clock)),
+            new FindOneAndUpdateOptions<Detector> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return updated is null ? Outcome.NotFound<Detector>() : Outcome.Ok(updated);
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
+        => (await Detectors.DeleteOneAsync(DetectorFilters.ById(tenantId, detectorId), cancellationToken)).DeletedCount == 1;
+
+    public string KeyOf(Detector document) => document.DetectorId;
+
+    public IAsyncEnumerable<Detector> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Detectors, d => d.DetectorId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Detectors, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.UpsertAsync(Detectors, documents, d => d.DetectorId, cancellationToken);
+}

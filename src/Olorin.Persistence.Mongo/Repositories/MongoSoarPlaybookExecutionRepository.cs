@@ -1,0 +1,96 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context) : ISoarPlaybookExecutionRepository
+{
+    private static readonly FindOneAndUpdateOptions<SoarPlaybookExecution> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
+
+    private IMongoCollection<SoarPlaybookExecution> Executions => context.SoarPlaybookExecutions;
+
+    public async Task<Outcome<SoarPlaybookExecution>> CreateAsync(SoarPlaybookExecution execution, CancellationToken cancellationToken = default)
+    {
+        execution.StartedAt = UtcTime.Normalize(execution.StartedAt);
+        execution.CompletedAt = UtcTime.Normalize(execution.CompletedAt);
+        foreach (var action in execution.ActionsExecuted) Normalize(action);
+        try
+        {
+            await Executions.InsertOneAsync(execution, cancellationToken: cancellationToken);
+            return Outcome.Ok(execution);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<SoarPlaybookExecution>("execution_id");
+        }
+    }
+
+    public async Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)
+        => await Executions.Find(SoarExecutionFilters.ById(tenantId, executionId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<SoarPlaybookExecution>> ListAsync(string tenantId, SoarExecutionQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Executions, SoarExecutionFilters.List(tenantId, query), SoarExecutionFilters.ListSort, page, cancellationToken);
+
+    public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)
+    {
+        Normalize(action);
+        var updated = await Executions.FindOneAndUpdateAsync(
+            SoarExecutionFilters.Running(tenantId, executionId), SoarExecutionFilters.AppendAction(action), ReturnAfter, cancellationToken);
+        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads started_at, then finishes with an update guarded on status running: of two concurrent finishes exactly
+    /// one matches, and the loser sees <c>InvalidState</c>. started_at never changes, so the duration computed from
+    /// the read copy is the stored one's.
+    /// </summary>
+    public async Task<Outcome<SoarPlaybookExecution>> FinishAsync(
+        string tenantId, string executionId, SoarExecutionStatus finalStatus, DateTime completedAt, string? errorMessage,
+        CancellationToken cancellationToken = default)
+    {
+        if (finalStatus == SoarExecutionStatus.Running)
+            throw new ArgumentException("A playbook execution finishes as completed, failed or cancelled.", nameof(finalStatus));
+
+        var current = await GetAsync(tenantId, executionId, cancellationToken);
+        if (current is null) return Outcome.NotFound<SoarPlaybookExecution>();
+        if (current.Status != SoarExecutionStatus.Running) return NotRunning(current);
+
+        var completed = UtcTime.Normalize(completedAt);
+        var durationMs = Math.Max(0L, (long)(completed - current.StartedAt).TotalMilliseconds);
+        var updated = await Executions.FindOneAndUpdateAsync(
+            SoarExecutionFilters.Running(tenantId, executionId),
+            SoarExecutionFilters.Finish(finalStatus, completed, durationMs, errorMessage),
+            ReturnAfter, cancellationToken);
+        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, cancellationToken);
+    }
+
+    public string KeyOf(SoarPlaybookExecution document) => document.ExecutionId;
+
+    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Executions, e => e.ExecutionId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Executions, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.UpsertAsync(Executions, documents, e => e.ExecutionId, cancellationToken);
+
+    private async Task<Outcome<SoarPlaybookExecution>> WhyNotRunningAsync(string tenantId, string executionId, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(tenantId, executionId, cancellationToken);
+        return current is null ? Outcome.NotFound<SoarPlaybookExecution>() : NotRunning(current);
+    }
+
+    private static Outcome<SoarPlaybookExecution> NotRunning(SoarPlaybookExecution execution)
+        => Outcome.InvalidState<SoarPlaybookExecution>($"Execution {execution.ExecutionId} is {WireEnum.ToWire(execution.Status)}, not running.");
+
+    private static void Normalize(SoarActionResult action)
+    {
+        action.StartedAt = UtcTime.Normalize(action.StartedAt);
+        action.CompletedAt = UtcTime.Normalize(action.CompletedAt);
+    }
+}

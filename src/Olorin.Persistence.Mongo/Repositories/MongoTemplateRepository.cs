@@ -1,0 +1,75 @@
+using MongoDB.Driver;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>Templates. Two unique indexes: template_id, and (user_id, name).</summary>
+internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock) : ITemplateRepository
+{
+    private static readonly FindOneAndUpdateOptions<InvestigationTemplate> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
+
+    private IMongoCollection<InvestigationTemplate> Templates => context.Templates;
+
+    public async Task<Outcome<InvestigationTemplate>> CreateAsync(InvestigationTemplate template, CancellationToken cancellationToken = default)
+    {
+        template.CreatedAt = template.UpdatedAt = UtcTime.Now(clock);
+        template.UsageCount = 0;
+        template.LastUsed = UtcTime.Normalize(template.LastUsed);
+        try
+        {
+            await Templates.InsertOneAsync(template, cancellationToken: cancellationToken);
+            return Outcome.Ok(template);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            // The error names the index, but index names are a deployment detail: ask which key is taken instead.
+            var idTaken = await Templates.Find(TemplateFilters.IdTaken(template.TemplateId)).AnyAsync(cancellationToken);
+            return Outcome.Duplicate<InvestigationTemplate>(idTaken ? "template_id" : "name");
+        }
+    }
+
+    public async Task<InvestigationTemplate?> GetAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
+        => await Templates.Find(TemplateFilters.ById(tenantId, templateId)).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<PagedResult<InvestigationTemplate>> ListAsync(string tenantId, TemplateQuery query, PageRequest page, CancellationToken cancellationToken = default)
+        => MongoPaging.FindPageAsync(Templates, TemplateFilters.List(tenantId, query), TemplateFilters.ListSort, page, cancellationToken);
+
+    public async Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplatePatch patch, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var updated = await Templates.FindOneAndUpdateAsync(
+                TemplateFilters.ById(tenantId, templateId), TemplateFilters.Patch(patch, UtcTime.Now(clock)), ReturnAfter, cancellationToken);
+            return updated is null ? Outcome.NotFound<InvestigationTemplate>() : Outcome.Ok(updated);
+        }
+        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<InvestigationTemplate>("name");
+        }
+    }
+
+    public async Task<Outcome<InvestigationTemplate>> RecordUsageAsync(string tenantId, string templateId, DateTime usedAt, CancellationToken cancellationToken = default)
+    {
+        var updated = await Templates.FindOneAndUpdateAsync(
+            TemplateFilters.ById(tenantId, templateId), TemplateFilters.RecordUsage(UtcTime.Normalize(usedAt)), ReturnAfter, cancellationToken);
+        return updated is null ? Outcome.NotFound<InvestigationTemplate>() : Outcome.Ok(updated);
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
+        => (await Templates.DeleteOneAsync(TemplateFilters.ById(tenantId, templateId), cancellationToken)).DeletedCount == 1;
+
+    public string KeyOf(InvestigationTemplate document) => document.TemplateId;
+
+    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Templates, t => t.TemplateId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.CountAllAsync(Templates, cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<InvestigationTemplate> documents, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.UpsertAsync(Templates, documents, t => t.TemplateId, cancellationToken);
+}

@@ -1,0 +1,44 @@
+using MongoDB.Driver;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>The queries of <see cref="MongoTemplateRepository"/>, tenant first.</summary>
+public static class TemplateFilters
+{
+    private static FilterDefinitionBuilder<InvestigationTemplate> Filter => Builders<InvestigationTemplate>.Filter;
+    private static UpdateDefinitionBuilder<InvestigationTemplate> Update => Builders<InvestigationTemplate>.Update;
+
+    public static FilterDefinition<InvestigationTemplate> ById(string tenantId, string templateId)
+        => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);
+
+    /// <summary>Any template with this id, in any tenant (template_id is globally unique): tells which unique key a duplicate hit.</summary>
+    public static FilterDefinition<InvestigationTemplate> IdTaken(string templateId) => Filter.Eq(t => t.TemplateId, templateId);
+
+    public static FilterDefinition<InvestigationTemplate> List(string tenantId, TemplateQuery query)
+    {
+        var filter = Filter.Eq(t => t.TenantId, tenantId);
+        if (query.UserId is not null) filter &= Filter.Eq(t => t.UserId, query.UserId);
+        if (query.Tag is not null) filter &= Filter.AnyEq(t => t.Tags, query.Tag);
+        return filter;
+    }
+
+    /// <summary>Most used first, then name, then template_id.</summary>
+    public static SortDefinition<InvestigationTemplate> ListSort { get; } =
+        Builders<InvestigationTemplate>.Sort.Descending(t => t.UsageCount).Ascending(t => t.Name).Ascending(t => t.TemplateId);
+
+    public static UpdateDefinition<InvestigationTemplate> Patch(TemplatePatch patch, DateTime now)
+    {
+        var sets = new List<UpdateDefinition<InvestigationTemplate>>();
+        if (patch.Name is not null) sets.Add(Update.Set(t => t.Name, patch.Name));
+        if (patch.Description is not null) sets.Add(Update.Set(t => t.Description, patch.Description));
+        if (patch.Tags is not null) sets.Add(Update.Set(t => t.Tags, patch.Tags));
+        if (patch.Template is not null) sets.Add(Update.Set(t => t.Template, patch.Template));
+        sets.Add(Update.Set(t => t.UpdatedAt, now));
+        return Update.Combine(sets);
+    }
+
+    public static UpdateDefinition<InvestigationTemplate> RecordUsage(DateTime usedAt)
+        => Update.Inc(t => t.UsageCount, 1L).Set(t => t.LastUsed, usedAt);
+}

@@ -1,0 +1,58 @@
+using MongoDB.Driver;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+
+namespace Olorin.Persistence.Mongo.Repositories;
+
+/// <summary>The queries of <see cref="MongoTransactionScoreRepository"/>, tenant first.</summary>
+public static class TransactionScoreFilters
+{
+    private static FilterDefinitionBuilder<TransactionScore> Filter => Builders<TransactionScore>.Filter;
+
+    public static FilterDefinition<TransactionScore> ByKey(string tenantId, string investigationId, string transactionId)
+        => ByInvestigation(tenantId, investigationId) & Filter.Eq(s => s.TransactionId, transactionId);
+
+    public static FilterDefinition<TransactionScore> ByInvestigation(string tenantId, string investigationId, double? minRisk = null)
+    {
+        var filter = Filter.Eq(s => s.TenantId, tenantId) & Filter.Eq(s => s.InvestigationId, investigationId);
+        if (minRisk is { } min) filter &= Filter.Gte(s => s.RiskScore, min);
+        return filter;
+    }
+
+    /// <summary>Highest risk first, then transaction_id.</summary>
+    public static SortDefinition<TransactionScore> ListSort { get; } =
+        Builders<TransactionScore>.Sort.Descending(s => s.RiskScore).Ascending(s => s.TransactionId);
+
+    /// <summary>
+    /// Count per bucket index <c>floor(risk_score × buckets)</c>, or the last index for a score of 1 or more:
+    /// equal-width buckets over [0, 1] with the last one closed. Empty buckets are absent (the caller fills them in).
+    /// </summary>
+    public static PipelineDefinition<TransactionScore, BucketCount> Distribution(string tenantId, string investigationId, int buckets)
+        => new EmptyPipelineDefinition<TransactionScore>()
+            .Match(ByInvestigation(tenantId, investigationId))
+            .Group(s => s.RiskScore >= 1 ? buckets - 1 : Math.Floor(s.RiskScore * buckets), g => new BucketCount { Bucket = g.Key, Count = g.LongCount() });
+
+    /// <summary>
+    /// Keys strictly after <paramref name="after"/> in (investigation_id, transaction_id) order; every score for the
+    /// default key (the port's "no key"). Spans tenants.
+    /// </summary>
+    public static FilterDefinition<TransactionScore> After(TransactionScoreKey after)
+        => after is not { InvestigationId: not null } key
+            ? Filter.Empty
+            : Filter.Gt(s => s.InvestigationId, key.InvestigationId)
+              | (Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Gt(s => s.TransactionId, key.TransactionId));
+
+    public static SortDefinition<TransactionScore> KeyOrder { get; } =
+        Builders<TransactionScore>.Sort.Ascending(s => s.InvestigationId).Ascending(s => s.TransactionId);
+
+    /// <summary>The stored score with this key, in any tenant (the key is globally unique); for verbatim upserts.</summary>
+    public static FilterDefinition<TransactionScore> Key(TransactionScoreKey key)
+        => Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Eq(s => s.TransactionId, key.TransactionId);
+}
+
+/// <summary>One row of <see cref="TransactionScoreFilters.Distribution"/>.</summary>
+public sealed class BucketCount
+{
+    public double Bucket { get; set; }
+    public long Count { get; set; }
+}
