@@ -23,8 +23,8 @@ public static class AnomalyRules
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "anomaly_id", anomalyId);
-        RequiredId(errors, "run_id", runId);
-        RequiredId(errors, "detector_id", detectorId);
+        FieldRules.RequiredId(errors, "run_id", runId);
+        FieldRules.RequiredId(errors, "detector_id", detectorId);
         FieldRules.Length(errors, "investigation_id", investigationId, 1, FieldRules.MaxIdLength);
 
         if (window is null) errors.Add("window", "window is required (with start and end).");
@@ -69,12 +69,6 @@ public static class AnomalyRules
         var bad = Array.FindIndex(embedding, v => !float.IsFinite(v));
         if (bad >= 0) errors.Add(field, $"{field} must contain only finite numbers ({field}[{bad}] is {embedding[bad]}).");
         else if (embedding.All(v => v == 0)) errors.Add(field, $"{field} must not be the zero vector (cosine similarity is undefined for it).");
-    }
-
-    private static void RequiredId(ValidationErrors errors, string field, string? value)
-    {
-        if (value is null) errors.Add(field, $"{field} is required.");
-        else FieldRules.Id(errors, field, value);
     }
 
     private static void RequiredFinite(ValidationErrors errors, string field, double? value)

@@ -10,8 +10,7 @@ public static class DetectionRunRules
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "run_id", runId);
-        if (detectorId is null) errors.Add("detector_id", "detector_id is required.");
-        else FieldRules.Id(errors, "detector_id", detectorId);
+        FieldRules.RequiredId(errors, "detector_id", detectorId);
 
         if (window is null) errors.Add("window", "window is required (with from and to).");
         else

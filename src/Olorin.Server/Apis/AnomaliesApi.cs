@@ -159,8 +159,7 @@ public static class AnomaliesApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (request.InvestigationId is null) errors.Add("investigation_id", "investigation_id is required.");
-        else FieldRules.Id(errors, "investigation_id", request.InvestigationId);
+        FieldRules.RequiredId(errors, "investigation_id", request.InvestigationId);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var tenant = services.Identity.TenantId;
