@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using Olorin.Core.Auditing;
+using Olorin.Core.Models;
+
+namespace Olorin.Core.Tests;
+
+public sealed class AuditEntriesTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc);
+    private static readonly AuditContext Context = new("u1", AuditSource.Api, "127.0.0.1", "tests");
+
+    private static Investigation NewInvestigation() => new()
+    {
+        InvestigationId = "inv-1",
+        UserId = "u1",
+        TenantId = "t1",
+        Settings = new InvestigationSettings { Name = "Card testing" },
+        Version = 1,
+        CreatedAt = T0,
+        UpdatedAt = T0,
+    };
+
+    [Fact]
+    public void Create_entry_records_who_what_and_the_full_state()
+    {
+        var created = NewInvestigation();
+        var entry = AuditEntries.ForCreate(created, Context, T0);
+
+        Assert.False(string.IsNullOrEmpty(entry.EntryId));
+        Assert.Equal(AuditActionType.Create, entry.Metadata.ActionType);
+        Assert.Equal(("inv-1", "u1", "t1"), (entry.Metadata.InvestigationId, entry.Metadata.UserId, entry.Metadata.TenantId));
+        Assert.Equal(AuditSource.Api, entry.Metadata.Source);
+        Assert.Null(entry.FromVersion);
+        Assert.Equal(1, entry.ToVersion);
+        Assert.Equal("Card testing", (string?)entry.StateSnapshot["settings"]!["name"]);
+        Assert.Contains("settings", entry.Changes.FieldsModified);
+        Assert.Empty(entry.Changes.Before);
+        Assert.Equal(("127.0.0.1", "tests"), (entry.IpAddress, entry.UserAgent));
+    }
+
+    [Fact]
+    public void Update_entry_lists_only_the_fields_that_changed()
+    {
+        var before = NewInvestigation();
+        var after = NewInvestigation();
+        new InvestigationPatch(Status: InvestigationStatus.InProgress).ApplyTo(after, T0.AddMinutes(1));
+
+        var entry = AuditEntries.ForUpdate(before, after, Context, T0.AddMinutes(1));
+
+        Assert.Equal(["status"], entry.Changes.FieldsModified);
+        Assert.Equal("CREATED", (string?)entry.Changes.Before["status"]);
+        Assert.Equal("IN_PROGRESS", (string?)entry.Changes.After["status"]);
+        Assert.Equal((1, 2), (entry.FromVersion!.Value, entry.ToVersion!.Value));
+    }
+
+    [Fact]
+    public void Delete_entry_keeps_the_last_state()
+    {
+        var deleted = NewInvestigation();
+        var entry = AuditEntries.ForDelete(deleted, Context, T0);
+        Assert.Equal(AuditActionType.Delete, entry.Metadata.ActionType);
+        Assert.Equal("inv-1", (string?)entry.StateSnapshot["investigation_id"]);
+        Assert.Empty(entry.Changes.After);
+        Assert.Null(entry.ToVersion);
+    }
+
+    [Fact]
+    public void Entries_get_distinct_ids()
+    {
+        var investigation = NewInvestigation();
+        Assert.NotEqual(AuditEntries.ForCreate(investigation, Context, T0).EntryId, AuditEntries.ForCreate(investigation, Context, T0).EntryId);
+    }
+
+    [Fact]
+    public void Snapshots_are_independent_copies()
+    {
+        var investigation = NewInvestigation();
+        var entry = AuditEntries.ForCreate(investigation, Context, T0);
+        entry.Changes.After["settings"]!.AsObject()["name"] = "changed";
+        Assert.Equal("Card testing", (string?)entry.StateSnapshot["settings"]!["name"]);
+        Assert.IsType<JsonObject>(entry.StateSnapshot["metadata"]);
+    }
+}
