@@ -1,16 +1,20 @@
 // Summarises the VSTest .trx files that scripts/test.sh writes (one per test project):
 // per-project counts, the failed tests, the skipped tests grouped by their skip reason, and, as the very last
 // line, "N passed, N failed, N skipped". Exits 1 when any test failed or no test ran at all.
-// Usage: dotnet run scripts/lib/TrxSummary.cs -- <results-directory>
+// A project named with --exited-nonzero whose results hold no failed test did not complete (its test host crashed,
+// or the run was aborted before writing results): it counts as one failed test, so that the closing line never
+// reads "0 failed" for a run that did not succeed.
+// Usage: dotnet run scripts/lib/TrxSummary.cs -- <results-directory> [--exited-nonzero <project>]...
 using System.Xml.Linq;
 
 XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
-if (args.Length != 1 || !Directory.Exists(args[0]))
+if (args.Length == 0 || !Directory.Exists(args[0]) || args.Length % 2 == 0 || args.Skip(1).Where((_, i) => i % 2 == 0).Any(a => a != "--exited-nonzero"))
 {
-    Console.Error.WriteLine("usage: TrxSummary <results-directory>");
+    Console.Error.WriteLine("usage: TrxSummary <results-directory> [--exited-nonzero <project>]...");
     return 2;
 }
+var exitedNonZero = args.Skip(1).Where((_, i) => i % 2 == 1).ToList();
 
 var results = new List<TestResult>();
 var trxFiles = Directory.GetFiles(args[0], "*.trx").Order(StringComparer.Ordinal).ToList();
@@ -32,6 +36,12 @@ foreach (var file in trxFiles)
     Console.WriteLine($"    {project}: {Counts(fromFile)}");
 }
 if (trxFiles.Count == 0) Console.WriteLine("    no .trx file was written");
+var recorded = results.Count;
+foreach (var project in exitedNonZero.Where(p => !results.Any(r => r.Project == p && r.Outcome == Outcome.Failed)))
+{
+    Console.WriteLine($"    {project}: the test run did not complete (see its output above)");
+    results.Add(new TestResult(project, "(test run aborted: the test host crashed or exited early)", Outcome.Failed, null));
+}
 
 var failed = results.Where(r => r.Outcome == Outcome.Failed).ToList();
 if (failed.Count > 0)
@@ -55,7 +65,7 @@ if (skipped.Count > 0)
     }
 }
 
-if (results.Count == 0)
+if (recorded == 0)
 {
     Console.WriteLine();
     Console.WriteLine("==> No test ran");
@@ -63,7 +73,7 @@ if (results.Count == 0)
 
 Console.WriteLine();
 Console.WriteLine(Counts(results));
-return failed.Count > 0 || results.Count == 0 ? 1 : 0;
+return failed.Count > 0 || recorded == 0 ? 1 : 0;
 
 static string Counts(IReadOnlyCollection<TestResult> tests) =>
     $"{tests.Count(t => t.Outcome == Outcome.Passed)} passed, " +
