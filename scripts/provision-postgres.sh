@@ -4,6 +4,7 @@
 # pgvector has no bookworm binary package, so it is built from the Debian *source* package of the
 # next suite, fetched through the mirror this machine's apt sources already name (never hard-coded).
 set -euo pipefail
+cd /  # su postgres -c … below must not start in a directory the postgres user cannot enter
 
 PG_MAJOR=15
 PG_USER="${OLORIN_PG_USER:-olorin}"
@@ -51,26 +52,37 @@ if [ ! -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ]; then
   apt_install "postgresql-$PG_MAJOR" postgresql-contrib
 fi
 
-# 2. pgvector, built from the Debian source package
+# 2. pgvector, built from the Debian source package. Only the server headers are needed: they are unpacked from
+#    the postgresql-server-dev-15 .deb into the scratch directory instead of installing that package, whose
+#    dependencies (clang, LLVM) would take minutes to install on a bare machine. The build uses the PGXS makefiles
+#    that postgresql-client-15 already ships, without LLVM bitcode.
 if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
   log "building pgvector from the Debian source package ($PGVECTOR_SUITE)"
-  apt_install "postgresql-server-dev-$PG_MAJOR" build-essential dpkg-dev
+  apt_install gcc make libc6-dev
   mirror="$(debian_mirror)"
   [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; exit 1; }
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   # apt downloads as the unprivileged _apt user: let it read the scratch tree and write the download dir.
   chmod 755 "$work"
-  mkdir -p "$work/lists/partial" "$work/download" "$work/src"
+  mkdir -p "$work/lists/partial" "$work/download" "$work/headers" "$work/src"
   if id _apt >/dev/null 2>&1; then chown _apt "$work/download"; fi
+
+  server_version="$(dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR")"
+  (cd "$work/download" && { as_root apt-get download -qq "postgresql-server-dev-$PG_MAJOR=$server_version" 2>/dev/null \
+    || as_root apt-get download -qq "postgresql-server-dev-$PG_MAJOR"; } >/dev/null)
+  dpkg-deb -x "$(ls "$work"/download/postgresql-server-dev-*.deb | head -n1)" "$work/headers"
+
   echo "deb-src [signed-by=$DEBIAN_KEYRING] $mirror $PGVECTOR_SUITE main" > "$work/sources.list"
   apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$work/lists")
   as_root apt-get "${apt_opts[@]}" update -qq
   (cd "$work/download" && as_root apt-get "${apt_opts[@]}" source --download-only -qq pgvector >/dev/null)
-  tarball=$(ls "$work"/download/pgvector_*.orig.tar.* | head -n1)
-  tar -xf "$tarball" -C "$work/src" --strip-components=1
-  make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null
-  as_root make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" install >/dev/null
+  tar -xf "$(ls "$work"/download/pgvector_*.orig.tar.* | head -n1)" -C "$work/src" --strip-components=1
+
+  make_args=(-C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" with_llvm=no
+    includedir_server="$work/headers/usr/include/postgresql/$PG_MAJOR/server")
+  make "${make_args[@]}" >/dev/null
+  as_root make "${make_args[@]}" install >/dev/null
 fi
 
 # 3. A running cluster

@@ -17,17 +17,31 @@ SERVER_DLL="src/Olorin.Server/bin/$CONFIGURATION/net10.0/Olorin.Server.dll"
 
 require_dotnet
 
+# The build runs in the background while PostgreSQL is provisioned: on a bare machine each takes a minute or more.
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+section "Build ($CONFIGURATION), in the background"
+dotnet build "$PROJECT" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$build_log" 2>&1 &
+build_pid=$!
+
 section "PostgreSQL"
 if [ -n "${DATABASE_URL:-}" ]; then
   info "DATABASE_URL is set: using that database, provisioning nothing"
 else
-  "$REPO_ROOT/scripts/provision-postgres.sh"
+  if ! "$REPO_ROOT/scripts/provision-postgres.sh"; then
+    kill "$build_pid" 2>/dev/null || true
+    die "provisioning PostgreSQL failed"
+  fi
   export DATABASE_URL="postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT/olorin"
 fi
 
 section "Build ($CONFIGURATION)"
-dotnet build "$PROJECT" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
+if ! wait "$build_pid"; then
+  cat "$build_log"
+  die "the build failed"
+fi
 info "built $SERVER_DLL"
+rm -f "$build_log"
 
 export Database__MigrateOnStartup=true
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://+:8090}"
