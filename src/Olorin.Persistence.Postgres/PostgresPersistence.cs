@@ -11,13 +11,19 @@ public static class PostgresPersistence
 {
     public const string BackendName = "postgres";
 
-    /// <summary>Registers the DbContext (with pgvector and snake_case naming) and the PostgreSQL implementation of every port.</summary>
+    /// <summary>
+    /// Registers the DbContext (with pgvector and snake_case naming) and the PostgreSQL implementation of every port.
+    /// Tune the vector search with <c>services.Configure&lt;PostgresVectorSearchOptions&gt;(…)</c>.
+    /// </summary>
     public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string connectionString)
     {
         var dataSource = PostgresPersistence.BuildDataSource(connectionString);
         services.AddSingleton(dataSource);
         services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
+        services.AddOptions<PostgresVectorSearchOptions>()
+            .Validate(o => o.EfSearch is >= 1 and <= 1000, "PostgresVectorSearchOptions.EfSearch must be between 1 and 1000 (hnsw.ef_search).")
+            .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         return services;
     }

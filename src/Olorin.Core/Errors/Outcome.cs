@@ -8,7 +8,12 @@ public abstract record Outcome<T>
 {
     private Outcome() { }
 
-    public sealed record Ok(T Value) : Outcome<T>;
+    public sealed record Ok(T Value) : Outcome<T>
+    {
+        // Declared explicitly: the inherited Outcome<T>.Value would otherwise stop the record from generating it,
+        // and Outcome<T>.Value (which reads ok.Value) would call itself forever.
+        public new T Value { get; } = Value;
+    }
 
     /// <summary>No document with that id in that tenant.</summary>
     public sealed record NotFound : Outcome<T>;

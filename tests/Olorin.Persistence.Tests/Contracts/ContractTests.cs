@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Tests.Infrastructure;
 
@@ -26,6 +28,21 @@ public abstract class ContractTests(IBackendFixture backend) : IAsyncLifetime
     protected static DateTime Now() => UtcTime.Normalize(DateTime.UtcNow);
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A value in the stored (snake_case) JSON shape.</summary>
+    protected static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, OlorinJson.Options);
+
+    /// <summary>
+    /// Field-for-field equality, compared as JSON trees in the stored (snake_case) shape: key order inside
+    /// free-form objects is not preserved by every store (jsonb sorts keys).
+    /// </summary>
+    protected static void AssertSameDocument<T>(T expected, T? actual) where T : class
+    {
+        Assert.NotNull(actual);
+        var e = Node(expected);
+        var a = Node(actual);
+        Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e?.ToJsonString()}\nActual   {a?.ToJsonString()}");
+    }
 
     public virtual ValueTask InitializeAsync()
     {

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Persistence.Postgres.Configurations;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+/// <summary>Anomalies in <c>anomaly_events</c>; embeddings in a <c>vector(384)</c> column with an HNSW cosine index.</summary>
+internal sealed class PostgresAnomalyEventRepository(
+    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IAnomalyEventRepository
+{
+    public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
+    {
+        EnsureEmbeddingDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
+        anomaly.CreatedAt = anomaly.CreatedAt == default ? UtcTime.Now(clock) : UtcTime.Normalize(anomaly.CreatedAt);
+        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
+        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
+        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
+        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
+        db.AnomalyEvents.Add(anomaly);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(anomaly);
+        }
+        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
+        {
+            return Outcome.Duplicate<AnomalyEvent>("anomaly_id");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
+        => Scoped(tenantId, anomalyId).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var matching = Matching(tenantId, query);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, cancellationToken);
+    }
+
+    public Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
+        => ChangeAsync(tenantId, anomalyId, anomaly =>
+        {
+            // new → triaged → closed (or new → closed); the enum is declared in that order.
+            if (status < anomaly.Status)
+                return $"status cannot go back from {WireEnum.ToWire(anomaly.Status)} to {WireEnum.ToWire(status)}";
+            anomaly.Status = status;
+            return null;
+        }, cancellationToken);
+
+    public Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
+        => ChangeAsync(tenantId, anomalyId, anomaly =>
+        {
+            anomaly.InvestigationId = investigationId;
+            return null;
+        }, cancellationToken);
+
+    public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
+        => await Scoped(tenantId, anomalyId).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
+    {
+        EnsureEmbeddingDimensions(query.Vector, nameof(query), allowEmpty: false);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.K, 1, nameof(query));
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(vectorSearch.Value.EfSearch, query.K), cancellationToken);
+        var neighbours = await AnomalySimilaritySql.NearestAsync(db, tenantId, query, cancellationToken);
+        var similarity = neighbours.ToDictionary(n => n.AnomalyId, n => 1.0 - n.Distance, StringComparer.Ordinal);
+        var ids = similarity.Where(s => s.Value >= query.MinSimilarity).Select(s => s.Key).ToList();
+        var anomalies = await db.AnomalyEvents.AsNoTracking()
+            .Where(x => x.TenantId == tenantId && ids.Contains(x.AnomalyId))
+            .ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        return anomalies
+            .Select(a => new SimilarAnomaly(a, similarity[a.AnomalyId]))
+            .OrderByDescending(s => s.Similarity).ThenBy(s => s.Anomaly.AnomalyId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)
+    {
+        var counts = await Matching(tenantId, query)
+            .GroupBy(x => x.Severity)
+            .Select(g => new { Severity = g.Key, Count = g.LongCount() })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Severity, c => c.Count);
+    }
+
+    public string KeyOf(AnomalyEvent document) => document.AnomalyId;
+
+    public IAsyncEnumerable<AnomalyEvent> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (AnomalyEvent x) => x.AnomalyId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.AnomalyEvents.LongCountAsync(cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
+    {
+        foreach (var document in documents) EnsureEmbeddingDimensions(document.Embedding, nameof(documents), allowEmpty: true);
+        return PostgresBulkTransfer.UpsertAsync(db, documents, x => x.AnomalyId, cancellationToken);
+    }
+
+    private static void EnsureEmbeddingDimensions(float[] vector, string parameterName, bool allowEmpty)
+    {
+        if (allowEmpty && vector.Length == 0) return;
+        if (vector.Length != AnomalyEventConfiguration.EmbeddingDimensions)
+            throw new ArgumentException(
+                $"An embedding has {AnomalyEventConfiguration.EmbeddingDimensions} dimensions, not {vector.Length}.", parameterName);
+    }
+
+    /// <summary>Loads the anomaly, lets <paramref name="change"/> apply itself or name why it may not, and saves.</summary>
+    private async Task<Outcome<AnomalyEvent>> ChangeAsync(
+        string tenantId, string anomalyId, Func<AnomalyEvent, string?> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var anomaly = await Scoped(tenantId, anomalyId).FirstOrDefaultAsync(cancellationToken);
+            if (anomaly is null) return Outcome.NotFound<AnomalyEvent>();
+            if (change(anomaly) is { } reason) return Outcome.InvalidState<AnomalyEvent>(reason);
+            await db.SaveChangesAsync(cancellationToken); // no-op when nothing changed
+            return Outcome.Ok(anomaly);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome.NotFound<AnomalyEvent>(); // deleted between the read and the write
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private IQueryable<AnomalyEvent> Matching(string tenantId, AnomalyQuery query)
+    {
+        var matching = db.AnomalyEvents.AsNoTracking().Where(x => x.TenantId == tenantId);
+        if (query.RunId is { } runId) matching = matching.Where(x => x.RunId == runId);
+        if (query.DetectorId is { } detectorId) matching = matching.Where(x => x.DetectorId == detectorId);
+        if (query.InvestigationId is { } investigationId) matching = matching.Where(x => x.InvestigationId == investigationId);
+        if (query.Severity is { } severity) matching = matching.Where(x => x.Severity == severity);
+        if (query.Status is { } status) matching = matching.Where(x => x.Status == status);
+        if (query.MinScore is { } minScore) matching = matching.Where(x => x.Score >= minScore);
+        return matching;
+    }
+
+    private IQueryable<AnomalyEvent> Scoped(string tenantId, string anomalyId)
+        => db.AnomalyEvents.Where(x => x.TenantId == tenantId && x.AnomalyId == anomalyId);
+}

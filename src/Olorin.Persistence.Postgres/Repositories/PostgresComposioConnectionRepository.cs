@@ -1,0 +1,108 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, TimeProvider clock) : IComposioConnectionRepository
+{
+    public async Task<Outcome<ComposioConnection>> CreateAsync(ComposioConnection connection, CancellationToken cancellationToken = default)
+    {
+        var now = UtcTime.Now(clock);
+        connection.CreatedAt = now;
+        connection.UpdatedAt = now;
+        connection.ExpiresAt = UtcTime.Normalize(connection.ExpiresAt);
+        connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
+
+        db.ComposioConnections.Add(connection);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(connection);
+        }
+        catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out _))
+        {
+            return Outcome.Duplicate<ComposioConnection>("connection_id");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
+        => db.ComposioConnections.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, connectionId), cancellationToken);
+
+    public async Task<PagedResult<ComposioConnection>> ListAsync(string tenantId, ComposioConnectionQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var connections = db.ComposioConnections.AsNoTracking().Where(x => x.TenantId == tenantId);
+        if (query.ToolkitName is { } toolkit) connections = connections.Where(x => x.ToolkitName == toolkit);
+        if (query.Status is { } status) connections = connections.Where(x => x.Status == status);
+        if (query.ExpiredAt is { } instant)
+        {
+            var at = UtcTime.Normalize(instant);
+            connections = connections.Where(x => x.ExpiresAt <= at || x.Status == ComposioConnectionStatus.Expired);
+        }
+
+        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, cancellationToken);
+    }
+
+    public async Task<Outcome<ComposioConnection>> UpdateTokensAsync(
+        string tenantId, string connectionId, string encryptedAccessToken, string? encryptedRefreshToken, DateTime? expiresAt, DateTime now,
+        CancellationToken cancellationToken = default)
+    {
+        var expires = UtcTime.Normalize(expiresAt);
+        var updatedAt = UtcTime.Normalize(now);
+        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.EncryptedAccessToken, encryptedAccessToken)
+            .SetProperty(x => x.RefreshToken, encryptedRefreshToken)
+            .SetProperty(x => x.ExpiresAt, expires)
+            .SetProperty(x => x.Status, ComposioConnectionStatus.Active)
+            .SetProperty(x => x.UpdatedAt, updatedAt), cancellationToken);
+        return await ReadUpdatedAsync(updated, tenantId, connectionId, cancellationToken);
+    }
+
+    public async Task<Outcome<ComposioConnection>> UpdateStatusAsync(
+        string tenantId, string connectionId, ComposioConnectionStatus status, DateTime now, CancellationToken cancellationToken = default)
+    {
+        var updatedAt = UtcTime.Normalize(now);
+        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Status, status)
+            .SetProperty(x => x.UpdatedAt, updatedAt), cancellationToken);
+        return await ReadUpdatedAsync(updated, tenantId, connectionId, cancellationToken);
+    }
+
+    public async Task<bool> TouchLastUsedAsync(string tenantId, string connectionId, DateTime usedAt, CancellationToken cancellationToken = default)
+    {
+        var lastUsed = UtcTime.Normalize(usedAt);
+        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, lastUsed), cancellationToken);
+        return updated > 0;
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
+        => await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    public string KeyOf(ComposioConnection document) => document.ConnectionId;
+
+    public IAsyncEnumerable<ComposioConnection> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (ComposioConnection x) => x.ConnectionId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.ComposioConnections.LongCountAsync(cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.ConnectionId, cancellationToken);
+
+    private async Task<Outcome<ComposioConnection>> ReadUpdatedAsync(int updated, string tenantId, string connectionId, CancellationToken cancellationToken)
+        => updated > 0 && await GetAsync(tenantId, connectionId, cancellationToken) is { } connection
+            ? Outcome.Ok(connection)
+            : Outcome.NotFound<ComposioConnection>();
+
+    private static Expression<Func<ComposioConnection, bool>> ById(string tenantId, string connectionId)
+        => x => x.TenantId == tenantId && x.ConnectionId == connectionId;
+}

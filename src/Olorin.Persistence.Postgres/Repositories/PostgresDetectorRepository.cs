@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+/// <summary>Detector configurations in <c>detectors</c>.</summary>
+internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvider clock) : IDetectorRepository
+{
+    public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
+    {
+        var now = UtcTime.Now(clock);
+        detector.CreatedAt = now;
+        detector.UpdatedAt = now;
+        db.Detectors.Add(detector);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(detector);
+        }
+        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
+        {
+            return Outcome.Duplicate<Detector>("detector_id");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
+        => Scoped(tenantId, detectorId).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<PagedResult<Detector>> ListAsync(string tenantId, DetectorQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var matching = db.Detectors.AsNoTracking().Where(x => x.TenantId == tenantId);
+        if (query.Type is { } type) matching = matching.Where(x => x.Type == type);
+        if (query.Enabled is { } enabled) matching = matching.Where(x => x.Enabled == enabled);
+
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, cancellationToken);
+    }
+
+    public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stored = await Scoped(tenantId, detectorId).FirstOrDefaultAsync(cancellationToken);
+            if (stored is null) return Outcome.NotFound<Detector>();
+            patch.ApplyTo(stored, UtcTime.Now(clock));
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(stored);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome.NotFound<Detector>(); // deleted between the read and the write
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
+        => await Scoped(tenantId, detectorId).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    public string KeyOf(Detector document) => document.DetectorId;
+
+    public IAsyncEnumerable<Detector> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (Detector x) => x.DetectorId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.Detectors.LongCountAsync(cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.DetectorId, cancellationToken);
+
+    private IQueryable<Detector> Scoped(string tenantId, string detectorId)
+        => db.Detectors.Where(x => x.TenantId == tenantId && x.DetectorId == detectorId);
+}

@@ -1,0 +1,201 @@
+using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
+using Olorin.Core.Auditing;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Persistence.Postgres.Configurations;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+/// <summary>
+/// Investigations in <c>investigation_states</c>. Each create, update and delete saves the row and its audit entry
+/// with one <c>SaveChanges</c>, i.e. in one transaction. <c>version</c> is a concurrency token, so an update that
+/// loses a race fails its <c>WHERE version = …</c> and becomes a version conflict.
+/// </summary>
+internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimeProvider clock) : IInvestigationRepository
+{
+    private const string FullTextConfiguration = "english";
+
+    public async Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default)
+    {
+        var now = UtcTime.Now(clock);
+        investigation.Version = 1;
+        investigation.CreatedAt = now;
+        investigation.UpdatedAt = now;
+        investigation.LastAccessed = UtcTime.Normalize(investigation.LastAccessed);
+
+        db.Investigations.Add(investigation);
+        db.AuditLog.Add(AuditEntries.ForCreate(investigation, audit, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(investigation);
+        }
+        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
+        {
+            return Outcome.Duplicate<Investigation>("investigation_id");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
+        => db.Investigations.AsNoTracking()
+            .FirstOrDefaultAsync(x => x.TenantId == tenantId && x.InvestigationId == investigationId, cancellationToken);
+
+    public async Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var matching = db.Investigations.AsNoTracking().Where(x => x.TenantId == tenantId);
+        if (query.Status is { } status) matching = matching.Where(x => x.Status == status);
+        if (query.UserId is { } userId) matching = matching.Where(x => x.UserId == userId);
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            var pattern = $"%{EscapeLikePattern(query.Search)}%";
+            matching = matching.Where(x => EF.Functions.ILike(x.InvestigationId, pattern, @"\"));
+        }
+
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, cancellationToken);
+    }
+
+    public async Task<Outcome<Investigation>> UpdateAsync(
+        string tenantId, string investigationId, int expectedVersion, InvestigationPatch patch, AuditContext audit,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stored = await FindTrackedAsync(tenantId, investigationId, cancellationToken);
+            if (stored is null) return Outcome.NotFound<Investigation>();
+            if (stored.Version != expectedVersion) return Outcome.VersionConflict<Investigation>(stored.Version);
+
+            var before = (Investigation)db.Entry(stored).CurrentValues.ToObject();
+            var now = UtcTime.Now(clock);
+            patch.ApplyTo(stored, now);
+            db.AuditLog.Add(AuditEntries.ForUpdate(before, stored, audit, now));
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(stored);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await GetAsync(tenantId, investigationId, cancellationToken);
+            return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public async Task<Outcome<Investigation>> UpdateProgressAsync(
+        string tenantId, string investigationId, InvestigationProgress progress, CancellationToken cancellationToken = default)
+    {
+        // A set-based UPDATE: it neither checks nor bumps version (Decision 6), so it never conflicts with an update.
+        var now = UtcTime.Now(clock);
+        var updated = await Scoped(tenantId, investigationId).ExecuteUpdateAsync(
+            s => s.SetProperty(x => x.Progress, progress).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        if (updated == 0) return Outcome.NotFound<Investigation>();
+        var current = await GetAsync(tenantId, investigationId, cancellationToken);
+        return current is null ? Outcome.NotFound<Investigation>() : Outcome.Ok(current);
+    }
+
+    public async Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default)
+    {
+        var at = UtcTime.Normalize(accessedAt);
+        var updated = await Scoped(tenantId, investigationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastAccessed, at), cancellationToken);
+        return updated > 0;
+    }
+
+    public async Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
+    {
+        // The DELETE is guarded by version, so a concurrent update makes it miss; then the current document is
+        // deleted (and audited) instead. A document that keeps changing under us ends as a version conflict.
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var stored = await FindTrackedAsync(tenantId, investigationId, cancellationToken);
+                if (stored is null) return Outcome.NotFound<Investigation>();
+                db.Investigations.Remove(stored);
+                db.AuditLog.Add(AuditEntries.ForDelete(stored, audit, UtcTime.Now(clock)));
+                await db.SaveChangesAsync(cancellationToken);
+                return Outcome.Ok(stored);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < attempts)
+            {
+                // Updated (or deleted) since it was read: read it again and retry.
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                var current = await GetAsync(tenantId, investigationId, cancellationToken);
+                return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task<PagedResult<InvestigationSearchHit>> SearchAsync(string tenantId, string text, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return new PagedResult<InvestigationSearchHit>([], 0, page.Page, page.PageSize);
+
+        var matching = db.Investigations.AsNoTracking()
+            .Where(x => x.TenantId == tenantId
+                && EF.Property<NpgsqlTsVector>(x, InvestigationConfiguration.SearchVector)
+                    .Matches(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)));
+
+        var total = await matching.LongCountAsync(cancellationToken);
+        var hits = await matching
+            .Select(x => new
+            {
+                Investigation = x,
+                Rank = EF.Property<NpgsqlTsVector>(x, InvestigationConfiguration.SearchVector)
+                    .Rank(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)),
+            })
+            .OrderByDescending(x => x.Rank).ThenBy(x => x.Investigation.InvestigationId)
+            .Skip(page.Skip).Take(page.PageSize)
+            .ToListAsync(cancellationToken);
+        return new PagedResult<InvestigationSearchHit>(
+            hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize);
+    }
+
+    public async Task<IReadOnlyDictionary<InvestigationStatus, long>> CountByStatusAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        var counts = await db.Investigations.AsNoTracking()
+            .Where(x => x.TenantId == tenantId)
+            .GroupBy(x => x.Status)
+            .Select(g => new { Status = g.Key, Count = g.LongCount() })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Status, c => c.Count);
+    }
+
+    public string KeyOf(Investigation document) => document.InvestigationId;
+
+    public IAsyncEnumerable<Investigation> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.InvestigationId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.Investigations.LongCountAsync(cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.InvestigationId, cancellationToken);
+
+    private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
+        => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
+
+    private Task<Investigation?> FindTrackedAsync(string tenantId, string investigationId, CancellationToken cancellationToken)
+        => Scoped(tenantId, investigationId).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> literal in an ILIKE pattern whose escape character is <c>\</c>.</summary>
+    private static string EscapeLikePattern(string value)
+        => value.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+}

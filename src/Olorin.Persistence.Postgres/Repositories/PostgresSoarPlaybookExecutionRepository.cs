@@ -1,0 +1,118 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) : ISoarPlaybookExecutionRepository
+{
+    private static readonly string Running = WireEnum.ToWire(SoarExecutionStatus.Running);
+
+    public async Task<Outcome<SoarPlaybookExecution>> CreateAsync(SoarPlaybookExecution execution, CancellationToken cancellationToken = default)
+    {
+        execution.StartedAt = UtcTime.Normalize(execution.StartedAt);
+        execution.CompletedAt = UtcTime.Normalize(execution.CompletedAt);
+        execution.ActionsExecuted = execution.ActionsExecuted.Select(Normalized).ToList();
+
+        db.SoarPlaybookExecutions.Add(execution);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome.Ok(execution);
+        }
+        catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out _))
+        {
+            return Outcome.Duplicate<SoarPlaybookExecution>("execution_id");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)
+        => db.SoarPlaybookExecutions.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, executionId), cancellationToken);
+
+    public async Task<PagedResult<SoarPlaybookExecution>> ListAsync(string tenantId, SoarExecutionQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var executions = db.SoarPlaybookExecutions.AsNoTracking().Where(x => x.TenantId == tenantId);
+        if (query.InvestigationId is { } investigationId) executions = executions.Where(x => x.InvestigationId == investigationId);
+        if (query.PlaybookId is { } playbookId) executions = executions.Where(x => x.PlaybookId == playbookId);
+        if (query.Status is { } status) executions = executions.Where(x => x.Status == status);
+
+        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, cancellationToken);
+    }
+
+    public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)
+    {
+        // Same serializer as the column's converter, so the appended item has the shape of the others.
+        var item = JsonSerializer.Serialize(Normalized(action), OlorinJson.Options);
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE soar_playbook_executions
+            SET actions_executed = actions_executed || jsonb_build_array({item}::jsonb)
+            WHERE tenant_id = {tenantId} AND execution_id = {executionId} AND status = {Running}
+            """, cancellationToken);
+        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, "append an action to", cancellationToken);
+    }
+
+    public async Task<Outcome<SoarPlaybookExecution>> FinishAsync(
+        string tenantId, string executionId, SoarExecutionStatus finalStatus, DateTime completedAt, string? errorMessage,
+        CancellationToken cancellationToken = default)
+    {
+        if (finalStatus == SoarExecutionStatus.Running)
+            throw new ArgumentException("A playbook execution finishes as completed, failed or cancelled.", nameof(finalStatus));
+
+        var status = WireEnum.ToWire(finalStatus);
+        var completed = UtcTime.Normalize(completedAt);
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE soar_playbook_executions
+            SET status = {status},
+                completed_at = {completed},
+                duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ({completed} - started_at)) * 1000)::bigint),
+                error_message = {errorMessage}
+            WHERE tenant_id = {tenantId} AND execution_id = {executionId} AND status = {Running}
+            """, cancellationToken);
+        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, "finish", cancellationToken);
+    }
+
+    public string KeyOf(SoarPlaybookExecution document) => document.ExecutionId;
+
+    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (SoarPlaybookExecution x) => x.ExecutionId, after, cancellationToken);
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.SoarPlaybookExecutions.LongCountAsync(cancellationToken);
+
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.ExecutionId, cancellationToken);
+
+    /// <summary>After an update guarded by status = running: the row, or why nothing was updated.</summary>
+    private async Task<Outcome<SoarPlaybookExecution>> ReadAfterRunningOnlyUpdateAsync(
+        int updated, string tenantId, string executionId, string operation, CancellationToken cancellationToken)
+    {
+        var execution = await GetAsync(tenantId, executionId, cancellationToken);
+        if (execution is null) return Outcome.NotFound<SoarPlaybookExecution>();
+        return updated > 0
+            ? Outcome.Ok(execution)
+            : Outcome.InvalidState<SoarPlaybookExecution>($"Cannot {operation} execution {executionId}: it is {WireEnum.ToWire(execution.Status)}, not {Running}.");
+    }
+
+    private static SoarActionResult Normalized(SoarActionResult action) => new()
+    {
+        ActionId = action.ActionId,
+        ActionType = action.ActionType,
+        Status = action.Status,
+        StartedAt = UtcTime.Normalize(action.StartedAt),
+        CompletedAt = UtcTime.Normalize(action.CompletedAt),
+        Result = action.Result,
+        Error = action.Error,
+    };
+
+    private static Expression<Func<SoarPlaybookExecution, bool>> ById(string tenantId, string executionId)
+        => x => x.TenantId == tenantId && x.ExecutionId == executionId;
+}

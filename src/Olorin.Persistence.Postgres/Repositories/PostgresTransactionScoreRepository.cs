@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeProvider clock) : ITransactionScoreRepository
+{
+    /// <summary>Stamps every score with <paramref name="tenantId"/>; a score without created_at gets now.</summary>
+    public Task<int> InsertManyAsync(string tenantId, IReadOnlyCollection<TransactionScore> scores, CancellationToken cancellationToken = default)
+    {
+        var now = UtcTime.Now(clock);
+        var rows = scores.Select(s => new TransactionScore
+        {
+            InvestigationId = s.InvestigationId,
+            TransactionId = s.TransactionId,
+            TenantId = tenantId,
+            RiskScore = s.RiskScore,
+            ScoreComponents = s.ScoreComponents,
+            CreatedAt = s.CreatedAt == default ? now : UtcTime.Normalize(s.CreatedAt),
+        }).ToList();
+        // ON CONFLICT DO NOTHING also skips another tenant's row with the same key: it is never overwritten.
+        return TransactionScoreRows.WriteAsync(db, rows, TransactionScoreConflict.KeepStored, cancellationToken);
+    }
+
+    public Task<TransactionScore?> GetAsync(string tenantId, string investigationId, string transactionId, CancellationToken cancellationToken = default)
+        => ByInvestigation(tenantId, investigationId).AsNoTracking()
+            .FirstOrDefaultAsync(x => x.TransactionId == transactionId, cancellationToken);
+
+    public async Task<PagedResult<TransactionScore>> ListByInvestigationAsync(
+        string tenantId, string investigationId, double? minRisk, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var scores = ByInvestigation(tenantId, investigationId).AsNoTracking();
+        if (minRisk is { } min) scores = scores.Where(x => x.RiskScore >= min);
+
+        return await scores.ToPageAsync(q => q.OrderByDescending(x => x.RiskScore).ThenBy(x => x.TransactionId), page, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RiskBucket>> GetDistributionAsync(string tenantId, string investigationId, int buckets, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        // Bucket i holds [i/n, (i+1)/n); a score of exactly 1 would be bucket n, so it is folded into the last one.
+        var counts = await ByInvestigation(tenantId, investigationId)
+            .GroupBy(x => Math.Min((int)Math.Floor(x.RiskScore * buckets), buckets - 1))
+            .Select(g => new { Bucket = g.Key, Count = g.LongCount() })
+            .ToDictionaryAsync(x => x.Bucket, x => x.Count, cancellationToken);
+        return Enumerable.Range(0, buckets)
+            .Select(i => new RiskBucket((double)i / buckets, (double)(i + 1) / buckets, counts.GetValueOrDefault(i)))
+            .ToList();
+    }
+
+    public Task<long> CountByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
+        => ByInvestigation(tenantId, investigationId).LongCountAsync(cancellationToken);
+
+    public async Task<long> DeleteByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
+        => await ByInvestigation(tenantId, investigationId).ExecuteDeleteAsync(cancellationToken);
+
+    public TransactionScoreKey KeyOf(TransactionScore document) => new(document.InvestigationId, document.TransactionId);
+
+    /// <summary>Keyset export in (investigation_id, transaction_id) order; both columns use collation "C", so the order is ordinal.</summary>
+    /// <param name="after">The key to resume after; <c>default</c> exports everything.</param>
+    public async IAsyncEnumerable<TransactionScore> ExportAsync(
+        TransactionScoreKey after = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        TransactionScoreKey? cursor = after == default ? null : after;
+        while (true)
+        {
+            var query = db.TransactionScores.AsNoTracking();
+            if (cursor is { InvestigationId: var investigationId, TransactionId: var transactionId })
+                query = query.Where(x => EF.Functions.GreaterThan(
+                    ValueTuple.Create(x.InvestigationId, x.TransactionId),
+                    ValueTuple.Create(investigationId, transactionId)));
+            var batch = await query
+                .OrderBy(x => x.InvestigationId).ThenBy(x => x.TransactionId)
+                .Take(PostgresBulkTransfer.ExportBatchSize)
+                .ToListAsync(cancellationToken);
+            foreach (var score in batch) yield return score;
+            if (batch.Count < PostgresBulkTransfer.ExportBatchSize) yield break;
+            cursor = KeyOf(batch[^1]);
+        }
+    }
+
+    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
+        => db.TransactionScores.LongCountAsync(cancellationToken);
+
+    /// <summary>Verbatim, created_at and tenant included; the last document wins when a key repeats.</summary>
+    public Task<int> BulkUpsertAsync(IReadOnlyCollection<TransactionScore> documents, CancellationToken cancellationToken = default)
+    {
+        var unique = documents.GroupBy(KeyOf).Select(g => g.Last()).ToList();
+        return TransactionScoreRows.WriteAsync(db, unique, TransactionScoreConflict.ReplaceStored, cancellationToken);
+    }
+
+    private IQueryable<TransactionScore> ByInvestigation(string tenantId, string investigationId)
+        => db.TransactionScores.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
+}

@@ -1,0 +1,517 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Olorin.Core.Auditing;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Persistence.Tests.Infrastructure;
+
+namespace Olorin.Persistence.Tests.Contracts;
+
+public abstract class InvestigationRepositoryContract(IBackendFixture backend) : ContractTests(backend)
+{
+    private static readonly AuditContext Audit = new("analyst-1", AuditSource.Ui, "10.0.0.7", "contract-tests");
+
+    private IInvestigationRepository Investigations => Repo<IInvestigationRepository>();
+    private IAuditLogRepository AuditLog => Repo<IAuditLogRepository>();
+
+    // ---- create / get -------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Create_stores_version_1_with_now_timestamps_and_appends_a_CREATE_entry()
+    {
+        var before = Now();
+        var input = NewInvestigation(Tenant);
+        input.Version = 7;
+        input.CreatedAt = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        var created = (await Investigations.CreateAsync(input, Audit, Ct)).Value;
+
+        Assert.Equal(1, created.Version);
+        Assert.InRange(created.CreatedAt, before, Now());
+        Assert.Equal(created.CreatedAt, created.UpdatedAt);
+        var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
+        AssertSameDocument(created, stored);
+
+        var entry = Assert.Single(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct));
+        Assert.Equal(AuditActionType.Create, entry.Metadata.ActionType);
+        Assert.Equal(Audit.UserId, entry.Metadata.UserId);
+        Assert.Equal(Audit.Source, entry.Metadata.Source);
+        Assert.Equal(Tenant, entry.Metadata.TenantId);
+        Assert.Null(entry.FromVersion);
+        Assert.Equal(1, entry.ToVersion);
+        Assert.Equal(created.CreatedAt, entry.Timestamp);
+        Assert.Equal(Audit.IpAddress, entry.IpAddress);
+        Assert.Equal(Audit.UserAgent, entry.UserAgent);
+        Assert.Equal(created.InvestigationId, (string?)entry.StateSnapshot["investigation_id"]);
+    }
+
+    [Fact]
+    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant_and_writes_no_audit_entry()
+    {
+        var first = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+
+        var again = await Investigations.CreateAsync(NewInvestigation(Tenant, first.InvestigationId), Audit, Ct);
+        var fromOther = await Investigations.CreateAsync(NewInvestigation(OtherTenant, first.InvestigationId), Audit, Ct);
+
+        Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), again);
+        Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), fromOther);
+        Assert.Single(await AuditLog.GetHistoryAsync(Tenant, first.InvestigationId, 10, 0, Ct));
+        Assert.Empty(await AuditLog.GetHistoryAsync(OtherTenant, first.InvestigationId, 10, 0, Ct));
+    }
+
+    [Fact]
+    public async Task Get_is_null_for_a_missing_id_and_for_another_tenants_investigation()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+
+        Assert.Null(await Investigations.GetAsync(Tenant, NewId("missing"), Ct));
+        Assert.Null(await Investigations.GetAsync(OtherTenant, created.InvestigationId, Ct));
+    }
+
+    [Fact]
+    public async Task Every_field_round_trips_including_nested_json_enums_and_dates()
+    {
+        var input = FullInvestigation(Tenant);
+        var created = (await Investigations.CreateAsync(input, Audit, Ct)).Value;
+
+        var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
+
+        AssertSameDocument(created, stored);
+        Assert.Equal(InvestigationStatus.InProgress, stored!.Status);
+        Assert.Equal(LifecycleStage.InProgress, stored.LifecycleStage);
+        Assert.Equal(DateTimeKind.Utc, stored.Settings!.TimeRange!.StartDate!.Value.Kind);
+        Assert.Equal(3, (int?)stored.Results!.Findings[0]["details"]!["nested"]!["depth"]);
+    }
+
+    // ---- list ---------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task List_orders_by_updated_at_descending_then_id_and_pages()
+    {
+        var t0 = Now().AddHours(-1);
+        var docs = new[]
+        {
+            Stored(Tenant, "inv-c", t0.AddMinutes(1)),
+            Stored(Tenant, "inv-a", t0.AddMinutes(2)),
+            Stored(Tenant, "inv-b", t0.AddMinutes(2)),
+            Stored(Tenant, "inv-d", t0),
+            Stored(Tenant, "inv-e", t0.AddMinutes(3)),
+        };
+        // Ids are global, so make them unique to this test while keeping their order.
+        foreach (var d in docs) d.InvestigationId = $"{Tenant}-{d.InvestigationId}";
+        await Investigations.BulkUpsertAsync(docs, Ct);
+        await Investigations.BulkUpsertAsync([Stored(OtherTenant, NewId("other"), t0.AddMinutes(9))], Ct);
+
+        var first = await Investigations.ListAsync(Tenant, new InvestigationQuery(), new PageRequest(1, 2), Ct);
+        var second = await Investigations.ListAsync(Tenant, new InvestigationQuery(), new PageRequest(2, 2), Ct);
+        var last = await Investigations.ListAsync(Tenant, new InvestigationQuery(), new PageRequest(3, 2), Ct);
+
+        string[] expected = ["inv-e", "inv-a", "inv-b", "inv-c", "inv-d"];
+        Assert.Equal(expected.Select(e => $"{Tenant}-{e}"),
+            first.Items.Concat(second.Items).Concat(last.Items).Select(x => x.InvestigationId));
+        Assert.All(new[] { first, second, last }, p => Assert.Equal(5, p.TotalCount));
+        Assert.True(first.HasNextPage);
+        Assert.False(first.HasPreviousPage);
+        Assert.True(second.HasNextPage);
+        Assert.False(last.HasNextPage);
+        Assert.Single(last.Items);
+    }
+
+    [Fact]
+    public async Task List_filters_by_status_owner_and_escaped_case_insensitive_id_substring()
+    {
+        var t0 = Now();
+        var a = Stored(Tenant, $"{Tenant}-Alpha_1%", t0);
+        a.Status = InvestigationStatus.Completed;
+        var b = Stored(Tenant, $"{Tenant}-alphaX1z", t0);
+        b.UserId = "owner-b";
+        var c = Stored(Tenant, $"{Tenant}-beta", t0);
+        var other = Stored(OtherTenant, $"{OtherTenant}-alpha_1%", t0);
+        other.Status = InvestigationStatus.Completed;
+        await Investigations.BulkUpsertAsync([a, b, c, other], Ct);
+
+        async Task<string[]> Ids(InvestigationQuery q)
+            => (await Investigations.ListAsync(Tenant, q, new PageRequest(), Ct)).Items.Select(x => x.InvestigationId).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal([a.InvestigationId], await Ids(new InvestigationQuery(Status: InvestigationStatus.Completed)));
+        Assert.Equal([b.InvestigationId], await Ids(new InvestigationQuery(UserId: "owner-b")));
+        Assert.Equal([a.InvestigationId, b.InvestigationId], await Ids(new InvestigationQuery(Search: "ALPHA")));
+        // '_' and '%' are literal, not wildcards: "alphaX1z" does not match "a_1%".
+        Assert.Equal([a.InvestigationId], await Ids(new InvestigationQuery(Search: "a_1%")));
+        Assert.Empty(await Ids(new InvestigationQuery(Search: @"\")));
+        Assert.Empty(await Ids(new InvestigationQuery(Status: InvestigationStatus.Completed, UserId: "owner-b")));
+    }
+
+    [Fact]
+    public async Task List_of_a_tenant_without_investigations_is_empty()
+    {
+        await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct);
+
+        var page = await Investigations.ListAsync(OtherTenant, new InvestigationQuery(), new PageRequest(), Ct);
+
+        Assert.Empty(page.Items);
+        Assert.Equal(0, page.TotalCount);
+        Assert.False(page.HasNextPage);
+    }
+
+    // ---- update -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Update_applies_the_patch_bumps_version_and_appends_an_UPDATE_entry()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var patch = new InvestigationPatch(
+            Status: InvestigationStatus.InProgress,
+            Results: new InvestigationResults { Summary = "card testing ring", RiskScore = 0.91 });
+
+        var updated = (await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, patch, Audit, Ct)).Value;
+
+        Assert.Equal(2, updated.Version);
+        Assert.Equal(InvestigationStatus.InProgress, updated.Status);
+        Assert.Equal(LifecycleStage.Created, updated.LifecycleStage);
+        Assert.Equal(created.Settings!.Name, updated.Settings!.Name);
+        Assert.True(updated.UpdatedAt >= created.UpdatedAt);
+        Assert.Equal(created.CreatedAt, updated.CreatedAt);
+        AssertSameDocument(updated, await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct);
+        var entry = Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
+        Assert.Equal(1, entry.FromVersion);
+        Assert.Equal(2, entry.ToVersion);
+        Assert.Equal(["results", "status"], entry.Changes.FieldsModified.Order(StringComparer.Ordinal));
+        Assert.Equal("IN_PROGRESS", (string?)entry.Changes.After["status"]);
+        Assert.Equal("CREATED", (string?)entry.Changes.Before["status"]);
+    }
+
+    [Fact]
+    public async Task Update_with_a_stale_version_is_VersionConflict_with_the_current_version_and_changes_nothing()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.Settings), Audit, Ct);
+
+        var stale = await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.Error), Audit, Ct);
+
+        Assert.Equal(new Outcome<Investigation>.VersionConflict(2), stale);
+        var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
+        Assert.Equal(InvestigationStatus.Settings, stored!.Status);
+        Assert.Equal(2, (await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Update_of_a_missing_or_foreign_investigation_is_NotFound()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var patch = new InvestigationPatch(Status: InvestigationStatus.Cancelled);
+
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateAsync(Tenant, NewId("missing"), 1, patch, Audit, Ct));
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateAsync(OtherTenant, created.InvestigationId, 1, patch, Audit, Ct));
+        Assert.Equal(InvestigationStatus.Created, (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_with_the_same_expected_version_let_exactly_one_win()
+    {
+        const int writers = 20;
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var repositories = Enumerable.Range(0, writers).Select(_ => Repo<IInvestigationRepository>()).ToList();
+
+        var outcomes = await Task.WhenAll(repositories.Select((repo, i) => Task.Run(() => repo.UpdateAsync(
+            Tenant, created.InvestigationId, 1,
+            new InvestigationPatch(Progress: new InvestigationProgress { CurrentPhase = $"writer-{i}" }), Audit, Ct))));
+
+        Assert.Single(outcomes, o => o.IsOk);
+        Assert.Equal(writers - 1, outcomes.Count(o => o is Outcome<Investigation>.VersionConflict { CurrentVersion: 2 }));
+        var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(outcomes.Single(o => o.IsOk).Value.Progress!.CurrentPhase, stored.Progress!.CurrentPhase);
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 100, 0, Ct);
+        Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
+    }
+
+    // ---- progress / last accessed -------------------------------------------------------------------------
+
+    [Fact]
+    public async Task UpdateProgress_replaces_progress_and_moves_updated_at_without_bumping_version()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var progress = new InvestigationProgress
+        {
+            CurrentPhase = "network-analysis",
+            ProgressPercentage = 42.5,
+            PhasesCompleted = ["init", "device"],
+            EstimatedCompletion = Now().AddMinutes(5),
+            AdditionalData = new JsonObject { ["agents"] = new JsonArray("device", "network") },
+        };
+
+        var updated = (await Investigations.UpdateProgressAsync(Tenant, created.InvestigationId, progress, Ct)).Value;
+
+        Assert.Equal(1, updated.Version);
+        Assert.True(updated.UpdatedAt >= created.UpdatedAt);
+        Assert.True(JsonNode.DeepEquals(Node(progress), Node(updated.Progress)));
+        AssertSameDocument(updated, await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+        Assert.Single(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct));
+        // The version the client read is still valid for its next update.
+        Assert.True((await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(), Audit, Ct)).IsOk);
+    }
+
+    [Fact]
+    public async Task UpdateProgress_of_a_missing_or_foreign_investigation_is_NotFound()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var progress = new InvestigationProgress { CurrentPhase = "x" };
+
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(Tenant, NewId("missing"), progress, Ct));
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(OtherTenant, created.InvestigationId, progress, Ct));
+        Assert.Null((await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Progress);
+    }
+
+    [Fact]
+    public async Task TouchLastAccessed_sets_only_last_accessed_and_is_false_for_missing_or_foreign()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var accessedAt = Now().AddMinutes(3);
+
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, accessedAt, Ct));
+        Assert.False(await Investigations.TouchLastAccessedAsync(Tenant, NewId("missing"), accessedAt, Ct));
+        Assert.False(await Investigations.TouchLastAccessedAsync(OtherTenant, created.InvestigationId, accessedAt.AddDays(1), Ct));
+
+        var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
+        Assert.Equal(accessedAt, stored!.LastAccessed);
+        Assert.Equal(created.Version, stored.Version);
+        Assert.Equal(created.UpdatedAt, stored.UpdatedAt);
+    }
+
+    // ---- delete -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Delete_returns_the_deleted_document_appends_a_DELETE_entry_and_keeps_the_history()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var updated = (await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.Completed), Audit, Ct)).Value;
+
+        var deleted = (await Investigations.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct)).Value;
+
+        AssertSameDocument(updated, deleted);
+        Assert.Null(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct);
+        Assert.Equal(
+            [AuditActionType.Create, AuditActionType.Update, AuditActionType.Delete],
+            history.Select(e => e.Metadata.ActionType).Order());
+        var entry = history.Single(e => e.Metadata.ActionType == AuditActionType.Delete);
+        Assert.Equal(2, entry.FromVersion);
+        Assert.Null(entry.ToVersion);
+        Assert.Equal("COMPLETED", (string?)entry.StateSnapshot["status"]);
+    }
+
+    [Fact]
+    public async Task Delete_of_a_missing_or_foreign_investigation_is_NotFound_and_deletes_nothing()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.DeleteAsync(Tenant, NewId("missing"), Audit, Ct));
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.DeleteAsync(OtherTenant, created.InvestigationId, Audit, Ct));
+
+        Assert.NotNull(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+        Assert.Single(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_deletes_delete_once_and_write_one_DELETE_entry()
+    {
+        const int deleters = 10;
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var repositories = Enumerable.Range(0, deleters).Select(_ => Repo<IInvestigationRepository>()).ToList();
+
+        var outcomes = await Task.WhenAll(repositories.Select(repo => Task.Run(() => repo.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct))));
+
+        Assert.Single(outcomes, o => o.IsOk);
+        Assert.Equal(deleters - 1, outcomes.Count(o => o is Outcome<Investigation>.NotFound));
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 100, 0, Ct);
+        Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Delete);
+    }
+
+    // ---- search / counts ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Search_ranks_the_investigation_whose_finding_contains_the_word_first()
+    {
+        var marker = $"zq{Guid.NewGuid():N}"[..12];
+        var strong = NewInvestigation(Tenant);
+        strong.Settings!.Name = $"{marker} review";
+        strong.Results = new InvestigationResults
+        {
+            Summary = $"{marker} pattern confirmed",
+            Findings = [new JsonObject { ["title"] = $"{marker} across {marker} devices" }],
+        };
+        var weak = NewInvestigation(Tenant);
+        weak.Results = new InvestigationResults { Summary = $"possible {marker}" };
+        var unrelated = NewInvestigation(Tenant);
+        var foreign = NewInvestigation(OtherTenant);
+        foreign.Results = new InvestigationResults { Findings = [new JsonObject { ["title"] = marker }] };
+        foreach (var i in new[] { weak, strong, unrelated, foreign }) await Investigations.CreateAsync(i, Audit, Ct);
+
+        var result = await Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct);
+
+        Assert.Equal([strong.InvestigationId, weak.InvestigationId], result.Items.Select(h => h.Investigation.InvestigationId));
+        Assert.True(result.Items[0].Rank > result.Items[1].Rank);
+        Assert.Equal(2, result.TotalCount);
+        var firstPage = await Investigations.SearchAsync(Tenant, marker, new PageRequest(1, 1), Ct);
+        Assert.Equal(strong.InvestigationId, Assert.Single(firstPage.Items).Investigation.InvestigationId);
+        Assert.True(firstPage.HasNextPage);
+        Assert.Empty((await Investigations.SearchAsync(Tenant, "nosuchwordanywhere", new PageRequest(), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Search_finds_entity_values_and_never_another_tenants_investigation()
+    {
+        var marker = $"ent{Guid.NewGuid():N}"[..14];
+        var mine = NewInvestigation(Tenant);
+        mine.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        var theirs = NewInvestigation(OtherTenant);
+        theirs.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        await Investigations.CreateAsync(mine, Audit, Ct);
+        await Investigations.CreateAsync(theirs, Audit, Ct);
+
+        var result = await Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct);
+
+        Assert.Equal(mine.InvestigationId, Assert.Single(result.Items).Investigation.InvestigationId);
+    }
+
+    [Fact]
+    public async Task CountByStatus_counts_the_tenants_investigations_per_status()
+    {
+        foreach (var status in new[] { InvestigationStatus.Created, InvestigationStatus.Completed, InvestigationStatus.Completed })
+        {
+            var i = NewInvestigation(Tenant);
+            i.Status = status;
+            await Investigations.CreateAsync(i, Audit, Ct);
+        }
+        var foreign = NewInvestigation(OtherTenant);
+        foreign.Status = InvestigationStatus.Error;
+        await Investigations.CreateAsync(foreign, Audit, Ct);
+
+        var counts = await Investigations.CountByStatusAsync(Tenant, Ct);
+
+        Assert.Equal(new Dictionary<InvestigationStatus, long> { [InvestigationStatus.Created] = 1, [InvestigationStatus.Completed] = 2 }, counts);
+        Assert.Empty(await Investigations.CountByStatusAsync(NewId("empty"), Ct));
+    }
+
+    // ---- bulk transfer ------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Export_streams_every_tenant_in_ordinal_key_order_and_resumes_after_a_key()
+    {
+        await using var store = await Backend.CreateIsolatedStoreAsync();
+        var repo = store.Repo<IInvestigationRepository>();
+        string[] ids = ["b", "B", "a-1", "a_1", "Z", "é", "a"];
+        var docs = ids.Select((id, i) => Stored(i % 2 == 0 ? Tenant : OtherTenant, id, Now())).ToList();
+        await repo.BulkUpsertAsync(docs, Ct);
+
+        var all = await store.Repo<IInvestigationRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
+        var afterA = await store.Repo<IInvestigationRepository>().ExportAsync("a-1", Ct).ToListAsync(Ct);
+
+        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(ordinal, all.Select(repo.KeyOf));
+        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "a-1") > 0), afterA.Select(repo.KeyOf));
+        Assert.Equal(ids.Length, await store.Repo<IInvestigationRepository>().CountAllAsync(Ct));
+        Assert.Contains(all, d => d.TenantId == OtherTenant);
+    }
+
+    [Fact]
+    public async Task BulkUpsert_stores_documents_verbatim_and_replaces_an_existing_one()
+    {
+        var existing = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var replacement = FullInvestigation(Tenant);
+        replacement.InvestigationId = existing.InvestigationId;
+        replacement.Version = 12;
+        replacement.CreatedAt = new DateTime(2024, 2, 29, 23, 59, 59, 123, DateTimeKind.Utc);
+        replacement.UpdatedAt = new DateTime(2025, 6, 1, 8, 0, 0, 456, DateTimeKind.Utc);
+        var added = Stored(Tenant, NewId("inv"), new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        added.Version = 4;
+
+        var written = await Investigations.BulkUpsertAsync([replacement, added], Ct);
+
+        Assert.Equal(2, written);
+        AssertSameDocument(replacement, await Investigations.GetAsync(Tenant, existing.InvestigationId, Ct));
+        AssertSameDocument(added, await Investigations.GetAsync(Tenant, added.InvestigationId, Ct));
+        Assert.Equal(0, await Investigations.BulkUpsertAsync([], Ct));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private static Investigation NewInvestigation(string tenant, string? id = null) => new()
+    {
+        InvestigationId = id ?? NewId("inv"),
+        UserId = "analyst-1",
+        TenantId = tenant,
+        Settings = new InvestigationSettings { Name = "Account takeover", EntityType = "user_id", EntityValue = "u-42" },
+    };
+
+    /// <summary>A document as the migration tools hand it over: version and timestamps already set.</summary>
+    private static Investigation Stored(string tenant, string id, DateTime updatedAt) => new()
+    {
+        InvestigationId = id,
+        UserId = "analyst-1",
+        TenantId = tenant,
+        Version = 3,
+        CreatedAt = updatedAt.AddDays(-1),
+        UpdatedAt = updatedAt,
+    };
+
+    private static Investigation FullInvestigation(string tenant)
+    {
+        var t = Now();
+        return new Investigation
+        {
+            InvestigationId = NewId("inv"),
+            UserId = "analyst-7",
+            TenantId = tenant,
+            LifecycleStage = LifecycleStage.InProgress,
+            Status = InvestigationStatus.InProgress,
+            Settings = new InvestigationSettings
+            {
+                Name = "Card testing",
+                EntityType = "email",
+                EntityValue = "fraud@example.com",
+                Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = "203.0.113.9" }],
+                TimeRange = new InvestigationTimeRange { StartDate = t.AddDays(-7), EndDate = t, DurationHours = 168, Type = "relative" },
+                InvestigationType = "hybrid",
+                InvestigationMode = "risk",
+                AutoSelectEntities = true,
+                Tools = [new InvestigationTool { ToolName = "splunk", Enabled = false, Config = new JsonObject { ["index"] = "fraud", ["limit"] = 50 } }],
+                CorrelationMode = "AND",
+                AgentsSelected = ["device", "network"],
+                DataSources = ["splunk", "snowflake"],
+                AdditionalConfig = new JsonObject { ["flags"] = new JsonArray(true, false), ["ratio"] = 0.25 },
+            },
+            Progress = new InvestigationProgress
+            {
+                CurrentPhase = "analysis",
+                ProgressPercentage = 66.6,
+                PhasesCompleted = ["init"],
+                EstimatedCompletion = t.AddHours(1),
+                AdditionalData = new JsonObject { ["note"] = "ünïcode ✓" },
+            },
+            Results = new InvestigationResults
+            {
+                Summary = "Coordinated card testing",
+                RiskScore = 0.87,
+                Findings = [new JsonObject { ["title"] = "velocity", ["details"] = new JsonObject { ["nested"] = new JsonObject { ["depth"] = 3 } } }],
+                Recommendations = ["block card", "notify issuer"],
+                Metadata = new JsonObject { ["model"] = "v2", ["null_value"] = null },
+            },
+            LastAccessed = t.AddMinutes(-5),
+            Metadata = new InvestigationMetadata
+            {
+                Source = "API",
+                Priority = "high",
+                Tags = ["ato", "priority"],
+                CustomFields = new JsonObject { ["case"] = new JsonObject { ["ref"] = "C-1", ["amount"] = 1234.5 } },
+            },
+        };
+    }
+
+}
