@@ -18,25 +18,26 @@ SOLUTION=Olorin.Server.sln
 RESULTS_DIR="$REPO_ROOT/TestResults"
 CONFIGURATION=Release
 
+# Failures before any test runs still end with the summary line.
+print_summary_and_fail() {
+  echo
+  echo "0 passed, 0 failed, 0 skipped"
+  exit 1
+}
+
 require_dotnet
 
 section "PostgreSQL"
 if [ -n "${OLORIN_TEST_POSTGRES:-}" ]; then
   info "OLORIN_TEST_POSTGRES is set: using that server, provisioning nothing"
 else
-  "$REPO_ROOT/scripts/provision-postgres.sh"
+  "$REPO_ROOT/scripts/provision-postgres.sh" || { echo "error: provisioning PostgreSQL failed"; print_summary_and_fail; }
   export OLORIN_TEST_POSTGRES="Host=$OLORIN_LOCAL_PG_HOST;Port=$OLORIN_LOCAL_PG_PORT;Username=olorin;Password=olorin"
 fi
 if [ -n "${OLORIN_TEST_MONGODB_URI:-}" ]; then
   export OLORIN_TEST_MONGODB_URI
   info "MongoDB tests will use OLORIN_TEST_MONGODB_URI"
 fi
-
-print_summary_and_fail() {
-  echo
-  echo "0 passed, 0 failed, 0 skipped"
-  exit 1
-}
 
 section "Restore"
 dotnet restore "$SOLUTION" || { echo "error: restore failed"; print_summary_and_fail; }
@@ -49,6 +50,9 @@ mapfile -t test_projects < <(dotnet sln "$SOLUTION" list | tr '\\' '/' | grep -E
 
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
+# A test that hangs for HANG_TIMEOUT has its test host stopped (and its run reported as aborted), so that a
+# deadlock costs minutes, not the whole CI budget.
+HANG_TIMEOUT=10m
 unsuccessful=()
 for project in "${test_projects[@]}"; do
   name="$(basename "$project" .csproj)"
@@ -56,7 +60,8 @@ for project in "${test_projects[@]}"; do
   if ! dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
       --logger "console;verbosity=normal" \
       --logger "trx;LogFileName=$name.trx" \
-      --results-directory "$RESULTS_DIR"; then
+      --results-directory "$RESULTS_DIR" \
+      --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none; then
     unsuccessful+=("$name")
   fi
 done
