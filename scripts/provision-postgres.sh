@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts PostgreSQL 15 with pgvector on a Debian/Ubuntu machine, then makes sure the
+# Installs and starts PostgreSQL 15 with pgvector on a Debian 12 (bookworm) machine, then makes sure the
 # olorin role and database exist. Idempotent: every step checks before it acts.
 # pgvector has no bookworm binary package, so it is built from the Debian *source* package of the
 # next suite, fetched through the mirror this machine's apt sources already name (never hard-coded).
