@@ -1,17 +1,57 @@
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Conventions;
+using Olorin.Core.Models;
+
 namespace Olorin.Persistence.Mongo.Mapping;
 
-/// <summary>Registers the convention pack, serializers and class maps exactly once per process.</summary>
+/// <summary>
+/// Registers the convention pack, serializers and class maps exactly once per process. Stored field names are the
+/// snake_case names of DATA-MODEL.md. The models carry no <c>_id</c>: the server assigns an ObjectId on insert and
+/// reading ignores it (extra elements are ignored).
+/// </summary>
 public static class MongoMapping
 {
+    public const string ConventionPackName = "olorin";
+
     private static readonly object Gate = new();
     private static bool _registered;
+
+    /// <summary>Every class Olorin stores, top-level documents first, then their nested types.</summary>
+    public static IReadOnlyList<Type> MappedTypes { get; } =
+    [
+        typeof(Investigation), typeof(Detector), typeof(DetectionRun), typeof(AnomalyEvent), typeof(TransactionScore),
+        typeof(AuditLogEntry), typeof(InvestigationTemplate), typeof(ComposioConnection), typeof(ComposioActionAudit),
+        typeof(SoarPlaybookExecution),
+        typeof(InvestigationSettings), typeof(InvestigationEntity), typeof(InvestigationTimeRange), typeof(InvestigationTool),
+        typeof(InvestigationProgress), typeof(InvestigationResults), typeof(InvestigationMetadata),
+        typeof(DetectorCohort), typeof(DetectorMetrics), typeof(DetectorParams),
+        typeof(DetectionRunMetadata), typeof(DetectionWindow), typeof(DetectionRunInfo),
+        typeof(AnomalyWindow), typeof(ScoreComponents),
+        typeof(AuditLogMetadata), typeof(AuditChanges),
+        typeof(TemplateBody), typeof(SoarActionResult),
+    ];
 
     public static void Register()
     {
         lock (Gate)
         {
             if (_registered) return;
-            // Filled in by the mapping work: convention pack, serializers, class maps.
+
+            var pack = new ConventionPack
+            {
+                new SnakeCaseElementNameConvention(),
+                new OlorinSerializerConvention(),
+                new IgnoreExtraElementsConvention(true),
+            };
+            ConventionRegistry.Register(ConventionPackName, pack, type => type.Assembly == typeof(Investigation).Assembly);
+            BsonSerializer.RegisterSerializationProvider(new WireEnumSerializationProvider());
+
+            foreach (var type in MappedTypes)
+            {
+                var classMap = new BsonClassMap(type);
+                classMap.AutoMap();
+                BsonClassMap.RegisterClassMap(classMap);
+            }
             _registered = true;
         }
     }

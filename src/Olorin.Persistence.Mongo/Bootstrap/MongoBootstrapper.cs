@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Olorin.Persistence.Mongo.Bootstrap;
+
+/// <summary>
+/// Creates whatever the <see cref="IndexCatalog"/> requires and the database lacks; running it again changes
+/// nothing. It never drops or alters what exists: a conflicting index or a collection of the wrong kind is reported
+/// in <see cref="BootstrapReport.Problems"/> and left for an operator.
+/// </summary>
+public static partial class MongoBootstrapper
+{
+    private const int NamespaceExists = 48;
+
+    /// <summary>
+    /// Collections, then their indexes, then — where the server manages search indexes (probed once the
+    /// collections exist) — the enabled search indexes.
+    /// </summary>
+    public static async Task<BootstrapReport> EnsureAsync(IMongoDatabase database, IndexCatalog catalog, ILogger logger, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var created = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
+        var indexes = await EnsureIndexesAsync(database, catalog, problems, logger, cancellationToken);
+        var searchSupported = await MongoCapabilityProbe.SearchIndexesSupportedAsync(
+            database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
+        var (searchCreated, searchPresent) = searchSupported
+            ? await EnsureSearchIndexesAsync(database, catalog, problems, logger, cancellationToken)
+            : ([], []);
+        return new BootstrapReport(created, indexes, searchSupported, searchCreated, searchPresent, problems);
+    }
+
+    private static async Task<List<string>> EnsureCollectionsAsync(
+        IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        var existing = await ExistingCollectionsAsync(database, cancellationToken);
+        var created = new List<string>();
+        foreach (var collection in catalog.Collections)
+        {
+            if (existing.TryGetValue(collection.Name, out var info))
+            {
+                var isTimeSeries = info.GetValue("type", "collection").AsString == "timeseries";
+                if (collection.TimeSeries is not null && !isTimeSeries)
+                    problems.Add($"{collection.Name} exists as a regular collection, not a time series; left as it is.");
+                continue;
+            }
+            try
+            {
+                await database.CreateCollectionAsync(collection.Name, collection.ToCreateOptions(), cancellationToken);
+                created.Add(collection.Name);
+                LogCreatedCollection(logger, collection.Name, collection.TimeSeries is not null);
+            }
+            catch (MongoCommandException e) when (e.Code == NamespaceExists)
+            {
+                // Created concurrently by another instance starting up.
+            }
+        }
+        return created;
+    }
+
+    private static async Task<List<string>> EnsureIndexesAsync(
+        IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        var ensured = new List<string>();
+        foreach (var group in catalog.Indexes.GroupBy(i => i.Collection))
+        {
+            var collection = database.GetCollection<BsonDocument>(group.Key);
+            var existing = await ExistingIndexesAsync(collection, cancellationToken);
+            foreach (var index in group)
+            {
+                if (existing.Any(index.IsSatisfiedBy))
+                {
+                    ensured.Add($"{group.Key}.{index.Name}");
+                    continue;
+                }
+                try
+                {
+                    await collection.Indexes.CreateOneAsync(index.ToCreateModel(), cancellationToken: cancellationToken);
+                    ensured.Add($"{group.Key}.{index.Name}");
+                    LogCreatedIndex(logger, group.Key, index.Name);
+                }
+                catch (MongoCommandException e)
+                {
+                    problems.Add($"Index {index.Name} on {group.Key} could not be created: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+                    LogIndexFailed(logger, group.Key, index.Name, e.CodeName);
+                }
+            }
+        }
+        return ensured;
+    }
+
+    private static async Task<(List<string> Created, List<string> Present)> EnsureSearchIndexesAsync(
+        IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        var present = new List<string>();
+        foreach (var index in catalog.SearchIndexes)
+        {
+            var collection = database.GetCollection<BsonDocument>(index.Collection);
+            var names = await SearchIndexNamesAsync(collection, cancellationToken);
+            if (names.Contains(index.Name))
+            {
+                present.Add(index.Name);
+                continue;
+            }
+            try
+            {
+                await collection.SearchIndexes.CreateOneAsync(index.ToCreateModel(), cancellationToken);
+                created.Add(index.Name);
+                present.Add(index.Name);
+                LogCreatedSearchIndex(logger, index.Collection, index.Name);
+            }
+            catch (MongoCommandException e)
+            {
+                problems.Add($"Search index {index.Name} on {index.Collection} could not be created: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+                LogIndexFailed(logger, index.Collection, index.Name, e.CodeName);
+            }
+        }
+        return (created, present);
+    }
+
+    /// <summary>
+    /// Waits until every required search index is queryable (a new one builds asynchronously), or the timeout passes.
+    /// Returns the names still not queryable.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WaitForSearchIndexesAsync(
+        IMongoDatabase database, IndexCatalog catalog, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var pending = new List<string>();
+            foreach (var index in catalog.SearchIndexes)
+            {
+                var collection = database.GetCollection<BsonDocument>(index.Collection);
+                using var cursor = await collection.SearchIndexes.ListAsync(index.Name, cancellationToken: cancellationToken);
+                var info = await cursor.FirstOrDefaultAsync(cancellationToken);
+                if (info is null || !info.GetValue("queryable", false).ToBoolean()) pending.Add(index.Name);
+            }
+            if (pending.Count == 0 || DateTime.UtcNow >= deadline) return pending;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    public static async Task<Dictionary<string, BsonDocument>> ExistingCollectionsAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        using var cursor = await database.ListCollectionsAsync(cancellationToken: cancellationToken);
+        var collections = await cursor.ToListAsync(cancellationToken);
+        return collections.ToDictionary(c => c["name"].AsString, StringComparer.Ordinal);
+    }
+
+    public static async Task<List<BsonDocument>> ExistingIndexesAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
+    {
+        using var cursor = await collection.Indexes.ListAsync(cancellationToken);
+        return await cursor.ToListAsync(cancellationToken);
+    }
+
+    public static async Task<HashSet<string>> SearchIndexNamesAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
+    {
+        using var cursor = await collection.SearchIndexes.ListAsync(cancellationToken: cancellationToken);
+        var indexes = await cursor.ToListAsync(cancellationToken);
+        return indexes.Select(i => i["name"].AsString).ToHashSet(StringComparer.Ordinal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created collection {Collection} (time series: {TimeSeries})")]
+    private static partial void LogCreatedCollection(ILogger logger, string collection, bool timeSeries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created index {Index} on {Collection}")]
+    private static partial void LogCreatedIndex(ILogger logger, string collection, string index);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created search index {Index} on {Collection}")]
+    private static partial void LogCreatedSearchIndex(ILogger logger, string collection, string index);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB: index {Index} on {Collection} could not be created ({Reason})")]
+    private static partial void LogIndexFailed(ILogger logger, string collection, string index, string reason);
+}

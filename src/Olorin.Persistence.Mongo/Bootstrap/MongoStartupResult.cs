@@ -1,0 +1,31 @@
+namespace Olorin.Persistence.Mongo.Bootstrap;
+
+/// <summary>
+/// Outcome of <see cref="MongoStartup.ConnectAndBootstrapAsync"/>: connected and bootstrapped (with what the
+/// server can do), or failed with a cause that never contains the password.
+/// </summary>
+public sealed record MongoStartupResult
+{
+    private MongoStartupResult(bool succeeded, MongoCapabilities? capabilities, BootstrapReport? bootstrap, string? error)
+    {
+        Succeeded = succeeded;
+        Capabilities = capabilities;
+        Bootstrap = bootstrap;
+        Error = error;
+    }
+
+    public bool Succeeded { get; }
+
+    /// <summary>Set when <see cref="Succeeded"/>.</summary>
+    public MongoCapabilities? Capabilities { get; }
+
+    /// <summary>Set when <see cref="Succeeded"/>; its problems are not fatal (an index an operator must look at).</summary>
+    public BootstrapReport? Bootstrap { get; }
+
+    /// <summary>Set when not <see cref="Succeeded"/>, redacted.</summary>
+    public string? Error { get; }
+
+    public static MongoStartupResult Ok(MongoCapabilities capabilities, BootstrapReport bootstrap) => new(true, capabilities, bootstrap, null);
+
+    public static MongoStartupResult Failed(string redactedError) => new(false, null, null, redactedError);
+}

@@ -1,0 +1,70 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Olorin.Persistence.Mongo.Bootstrap;
+
+/// <summary>
+/// A regular (B-tree or text) index Olorin needs. Unnamed indexes get the server's default name
+/// (<c>tenant_id_1_created_at_-1</c>), so indexes the reference application already created are recognised.
+/// </summary>
+public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Unique = false, string? ExplicitName = null)
+{
+    /// <summary>Text indexes only: field weights (relative importance in the score).</summary>
+    public BsonDocument? Weights { get; init; }
+
+    /// <summary>Text indexes only: <c>"none"</c> disables stemming and stop words.</summary>
+    public string? DefaultLanguage { get; init; }
+
+    /// <summary>Text indexes only: the per-document language field (moved away from <c>language</c>, see the catalog).</summary>
+    public string? LanguageOverride { get; init; }
+
+    public string Name => ExplicitName ?? string.Join("_", Keys.Select(k => $"{k.Name}_{k.Value}"));
+
+    public bool IsText => Keys.Values.Any(v => v == "text");
+
+    /// <summary>The index as the <c>createIndexes</c> command sends (and <c>listIndexes</c> returns) it.</summary>
+    public BsonDocument ToSpec()
+    {
+        var spec = new BsonDocument { { "key", Keys.DeepClone() }, { "name", Name } };
+        if (Unique) spec.Add("unique", true);
+        if (Weights is not null) spec.Add("weights", Weights.DeepClone());
+        if (DefaultLanguage is not null) spec.Add("default_language", DefaultLanguage);
+        if (LanguageOverride is not null) spec.Add("language_override", LanguageOverride);
+        return spec;
+    }
+
+    public CreateIndexModel<BsonDocument> ToCreateModel()
+    {
+        var options = new CreateIndexOptions<BsonDocument> { Name = Name };
+        if (Unique) options.Unique = true;
+        if (Weights is not null) options.Weights = Weights;
+        if (DefaultLanguage is not null) options.DefaultLanguage = DefaultLanguage;
+        if (LanguageOverride is not null) options.LanguageOverride = LanguageOverride;
+        return new CreateIndexModel<BsonDocument>(new BsonDocumentIndexKeysDefinition<BsonDocument>(Keys), options);
+    }
+
+    /// <summary>
+    /// Whether an index reported by <c>listIndexes</c> is this one: same name, or the same keys and uniqueness under
+    /// another name (an index created by hand or by the reference application).
+    /// </summary>
+    public bool IsSatisfiedBy(BsonDocument existing)
+    {
+        if (existing.GetValue("name", "").AsString == Name) return true;
+        var keys = existing.GetValue("key", new BsonDocument()).AsBsonDocument;
+        return IsText ? IsSameTextIndex(keys, existing) : keys.Equals(Keys) && existing.GetValue("unique", false).ToBoolean() == Unique;
+    }
+
+    // listIndexes reports a text index as its prefix keys plus _fts/_ftsx, with the weights (including "$**")
+    // beside it, so compare the prefix keys and the weights.
+    private bool IsSameTextIndex(BsonDocument existingKeys, BsonDocument existing)
+    {
+        if (!existingKeys.Contains("_fts")) return false;
+        var prefix = new BsonDocument(existingKeys.Where(k => k.Name is not "_fts" and not "_ftsx"));
+        var ourPrefix = new BsonDocument(Keys.Where(k => k.Value != "text"));
+        var weights = existing.GetValue("weights", new BsonDocument()).AsBsonDocument;
+        var wildcard = Keys.Contains("$**");
+        return prefix.Equals(ourPrefix)
+            && (!wildcard || weights.Contains("$**"))
+            && (Weights ?? []).All(w => weights.TryGetValue(w.Name, out var v) && v.ToDouble() == w.Value.ToDouble());
+    }
+}

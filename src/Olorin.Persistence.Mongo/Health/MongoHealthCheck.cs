@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MongoDB.Driver;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Settings;
+using Olorin.Persistence.Mongo.Status;
+
+namespace Olorin.Persistence.Mongo.Health;
+
+/// <summary>
+/// Healthy when the server answers a <c>ping</c> within <see cref="Timeout"/>; otherwise the registration's failure
+/// status (Unhealthy when MongoDB serves requests, Degraded when PostgreSQL does and MongoDB is only probed).
+/// </summary>
+public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings) : IHealthCheck
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+        try
+        {
+            var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
+            return HealthCheckResult.Healthy("MongoDB answers.", new Dictionary<string, object>
+            {
+                ["backend"] = MongoPersistence.BackendName,
+                ["database"] = settings.Database,
+                ["ping_ms"] = Math.Round(ping.TotalMilliseconds, 1),
+            });
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
+        }
+        catch (Exception e) when (e is MongoException or TimeoutException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Olorin.Persistence.Mongo.Settings;
+
+namespace Olorin.Persistence.Mongo.Status;
+
+/// <summary>
+/// The body of <c>/status/mongodb</c>. Property names serialize to snake_case with <c>OlorinJson.Options</c>
+/// (<c>server_version</c>, <c>vector_search_available</c>, …). The URI and the error never carry the password.
+/// </summary>
+public sealed record MongoStatusReport
+{
+    public bool Enabled { get; init; }
+    public bool Connected { get; init; }
+    public string? ServerVersion { get; init; }
+    public string? Database { get; init; }
+    public IReadOnlyList<MongoCollectionStatus> Collections { get; init; } = [];
+    public IReadOnlyList<string> MissingCollections { get; init; } = [];
+    public MongoIndexStatus Indexes { get; init; } = new([], []);
+    public bool TimeSeriesEnabled { get; init; }
+    public bool VectorSearchEnabled { get; init; }
+    public bool VectorSearchAvailable { get; init; }
+    public bool AtlasSearchEnabled { get; init; }
+    public bool AtlasSearchAvailable { get; init; }
+    public bool SearchIndexesSupported { get; init; }
+    public bool TransactionsSupported { get; init; }
+    public double? PingMs { get; init; }
+    public MongoPoolStatus? Pool { get; init; }
+    public string? Uri { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>The report when MongoDB is not the selected backend (or not configured at all).</summary>
+    public static MongoStatusReport Disabled(MongoSettings? settings) => new()
+    {
+        Enabled = false,
+        Database = settings?.Database,
+        Uri = settings is null || settings.Uri.Length == 0 ? null : settings.RedactedUri,
+    };
+}
+
+/// <param name="DocumentCount">Estimated (collection metadata), null when the server would not say.</param>
+public sealed record MongoCollectionStatus(string Name, long? DocumentCount, bool TimeSeries);
+
+/// <summary>Required indexes by <c>collection.index</c> name; search indexes are listed as <c>collection.name</c> too.</summary>
+public sealed record MongoIndexStatus(IReadOnlyList<string> Present, IReadOnlyList<string> Missing);
+
+/// <summary>The effective pool and timeouts (MONGODB_* settings, overridden by options in the URI).</summary>
+public sealed record MongoPoolStatus(
+    int MinPoolSize,
+    int MaxPoolSize,
+    long MaxIdleTimeMs,
+    long ConnectTimeoutMs,
+    long SocketTimeoutMs,
+    long ServerSelectionTimeoutMs,
+    string ApplicationName);

@@ -1,0 +1,124 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Settings;
+
+namespace Olorin.Persistence.Mongo.Status;
+
+/// <summary>
+/// Builds <see cref="MongoStatusReport"/> live from the server: version, capabilities, the catalog's collections and
+/// indexes present or missing, estimated counts and ping. Never throws for an unreachable server: it answers
+/// <c>connected: false</c> with the (redacted) reason within the server-selection timeout.
+/// </summary>
+public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient client)
+{
+    private readonly IndexCatalog _catalog = IndexCatalog.For(settings);
+
+    public async Task<MongoStatusReport> GetReportAsync(CancellationToken cancellationToken = default)
+    {
+        var clientSettings = client.Settings;
+        var report = new MongoStatusReport
+        {
+            Enabled = true,
+            Database = settings.Database,
+            Uri = settings.RedactedUri,
+            TimeSeriesEnabled = settings.EnableTimeSeries,
+            VectorSearchEnabled = settings.EnableVectorSearch,
+            AtlasSearchEnabled = settings.EnableAtlasSearch,
+            Pool = new MongoPoolStatus(
+                clientSettings.MinConnectionPoolSize,
+                clientSettings.MaxConnectionPoolSize,
+                (long)clientSettings.MaxConnectionIdleTime.TotalMilliseconds,
+                (long)clientSettings.ConnectTimeout.TotalMilliseconds,
+                (long)clientSettings.SocketTimeout.TotalMilliseconds,
+                (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
+                clientSettings.ApplicationName),
+        };
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(clientSettings.ServerSelectionTimeout + MongoStartup.DriverErrorGrace);
+        try
+        {
+            var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
+            report = report with
+            {
+                Connected = true,
+                PingMs = Math.Round(ping.TotalMilliseconds, 2),
+                ServerVersion = await MongoCapabilityProbe.ServerVersionAsync(client, deadline.Token),
+                TransactionsSupported = await MongoCapabilityProbe.TransactionsSupportedAsync(client, deadline.Token),
+            };
+            return await DescribeDatabaseAsync(report, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return report with { Error = $"MongoDB did not answer within {(long)clientSettings.ServerSelectionTimeout.TotalMilliseconds} ms." };
+        }
+        catch (Exception e) when (e is MongoException or TimeoutException)
+        {
+            return report with { Error = MongoErrorText.Describe(e, settings.Uri, client) };
+        }
+    }
+
+    private async Task<MongoStatusReport> DescribeDatabaseAsync(MongoStatusReport report, CancellationToken cancellationToken)
+    {
+        var database = client.GetDatabase(settings.Database);
+        var existing = await MongoBootstrapper.ExistingCollectionsAsync(database, cancellationToken);
+        var collections = new List<MongoCollectionStatus>();
+        var present = new List<string>();
+        var missing = new List<string>();
+
+        foreach (var required in _catalog.Collections)
+        {
+            if (!existing.TryGetValue(required.Name, out var info))
+            {
+                missing.AddRange(_catalog.IndexesOf(required.Name).Select(i => $"{required.Name}.{i.Name}"));
+                continue;
+            }
+            var collection = database.GetCollection<BsonDocument>(required.Name);
+            collections.Add(new MongoCollectionStatus(
+                required.Name,
+                await EstimatedCountAsync(collection, cancellationToken),
+                info.GetValue("type", "collection").AsString == "timeseries"));
+            var indexes = await MongoBootstrapper.ExistingIndexesAsync(collection, cancellationToken);
+            foreach (var index in _catalog.IndexesOf(required.Name))
+                (indexes.Any(index.IsSatisfiedBy) ? present : missing).Add($"{required.Name}.{index.Name}");
+        }
+
+        var searchSupported = existing.ContainsKey(MongoCollectionNames.Investigations)
+            && await MongoCapabilityProbe.SearchIndexesSupportedAsync(database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
+        var searchPresent = new HashSet<string>();
+        if (searchSupported)
+        {
+            foreach (var index in _catalog.SearchIndexes)
+            {
+                var names = existing.ContainsKey(index.Collection)
+                    ? await MongoBootstrapper.SearchIndexNamesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken)
+                    : [];
+                if (names.Contains(index.Name)) searchPresent.Add(index.Name);
+                (names.Contains(index.Name) ? present : missing).Add($"{index.Collection}.{index.Name}");
+            }
+        }
+
+        return report with
+        {
+            Collections = collections,
+            MissingCollections = _catalog.Collections.Select(c => c.Name).Where(n => !existing.ContainsKey(n)).ToList(),
+            Indexes = new MongoIndexStatus(present, missing),
+            SearchIndexesSupported = searchSupported,
+            VectorSearchAvailable = searchSupported && settings.EnableVectorSearch && searchPresent.Contains(settings.VectorSearchIndex),
+            AtlasSearchAvailable = searchSupported && settings.EnableAtlasSearch && searchPresent.Contains(IndexCatalog.InvestigationsSearchIndex),
+        };
+    }
+
+    private static async Task<long?> EstimatedCountAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await collection.EstimatedDocumentCountAsync(cancellationToken: cancellationToken);
+        }
+        catch (MongoCommandException)
+        {
+            return null; // e.g. a server that cannot estimate a time-series (view-backed) collection
+        }
+    }
+}

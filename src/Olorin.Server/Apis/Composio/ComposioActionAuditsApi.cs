@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Core.Tenancy;
+using Olorin.Core.Validation;
+
+namespace Olorin.Server.Apis.Composio;
+
+/// <summary>The record of each Composio action execution: its parameters, result, status and retries.</summary>
+public static class ComposioActionAuditsApi
+{
+    public static IEndpointRouteBuilder MapComposioActionAuditsApi(this IEndpointRouteBuilder app)
+    {
+        var audits = app.MapGroup("/composio/action-audits").WithTags("Composio action audits");
+        audits.MapGet("/", ListActionAudits)
+            .WithSummary("Lists the tenant's action audits, newest first; from ≤ executed_at < to.");
+        audits.MapPost("/", CreateActionAudit)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        audits.MapGet("/failed", ListFailedActions)
+            .WithSummary("Failed actions retried fewer than max_retries times, oldest first.");
+        audits.MapGet("/stats", GetToolkitStats)
+            .WithSummary("Per toolkit: total, success, failed, retrying, success_rate; from ≤ executed_at < to.");
+        audits.MapGet("/{auditId}", GetActionAudit)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        audits.MapPost("/{auditId}/retry", RecordRetry)
+            .WithSummary("Records another attempt: retry_count + 1, with its status and error message.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static async Task<Results<Ok<ComposioActionAuditListResponse>, ValidationProblem>> ListActionAudits(
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery(Name = "connection_id")] string? connectionId,
+        [FromQuery(Name = "toolkit_name")] string? toolkitName,
+        [FromQuery] string? status,
+        [FromQuery(Name = "execution_id")] string? executionId,
+        [FromQuery] DateTimeOffset? from,
+        [FromQuery] DateTimeOffset? to,
+        RequestIdentity identity,
+        IComposioActionAuditRepository audits,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
+        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        FieldRules.WireValue<ComposioActionStatus>(errors, "status", status);
+        ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var query = new ComposioActionAuditQuery(
+            connectionId, toolkitName, status is null ? null : WireEnum.Parse<ComposioActionStatus>(status), executionId, Utc(from), Utc(to));
+        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
+        var result = await audits.ListAsync(identity.TenantId, query, request, cancellationToken);
+        return TypedResults.Ok(ComposioActionAuditListResponse.From(result));
+    }
+
+    /// <param name="maxRetries">Only actions retried fewer times than this; every failed action when absent.</param>
+    /// <param name="limit">At most this many (default 100, at most 1000).</param>
+    public static async Task<Results<Ok<FailedComposioActionsResponse>, ValidationProblem>> ListFailedActions(
+        [FromQuery(Name = "max_retries")] int? maxRetries,
+        [FromQuery] int? limit,
+        RequestIdentity identity,
+        IComposioActionAuditRepository audits,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        FieldRules.Range(errors, "max_retries", maxRetries, 0, int.MaxValue);
+        FieldRules.Range(errors, "limit", limit, 1, ComposioRules.MaxFailedLimit);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var failed = await audits.ListFailedAsync(identity.TenantId, maxRetries, limit ?? ComposioRules.DefaultFailedLimit, cancellationToken);
+        return TypedResults.Ok(new FailedComposioActionsResponse(failed.Select(ComposioActionAuditResponse.From).ToList()));
+    }
+
+    public static async Task<Results<Ok<ComposioActionStatsResponse>, ValidationProblem>> GetToolkitStats(
+        [FromQuery] DateTimeOffset? from,
+        [FromQuery] DateTimeOffset? to,
+        RequestIdentity identity,
+        IComposioActionAuditRepository audits,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var stats = await audits.GetToolkitStatsAsync(identity.TenantId, Utc(from), Utc(to), cancellationToken);
+        return TypedResults.Ok(new ComposioActionStatsResponse(Utc(from), Utc(to), stats.Select(ToolkitActionStatsResponse.From).ToList()));
+    }
+
+    public static async Task<Results<Ok<ComposioActionAuditResponse>, ProblemHttpResult>> GetActionAudit(
+        string auditId, RequestIdentity identity, IComposioActionAuditRepository audits, CancellationToken cancellationToken)
+        => await audits.GetAsync(identity.TenantId, auditId, cancellationToken) is { } audit
+            ? TypedResults.Ok(ComposioActionAuditResponse.From(audit))
+            : ComposioProblems.ActionAuditNotFound(auditId);
+
+    public static async Task<Results<Created<ComposioActionAuditResponse>, ValidationProblem, ProblemHttpResult>> CreateActionAudit(
+        CreateComposioActionAuditRequest request,
+        RequestIdentity identity,
+        IComposioActionAuditRepository audits,
+        TimeProvider clock,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var errors = ComposioRules.ValidateActionAudit(
+            request.AuditId, request.ActionId, request.ToolkitName, request.ActionName, request.ConnectionId, request.ExecutionId,
+            request.Status, request.RetryCount);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var audit = new ComposioActionAudit
+        {
+            AuditId = request.AuditId ?? Guid.NewGuid().ToString(),
+            ActionId = request.ActionId!,
+            ToolkitName = request.ToolkitName!,
+            ActionName = request.ActionName!,
+            TenantId = identity.TenantId,
+            ConnectionId = request.ConnectionId!,
+            ExecutionId = request.ExecutionId,
+            Parameters = request.Parameters ?? [],
+            Result = request.Result ?? [],
+            Status = WireEnum.Parse<ComposioActionStatus>(request.Status!),
+            ExecutedAt = request.ExecutedAt is { } executedAt ? UtcTime.Normalize(executedAt) : UtcTime.Now(clock),
+            RetryCount = request.RetryCount ?? 0,
+            ErrorMessage = request.ErrorMessage,
+        };
+        return await audits.CreateAsync(audit, cancellationToken) switch
+        {
+            Outcome<ComposioActionAudit>.Ok(var created) => TypedResults.Created(
+                $"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(created.AuditId)}",
+                ComposioActionAuditResponse.From(created)),
+            Outcome<ComposioActionAudit>.Duplicate(var key) => ComposioProblems.Duplicate(key, audit.AuditId),
+            var other => throw Unexpected(other),
+        };
+    }
+
+    public static async Task<Results<Ok<ComposioActionAuditResponse>, ValidationProblem, ProblemHttpResult>> RecordRetry(
+        string auditId,
+        RetryComposioActionRequest request,
+        RequestIdentity identity,
+        IComposioActionAuditRepository audits,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        FieldRules.RequiredWireValue<ComposioActionStatus>(errors, "status", request.Status);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var status = WireEnum.Parse<ComposioActionStatus>(request.Status!);
+        return await audits.RecordRetryAsync(identity.TenantId, auditId, status, request.ErrorMessage, cancellationToken) switch
+        {
+            Outcome<ComposioActionAudit>.Ok(var retried) => TypedResults.Ok(ComposioActionAuditResponse.From(retried)),
+            Outcome<ComposioActionAudit>.NotFound => ComposioProblems.ActionAuditNotFound(auditId),
+            var other => throw Unexpected(other),
+        };
+    }
+
+    private static DateTime? Utc(DateTimeOffset? value) => value is { } v ? UtcTime.Normalize(v.UtcDateTime) : null;
+
+    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
+        => new($"The Composio action audit repository answered {outcome.GetType().Name}, which this operation never produces.");
+}

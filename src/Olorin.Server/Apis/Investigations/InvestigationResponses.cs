@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Olorin.Core.Models;
+using Olorin.Core.Paging;
+
+namespace Olorin.Server.Apis.Investigations;
+
+/// <summary>An investigation as clients see it: every stored field except <c>tenant_id</c> (Decision 7), plus its ETag.</summary>
+public sealed record InvestigationResponse(
+    string InvestigationId,
+    string UserId,
+    LifecycleStage LifecycleStage,
+    InvestigationStatus Status,
+    InvestigationSettings? Settings,
+    InvestigationProgress? Progress,
+    InvestigationResults? Results,
+    int Version,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? LastAccessed,
+    InvestigationMetadata Metadata,
+    string Etag)
+{
+    public static InvestigationResponse From(Investigation i) => new(
+        i.InvestigationId, i.UserId, i.LifecycleStage, i.Status, i.Settings, i.Progress, i.Results,
+        i.Version, i.CreatedAt, i.UpdatedAt, i.LastAccessed, i.Metadata, InvestigationETag.For(i));
+}
+
+/// <summary>The list envelope; its camelCase keys are the existing frontend's contract (Decision 9).</summary>
+public sealed record InvestigationListResponse(
+    [property: JsonPropertyName("investigations")] IReadOnlyList<InvestigationResponse> Investigations,
+    [property: JsonPropertyName("totalCount")] long TotalCount,
+    [property: JsonPropertyName("page")] int Page,
+    [property: JsonPropertyName("pageSize")] int PageSize,
+    [property: JsonPropertyName("hasNextPage")] bool HasNextPage,
+    [property: JsonPropertyName("hasPreviousPage")] bool HasPreviousPage)
+{
+    public static InvestigationListResponse From(PagedResult<Investigation> page) => new(
+        page.Items.Select(InvestigationResponse.From).ToList(), page.TotalCount, page.Page, page.PageSize, page.HasNextPage, page.HasPreviousPage);
+}
+
+/// <summary>One audit entry of an investigation, without tenant ids.</summary>
+public sealed record HistoryEntryResponse(
+    string EntryId,
+    string InvestigationId,
+    string UserId,
+    AuditActionType ActionType,
+    AuditSource Source,
+    DateTime Timestamp,
+    AuditChanges Changes,
+    JsonObject StateSnapshot,
+    int? FromVersion,
+    int? ToVersion,
+    string? IpAddress,
+    string? UserAgent)
+{
+    private const string TenantField = "tenant_id";
+
+    public static HistoryEntryResponse From(AuditLogEntry e) => new(
+        e.EntryId, e.Metadata.InvestigationId, e.Metadata.UserId, e.Metadata.ActionType, e.Metadata.Source, e.Timestamp,
+        new AuditChanges
+        {
+            FieldsModified = e.Changes.FieldsModified.Where(f => f != TenantField).ToList(),
+            Before = WithoutTenant(e.Changes.Before),
+            After = WithoutTenant(e.Changes.After),
+        },
+        WithoutTenant(e.StateSnapshot), e.FromVersion, e.ToVersion, e.IpAddress, e.UserAgent);
+
+    private static JsonObject WithoutTenant(JsonObject source)
+    {
+        var copy = source.DeepClone().AsObject();
+        copy.Remove(TenantField);
+        return copy;
+    }
+}

@@ -1,0 +1,28 @@
+using Olorin.Core.Auditing;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+
+namespace Olorin.Server.Apis.Investigations;
+
+/// <summary>What every investigation handler needs, bound with <c>[AsParameters]</c>.</summary>
+public sealed class InvestigationServices(
+    IInvestigationRepository investigations,
+    IAuditLogRepository auditLog,
+    RequestIdentity identity,
+    TimeProvider clock,
+    HttpContext httpContext)
+{
+    public IInvestigationRepository Investigations { get; } = investigations;
+    public IAuditLogRepository AuditLog { get; } = auditLog;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
+
+    /// <summary>Who is writing and from where, for the audit entry the repository writes with the change.</summary>
+    public AuditContext Audit() => new(
+        Identity.UserId,
+        AuditSource.Api,
+        HttpContext.Connection.RemoteIpAddress?.ToString(),
+        HttpContext.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Olorin.Server.OpenApi;
+
+public static class OpenApiRegistration
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddOlorinOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options => options.SwaggerDoc(DocumentName, new OpenApiInfo
+        {
+            Title = "Olorin Server",
+            Version = DocumentName,
+            Description = "Fraud-investigation API: investigations, health and status.",
+        }));
+        // Describe schemas with the wire JSON options (snake_case, wire enums), not MVC's defaults.
+        services.AddTransient<ISerializerDataContractResolver>(sp => new JsonSerializerDataContractResolver(
+            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
+        return services;
+    }
+
+    /// <summary>The document at <c>/swagger/v1/swagger.json</c> and the UI at <c>/swagger</c>.</summary>
+    public static WebApplication UseOlorinOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "Olorin Server v1");
+            options.RoutePrefix = "swagger";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Olorin.Persistence.Mongo;
+using Olorin.Persistence.Mongo.Health;
+using Olorin.Persistence.Mongo.Settings;
+using Olorin.Persistence.Mongo.Status;
+using Olorin.Persistence.Postgres;
+using Olorin.Server.Configuration;
+using Olorin.Server.Health;
+using Olorin.Server.Logging;
+
+namespace Olorin.Server.Persistence;
+
+/// <summary>
+/// The one place that chooses the persistence backend (<c>ENABLE_MONGODB</c>, <c>FAIL_ON_MONGODB_ERROR</c>),
+/// registers exactly one adapter for every port with its health check, and prepares it at start-up.
+/// </summary>
+public static class PersistenceRegistration
+{
+    public static async Task<WebApplicationBuilder> AddOlorinPersistenceAsync(this WebApplicationBuilder builder, ILogger startupLogger)
+    {
+        var services = builder.Services;
+        var backend = builder.Configuration.Get<BackendOptions>() ?? new BackendOptions();
+        services.AddSingleton(TimeProvider.System);
+
+        MongoSelection.Decision? mongo = null;
+        if (backend.EnableMongoDb)
+            mongo = await MongoSelection.DecideAsync(builder.Configuration, backend, startupLogger, CancellationToken.None);
+
+        if (mongo is { UseMongo: true })
+        {
+            services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!);
+            services.AddHealthChecks().AddMongoHealthCheck();
+            services.AddSingleton(new ActiveBackend(MongoPersistence.BackendName));
+            return builder;
+        }
+
+        var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
+        services.AddPostgresPersistence(database.ConnectionString);
+        services.AddHealthChecks().AddPostgresCheck();
+        services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName, mongo?.FallbackReason));
+        if (mongo is not null)
+        {
+            // Enabled but fell back: /status/mongodb and /health keep probing MongoDB live. Its check reports Degraded,
+            // not Unhealthy, and is not part of readiness: requests are served by PostgreSQL meanwhile.
+            var client = MongoClientFactory.CreateClient(mongo.Settings);
+            services.AddSingleton(mongo.Settings);
+            services.AddSingleton(new MongoStatusReporter(mongo.Settings, client));
+            services.AddHealthChecks().Add(new HealthCheckRegistration(
+                MongoPersistence.HealthCheckName, _ => new MongoHealthCheck(client, mongo.Settings), HealthStatus.Degraded, ["db"]));
+        }
+        return builder;
+    }
+
+    /// <summary>Logs the (redacted) database target and applies migrations when PostgreSQL serves and <c>Database:MigrateOnStartup</c> is on.</summary>
+    public static async Task PrepareOlorinPersistenceAsync(this WebApplication app)
+    {
+        var backend = app.Services.GetRequiredService<ActiveBackend>();
+        if (backend.Name != PostgresPersistence.BackendName)
+        {
+            app.Logger.LogInformation("Persistence backend {Backend}", backend.Name);
+            return;
+        }
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        app.Logger.LogInformation("Persistence backend {Backend}, database {DatabaseTarget}, migrate on start-up {MigrateOnStartup}",
+            backend.Name, SecretRedactor.Redact(database.ConnectionString), database.MigrateOnStartup);
+
+        if (database.MigrateOnStartup) await app.Services.MigratePostgresAsync();
+    }
+}

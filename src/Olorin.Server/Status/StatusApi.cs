@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Olorin.Core.Serialization;
+using Olorin.Server.Configuration;
+using Olorin.Server.Persistence;
+
+namespace Olorin.Server.Status;
+
+public static class StatusApi
+{
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        _ = app.ServiceProvider.GetRequiredService<ServerInfo>(); // created now, so that started_at is the start-up time
+        app.MapGet("/status", GetStatus).WithTags("Status").WithSummary("Which backend serves requests, and since when.");
+        return app;
+    }
+
+    public static Ok<StatusResponse> GetStatus(ServerInfo server, ActiveBackend backend, IOptions<BackendOptions> options, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new StatusResponse(
+            backend.Name,
+            options.Value.EnableMongoDb,
+            server.Version,
+            Math.Round((now - server.StartedAt).TotalSeconds, 3),
+            UtcTime.Normalize(server.StartedAt.UtcDateTime),
+            server.Environment,
+            backend.FallbackReason));
+    }
+}
+
+public sealed record StatusResponse(
+    string Backend,
+    bool EnableMongodb,
+    string Version,
+    double UptimeSeconds,
+    DateTime StartedAt,
+    string Environment,
+    string? FallbackReason);

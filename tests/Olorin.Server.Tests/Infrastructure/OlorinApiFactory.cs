@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Olorin.Server.Tests.Infrastructure;
+
+/// <summary>The real server in memory, configured through the same keys as production (the seed's variable names).</summary>
+public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public const string Environment = "Testing";
+
+    /// <summary>Settings for a server over <paramref name="connectionString"/>, migrating it at start-up.</summary>
+    public static Dictionary<string, string?> SettingsFor(string connectionString, bool migrate = true) => new()
+    {
+        ["DATABASE_URL"] = "",
+        ["ConnectionStrings:Postgres"] = connectionString,
+        ["Database:MigrateOnStartup"] = migrate ? "true" : "false",
+        // Test servers keep their Data Protection key ring out of the user's profile.
+        ["DataProtection:KeysPath"] = Path.Combine(Path.GetTempPath(), "olorin-server-tests", "data-protection-keys"),
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Error",
+        ["Serilog:MinimumLevel:Override:Olorin.Server.Errors"] = "Error",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    public HttpClient CreateClient(string tenant, string user)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant);
+        client.DefaultRequestHeaders.Add("X-User-Id", user);
+        return client;
+    }
+}

@@ -1,0 +1,26 @@
+using Olorin.Testing;
+
+namespace Olorin.Server.Tests.Infrastructure;
+
+/// <summary>One real PostgreSQL database per test class, migrated by the server at start-up; tests isolate by tenant.</summary>
+public sealed class PostgresApiFixture : IAsyncLifetime
+{
+    private PostgresTestDatabase? _database;
+    private OlorinApiFactory? _factory;
+
+    public OlorinApiFactory Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
+    public PostgresTestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        _factory = new OlorinApiFactory(OlorinApiFactory.SettingsFor(_database.ConnectionString));
+        _ = _factory.Server; // start now: runs the migrations
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Olorin.Server.Configuration;
+
+namespace Olorin.Server.Tests.Unit;
+
+public sealed class PostgresConnectionStringTests
+{
+    private static string Resolve(params (string Key, string? Value)[] settings)
+        => PostgresConnectionString.Resolve(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build());
+
+    [Fact]
+    public void A_database_url_becomes_an_npgsql_connection_string_with_fail_fast_defaults()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Resolve(("DATABASE_URL", "postgresql://app%20user:p%40ss@db.example:6543/olorin?sslmode=require")));
+        Assert.Equal("db.example", builder.Host);
+        Assert.Equal(6543, builder.Port);
+        Assert.Equal("app user", builder.Username);
+        Assert.Equal("p@ss", builder.Password);
+        Assert.Equal("olorin", builder.Database);
+        Assert.Equal(SslMode.Require, builder.SslMode);
+        Assert.Equal(PostgresConnectionString.DefaultConnectTimeoutSeconds, builder.Timeout);
+        Assert.Equal(PostgresConnectionString.DefaultCommandTimeoutSeconds, builder.CommandTimeout);
+    }
+
+    [Fact]
+    public void The_port_defaults_to_5432()
+        => Assert.Equal(5432, new NpgsqlConnectionStringBuilder(Resolve(("DATABASE_URL", "postgres://u:p@db/olorin"))).Port);
+
+    [Fact]
+    public void Database_url_wins_over_the_connection_string()
+        => Assert.Equal("from-url", new NpgsqlConnectionStringBuilder(Resolve(
+            ("DATABASE_URL", "postgresql://u:p@from-url/db"), ("ConnectionStrings:Postgres", "Host=from-cs;Database=db"))).Host);
+
+    [Fact]
+    public void Timeouts_given_explicitly_are_kept()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Resolve(("ConnectionStrings:Postgres", "Host=db;Database=x;Timeout=15;CommandTimeout=120")));
+        Assert.Equal(15, builder.Timeout);
+        Assert.Equal(120, builder.CommandTimeout);
+    }
+
+    [Theory]
+    [InlineData("http://u:p@db/olorin")]
+    [InlineData("not a url")]
+    [InlineData("postgresql://u:p@db/olorin?bogus_keyword=1")]
+    public void An_unusable_url_is_an_options_error_naming_the_variable(string url)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(("DATABASE_URL", url)));
+        Assert.Contains("DATABASE_URL", error.Message);
+        Assert.DoesNotContain(":p@", error.Message);
+    }
+}
