@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs and starts PostgreSQL 15 with pgvector on a Debian/Ubuntu machine, then makes sure the
+# Installs and starts PostgreSQL 15 with pgvector on a Debian 12 (bookworm) machine, then makes sure the
 # olorin role and database exist. Idempotent: every step checks before it acts.
 # pgvector has no bookworm binary package, so it is built from the Debian *source* package of the
 # next suite, fetched through the mirror this machine's apt sources already name (never hard-coded).
 set -euo pipefail
+cd /  # su postgres -c … below must not start in a directory the postgres user cannot enter
 
 PG_MAJOR=15
 PG_USER="${OLORIN_PG_USER:-olorin}"
 PG_PASSWORD="${OLORIN_PG_PASSWORD:-olorin}"
 PG_DB="${OLORIN_PG_DB:-olorin}"
 PGVECTOR_SUITE="${OLORIN_PGVECTOR_SUITE:-trixie}"
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 log() { echo "[provision] $*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -20,37 +22,67 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# The first non-security Debian mirror in this machine's own apt sources (deb822 stanzas, then the one-line
+# format), preferring entries for the machine's own suite. Printed, never stored.
+debian_mirror() {
+  local codename f found
+  codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    found="$(awk -v codename="$codename" '
+      function flush() {
+        if (uri != "" && uri !~ /security/ && (codename == "" || suites ~ ("(^| )" codename "( |$)"))) { print uri; done = 1; exit }
+        uri = ""; suites = ""
+      }
+      /^[[:space:]]*$/ { flush(); next }
+      /^URIs:/ { uri = $2 }
+      /^Suites:/ { $1 = ""; suites = substr($0, 2) }
+      END { if (!done) flush() }' "$f")"
+    if [ -n "$found" ]; then echo "$found"; return; fi
+  done
+  if [ -f /etc/apt/sources.list ]; then
+    awk -v codename="$codename" '$1 == "deb" && $0 !~ /security/ {
+      for (i = 2; i < NF; i++) if ($i ~ /^(https?|file):/ && (codename == "" || $(i + 1) == codename)) { print $i; exit } }' /etc/apt/sources.list
+  fi
+}
+
 # 1. PostgreSQL server
 if [ ! -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ]; then
   log "installing postgresql-$PG_MAJOR"
   apt_install "postgresql-$PG_MAJOR" postgresql-contrib
 fi
 
-# 2. pgvector, built from the Debian source package
+# 2. pgvector, built from the Debian source package. Only the server headers are needed: they are unpacked from
+#    the postgresql-server-dev-15 .deb into the scratch directory instead of installing that package, whose
+#    dependencies (clang, LLVM) would take minutes to install on a bare machine. The build uses the PGXS makefiles
+#    that postgresql-client-15 already ships, without LLVM bitcode.
 if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
   log "building pgvector from the Debian source package ($PGVECTOR_SUITE)"
-  apt_install "postgresql-server-dev-$PG_MAJOR" build-essential dpkg-dev
-  mirror=""
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    mirror=$(awk '/^URIs:/ {print $2}' "$f" | grep -v security | head -n1)
-    [ -n "$mirror" ] && break
-  done
-  if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-    mirror=$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^(https?|file):/) {print $i; exit}}' /etc/apt/sources.list)
-  fi
+  apt_install gcc make libc6-dev
+  mirror="$(debian_mirror)"
   [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; exit 1; }
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  mkdir -p "$work/lists/partial"
-  echo "deb-src [trusted=yes] $mirror $PGVECTOR_SUITE main" > "$work/sources.list"
+  # apt downloads as the unprivileged _apt user: let it read the scratch tree and write the download dir.
+  chmod 755 "$work"
+  mkdir -p "$work/lists/partial" "$work/download" "$work/headers" "$work/src"
+  if id _apt >/dev/null 2>&1; then chown _apt "$work/download"; fi
+
+  server_version="$(dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR")"
+  (cd "$work/download" && { as_root apt-get download -qq "postgresql-server-dev-$PG_MAJOR=$server_version" 2>/dev/null \
+    || as_root apt-get download -qq "postgresql-server-dev-$PG_MAJOR"; } >/dev/null)
+  dpkg-deb -x "$(ls "$work"/download/postgresql-server-dev-*.deb | head -n1)" "$work/headers"
+
+  echo "deb-src [signed-by=$DEBIAN_KEYRING] $mirror $PGVECTOR_SUITE main" > "$work/sources.list"
   apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$work/lists")
-  apt-get "${apt_opts[@]}" update -qq
-  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only pgvector >/dev/null)
-  tarball=$(ls "$work"/pgvector_*.orig.tar.* | head -n1)
-  mkdir -p "$work/src" && tar -xf "$tarball" -C "$work/src" --strip-components=1
-  make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null
-  as_root make -C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" install >/dev/null
+  as_root apt-get "${apt_opts[@]}" update -qq
+  (cd "$work/download" && as_root apt-get "${apt_opts[@]}" source --download-only -qq pgvector >/dev/null)
+  tar -xf "$(ls "$work"/download/pgvector_*.orig.tar.* | head -n1)" -C "$work/src" --strip-components=1
+
+  make_args=(-C "$work/src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" with_llvm=no
+    includedir_server="$work/headers/usr/include/postgresql/$PG_MAJOR/server")
+  make "${make_args[@]}" >/dev/null
+  as_root make "${make_args[@]}" install >/dev/null
 fi
 
 # 3. A running cluster
@@ -68,7 +100,7 @@ for _ in $(seq 1 30); do
 done
 
 # 4. Role and database (superuser: the test suite creates one database per test class)
-psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qAt $*"; }
+psql_admin() { as_root su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -v ON_ERROR_STOP=1 -qAt $*"; }
 if [ "$(psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"")" != "1" ]; then
   log "creating role $PG_USER"
   psql_admin "-c \"CREATE ROLE \\\"$PG_USER\\\" LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'\""

@@ -19,7 +19,9 @@ using Olorin.Server.Status;
 using Serilog;
 using Serilog.Extensions.Logging;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateBootstrapLogger();
+// Start-up's own logger, until the host's Serilog pipeline exists. Kept local (not the static Log.Logger), because
+// in-process hosts (tests) start several servers in one process.
+using var startupLogger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -28,7 +30,7 @@ try
 
     builder.AddOlorinLogging();
     builder.AddOlorinOptions();
-    await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(Log.Logger).CreateLogger("Olorin.Startup"));
+    await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
     builder.Services.AddRequestIdentity();
@@ -65,12 +67,8 @@ catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationExc
 {
     // One line naming the setting to check, no stack trace: an operator error, not a bug. (Hosted in-process, as by
     // WebApplicationFactory, the exception propagates to the host instead.)
-    Log.Fatal("Olorin Server cannot start: {Reason}", ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message);
+    startupLogger.Fatal("Olorin Server cannot start: {Reason}", ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message);
     return 1;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
 }
 
 public partial class Program

@@ -24,7 +24,7 @@ public static partial class MongoStartup
     public static async Task<MongoStartupResult> ConnectAndBootstrapAsync(MongoSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
         var invalid = MongoSettingsValidator.Check(settings);
-        if (invalid.Count > 0) return Fail(logger, string.Join(" ", invalid));
+        if (invalid.Count > 0) return Fail(string.Join(" ", invalid));
 
         var clientSettings = MongoClientFactory.CreateClientSettings(settings);
         var budget = clientSettings.ServerSelectionTimeout;
@@ -54,21 +54,18 @@ public static partial class MongoStartup
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             client.Dispose();
-            return Fail(logger, $"MongoDB at {settings.RedactedUri} did not answer and bootstrap within {(long)budget.TotalMilliseconds} ms.");
+            return Fail($"MongoDB at {settings.RedactedUri} did not answer and bootstrap within {(long)budget.TotalMilliseconds} ms.");
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
             var cause = MongoErrorText.Describe(e, settings.Uri, client);
             client.Dispose();
-            return Fail(logger, $"MongoDB at {settings.RedactedUri} is not usable: {cause}");
+            return Fail($"MongoDB at {settings.RedactedUri} is not usable: {cause}");
         }
     }
 
-    private static MongoStartupResult Fail(ILogger logger, string error)
-    {
-        LogFailed(logger, error);
-        return MongoStartupResult.Failed(error);
-    }
+    /// <summary>Not logged here: the caller decides whether a failure is fatal or a fallback, and logs it once.</summary>
+    private static MongoStartupResult Fail(string error) => MongoStartupResult.Failed(error);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "MongoDB connected: {Uri} database {Database}, server {Version}, transactions {Transactions}, search indexes {Search}, ping {PingMs} ms")]
@@ -76,7 +73,4 @@ public static partial class MongoStartup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB bootstrap: {Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "MongoDB start-up failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string error);
 }

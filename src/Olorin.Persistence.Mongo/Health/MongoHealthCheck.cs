@@ -14,6 +14,8 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
+    private static HealthStatus FailureStatus(HealthCheckContext context) => context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -30,11 +32,11 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
+            return new HealthCheckResult(FailureStatus(context), $"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
+            return new HealthCheckResult(FailureStatus(context), $"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
         }
     }
 }

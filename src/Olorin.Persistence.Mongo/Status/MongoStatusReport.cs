@@ -22,6 +22,16 @@ public sealed record MongoStatusReport
     public bool AtlasSearchAvailable { get; init; }
     public bool SearchIndexesSupported { get; init; }
     public bool TransactionsSupported { get; init; }
+
+    /// <summary>
+    /// Whether an investigation write and its audit entry commit in one transaction. They cannot when the server has
+    /// no transactions, or when <c>audit_log</c> is a time series (MongoDB never writes time series inside a
+    /// transaction): then the entry is appended right after the write, and the write is undone if the append fails.
+    /// </summary>
+    public bool AuditWritesAtomic { get; init; }
+
+    /// <summary>Why <see cref="AuditWritesAtomic"/> is false; null when it is true or unknown.</summary>
+    public string? AuditWritesNote { get; init; }
     public double? PingMs { get; init; }
     public MongoPoolStatus? Pool { get; init; }
     public string? Uri { get; init; }

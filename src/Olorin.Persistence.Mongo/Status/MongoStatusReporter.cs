@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Status;
@@ -47,6 +48,11 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
                 ServerVersion = await MongoCapabilityProbe.ServerVersionAsync(client, deadline.Token),
                 TransactionsSupported = await MongoCapabilityProbe.TransactionsSupportedAsync(client, deadline.Token),
             };
+            report = report with
+            {
+                AuditWritesAtomic = MongoInvestigationRepository.AuditInTransactionFor(report.TransactionsSupported, settings),
+                AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings),
+            };
             return await DescribeDatabaseAsync(report, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -58,6 +64,13 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             return report with { Error = MongoErrorText.Describe(e, settings.Uri, client) };
         }
     }
+
+    private static string? AuditWritesNote(bool transactionsSupported, MongoSettings settings) => (transactionsSupported, settings.EnableTimeSeries) switch
+    {
+        (false, _) => "The server does not support transactions (not a replica set): audit entries are appended after each investigation write, which is undone if the append fails.",
+        (true, true) => "audit_log is a time-series collection, which MongoDB cannot write inside a transaction: audit entries are appended after each investigation write, which is undone if the append fails.",
+        _ => null,
+    };
 
     private async Task<MongoStatusReport> DescribeDatabaseAsync(MongoStatusReport report, CancellationToken cancellationToken)
     {

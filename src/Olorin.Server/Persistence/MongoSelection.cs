@@ -31,13 +31,7 @@ public static class MongoSelection
 
         logger.LogInformation("ENABLE_MONGODB=true: connecting to MongoDB {MongoUri}, database {MongoDatabase}", settings.RedactedUri, settings.Database);
         var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, cancellationToken);
-        if (startup.Succeeded)
-        {
-            logger.LogInformation("MongoDB {ServerVersion} ready (transactions {Transactions}, vector search {VectorSearch}, Atlas search {AtlasSearch})",
-                startup.Capabilities!.ServerVersion, startup.Capabilities.TransactionsSupported,
-                startup.Capabilities.VectorSearchAvailable, startup.Capabilities.AtlasSearchAvailable);
-            return new Decision(settings, startup, FallbackReason: null);
-        }
+        if (startup.Succeeded) return new Decision(settings, startup, FallbackReason: null);
 
         if (backend.FailOnMongoDbError)
             throw new StartupAbortedException(

@@ -1,0 +1,21 @@
+# Olorin Server: build and publish with the .NET SDK, run on the ASP.NET Core runtime as a non-root user.
+#   docker build -t olorin-server .
+#   docker run -p 8090:8090 -e DATABASE_URL=postgresql://user:pass@host:5432/olorin olorin-server
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+
+COPY global.json Directory.Build.props Directory.Packages.props ./
+# The server project links these repository-root settings files into its output.
+COPY appsettings*.json ./
+COPY src/ src/
+RUN dotnet restore src/Olorin.Server/Olorin.Server.csproj
+RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://+:8090
+EXPOSE 8090
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Olorin.Server.dll"]

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds Olorin Server (Release) and runs the API in the foreground on port 8090.
+# Without DATABASE_URL it provisions a local PostgreSQL 15 + pgvector (scripts/provision-postgres.sh) and uses
+# postgresql://olorin:olorin@127.0.0.1:5432/olorin; with DATABASE_URL set it provisions nothing and uses that.
+# Either way the server applies the EF Core migrations at start-up (Database__MigrateOnStartup=true).
+# Every other setting (ENABLE_MONGODB, FAIL_ON_MONGODB_ERROR, MONGODB_URI, …) passes through untouched;
+# see docs/configuration.md. Stop it with Ctrl+C.
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+PROJECT=src/Olorin.Server/Olorin.Server.csproj
+CONFIGURATION=Release
+SERVER_DLL="src/Olorin.Server/bin/$CONFIGURATION/net10.0/Olorin.Server.dll"
+
+require_dotnet
+
+# The build runs in the background while PostgreSQL is provisioned: on a bare machine each takes a minute or more.
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+section "Build ($CONFIGURATION), in the background"
+dotnet build "$PROJECT" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$build_log" 2>&1 &
+build_pid=$!
+
+section "PostgreSQL"
+if [ -n "${DATABASE_URL:-}" ]; then
+  info "DATABASE_URL is set: using that database, provisioning nothing"
+else
+  if ! "$REPO_ROOT/scripts/provision-postgres.sh"; then
+    kill "$build_pid" 2>/dev/null || true
+    die "provisioning PostgreSQL failed"
+  fi
+  export DATABASE_URL="postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT/olorin"
+fi
+
+section "Build ($CONFIGURATION)"
+if ! wait "$build_pid"; then
+  cat "$build_log"
+  die "the build failed"
+fi
+info "built $SERVER_DLL"
+rm -f "$build_log"
+
+export Database__MigrateOnStartup=true
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://+:8090}"
+
+section "Olorin Server on ${ASPNETCORE_URLS} (Ctrl+C to stop)"
+exec dotnet "$SERVER_DLL"
