@@ -11,11 +11,7 @@ public static class LoggingRegistration
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
-            // The host builds its own logger instead of freezing the static bootstrap one: several hosts in one
-            // process (WebApplicationFactory fixtures starting in parallel) otherwise race to freeze it and all but
-            // one fail with "The logger is already frozen".
-            preserveStaticLogger: true);
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         return builder;
     }
 }
