@@ -1,20 +1,27 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
-/// Detection runs in the <c>detection_runs</c> time series. Status changes are <c>updateMany</c> commands guarded on
-/// the current status: MongoDB 7.0 updates any field of a time-series measurement but only with <c>multi: true</c>
-/// and without upsert (single-document <c>updateOne</c>/<c>findAndModify</c> need 8.0). run_id is unique by the
-/// check in <see cref="CreateAsync"/>, so "many" is at most one; the guard makes concurrent transitions exclusive
-/// (each document update is atomic), and the changed run is read back afterwards.
+/// Detection runs in the <c>detection_runs</c> time series. A status change is guarded on the current status, so
+/// concurrent transitions are exclusive (each document write is atomic), and the changed run is read back. Where
+/// the server updates measurement fields of a time series (7.1+, or time series off: <see cref="TimeSeriesUpdates"/>)
+/// the change is one <c>updateMany</c> (time series refuse single-document updates and upserts; run_id is unique by
+/// the check in <see cref="CreateAsync"/>, so "many" is at most one). MongoDB 7.0 only updates the metaField matched
+/// on the metaField, and run_id, finished_at and info are measurement fields, so there the run is replaced: a delete
+/// guarded on the status (deletes take any filter from 7.0), then the insert of the changed run. Not atomic: a
+/// reader can miss the run between the two writes, and a crash between them loses it.
 /// </summary>
-internal sealed class MongoDetectionRunRepository(MongoContext context) : IDetectionRunRepository
+internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCapabilities capabilities, MongoSettings settings) : IDetectionRunRepository
 {
     private static readonly double[] Percentiles = [0.50, 0.95, 0.99];
 
@@ -52,10 +59,13 @@ internal sealed class MongoDetectionRunRepository(MongoContext context) : IDetec
         if (allowedFrom.Count == 0)
             return Outcome.InvalidState<DetectionRun>($"A run is finished with {nameof(CompleteAsync)}, not moved to {WireEnum.ToWire(status)}.");
 
-        var result = await Runs.UpdateManyAsync(
-            DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), DetectionRunFilters.SetStatus(status, info),
-            cancellationToken: cancellationToken);
-        return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, $"cannot move to {WireEnum.ToWire(status)}", cancellationToken);
+        return await TransitionAsync(tenantId, runId, allowedFrom, DetectionRunFilters.SetStatus(status, info),
+            run =>
+            {
+                run.Metadata.Status = status;
+                if (info is not null) run.Info = info;
+            },
+            $"cannot move to {WireEnum.ToWire(status)}", current: null, cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> CompleteAsync(
@@ -71,11 +81,16 @@ internal sealed class MongoDetectionRunRepository(MongoContext context) : IDetec
 
         var finished = UtcTime.Normalize(finishedAt);
         var durationMs = Math.Max(0L, (long)(finished - current.StartedAt).TotalMilliseconds);
-        var result = await Runs.UpdateManyAsync(
-            DetectionRunFilters.InStatus(tenantId, runId, DetectionRunFilters.Unfinished),
+        return await TransitionAsync(tenantId, runId, DetectionRunFilters.Unfinished,
             DetectionRunFilters.Complete(finalStatus, finished, durationMs, info),
-            cancellationToken: cancellationToken);
-        return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, "is already finished", cancellationToken);
+            run =>
+            {
+                run.Metadata.Status = finalStatus;
+                run.FinishedAt = finished;
+                run.DurationMs = durationMs;
+                run.Info = info;
+            },
+            "is already finished", current, cancellationToken);
     }
 
     /// <summary>
@@ -118,14 +133,47 @@ internal sealed class MongoDetectionRunRepository(MongoContext context) : IDetec
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
         => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.RunId, cancellationToken);
 
+    private bool UpdatesInPlace => TimeSeriesUpdates.InPlace(capabilities, settings);
+
+    /// <summary>
+    /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place, or (MongoDB 7.0
+    /// time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read when not given) that
+    /// replaces the stored run through a status-guarded delete. A lost guard is read back as InvalidState or NotFound.
+    /// </summary>
+    private async Task<Outcome<DetectionRun>> TransitionAsync(
+        string tenantId, string runId, IReadOnlyList<DetectionRunStatus> allowedFrom, UpdateDefinition<DetectionRun> update,
+        Action<DetectionRun> apply, string refusal, DetectionRun? current, CancellationToken cancellationToken)
+    {
+        var guard = DetectionRunFilters.InStatus(tenantId, runId, allowedFrom);
+        if (UpdatesInPlace)
+        {
+            var result = await Runs.UpdateManyAsync(guard, update, cancellationToken: cancellationToken);
+            return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, refusal, cancellationToken);
+        }
+
+        current ??= await GetAsync(tenantId, runId, cancellationToken);
+        if (current is null) return Outcome.NotFound<DetectionRun>();
+        if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, refusal);
+        var replacement = Copy(current);
+        apply(replacement);
+        var deleted = await Runs.DeleteManyAsync(guard, cancellationToken);
+        if (deleted.DeletedCount == 0) return await ReadBackAsync(tenantId, runId, changed: false, refusal, cancellationToken);
+        await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
+        return Outcome.Ok(Copy(replacement));
+    }
+
     private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, string refusal, CancellationToken cancellationToken)
     {
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
-        return changed
-            ? Outcome.Ok(current)
-            : Outcome.InvalidState<DetectionRun>($"Run {runId} is {WireEnum.ToWire(current.Metadata.Status)} and {refusal}.");
+        return changed ? Outcome.Ok(current) : Refused(current, refusal);
     }
+
+    private static Outcome<DetectionRun> Refused(DetectionRun current, string refusal)
+        => Outcome.InvalidState<DetectionRun>($"Run {current.RunId} is {WireEnum.ToWire(current.Metadata.Status)} and {refusal}.");
+
+    /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>
+    private static DetectionRun Copy(DetectionRun run) => BsonSerializer.Deserialize<DetectionRun>(run.ToBsonDocument());
 
     private static Outcome<DetectionRun> AlreadyFinished(DetectionRun run)
         => Outcome.InvalidState<DetectionRun>($"Run {run.RunId} is already finished ({WireEnum.ToWire(run.Metadata.Status)}).");
