@@ -66,7 +66,7 @@ public static class AnomalyFilters
     }
 
     /// <summary>
-    /// Atlas <c>$vectorSearch</c> on <paramref name="indexName"/> (cosine): numCandidates = max(10·k, 100), pre-filtered
+    /// Atlas <c>$vectorSearch</c> on <paramref name="indexName"/> (cosine): numCandidates = max(10·k, 100) capped at 10,000, pre-filtered
     /// on the tenant (and severity, detector: filter fields of the index). Asks one extra neighbour when an anomaly is
     /// to be excluded, so excluding it still leaves k. The score is projected and converted to cosine similarity
     /// (Atlas reports (1 + cos) / 2), then the minimum similarity and the exclusion apply.
@@ -77,7 +77,7 @@ public static class AnomalyFilters
         var options = new VectorSearchOptions<AnomalyEvent>
         {
             IndexName = indexName,
-            NumberOfCandidates = Math.Max(query.K * 10, 100),
+            NumberOfCandidates = CandidatesFor(query.K),
             Filter = SimilarityScope(tenantId, query),
         };
         return new EmptyPipelineDefinition<AnomalyEvent>()
@@ -112,6 +112,12 @@ public static class AnomalyFilters
             .Match(SimilarEnough(query))
             .Sort(Builders<ScoredDocument<AnomalyEvent>>.Sort.Descending(s => s.Score).Ascending(s => s.Document.AnomalyId))
             .Limit(query.K);
+
+    /// <summary>Ten candidates per neighbour, at least 100, at most the 10,000 <c>$vectorSearch</c> accepts.</summary>
+    public static int CandidatesFor(int k) => (int)Math.Clamp(10L * k, 100L, MaxCandidates);
+
+    /// <summary>The largest <c>numCandidates</c> the server accepts.</summary>
+    public const int MaxCandidates = 10_000;
 
     private static FilterDefinition<ScoredDocument<AnomalyEvent>> SimilarEnough(SimilarityQuery query)
     {

@@ -31,7 +31,7 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
 
     public async Task<IReadOnlyList<AuditLogEntry>> GetHistoryAsync(
         string tenantId, string investigationId, int limit, int offset, CancellationToken cancellationToken = default)
-        => await Entries.Find(AuditLogFilters.History(tenantId, investigationId))
+        => RowLimit.FetchesNothing(limit) ? [] : await Entries.Find(AuditLogFilters.History(tenantId, investigationId))
             .Sort(AuditLogFilters.NewestFirst)
             .Skip(offset)
             .Limit(limit)
@@ -39,7 +39,7 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
 
     public async Task<IReadOnlyList<AuditLogEntry>> ListByTimeRangeAsync(
         string tenantId, DateTime from, DateTime to, AuditLogQuery query, int limit, CancellationToken cancellationToken = default)
-        => await Entries.Find(AuditLogFilters.InRange(tenantId, UtcTime.Normalize(from), UtcTime.Normalize(to), query))
+        => RowLimit.FetchesNothing(limit) ? [] : await Entries.Find(AuditLogFilters.InRange(tenantId, UtcTime.Normalize(from), UtcTime.Normalize(to), query))
             .Sort(AuditLogFilters.NewestFirst)
             .Limit(limit)
             .ToListAsync(cancellationToken);

@@ -32,7 +32,7 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context) :
         => MongoPaging.FindPageAsync(Audits, ComposioActionAuditFilters.List(tenantId, query), ComposioActionAuditFilters.ListSort, page, cancellationToken);
 
     public async Task<IReadOnlyList<ComposioActionAudit>> ListFailedAsync(string tenantId, int? maxRetries, int limit, CancellationToken cancellationToken = default)
-        => await Audits.Find(ComposioActionAuditFilters.Failed(tenantId, maxRetries))
+        => RowLimit.FetchesNothing(limit) ? [] : await Audits.Find(ComposioActionAuditFilters.Failed(tenantId, maxRetries))
             .Sort(ComposioActionAuditFilters.FailedSort)
             .Limit(limit)
             .ToListAsync(cancellationToken);

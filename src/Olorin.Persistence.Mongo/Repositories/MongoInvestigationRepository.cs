@@ -154,7 +154,7 @@ internal sealed class MongoInvestigationRepository(
             pageQuery = InvestigationFilters.TextSearchPage(tenantId, text, page.Skip, page.PageSize);
         }
 
-        var hits = total <= page.Skip
+        var hits = total <= page.Skip || RowLimit.FetchesNothing(page.PageSize)
             ? []
             : await (await Investigations.AggregateAsync(pageQuery, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         return new PagedResult<InvestigationSearchHit>(

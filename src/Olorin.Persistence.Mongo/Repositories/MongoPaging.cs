@@ -11,7 +11,7 @@ internal static class MongoPaging
         CancellationToken cancellationToken)
     {
         var total = await collection.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
-        var items = total <= page.Skip
+        var items = total <= page.Skip || RowLimit.FetchesNothing(page.PageSize)
             ? []
             : await collection.Find(filter).Sort(sort).Skip(page.Skip).Limit(page.PageSize).ToListAsync(cancellationToken);
         return new PagedResult<T>(items, total, page.Page, page.PageSize);
