@@ -7,4 +7,8 @@ public sealed record BootstrapReport(
     bool SearchIndexesSupported,
     IReadOnlyList<string> SearchIndexesCreated,
     IReadOnlyList<string> SearchIndexesPresent,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>The collections that are time series on the server after this pass (found so, or created so).</summary>
+    public IReadOnlyList<string> TimeSeriesCollections { get; init; } = [];
+}

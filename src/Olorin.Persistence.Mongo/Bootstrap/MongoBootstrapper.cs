@@ -20,43 +20,59 @@ public static partial class MongoBootstrapper
     public static async Task<BootstrapReport> EnsureAsync(IMongoDatabase database, IndexCatalog catalog, ILogger logger, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        var created = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
+        var (created, timeSeries) = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
         var indexes = await EnsureIndexesAsync(database, catalog, problems, logger, cancellationToken);
         var searchSupported = await MongoCapabilityProbe.SearchIndexesSupportedAsync(
             database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
         var (searchCreated, searchPresent) = searchSupported
             ? await EnsureSearchIndexesAsync(database, catalog, problems, logger, cancellationToken)
             : ([], []);
-        return new BootstrapReport(created, indexes, searchSupported, searchCreated, searchPresent, problems);
+        return new BootstrapReport(created, indexes, searchSupported, searchCreated, searchPresent, problems) { TimeSeriesCollections = timeSeries };
     }
 
-    private static async Task<List<string>> EnsureCollectionsAsync(
+    private static async Task<(List<string> Created, List<string> TimeSeries)> EnsureCollectionsAsync(
         IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
         var existing = await ExistingCollectionsAsync(database, cancellationToken);
         var created = new List<string>();
+        var timeSeries = new List<string>();
         foreach (var collection in catalog.Collections)
         {
             if (existing.TryGetValue(collection.Name, out var info))
             {
-                var isTimeSeries = info.GetValue("type", "collection").AsString == "timeseries";
-                if (collection.TimeSeries is not null && !isTimeSeries)
-                    problems.Add($"{collection.Name} exists as a regular collection, not a time series; left as it is.");
+                if (IsTimeSeries(info)) timeSeries.Add(collection.Name);
+                if (KindMismatch(collection, info) is { } mismatch) problems.Add(mismatch);
                 continue;
             }
             try
             {
                 await database.CreateCollectionAsync(collection.Name, collection.ToCreateOptions(), cancellationToken);
                 created.Add(collection.Name);
+                if (collection.TimeSeries is not null) timeSeries.Add(collection.Name);
                 LogCreatedCollection(logger, collection.Name, collection.TimeSeries is not null);
             }
             catch (MongoCommandException e) when (e.Code == NamespaceExists)
             {
-                // Created concurrently by another instance starting up.
+                // Created concurrently by another instance starting up (with the same settings, presumably).
+                if (collection.TimeSeries is not null) timeSeries.Add(collection.Name);
             }
         }
-        return created;
+        return (created, timeSeries);
     }
+
+    /// <summary>Whether a <c>listCollections</c> entry is a time series.</summary>
+    public static bool IsTimeSeries(BsonDocument collectionInfo) => collectionInfo.GetValue("type", "collection").AsString == "timeseries";
+
+    /// <summary>
+    /// The problem when an existing collection is not of the kind the settings ask for, in either direction; null
+    /// when it is. The repositories follow what exists (<see cref="MongoCapabilities.TimeSeriesCollections"/>).
+    /// </summary>
+    public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => (required.TimeSeries is not null, IsTimeSeries(existingInfo)) switch
+    {
+        (true, false) => $"{required.Name} exists as a regular collection, not a time series; left as it is.",
+        (false, true) => $"{required.Name} exists as a time series although time series are disabled; left as it is (it keeps time-series write rules).",
+        _ => null,
+    };
 
     private static async Task<List<string>> EnsureIndexesAsync(
         IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)

@@ -14,4 +14,24 @@ public sealed record MongoCapabilities(
     bool TransactionsSupported,
     bool SearchIndexesSupported,
     bool VectorSearchAvailable,
-    bool AtlasSearchAvailable);
+    bool AtlasSearchAvailable)
+{
+    /// <summary>
+    /// The collections that are time series on the server, as bootstrap found or made them; null when not observed
+    /// (then MONGODB_ENABLE_TIME_SERIES is taken at its word). What the server holds decides, not the setting: a
+    /// collection created as a time series stays one after the setting is turned off.
+    /// </summary>
+    public IReadOnlySet<string>? TimeSeriesCollections { get; init; }
+
+    /// <summary>Whether <paramref name="collection"/> is a time series (observed, else as the settings create it).</summary>
+    public bool IsTimeSeries(string collection, Settings.MongoSettings settings)
+        => TimeSeriesCollections?.Contains(collection)
+           ?? (settings.EnableTimeSeries && MongoCollectionNames.TimeSeries.Contains(collection));
+
+    /// <summary>
+    /// Whether an investigation write and its audit entry go in one transaction: transactions exist and audit_log,
+    /// as the server holds it, is a regular collection (MongoDB never writes a time series inside a transaction).
+    /// </summary>
+    public bool AuditInTransaction(Settings.MongoSettings settings)
+        => TransactionsSupported && !IsTimeSeries(MongoCollectionNames.AuditLog, settings);
+}

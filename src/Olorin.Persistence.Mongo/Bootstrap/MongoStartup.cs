@@ -46,7 +46,10 @@ public static partial class MongoStartup
                 transactions,
                 searchSupported,
                 VectorSearchAvailable: searchSupported && settings.EnableVectorSearch && report.SearchIndexesPresent.Contains(settings.VectorSearchIndex),
-                AtlasSearchAvailable: searchSupported && settings.EnableAtlasSearch && report.SearchIndexesPresent.Contains(IndexCatalog.InvestigationsSearchIndex));
+                AtlasSearchAvailable: searchSupported && settings.EnableAtlasSearch && report.SearchIndexesPresent.Contains(IndexCatalog.InvestigationsSearchIndex))
+            {
+                TimeSeriesCollections = report.TimeSeriesCollections.ToHashSet(StringComparer.Ordinal),
+            };
             LogConnected(logger, settings.RedactedUri, settings.Database, version, transactions, searchSupported, (long)ping.TotalMilliseconds);
             foreach (var problem in report.Problems) LogProblem(logger, problem);
             return MongoStartupResult.Ok(capabilities, report);

@@ -32,7 +32,7 @@ internal sealed class MongoInvestigationRepository(
     private IMongoCollection<Investigation> Investigations => context.Investigations;
 
     /// <summary>Whether the document and its audit entry go in one transaction (see the class remarks).</summary>
-    private bool AuditInTransaction => AuditInTransactionFor(capabilities.TransactionsSupported, settings);
+    private bool AuditInTransaction => capabilities.AuditInTransaction(settings);
 
     /// <summary>Transactions exist and audit_log is a regular collection (time series cannot be written in a transaction).</summary>
     public static bool AuditInTransactionFor(bool transactionsSupported, MongoSettings settings)

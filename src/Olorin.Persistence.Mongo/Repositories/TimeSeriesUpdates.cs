@@ -13,9 +13,10 @@ public static class TimeSeriesUpdates
 {
     public static Version ArbitraryUpdatesSince { get; } = new(7, 1);
 
-    /// <summary>True when the collection is regular (time series off) or the server updates measurement fields.</summary>
+    /// <summary>True when <c>detection_runs</c> is a regular collection or the server updates measurement fields.</summary>
     public static bool InPlace(MongoCapabilities capabilities, MongoSettings settings)
-        => !settings.EnableTimeSeries || ServerAtLeast(capabilities.ServerVersion, ArbitraryUpdatesSince);
+        => !capabilities.IsTimeSeries(MongoCollectionNames.DetectionRuns, settings)
+           || ServerAtLeast(capabilities.ServerVersion, ArbitraryUpdatesSince);
 
     /// <summary>
     /// Compares the leading <c>major.minor</c> of a <c>buildInfo</c> version ("7.0.14", "8.0.4-ent", "7.1.0-rc0");
