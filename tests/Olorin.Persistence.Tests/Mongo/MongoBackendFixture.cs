@@ -16,7 +16,7 @@ namespace Olorin.Persistence.Tests.Mongo;
 /// does. The server is found once per test process (<see cref="ServerAsync"/>); without one the class is skipped
 /// with the reason.
 /// </summary>
-public sealed class MongoBackendFixture : IBackendFixture, IAsyncLifetime
+public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
 {
     private TestStore? _shared;
 
@@ -47,10 +47,13 @@ public sealed class MongoBackendFixture : IBackendFixture, IAsyncLifetime
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(TimeProvider.System)
-            .AddMongoPersistence(settings, started.Capabilities!)
+            .AddMongoPersistence(settings, Adjust(started.Capabilities!))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         return new TestStore(services, () => DropAsync(settings));
     }
+
+    /// <summary>The capabilities the repositories are given; a variant fixture can make them those of another server.</summary>
+    protected virtual MongoCapabilities Adjust(MongoCapabilities probed) => probed;
 
     public async ValueTask DisposeAsync()
     {
