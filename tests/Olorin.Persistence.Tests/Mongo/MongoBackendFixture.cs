@@ -33,7 +33,7 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
 
     public async Task<TestStore> CreateIsolatedStoreAsync()
     {
-        var settings = await NewDatabaseSettingsAsync();
+        var settings = AdjustSettings(await NewDatabaseSettingsAsync());
         var started = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, CancellationToken.None);
         if (!started.Succeeded) throw new InvalidOperationException($"MongoDB test database could not be bootstrapped: {started.Error}");
         if (started.Bootstrap!.SearchIndexesCreated.Count > 0)
@@ -51,6 +51,9 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         return new TestStore(services, () => DropAsync(settings));
     }
+
+    /// <summary>The settings the store is bootstrapped and run with; a variant fixture can turn features off.</summary>
+    protected virtual MongoSettings AdjustSettings(MongoSettings settings) => settings;
 
     /// <summary>The capabilities the repositories are given; a variant fixture can make them those of another server.</summary>
     protected virtual MongoCapabilities Adjust(MongoCapabilities probed) => probed;
