@@ -51,7 +51,7 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             report = report with
             {
                 AuditWritesAtomic = MongoInvestigationRepository.AuditInTransactionFor(report.TransactionsSupported, settings),
-                AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings),
+                AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings.EnableTimeSeries),
             };
             return await DescribeDatabaseAsync(report, deadline.Token);
         }
@@ -65,7 +65,7 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
         }
     }
 
-    private static string? AuditWritesNote(bool transactionsSupported, MongoSettings settings) => (transactionsSupported, settings.EnableTimeSeries) switch
+    private static string? AuditWritesNote(bool transactionsSupported, bool auditLogIsTimeSeries) => (transactionsSupported, auditLogIsTimeSeries) switch
     {
         (false, _) => "The server does not support transactions (not a replica set): audit entries are appended after each investigation write, which is undone if the append fails.",
         (true, true) => "audit_log is a time-series collection, which MongoDB cannot write inside a transaction: audit entries are appended after each investigation write, which is undone if the append fails.",
@@ -112,8 +112,17 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             }
         }
 
+        // The repositories follow what the server holds (an audit_log created as a time series stays one), so does this.
+        var observed = new MongoCapabilities(report.ServerVersion ?? "", report.TransactionsSupported, false, false, false)
+        {
+            TimeSeriesCollections = existing.ContainsKey(MongoCollectionNames.AuditLog)
+                ? existing.Where(c => MongoBootstrapper.IsTimeSeries(c.Value)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal)
+                : null, // not created yet: bootstrap will create it as the settings say
+        };
         return report with
         {
+            AuditWritesAtomic = observed.AuditInTransaction(settings),
+            AuditWritesNote = AuditWritesNote(report.TransactionsSupported, observed.IsTimeSeries(MongoCollectionNames.AuditLog, settings)),
             Collections = collections,
             MissingCollections = _catalog.Collections.Select(c => c.Name).Where(n => !existing.ContainsKey(n)).ToList(),
             Indexes = new MongoIndexStatus(present, missing),
