@@ -51,7 +51,7 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
     {
         if (existing.GetValue("name", "").AsString == Name) return true;
         var keys = existing.GetValue("key", new BsonDocument()).AsBsonDocument;
-        return IsText ? IsSameTextIndex(keys, existing) : keys.Equals(Keys) && existing.GetValue("unique", false).ToBoolean() == Unique;
+        return IsText ? IsSameTextIndex(keys, existing) : SameKeys(keys, Keys) && existing.GetValue("unique", false).ToBoolean() == Unique;
     }
 
     // listIndexes reports a text index as its prefix keys plus _fts/_ftsx, with the weights (including "$**")
@@ -63,8 +63,19 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
         var ourPrefix = new BsonDocument(Keys.Where(k => k.Value != "text"));
         var weights = existing.GetValue("weights", new BsonDocument()).AsBsonDocument;
         var wildcard = Keys.Contains("$**");
-        return prefix.Equals(ourPrefix)
+        return SameKeys(prefix, ourPrefix)
             && (!wildcard || weights.Contains("$**"))
             && (Weights ?? []).All(w => weights.TryGetValue(w.Name, out var v) && v.ToDouble() == w.Value.ToDouble());
     }
+
+    /// <summary>
+    /// Same fields in the same order with the same directions, whatever number type spells them: the legacy
+    /// <c>mongo</c> shell sent <c>1</c> as a double, so <c>listIndexes</c> can report <c>1.0</c> for our <c>1</c>.
+    /// </summary>
+    public static bool SameKeys(BsonDocument existing, BsonDocument required)
+        => existing.ElementCount == required.ElementCount
+           && existing.Zip(required).All(pair => pair.First.Name == pair.Second.Name && SameDirection(pair.First.Value, pair.Second.Value));
+
+    private static bool SameDirection(BsonValue existing, BsonValue required)
+        => existing.IsNumeric && required.IsNumeric ? existing.ToDouble() == required.ToDouble() : existing.Equals(required);
 }

@@ -148,6 +148,19 @@ public sealed class IndexCatalogTests
     }
 
     [Fact]
+    public void An_index_whose_directions_are_doubles_is_the_same_index()
+    {
+        // The legacy mongo shell sends 1 as a double; listIndexes then reports 1.0 (and -1.0).
+        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_created_at_-1");
+
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "user_id" : 1.0, "created_at" : -1.0 }, "name" : "by_shell" }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : { "$numberLong" : "1" }, "user_id" : 1, "created_at" : -1 }, "name" : "by_driver" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "user_id" : 1.0, "created_at" : 1.0 }, "name" : "other_direction" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1, "tenant_id" : 1, "created_at" : -1 }, "name" : "other_order" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : "hashed", "user_id" : 1, "created_at" : -1 }, "name" : "hashed" }""")));
+    }
+
+    [Fact]
     public void The_text_index_is_recognised_as_list_indexes_reports_it()
     {
         var text = Catalog.IndexesOf("investigations").Single(i => i.IsText);
