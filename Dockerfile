@@ -15,7 +15,12 @@ RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restor
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app
 COPY --from=build /app ./
-ENV ASPNETCORE_URLS=http://+:8090
+# Composio tokens are encrypted with the Data Protection key ring: keep it on a volume, or recreating the container
+# loses it and the stored tokens no longer decrypt.
+RUN mkdir -p /var/lib/olorin/keys && chown "$APP_UID" /var/lib/olorin/keys
+VOLUME /var/lib/olorin/keys
+ENV ASPNETCORE_URLS=http://+:8090 \
+    DATA_PROTECTION_KEYS_PATH=/var/lib/olorin/keys
 EXPOSE 8090
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Olorin.Server.dll"]

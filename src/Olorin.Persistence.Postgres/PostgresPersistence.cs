@@ -22,8 +22,8 @@ public static class PostgresPersistence
         services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddOptions<PostgresVectorSearchOptions>()
-            .Validate(o => o.EfSearch is >= 1 and <= 1000, "PostgresVectorSearchOptions.EfSearch must be between 1 and 1000 (hnsw.ef_search).")
-            .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PostgresVectorSearchOptions.ExactSearchMaxCandidates must be ≥ 0.")
+            .Validate(o => o.EfSearch is >= 1 and <= 1000, "PGVECTOR_EF_SEARCH must be between 1 and 1000 (hnsw.ef_search).")
+            .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES must be ≥ 0.")
             .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         return services;

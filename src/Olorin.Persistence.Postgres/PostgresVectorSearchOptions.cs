@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Olorin.Persistence.Postgres;
 
-/// <summary>Tuning of the pgvector HNSW similarity search.</summary>
+/// <summary>Tuning of the pgvector similarity search; bound from <c>PGVECTOR_EF_SEARCH</c> and <c>PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES</c>.</summary>
 public sealed class PostgresVectorSearchOptions
 {
     /// <summary>
     /// <c>hnsw.ef_search</c>: the size of the candidate list the index walks per query (raised to K when smaller).
     /// Larger is slower but finds more of the true nearest neighbours.
     /// </summary>
+    [ConfigurationKeyName("PGVECTOR_EF_SEARCH")]
     public int EfSearch { get; set; } = 100;
 
     /// <summary>
@@ -14,5 +17,6 @@ public sealed class PostgresVectorSearchOptions
     /// is ranked exactly instead of through the HNSW index: every true nearest neighbour, at a cost linear in the
     /// candidates (tens of milliseconds for tens of thousands).
     /// </summary>
+    [ConfigurationKeyName("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES")]
     public int ExactSearchMaxCandidates { get; set; } = 50_000;
 }

@@ -63,7 +63,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationException && RunsAsOwnProcess())
+catch (Exception ex) when (IsConfigurationError(ex) && RunsAsOwnProcess())
 {
     // One line naming the setting to check, no stack trace: an operator error, not a bug. (Hosted in-process, as by
     // WebApplicationFactory, the exception propagates to the host instead.)
@@ -74,4 +74,12 @@ catch (Exception ex) when (ex is StartupAbortedException or OptionsValidationExc
 public partial class Program
 {
     private static bool RunsAsOwnProcess() => System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
+
+    /// <summary>
+    /// A setting that is invalid (validation) or not even of the right type: the configuration binder reports the
+    /// latter as "Failed to convert configuration value at 'KEY' …", which names the variable.
+    /// </summary>
+    private static bool IsConfigurationError(Exception ex)
+        => ex is StartupAbortedException or OptionsValidationException
+           || (ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
 }

@@ -22,19 +22,7 @@ internal sealed class PostgresAnomalyEventRepository(
         anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
         anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
         db.AnomalyEvents.Add(anomaly);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(anomaly);
-        }
-        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
-        {
-            return Outcome.Duplicate<AnomalyEvent>("anomaly_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(anomaly, "anomaly_id", cancellationToken);
     }
 
     public Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)

@@ -14,19 +14,7 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
     {
         audit.ExecutedAt = UtcTime.Normalize(audit.ExecutedAt);
         db.ComposioActionAudits.Add(audit);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(audit);
-        }
-        catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out _))
-        {
-            return Outcome.Duplicate<ComposioActionAudit>("audit_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(audit, "audit_id", cancellationToken);
     }
 
     public Task<ComposioActionAudit?> GetAsync(string tenantId, string auditId, CancellationToken cancellationToken = default)

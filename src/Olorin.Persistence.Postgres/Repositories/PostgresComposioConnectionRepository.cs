@@ -19,19 +19,7 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
         connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
 
         db.ComposioConnections.Add(connection);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(connection);
-        }
-        catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out _))
-        {
-            return Outcome.Duplicate<ComposioConnection>("connection_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(connection, "connection_id", cancellationToken);
     }
 
     public Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)

@@ -20,19 +20,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
         run.Window.From = UtcTime.Normalize(run.Window.From);
         run.Window.To = UtcTime.Normalize(run.Window.To);
         db.DetectionRuns.Add(run);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(run);
-        }
-        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
-        {
-            return Outcome.Duplicate<DetectionRun>("run_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(run, "run_id", cancellationToken);
     }
 
     public Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)

@@ -16,19 +16,7 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
         detector.CreatedAt = now;
         detector.UpdatedAt = now;
         db.Detectors.Add(detector);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(detector);
-        }
-        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
-        {
-            return Outcome.Duplicate<Detector>("detector_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(detector, "detector_id", cancellationToken);
     }
 
     public Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)

@@ -29,19 +29,7 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
 
         db.Investigations.Add(investigation);
         db.AuditLog.Add(AuditEntries.ForCreate(investigation, audit, now));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(investigation);
-        }
-        catch (DbUpdateException e) when (PostgresErrors.IsUniqueViolation(e, out _))
-        {
-            return Outcome.Duplicate<Investigation>("investigation_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
     }
 
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)

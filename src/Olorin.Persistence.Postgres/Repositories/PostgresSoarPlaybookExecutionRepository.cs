@@ -20,19 +20,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         execution.ActionsExecuted = execution.ActionsExecuted.Select(Normalized).ToList();
 
         db.SoarPlaybookExecutions.Add(execution);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(execution);
-        }
-        catch (DbUpdateException ex) when (PostgresErrors.IsUniqueViolation(ex, out _))
-        {
-            return Outcome.Duplicate<SoarPlaybookExecution>("execution_id");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await db.SaveInsertAsync(execution, "execution_id", cancellationToken);
     }
 
     public Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)

@@ -65,8 +65,7 @@ public static class InvestigationsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         InvestigationStatus? statusFilter = null;
         if (status is not null)
         {
@@ -75,7 +74,6 @@ public static class InvestigationsApi
         }
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await services.Investigations.ListAsync(
             services.Identity.TenantId, new InvestigationQuery(statusFilter, string.IsNullOrEmpty(search) ? null : search), request, cancellationToken);
         return TypedResults.Ok(InvestigationListResponse.From(result));
@@ -113,7 +111,7 @@ public static class InvestigationsApi
             case Outcome<Investigation>.Ok(var created):
                 var response = InvestigationResponse.From(created);
                 http.Response.Headers.ETag = response.Etag;
-                return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(created.InvestigationId)}", response);
+                return TypedResults.Created(ResourceLocation.Child(http.Request, created.InvestigationId), response);
             case Outcome<Investigation>.Duplicate(var key):
                 return InvestigationProblems.Duplicate(key, investigation.InvestigationId);
             default:

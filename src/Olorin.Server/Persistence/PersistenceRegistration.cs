@@ -37,6 +37,7 @@ public static class PersistenceRegistration
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
         services.AddPostgresPersistence(database.ConnectionString);
+        services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
         services.AddHealthChecks().AddPostgresCheck();
         services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName, mongo?.FallbackReason));
         if (mongo is not null)

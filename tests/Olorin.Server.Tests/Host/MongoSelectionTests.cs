@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -103,28 +102,12 @@ public sealed class MongoSelectionTests(PostgresApiFixture postgres) : IClassFix
     [Fact]
     public async Task The_real_process_exits_1_with_one_error_line_when_mongodb_is_required_but_unreachable()
     {
-        var server = Path.Combine(AppContext.BaseDirectory, "Olorin.Server.dll");
-        var start = new ProcessStartInfo("dotnet", [server])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in MongoSettings(failOnError: true)) start.Environment[key.Replace(":", "__")] = value;
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        var exit = await ServerProcess.RunUntilExitAsync(MongoSettings(failOnError: true), TimeSpan.FromSeconds(60), Ct);
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
-
-        Assert.Equal(1, process.ExitCode);
-        var output = await stdout + await stderr;
-        Assert.DoesNotContain(Password, output);
-        var fatal = Assert.Single(output.Split('\n'), line => line.Contains("FTL"));
+        Assert.Equal(1, exit.Code);
+        Assert.DoesNotContain(Password, exit.Output);
+        var fatal = Assert.Single(exit.Output.Split('\n'), line => line.Contains("FTL"));
         Assert.Contains("MONGODB_URI", fatal);
-        Assert.DoesNotContain("   at ", output); // no stack trace
+        Assert.DoesNotContain("   at ", exit.Output); // no stack trace
     }
 }

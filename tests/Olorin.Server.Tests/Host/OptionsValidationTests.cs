@@ -21,6 +21,9 @@ public sealed class OptionsValidationTests
     [InlineData("DATABASE_URL", "mysql://olorin:secret-pw@127.0.0.1/olorin")]
     [InlineData("DATABASE_URL", "postgresql://olorin:secret-pw@127.0.0.1:5432/olorin?no_such_option=1")]
     [InlineData("Database:MigrateOnStartup", "sometimes")]
+    [InlineData("PGVECTOR_EF_SEARCH", "0")]
+    [InlineData("PGVECTOR_EF_SEARCH", "lots")]
+    [InlineData("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES", "-1")]
     public void A_bad_value_stops_start_up_naming_the_variable(string variable, string value)
     {
         var settings = OlorinApiFactory.SettingsFor(PostgresTestDatabase.DefaultServer, migrate: false);

@@ -46,15 +46,13 @@ public static class ComposioActionAuditsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         FieldRules.WireValue<ComposioActionStatus>(errors, "status", status);
         ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var query = new ComposioActionAuditQuery(
             connectionId, toolkitName, status is null ? null : WireEnum.Parse<ComposioActionStatus>(status), executionId, Utc(from), Utc(to));
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await audits.ListAsync(identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(ComposioActionAuditListResponse.From(result));
     }
@@ -130,7 +128,7 @@ public static class ComposioActionAuditsApi
         return await audits.CreateAsync(audit, cancellationToken) switch
         {
             Outcome<ComposioActionAudit>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(created.AuditId)}",
+                ResourceLocation.Child(http.Request, created.AuditId),
                 ComposioActionAuditResponse.From(created)),
             Outcome<ComposioActionAudit>.Duplicate(var key) => ComposioProblems.Duplicate(key, audit.AuditId),
             var other => throw Unexpected(other),

@@ -50,8 +50,7 @@ public static class ComposioConnectionsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         FieldRules.WireValue<ComposioConnectionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
@@ -59,7 +58,6 @@ public static class ComposioConnectionsApi
             toolkitName,
             status is null ? null : WireEnum.Parse<ComposioConnectionStatus>(status),
             expired == true ? UtcTime.Now(clock) : null);
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await connections.ListAsync(identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(ComposioConnectionListResponse.From(result));
     }
@@ -100,7 +98,7 @@ public static class ComposioConnectionsApi
         return await connections.CreateAsync(connection, cancellationToken) switch
         {
             Outcome<ComposioConnection>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(created.ConnectionId)}",
+                ResourceLocation.Child(http.Request, created.ConnectionId),
                 ComposioConnectionResponse.From(created)),
             Outcome<ComposioConnection>.Duplicate(var key) => ComposioProblems.Duplicate(key, connection.ConnectionId),
             var other => throw Unexpected(other),

@@ -58,12 +58,10 @@ public static class SoarExecutionsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await executions.ListAsync(identity.TenantId, new SoarExecutionQuery(investigationId, playbookId, ParseStatus(status)), request, cancellationToken);
         return TypedResults.Ok(SoarExecutionListResponse.From(result));
     }
@@ -79,14 +77,12 @@ public static class SoarExecutionsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
             return InvestigationProblems.NotFound(investigationId);
 
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await executions.ListAsync(identity.TenantId, new SoarExecutionQuery(investigationId, Status: ParseStatus(status)), request, cancellationToken);
         return TypedResults.Ok(SoarExecutionListResponse.From(result));
     }
@@ -123,7 +119,7 @@ public static class SoarExecutionsApi
         return await executions.CreateAsync(execution, cancellationToken) switch
         {
             Outcome<SoarPlaybookExecution>.Ok(var started) => TypedResults.Created(
-                $"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(started.ExecutionId)}",
+                ResourceLocation.Child(http.Request, started.ExecutionId),
                 SoarExecutionResponse.From(started)),
             Outcome<SoarPlaybookExecution>.Duplicate(var key) => SoarProblems.Duplicate(key, execution.ExecutionId),
             var other => throw Unexpected(other),

@@ -48,11 +48,9 @@ public static class TemplatesApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await templates.ListAsync(identity.TenantId, new TemplateQuery(userId, tag), request, cancellationToken);
         return TypedResults.Ok(TemplateListResponse.From(result));
     }
@@ -90,7 +88,7 @@ public static class TemplatesApi
         return await templates.CreateAsync(template, cancellationToken) switch
         {
             Outcome<InvestigationTemplate>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(created.TemplateId)}",
+                ResourceLocation.Child(http.Request, created.TemplateId),
                 TemplateResponse.From(created)),
             Outcome<InvestigationTemplate>.Duplicate(var key) => TemplateProblems.Duplicate(key, key == "name" ? template.Name : template.TemplateId),
             var other => throw Unexpected(other),

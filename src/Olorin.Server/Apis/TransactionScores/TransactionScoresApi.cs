@@ -84,14 +84,12 @@ public static class TransactionScoresApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
-        FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
+        var request = QueryValues.Page(errors, page, pageSize);
         TransactionScoreRules.RiskScore(errors, "min_risk", minRisk);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
             return InvestigationProblems.NotFound(investigationId);
 
-        var request = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var result = await scores.ListByInvestigationAsync(identity.TenantId, investigationId, minRisk, request, cancellationToken);
         return TypedResults.Ok(TransactionScoreListResponse.From(result));
     }
