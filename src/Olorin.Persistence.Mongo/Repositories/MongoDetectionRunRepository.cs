@@ -138,29 +138,39 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     /// <summary>
     /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place, or (MongoDB 7.0
     /// time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read when not given) that
-    /// replaces the stored run through a status-guarded delete. A lost guard is read back as InvalidState or NotFound.
+    /// replaces the stored run through a delete guarded on the status read, re-read and retried a few times when
+    /// another transition won. A lost guard is read back as InvalidState or NotFound.
     /// </summary>
     private async Task<Outcome<DetectionRun>> TransitionAsync(
         string tenantId, string runId, IReadOnlyList<DetectionRunStatus> allowedFrom, UpdateDefinition<DetectionRun> update,
         Action<DetectionRun> apply, string refusal, DetectionRun? current, CancellationToken cancellationToken)
     {
-        var guard = DetectionRunFilters.InStatus(tenantId, runId, allowedFrom);
         if (UpdatesInPlace)
         {
-            var result = await Runs.UpdateManyAsync(guard, update, cancellationToken: cancellationToken);
+            var result = await Runs.UpdateManyAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update, cancellationToken: cancellationToken);
             return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, refusal, cancellationToken);
         }
 
-        current ??= await GetAsync(tenantId, runId, cancellationToken);
-        if (current is null) return Outcome.NotFound<DetectionRun>();
-        if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, refusal);
-        var replacement = Copy(current);
-        apply(replacement);
-        var deleted = await Runs.DeleteManyAsync(guard, cancellationToken);
-        if (deleted.DeletedCount == 0) return await ReadBackAsync(tenantId, runId, changed: false, refusal, cancellationToken);
-        await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
-        return Outcome.Ok(Copy(replacement));
+        for (var attempt = 1; ; attempt++)
+        {
+            current ??= await GetAsync(tenantId, runId, cancellationToken);
+            if (current is null) return Outcome.NotFound<DetectionRun>();
+            if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, refusal);
+            var replacement = Copy(current);
+            apply(replacement);
+            // Guarded on the status just read, so a transition that slipped in is not overwritten with a stale copy.
+            var deleted = await Runs.DeleteManyAsync(DetectionRunFilters.InStatus(tenantId, runId, [current.Metadata.Status]), cancellationToken);
+            if (deleted.DeletedCount > 0)
+            {
+                await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
+                return Outcome.Ok(Copy(replacement));
+            }
+            if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, refusal, cancellationToken);
+            current = null; // changed (or being replaced) meanwhile: read it again
+        }
     }
+
+    private const int MaxReplaceAttempts = 3;
 
     private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, string refusal, CancellationToken cancellationToken)
     {
