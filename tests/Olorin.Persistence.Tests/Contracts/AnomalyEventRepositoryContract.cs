@@ -201,6 +201,7 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         var none = Stored(Tenant, "no-embedding", 1);
         var foreign = WithEmbedding(Stored(OtherTenant, "foreign", 1), Unit(0));
         await Anomalies.BulkUpsertAsync([near, mid, far, identical, none, foreign], Ct);
+        await EventuallyAsync(() => Anomalies.SearchSimilarAsync(Tenant, new SimilarityQuery(query, K: 10, MinSimilarity: -1), Ct), h => h.Count >= 4);
 
         var hits = await Anomalies.SearchSimilarAsync(Tenant, new SimilarityQuery(query, K: 10, MinSimilarity: 0.7), Ct);
 
@@ -223,6 +224,7 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         var critical = WithEmbedding(Stored(Tenant, "critical", 1, detector: "det-2", severity: AnomalySeverity.Critical), AtAngle(0.2));
         var warn = WithEmbedding(Stored(Tenant, "warn", 1, detector: "det-1", severity: AnomalySeverity.Warn), AtAngle(0.1));
         await Anomalies.BulkUpsertAsync([self, critical, warn], Ct);
+        await EventuallyAsync(() => Anomalies.SearchSimilarAsync(Tenant, new SimilarityQuery(Unit(0), MinSimilarity: -1), Ct), h => h.Count >= 3);
 
         async Task<IEnumerable<string>> Search(SimilarityQuery q)
             => (await Anomalies.SearchSimilarAsync(Tenant, q, Ct)).Select(h => h.Anomaly.AnomalyId);
@@ -249,6 +251,10 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         var mine = Enumerable.Range(0, perTenant).Select(i => WithEmbedding(Stored(Tenant, $"v{i:D4}", 1), RandomUnit(random))).ToList();
         var theirs = Enumerable.Range(0, perTenant).Select(i => WithEmbedding(Stored(OtherTenant, $"v{i:D4}", 1), RandomUnit(random))).ToList();
         await Anomalies.BulkUpsertAsync([.. mine, .. theirs], Ct);
+        // Indexed once the last stored anomalies are their own nearest neighbours.
+        foreach (var last in mine.TakeLast(3))
+            await EventuallyAsync(() => Anomalies.SearchSimilarAsync(Tenant, new SimilarityQuery(last.Embedding, K: 1, MinSimilarity: -1), Ct),
+                h => h.Count == 1 && h[0].Anomaly.AnomalyId == last.AnomalyId);
 
         var recall = 0.0;
         for (var q = 0; q < queries; q++)

@@ -44,6 +44,23 @@ public abstract class ContractTests(IBackendFixture backend) : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e?.ToJsonString()}\nActual   {a?.ToJsonString()}");
     }
 
+    /// <summary>
+    /// Polls <paramref name="probe"/> until <paramref name="ready"/> holds (at most 30 s) and returns the last answer.
+    /// For search backends that index asynchronously (Atlas Search / Vector Search index writes with a short lag);
+    /// a synchronous backend answers at the first call. The test asserts on the answer as usual.
+    /// </summary>
+    protected static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var answer = await probe();
+        while (!ready(answer) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, Ct);
+            answer = await probe();
+        }
+        return answer;
+    }
+
     public virtual ValueTask InitializeAsync()
     {
         if (Backend.SkipReason is { } reason) Assert.Skip(reason);

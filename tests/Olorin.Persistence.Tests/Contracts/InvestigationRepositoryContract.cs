@@ -352,6 +352,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var foreign = NewInvestigation(OtherTenant);
         foreign.Results = new InvestigationResults { Findings = [new JsonObject { ["title"] = marker }] };
         foreach (var i in new[] { weak, strong, unrelated, foreign }) await Investigations.CreateAsync(i, Audit, Ct);
+        await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 2);
 
         var result = await Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct);
 
@@ -374,6 +375,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         theirs.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
         await Investigations.CreateAsync(mine, Audit, Ct);
         await Investigations.CreateAsync(theirs, Audit, Ct);
+        await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 1);
 
         var result = await Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct);
 
