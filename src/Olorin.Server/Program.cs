@@ -40,7 +40,8 @@ try
 
     var app = builder.Build();
 
-    app.UseSerilogRequestLogging(); // outermost, so it records the status the client finally gets
+    // Outermost, so it records the status the client finally gets; with the host's own logger (see AddOlorinLogging).
+    app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOlorinOpenApi();
