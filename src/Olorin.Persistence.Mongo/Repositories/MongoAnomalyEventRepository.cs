@@ -24,15 +24,7 @@ internal sealed class MongoAnomalyEventRepository(
         anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
         anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
         anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
-        try
-        {
-            await Anomalies.InsertOneAsync(anomaly, cancellationToken: cancellationToken);
-            return Outcome.Ok(anomaly);
-        }
-        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return Outcome.Duplicate<AnomalyEvent>("anomaly_id");
-        }
+        return await MongoErrors.InsertAsync(Anomalies, anomaly, "anomaly_id", cancellationToken);
     }
 
     public async Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)

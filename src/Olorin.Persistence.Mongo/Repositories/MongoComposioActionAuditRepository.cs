@@ -14,15 +14,7 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context) :
     public async Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
     {
         audit.ExecutedAt = UtcTime.Normalize(audit.ExecutedAt);
-        try
-        {
-            await Audits.InsertOneAsync(audit, cancellationToken: cancellationToken);
-            return Outcome.Ok(audit);
-        }
-        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return Outcome.Duplicate<ComposioActionAudit>("audit_id");
-        }
+        return await MongoErrors.InsertAsync(Audits, audit, "audit_id", cancellationToken);
     }
 
     public async Task<ComposioActionAudit?> GetAsync(string tenantId, string auditId, CancellationToken cancellationToken = default)

@@ -18,15 +18,7 @@ internal sealed class MongoComposioConnectionRepository(MongoContext context, Ti
         connection.CreatedAt = connection.UpdatedAt = UtcTime.Now(clock);
         connection.ExpiresAt = UtcTime.Normalize(connection.ExpiresAt);
         connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
-        try
-        {
-            await Connections.InsertOneAsync(connection, cancellationToken: cancellationToken);
-            return Outcome.Ok(connection);
-        }
-        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return Outcome.Duplicate<ComposioConnection>("connection_id");
-        }
+        return await MongoErrors.InsertAsync(Connections, connection, "connection_id", cancellationToken);
     }
 
     public async Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)

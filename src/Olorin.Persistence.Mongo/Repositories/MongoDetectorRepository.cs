@@ -14,15 +14,7 @@ internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider
     public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
     {
         detector.CreatedAt = detector.UpdatedAt = UtcTime.Now(clock);
-        try
-        {
-            await Detectors.InsertOneAsync(detector, cancellationToken: cancellationToken);
-            return Outcome.Ok(detector);
-        }
-        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return Outcome.Duplicate<Detector>("detector_id");
-        }
+        return await MongoErrors.InsertAsync(Detectors, detector, "detector_id", cancellationToken);
     }
 
     public async Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using MongoDB.Driver;
+using Olorin.Core.Errors;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
@@ -15,4 +16,18 @@ internal static class MongoErrors
         MongoCommandException command => command.Code == DuplicateKeyCode,
         _ => false,
     };
+
+    /// <summary>Inserts the document; a unique-index violation is <c>Duplicate(<paramref name="duplicateKey"/>)</c>.</summary>
+    public static async Task<Outcome<T>> InsertAsync<T>(IMongoCollection<T> collection, T document, string duplicateKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collection.InsertOneAsync(document, cancellationToken: cancellationToken);
+            return Outcome.Ok(document);
+        }
+        catch (Exception e) when (IsDuplicateKey(e))
+        {
+            return Outcome.Duplicate<T>(duplicateKey);
+        }
+    }
 }

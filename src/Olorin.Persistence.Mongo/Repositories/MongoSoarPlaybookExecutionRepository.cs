@@ -18,15 +18,7 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
         execution.StartedAt = UtcTime.Normalize(execution.StartedAt);
         execution.CompletedAt = UtcTime.Normalize(execution.CompletedAt);
         foreach (var action in execution.ActionsExecuted) Normalize(action);
-        try
-        {
-            await Executions.InsertOneAsync(execution, cancellationToken: cancellationToken);
-            return Outcome.Ok(execution);
-        }
-        catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return Outcome.Duplicate<SoarPlaybookExecution>("execution_id");
-        }
+        return await MongoErrors.InsertAsync(Executions, execution, "execution_id", cancellationToken);
     }
 
     public async Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)
