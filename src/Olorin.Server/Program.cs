@@ -28,6 +28,9 @@ try
     builder.AddOlorinConfiguration(args);
     builder.UseOlorinDefaultUrls();
 
+    if (MongoBootstrapCommand.IsRequested(args))
+        return await MongoBootstrapCommand.RunAsync(builder.Configuration, new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Bootstrap"), CancellationToken.None);
+
     builder.AddOlorinLogging();
     builder.AddOlorinOptions();
     await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));

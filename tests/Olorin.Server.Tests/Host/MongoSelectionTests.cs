@@ -110,4 +110,14 @@ public sealed class MongoSelectionTests(PostgresApiFixture postgres) : IClassFix
         Assert.Contains("MONGODB_URI", fatal);
         Assert.DoesNotContain("   at ", exit.Output); // no stack trace
     }
+
+    [Fact]
+    public async Task On_demand_bootstrap_of_an_unreachable_mongodb_exits_1_naming_mongodb_uri()
+    {
+        var exit = await ServerProcess.RunUntilExitAsync(MongoSettings(failOnError: false), TimeSpan.FromSeconds(60), Ct, "bootstrap-mongodb");
+
+        Assert.Equal(1, exit.Code);
+        Assert.DoesNotContain(Password, exit.Output);
+        Assert.Contains("MONGODB_URI", Assert.Single(exit.Output.Split('\n'), line => line.Contains("FTL")));
+    }
 }

@@ -8,9 +8,10 @@ public static class ServerProcess
     public sealed record Exit(int Code, string Output);
 
     /// <summary>Starts the server and waits for it to exit (a server that keeps running fails the test).</summary>
-    public static async Task<Exit> RunUntilExitAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Exit> RunUntilExitAsync(
+        IReadOnlyDictionary<string, string?> settings, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Olorin.Server.dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Olorin.Server.dll"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
