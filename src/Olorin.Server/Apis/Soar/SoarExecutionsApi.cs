@@ -40,10 +40,11 @@ public static class SoarExecutionsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        app.MapGet("/investigations/{investigationId}/soar-executions", ListInvestigationExecutions)
-            .WithTags("SOAR executions")
-            .WithSummary("Lists an investigation's executions, most recently started first.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        foreach (var prefix in InvestigationsApi.Prefixes)
+            app.MapGet($"{prefix}/{{investigationId}}/soar-executions", ListInvestigationExecutions)
+                .WithTags("SOAR executions")
+                .WithSummary("Lists an investigation's executions, most recently started first.")
+                .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

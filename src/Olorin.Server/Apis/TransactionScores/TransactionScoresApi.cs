@@ -24,17 +24,20 @@ public static class TransactionScoresApi
 
     public static IEndpointRouteBuilder MapTransactionScoresApi(this IEndpointRouteBuilder app)
     {
-        var scores = app.MapGroup("/investigations/{investigationId}/transaction-scores").WithTags("Transaction scores");
-        scores.MapPost("/", InsertScores)
-            .WithSummary($"Stores up to {TransactionScoreRules.MaxScoresPerRequest} scores; scores already stored are left as they are.")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBulkRequestBytes))
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        scores.MapGet("/", ListScores)
-            .WithSummary("Lists the investigation's scores, highest risk first.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        scores.MapGet("/distribution", GetDistribution)
-            .WithSummary($"Counts the scores in {TransactionScoreRules.DistributionBuckets} equal risk buckets over [0, 1].")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        foreach (var prefix in InvestigationsApi.Prefixes)
+        {
+            var scores = app.MapGroup($"{prefix}/{{investigationId}}/transaction-scores").WithTags("Transaction scores");
+            scores.MapPost("/", InsertScores)
+                .WithSummary($"Stores up to {TransactionScoreRules.MaxScoresPerRequest} scores; scores already stored are left as they are.")
+                .WithMetadata(new RequestSizeLimitAttribute(MaxBulkRequestBytes))
+                .ProducesProblem(StatusCodes.Status404NotFound);
+            scores.MapGet("/", ListScores)
+                .WithSummary("Lists the investigation's scores, highest risk first.")
+                .ProducesProblem(StatusCodes.Status404NotFound);
+            scores.MapGet("/distribution", GetDistribution)
+                .WithSummary($"Counts the scores in {TransactionScoreRules.DistributionBuckets} equal risk buckets over [0, 1].")
+                .ProducesProblem(StatusCodes.Status404NotFound);
+        }
         return app;
     }
 
