@@ -86,6 +86,7 @@ public static class AnomaliesApi
             request.AnomalyId, request.RunId, request.DetectorId, request.InvestigationId, request.Window, request.Metric,
             request.Observed, request.Expected, request.Score, request.Severity, request.PersistedN, request.Embedding,
             services.EmbeddingDimension);
+        ResourceIds.RequireAddressable(errors, "anomaly_id", request.AnomalyId);
         if (errors.IsEmpty && request.InvestigationId is { } investigationId && !await services.InvestigationExistsAsync(investigationId, cancellationToken))
             errors.Add("investigation_id", $"Investigation '{investigationId}' does not exist in this tenant.");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());

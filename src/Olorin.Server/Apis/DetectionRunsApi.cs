@@ -83,6 +83,7 @@ public static class DetectionRunsApi
         CancellationToken cancellationToken)
     {
         var errors = DetectionRunRules.ValidateCreate(request.RunId, request.DetectorId, request.Window, request.Info);
+        ResourceIds.RequireAddressable(errors, "run_id", request.RunId, "stats");
         if (request.Status is not (null or DetectionRunStatus.Queued or DetectionRunStatus.Running))
             errors.Add("status", "A new run is queued or running; finish it with POST /detection-runs/{id}/complete.");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -58,6 +58,7 @@ public static class DetectorsApi
         CancellationToken cancellationToken)
     {
         var errors = DetectorRules.ValidateCreate(request.DetectorId, request.Name, request.Type, request.CohortBy, request.Metrics, request.Params);
+        ResourceIds.RequireAddressable(errors, "detector_id", request.DetectorId);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var now = UtcTime.Now(services.Clock);

@@ -16,11 +16,14 @@ public static class InvestigationSearchApi
 {
     public const int MaxQueryLength = 500;
 
+    /// <summary>The literal path segment of the search route; no investigation may take it as its id.</summary>
+    public const string Segment = "search";
+
     public static IEndpointRouteBuilder MapInvestigationSearchApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in InvestigationsApi.Prefixes)
             app.MapGroup(prefix).WithTags("Investigations")
-                .MapGet("/search", SearchInvestigations)
+                .MapGet($"/{Segment}", SearchInvestigations)
                 .WithSummary("Full-text search over the tenant's investigations, best match first; `q` is required.");
         return app;
     }

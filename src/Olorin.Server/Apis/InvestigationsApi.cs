@@ -86,6 +86,7 @@ public static class InvestigationsApi
     {
         var http = services.HttpContext;
         var errors = InvestigationRules.Validate(request.InvestigationId, request.Settings, request.Progress, request.Results, request.Metadata);
+        ResourceIds.RequireAddressable(errors, "investigation_id", request.InvestigationId, InvestigationSearchApi.Segment, "reports");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var now = UtcTime.Now(services.Clock);

@@ -107,6 +107,7 @@ public static class ComposioActionAuditsApi
         var errors = ComposioRules.ValidateActionAudit(
             request.AuditId, request.ActionId, request.ToolkitName, request.ActionName, request.ConnectionId, request.ExecutionId,
             request.Status, request.RetryCount);
+        ResourceIds.RequireAddressable(errors, "audit_id", request.AuditId, "failed", "stats");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var audit = new ComposioActionAudit

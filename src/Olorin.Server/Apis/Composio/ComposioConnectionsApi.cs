@@ -79,6 +79,7 @@ public static class ComposioConnectionsApi
     {
         var errors = ComposioRules.ValidateConnection(
             request.ConnectionId, request.ToolkitName, request.ComposioConnectionId, request.AccessToken, request.RefreshToken, request.Status);
+        ResourceIds.RequireAddressable(errors, "connection_id", request.ConnectionId);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var now = UtcTime.Now(clock);

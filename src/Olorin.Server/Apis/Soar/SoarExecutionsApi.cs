@@ -103,6 +103,7 @@ public static class SoarExecutionsApi
         CancellationToken cancellationToken)
     {
         var errors = SoarRules.ValidateStart(request.ExecutionId, request.PlaybookId, request.InvestigationId, request.AnomalyId);
+        ResourceIds.RequireAddressable(errors, "execution_id", request.ExecutionId);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var execution = new SoarPlaybookExecution

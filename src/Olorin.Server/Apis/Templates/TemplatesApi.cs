@@ -70,6 +70,7 @@ public static class TemplatesApi
         CancellationToken cancellationToken)
     {
         var errors = TemplateRules.Validate(request.TemplateId, request.Name, request.Description, request.Tags, requireName: true);
+        ResourceIds.RequireAddressable(errors, "template_id", request.TemplateId);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var now = UtcTime.Now(clock);
