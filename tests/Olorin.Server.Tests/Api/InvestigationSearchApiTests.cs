@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Olorin.Server.Tests.Infrastructure;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Api;
 
 public sealed class InvestigationSearchApiTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
 {

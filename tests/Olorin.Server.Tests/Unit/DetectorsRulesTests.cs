@@ -1,7 +1,7 @@
 using Olorin.Core.Models;
 using Olorin.Core.Validation;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Unit;
 
 public sealed class DetectorsRulesTests
 {

@@ -1,7 +1,7 @@
 using Olorin.Core.Models;
 using Olorin.Core.Validation;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Unit;
 
 /// <summary>The anomaly and similarity-search rules for values JSON cannot carry to the API (NaN, infinities).</summary>
 public sealed class AnomaliesRulesTests

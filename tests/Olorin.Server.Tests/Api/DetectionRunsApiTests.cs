@@ -6,7 +6,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Server.Tests.Infrastructure;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Api;
 
 public sealed class DetectionRunsApiTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
 {

@@ -8,9 +8,9 @@ using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Postgres;
 using Olorin.Server.Tests.Infrastructure;
-using static Olorin.Server.Tests.AnomaliesApiTests;
+using static Olorin.Server.Tests.Api.AnomaliesApiTests;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Api;
 
 public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
 {

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Olorin.Server.Tests.Infrastructure;
 
-namespace Olorin.Server.Tests;
+namespace Olorin.Server.Tests.Api;
 
 public sealed class DetectorsApiTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
 {
