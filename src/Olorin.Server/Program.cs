@@ -38,6 +38,7 @@ try
     builder.Services.AddOlorinProblemDetails();
     builder.Services.AddRequestIdentity();
     builder.Services.AddOlorinDataProtection(builder.Configuration);
+    builder.Services.AddOlorinCrossOrigin();
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
 
@@ -45,6 +46,7 @@ try
 
     // Outermost, so it records the status the client finally gets; with the host's own logger (see AddOlorinLogging).
     app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+    app.UseOlorinCrossOrigin();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOlorinOpenApi();

@@ -29,6 +29,7 @@ public sealed class StartupFailureProcessTests
     [InlineData("PGVECTOR_EF_SEARCH", "0")]
     [InlineData("PGVECTOR_EF_SEARCH", "lots")]
     [InlineData("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES", "-1")]
+    [InlineData("CORS_ALLOWED_ORIGINS", "https://olorin.example.com/app")]
     public async Task A_bad_setting_exits_1_with_one_line_naming_it(string variable, string value)
     {
         var settings = OlorinApiFactory.SettingsFor(PostgresTestDatabase.DefaultServer, migrate: false);

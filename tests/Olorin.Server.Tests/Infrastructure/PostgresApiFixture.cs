@@ -3,7 +3,7 @@ using Olorin.Testing;
 namespace Olorin.Server.Tests.Infrastructure;
 
 /// <summary>One real PostgreSQL database per test class, migrated by the server at start-up; tests isolate by tenant.</summary>
-public sealed class PostgresApiFixture : IAsyncLifetime
+public class PostgresApiFixture : IAsyncLifetime
 {
     private PostgresTestDatabase? _database;
     private OlorinApiFactory? _factory;
@@ -14,9 +14,14 @@ public sealed class PostgresApiFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
-        _factory = new OlorinApiFactory(OlorinApiFactory.SettingsFor(_database.ConnectionString));
+        var settings = OlorinApiFactory.SettingsFor(_database.ConnectionString);
+        Configure(settings);
+        _factory = new OlorinApiFactory(settings);
         _ = _factory.Server; // start now: runs the migrations
     }
+
+    /// <summary>Settings a derived fixture adds to the server's.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
 
     public async ValueTask DisposeAsync()
     {
