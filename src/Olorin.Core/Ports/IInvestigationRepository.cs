@@ -31,7 +31,7 @@ public interface IInvestigationRepository : IBulkTransferPort<Investigation, str
     /// <summary>Sets last_accessed without bumping version or updated_at. False when not found.</summary>
     Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the investigation and appends its DELETE entry; returns the deleted document.</summary>
+    /// <summary>Deletes the investigation with its transaction scores and appends its DELETE entry; returns the deleted document.</summary>
     Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default);
 
     /// <summary>

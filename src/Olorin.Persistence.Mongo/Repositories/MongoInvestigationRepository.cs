@@ -128,7 +128,12 @@ internal sealed class MongoInvestigationRepository(
             return deleted is null
                 ? AuditedWrite.Nothing
                 : new AuditedWrite(Outcome.Ok(deleted), AuditEntries.ForDelete(deleted, audit, UtcTime.Now(clock)),
-                    () => Investigations.InsertOneAsync(deleted));
+                    () => Investigations.InsertOneAsync(deleted))
+                {
+                    // Its transaction scores go with it: in the transaction when there is one, else once the change
+                    // and its audit entry stand (a failure then leaves scores without an investigation, never the reverse).
+                    Cascade = (s, c) => context.TransactionScores.DeleteManyAsync(s, TransactionScoreFilters.ByInvestigation(tenantId, investigationId), cancellationToken: c),
+                };
         }, cancellationToken);
         return written ?? Outcome.NotFound<Investigation>();
     }
@@ -194,6 +199,7 @@ internal sealed class MongoInvestigationRepository(
             {
                 var inTransaction = await write(s, ct);
                 if (inTransaction.Entry is { } entry) await MongoAuditLogRepository.InsertAsync(context.AuditLog, s, entry, ct);
+                if (inTransaction.Cascade is { } cascade) await cascade(s, ct);
                 return inTransaction.Result;
             }, cancellationToken: cancellationToken);
         }
@@ -216,13 +222,19 @@ internal sealed class MongoInvestigationRepository(
             }
             throw;
         }
+        if (written.Cascade is { } then) await then(session, cancellationToken);
         return written.Result;
     }
 
-    /// <summary>What an investigation write did: its outcome, the audit entry that goes with it, and how to undo it.</summary>
+    /// <summary>
+    /// What an investigation write did: its outcome, the audit entry that goes with it, how to undo it, and what
+    /// else must change with it once it stands.
+    /// </summary>
     private sealed record AuditedWrite(Outcome<Investigation>? Result, AuditLogEntry? Entry, Func<Task>? Undo)
     {
         public static AuditedWrite Nothing { get; } = new(null, null, null);
+
+        public Func<IClientSessionHandle, CancellationToken, Task>? Cascade { get; init; }
     }
 
     /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>

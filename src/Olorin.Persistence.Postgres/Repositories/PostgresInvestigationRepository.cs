@@ -110,9 +110,15 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
             {
                 var stored = await FindTrackedAsync(tenantId, investigationId, cancellationToken);
                 if (stored is null) return Outcome.NotFound<Investigation>();
+                // Its transaction scores go with it, in the same transaction (a lost race rolls them back too).
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.TransactionScores
+                    .Where(s => s.TenantId == tenantId && s.InvestigationId == investigationId)
+                    .ExecuteDeleteAsync(cancellationToken);
                 db.Investigations.Remove(stored);
                 db.AuditLog.Add(AuditEntries.ForDelete(stored, audit, UtcTime.Now(clock)));
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return Outcome.Ok(stored);
             }
             catch (DbUpdateConcurrencyException) when (attempt < attempts)

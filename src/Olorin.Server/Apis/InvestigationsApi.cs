@@ -47,7 +47,7 @@ public static class InvestigationsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapDelete("/{investigationId}", DeleteInvestigation)
-            .WithSummary("Deletes an investigation; its history remains.")
+            .WithSummary("Deletes an investigation and its transaction scores; its history remains.")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{investigationId}/history", GetHistory)

@@ -319,6 +319,36 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     }
 
     [Fact]
+    public async Task Delete_takes_the_investigations_transaction_scores_with_it_and_no_others()
+    {
+        var scores = Repo<ITransactionScoreRepository>();
+        var doomed = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var kept = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        await scores.InsertManyAsync(Tenant, [Score(Tenant, doomed.InvestigationId, "tx-1"), Score(Tenant, doomed.InvestigationId, "tx-2"), Score(Tenant, kept.InvestigationId, "tx-1")], Ct);
+
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.DeleteAsync(OtherTenant, doomed.InvestigationId, Audit, Ct));
+        Assert.Equal(2, await scores.CountByInvestigationAsync(Tenant, doomed.InvestigationId, Ct));
+
+        Assert.IsType<Outcome<Investigation>.Ok>(await Investigations.DeleteAsync(Tenant, doomed.InvestigationId, Audit, Ct));
+
+        Assert.Equal(0, await scores.CountByInvestigationAsync(Tenant, doomed.InvestigationId, Ct));
+        Assert.Equal(1, await scores.CountByInvestigationAsync(Tenant, kept.InvestigationId, Ct));
+
+        // Created again under the same id, it starts without the old scores.
+        await Investigations.CreateAsync(NewInvestigation(Tenant, doomed.InvestigationId), Audit, Ct);
+        Assert.Equal(0, await scores.CountByInvestigationAsync(Tenant, doomed.InvestigationId, Ct));
+    }
+
+    private static TransactionScore Score(string tenant, string investigationId, string transactionId) => new()
+    {
+        InvestigationId = investigationId,
+        TransactionId = transactionId,
+        TenantId = tenant,
+        RiskScore = 0.5,
+        CreatedAt = Now(),
+    };
+
+    [Fact]
     public async Task Concurrent_deletes_delete_once_and_write_one_DELETE_entry()
     {
         const int deleters = 10;

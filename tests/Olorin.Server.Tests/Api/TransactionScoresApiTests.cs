@@ -52,6 +52,22 @@ public sealed class TransactionScoresApiTests(PostgresApiFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Deleting_the_investigation_deletes_its_scores_so_a_new_one_with_that_id_starts_empty()
+    {
+        var client = Client();
+        var id = await CreateInvestigationAsync(client);
+        await (await client.PostAsJsonAsync($"/investigations/{id}/transaction-scores", new { scores = new[] { Score("a", 0.2), Score("b", 0.9) } }, Ct))
+            .AssertJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/investigations/{id}", Ct)).StatusCode);
+        await (await client.GetAsync($"/investigations/{id}/transaction-scores", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        await (await client.PostAsJsonAsync("/investigations", new { investigation_id = id }, Ct)).AssertJsonAsync(HttpStatusCode.Created);
+        var list = await (await client.GetAsync($"/investigations/{id}/transaction-scores", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, list["totalCount"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_repeated_batch_with_new_scores_inserts_only_the_new_ones_and_keeps_the_stored_values()
     {
         var client = Client();
