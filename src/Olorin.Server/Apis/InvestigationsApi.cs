@@ -116,7 +116,7 @@ public static class InvestigationsApi
             case Outcome<Investigation>.Duplicate(var key):
                 return InvestigationProblems.Duplicate(key, investigation.InvestigationId);
             default:
-                throw Unexpected(outcome);
+                throw ApiProblems.Unexpected(outcome);
         }
     }
 
@@ -174,7 +174,7 @@ public static class InvestigationsApi
             case Outcome<Investigation>.InvalidState(var reason):
                 return InvestigationProblems.InvalidState(reason);
             default:
-                throw Unexpected(outcome);
+                throw ApiProblems.Unexpected(outcome);
         }
     }
 
@@ -193,7 +193,7 @@ public static class InvestigationsApi
         {
             Outcome<Investigation>.Ok => TypedResults.NoContent(),
             Outcome<Investigation>.NotFound => InvestigationProblems.NotFound(investigationId),
-            _ => throw Unexpected(outcome),
+            _ => throw ApiProblems.Unexpected(outcome),
         };
     }
 
@@ -233,7 +233,4 @@ public static class InvestigationsApi
             errors.Add("version", "version is required (or send an If-Match header with the ETag you read).");
         return errors.IsEmpty ? bodyVersion ?? headerVersion : null;
     }
-
-    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
-        => new($"The repository answered {outcome.GetType().Name}, which this operation does not expect.");
 }

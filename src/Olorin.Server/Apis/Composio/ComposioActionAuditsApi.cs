@@ -132,7 +132,7 @@ public static class ComposioActionAuditsApi
                 ResourceLocation.Child(http.Request, created.AuditId),
                 ComposioActionAuditResponse.From(created)),
             Outcome<ComposioActionAudit>.Duplicate(var key) => ComposioProblems.Duplicate(key, audit.AuditId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -152,12 +152,9 @@ public static class ComposioActionAuditsApi
         {
             Outcome<ComposioActionAudit>.Ok(var retried) => TypedResults.Ok(ComposioActionAuditResponse.From(retried)),
             Outcome<ComposioActionAudit>.NotFound => ComposioProblems.ActionAuditNotFound(auditId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
     private static DateTime? Utc(DateTimeOffset? value) => value is { } v ? UtcTime.Normalize(v.UtcDateTime) : null;
-
-    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
-        => new($"The Composio action audit repository answered {outcome.GetType().Name}, which this operation never produces.");
 }

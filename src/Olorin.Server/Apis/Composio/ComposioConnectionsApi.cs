@@ -102,7 +102,7 @@ public static class ComposioConnectionsApi
                 ResourceLocation.Child(http.Request, created.ConnectionId),
                 ComposioConnectionResponse.From(created)),
             Outcome<ComposioConnection>.Duplicate(var key) => ComposioProblems.Duplicate(key, connection.ConnectionId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -132,7 +132,7 @@ public static class ComposioConnectionsApi
         {
             Outcome<ComposioConnection>.Ok(var refreshed) => TypedResults.Ok(ComposioConnectionResponse.From(refreshed)),
             Outcome<ComposioConnection>.NotFound => ComposioProblems.ConnectionNotFound(connectionId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -153,7 +153,7 @@ public static class ComposioConnectionsApi
         {
             Outcome<ComposioConnection>.Ok(var updated) => TypedResults.Ok(ComposioConnectionResponse.From(updated)),
             Outcome<ComposioConnection>.NotFound => ComposioProblems.ConnectionNotFound(connectionId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -162,7 +162,4 @@ public static class ComposioConnectionsApi
         => await connections.DeleteAsync(identity.TenantId, connectionId, cancellationToken)
             ? TypedResults.NoContent()
             : ComposioProblems.ConnectionNotFound(connectionId);
-
-    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
-        => new($"The Composio connection repository answered {outcome.GetType().Name}, which this operation never produces.");
 }

@@ -124,7 +124,7 @@ public static class SoarExecutionsApi
                 ResourceLocation.Child(http.Request, started.ExecutionId),
                 SoarExecutionResponse.From(started)),
             Outcome<SoarPlaybookExecution>.Duplicate(var key) => SoarProblems.Duplicate(key, execution.ExecutionId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -184,11 +184,8 @@ public static class SoarExecutionsApi
     {
         Outcome<SoarPlaybookExecution>.NotFound => SoarProblems.NotFound(executionId),
         Outcome<SoarPlaybookExecution>.InvalidState(var reason) => SoarProblems.NotRunning(reason),
-        var other => throw Unexpected(other),
+        var other => throw ApiProblems.Unexpected(other),
     };
 
     private static SoarExecutionStatus? ParseStatus(string? status) => status is null ? null : WireEnum.Parse<SoarExecutionStatus>(status);
-
-    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
-        => new($"The SOAR execution repository answered {outcome.GetType().Name}, which this operation never produces.");
 }

@@ -5,15 +5,10 @@ namespace Olorin.Server.Apis.Soar;
 /// <summary>The ProblemDetails answers of the SOAR executions API.</summary>
 internal static class SoarProblems
 {
-    public static ProblemHttpResult NotFound(string executionId)
-        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
-            detail: $"SOAR execution '{executionId}' was not found.");
+    public static ProblemHttpResult NotFound(string executionId) => ApiProblems.NotFound("SOAR execution", executionId);
 
-    public static ProblemHttpResult Duplicate(string key, string value)
-        => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
-            detail: $"An execution with {key} '{value}' already exists.");
+    public static ProblemHttpResult Duplicate(string key, string value) => ApiProblems.Duplicate("execution", key, value);
 
     /// <summary>The execution is no longer running, so it takes no more actions and cannot finish again.</summary>
-    public static ProblemHttpResult NotRunning(string reason)
-        => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: reason);
+    public static ProblemHttpResult NotRunning(string reason) => ApiProblems.InvalidState(reason);
 }

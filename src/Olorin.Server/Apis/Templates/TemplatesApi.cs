@@ -92,7 +92,7 @@ public static class TemplatesApi
                 ResourceLocation.Child(http.Request, created.TemplateId),
                 TemplateResponse.From(created)),
             Outcome<InvestigationTemplate>.Duplicate(var key) => TemplateProblems.Duplicate(key, key == "name" ? template.Name : template.TemplateId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -113,7 +113,7 @@ public static class TemplatesApi
             Outcome<InvestigationTemplate>.Ok(var updated) => TypedResults.Ok(TemplateResponse.From(updated)),
             Outcome<InvestigationTemplate>.NotFound => TemplateProblems.NotFound(templateId),
             Outcome<InvestigationTemplate>.Duplicate(var key) => TemplateProblems.Duplicate(key, request.Name ?? stored.Name),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
     }
 
@@ -133,9 +133,6 @@ public static class TemplatesApi
         {
             Outcome<InvestigationTemplate>.Ok(var used) => TypedResults.Ok(TemplateResponse.From(used)),
             Outcome<InvestigationTemplate>.NotFound => TemplateProblems.NotFound(templateId),
-            var other => throw Unexpected(other),
+            var other => throw ApiProblems.Unexpected(other),
         };
-
-    private static InvalidOperationException Unexpected<T>(Outcome<T> outcome)
-        => new($"The template repository answered {outcome.GetType().Name}, which this operation never produces.");
 }
