@@ -19,6 +19,13 @@ public sealed class Investigation
     public DateTime UpdatedAt { get; set; }
     public DateTime? LastAccessed { get; set; }
     public InvestigationMetadata Metadata { get; set; } = new();
+
+    /// <summary>
+    /// The server's embedding of settings, findings and summary (<see cref="Embeddings.EmbeddingTexts.ForInvestigation"/>);
+    /// empty until computed, and emptied again when settings or results change. Stored, never sent to clients nor audited.
+    /// </summary>
+    [JsonIgnore]
+    public float[] Embedding { get; set => field = value ?? []; } = [];
 }
 
 public enum LifecycleStage

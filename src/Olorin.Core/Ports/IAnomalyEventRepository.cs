@@ -28,6 +28,19 @@ public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, strin
     /// </summary>
     Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Anomalies without an embedding, of one tenant (or of every tenant when <paramref name="tenantId"/> is null),
+    /// ordered by (tenant_id, anomaly_id) and starting after <paramref name="after"/>: what the embedding worker and
+    /// the backfill fill in, resumably.
+    /// </summary>
+    Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="embedding"/> only while the anomaly has none, so a client's vector (or an earlier
+    /// write) is never replaced. True when it was written.
+    /// </summary>
+    Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default);
+
     /// <summary>Counts per severity among anomalies matching the query.</summary>
     Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default);
 }
@@ -48,6 +61,9 @@ public sealed record SimilarityQuery(
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
     string? ExcludeAnomalyId = null);
+
+/// <summary>A document's key: its tenant and its business id (the order keyset scans go in).</summary>
+public sealed record TenantKey(string TenantId, string Id);
 
 /// <param name="Similarity">Cosine similarity, 1 − cosine distance.</param>
 public sealed record SimilarAnomaly(AnomalyEvent Anomaly, double Similarity);

@@ -1,8 +1,9 @@
 namespace Olorin.Core.Validation;
 
 /// <summary>
-/// A similar-anomaly search names exactly one of a query vector or an anomaly ("more like this"), asks for 1–100
-/// results and keeps those with cosine similarity ≥ <c>min_similarity</c> (0–1, default 0.7 as the reference).
+/// A similar-anomaly search names exactly one of a query vector, an anomaly ("more like this") or a text (embedded
+/// by the server), asks for 1–100 results and keeps those with cosine similarity ≥ <c>min_similarity</c>
+/// (0–1, default 0.7 as the reference).
 /// </summary>
 public static class SimilarityRules
 {
@@ -10,27 +11,37 @@ public static class SimilarityRules
     public const int MaxK = 100;
     public const double DefaultMinSimilarity = 0.7;
 
+    /// <summary>The longest query text; the model reads only its first 256 word pieces anyway.</summary>
+    public const int MaxTextLength = 2_000;
+
     public static ValidationErrors Validate(float[]? vector, string? anomalyId, int? k, double? minSimilarity, string? detectorId, int embeddingDimension)
+        => Validate(vector, anomalyId, text: null, k, minSimilarity, detectorId, embeddingDimension);
+
+    public static ValidationErrors Validate(
+        float[]? vector, string? anomalyId, string? text, int? k, double? minSimilarity, string? detectorId, int embeddingDimension)
     {
         var errors = new ValidationErrors();
-        switch (vector, anomalyId)
-        {
-            case (null, null):
-                errors.Add("vector", "Send either vector or anomaly_id.");
-                break;
-            case (not null, not null):
-                errors.Add("vector", "Send either vector or anomaly_id, not both.");
-                break;
-            case (not null, null):
-                AnomalyRules.ValidateEmbedding(errors, "vector", vector, embeddingDimension, allowEmpty: false);
-                break;
-            default:
-                FieldRules.Id(errors, "anomaly_id", anomalyId);
-                break;
-        }
+        var given = (vector is null ? 0 : 1) + (anomalyId is null ? 0 : 1) + (text is null ? 0 : 1);
+        if (given == 0)
+            errors.Add("vector", "Send one of vector, anomaly_id or text.");
+        else if (given > 1)
+            errors.Add("vector", "Send only one of vector, anomaly_id or text.");
+        else if (vector is not null)
+            AnomalyRules.ValidateEmbedding(errors, "vector", vector, embeddingDimension, allowEmpty: false);
+        else if (anomalyId is not null)
+            FieldRules.Id(errors, "anomaly_id", anomalyId);
+        else
+            ValidateText(errors, "text", text);
         FieldRules.Range(errors, "k", k, 1, MaxK);
         FieldRules.Range(errors, "min_similarity", minSimilarity, 0, 1);
         FieldRules.Length(errors, "detector_id", detectorId, 1, FieldRules.MaxIdLength);
         return errors;
+    }
+
+    /// <summary>A query text: not blank, at most <see cref="MaxTextLength"/> characters.</summary>
+    public static void ValidateText(ValidationErrors errors, string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) errors.Add(field, $"{field} must not be empty.");
+        else FieldRules.Length(errors, field, text, 1, MaxTextLength);
     }
 }

@@ -49,6 +49,8 @@ public static partial class MongoStartup
                 AtlasSearchAvailable: searchSupported && settings.EnableAtlasSearch && report.SearchIndexesPresent.Contains(IndexCatalog.InvestigationsSearchIndex))
             {
                 TimeSeriesCollections = report.TimeSeriesCollections.ToHashSet(StringComparer.Ordinal),
+                InvestigationVectorSearchAvailable = searchSupported && settings.EnableVectorSearch
+                    && report.SearchIndexesPresent.Contains(IndexCatalog.InvestigationsVectorIndex),
             };
             LogConnected(logger, settings.RedactedUri, settings.Database, version, transactions, searchSupported, (long)ping.TotalMilliseconds);
             foreach (var problem in report.Problems) LogProblem(logger, problem);

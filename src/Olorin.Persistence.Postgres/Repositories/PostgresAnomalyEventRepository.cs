@@ -6,6 +6,7 @@ using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Postgres.Configurations;
+using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -81,6 +82,26 @@ internal sealed class PostgresAnomalyEventRepository(
             .Select(a => new SimilarAnomaly(a, similarity[a.AnomalyId]))
             .OrderByDescending(s => s.Similarity).ThenBy(s => s.Anomaly.AnomalyId, StringComparer.Ordinal)
             .ToList();
+    }
+
+    public async Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
+    {
+        // The converted embedding property cannot be compared with NULL in LINQ; the rest composes over this.
+        var missing = db.AnomalyEvents.FromSql($"SELECT * FROM anomaly_events WHERE embedding IS NULL").AsNoTracking();
+        if (tenantId is not null) missing = missing.Where(x => x.TenantId == tenantId);
+        if (after is not null)
+            missing = missing.Where(x => string.Compare(x.TenantId, after.TenantId) > 0
+                || (x.TenantId == after.TenantId && string.Compare(x.AnomalyId, after.Id) > 0));
+        return await missing.OrderBy(x => x.TenantId).ThenBy(x => x.AnomalyId).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)
+    {
+        EnsureEmbeddingDimensions(embedding, nameof(embedding), allowEmpty: false);
+        var vector = new Vector(embedding);
+        return await db.Database.ExecuteSqlAsync(
+            $"UPDATE anomaly_events SET embedding = {vector} WHERE tenant_id = {tenantId} AND anomaly_id = {anomalyId} AND embedding IS NULL",
+            cancellationToken) == 1;
     }
 
     public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)
