@@ -8,6 +8,7 @@ using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
+using Olorin.Server.Embeddings;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
 using Olorin.Server.Identity;
@@ -41,6 +42,7 @@ try
     builder.Services.AddOlorinCrossOrigin();
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
+    builder.Services.AddOlorinEmbeddings(builder.Configuration);
 
     var app = builder.Build();
 

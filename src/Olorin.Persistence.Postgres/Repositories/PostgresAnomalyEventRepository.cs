@@ -86,13 +86,16 @@ internal sealed class PostgresAnomalyEventRepository(
 
     public async Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
     {
-        // The converted embedding property cannot be compared with NULL in LINQ; the rest composes over this.
-        var missing = db.AnomalyEvents.FromSql($"SELECT * FROM anomaly_events WHERE embedding IS NULL").AsNoTracking();
-        if (tenantId is not null) missing = missing.Where(x => x.TenantId == tenantId);
-        if (after is not null)
-            missing = missing.Where(x => string.Compare(x.TenantId, after.TenantId) > 0
-                || (x.TenantId == after.TenantId && string.Compare(x.AnomalyId, after.Id) > 0));
-        return await missing.OrderBy(x => x.TenantId).ThenBy(x => x.AnomalyId).Take(limit).ToListAsync(cancellationToken);
+        var keys = await MissingEmbeddingSql.KeysAsync(db, "anomaly_events", "anomaly_id", tenantId, after, limit, cancellationToken);
+        var found = new Dictionary<TenantKey, AnomalyEvent>();
+        foreach (var tenant in keys.GroupBy(k => k.TenantId))
+        {
+            var ids = tenant.Select(k => k.Id).ToList();
+            var rows = await db.AnomalyEvents.AsNoTracking()
+                .Where(x => x.TenantId == tenant.Key && ids.Contains(x.AnomalyId)).ToListAsync(cancellationToken);
+            foreach (var row in rows) found[new TenantKey(row.TenantId, row.AnomalyId)] = row;
+        }
+        return keys.Where(found.ContainsKey).Select(k => found[k]).ToList();
     }
 
     public async Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)

@@ -198,13 +198,16 @@ internal sealed class PostgresInvestigationRepository(
 
     public async Task<IReadOnlyList<Investigation>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
     {
-        // The converted embedding property cannot be compared with NULL in LINQ; the rest composes over this.
-        var missing = db.Investigations.FromSql($"SELECT * FROM investigation_states WHERE embedding IS NULL").AsNoTracking();
-        if (tenantId is not null) missing = missing.Where(x => x.TenantId == tenantId);
-        if (after is not null)
-            missing = missing.Where(x => string.Compare(x.TenantId, after.TenantId) > 0
-                || (x.TenantId == after.TenantId && string.Compare(x.InvestigationId, after.Id) > 0));
-        return await missing.OrderBy(x => x.TenantId).ThenBy(x => x.InvestigationId).Take(limit).ToListAsync(cancellationToken);
+        var keys = await MissingEmbeddingSql.KeysAsync(db, "investigation_states", "investigation_id", tenantId, after, limit, cancellationToken);
+        var found = new Dictionary<TenantKey, Investigation>();
+        foreach (var tenant in keys.GroupBy(k => k.TenantId))
+        {
+            var ids = tenant.Select(k => k.Id).ToList();
+            var rows = await db.Investigations.AsNoTracking()
+                .Where(x => x.TenantId == tenant.Key && ids.Contains(x.InvestigationId)).ToListAsync(cancellationToken);
+            foreach (var row in rows) found[new TenantKey(row.TenantId, row.InvestigationId)] = row;
+        }
+        return keys.Where(found.ContainsKey).Select(k => found[k]).ToList();
     }
 
     public async Task<bool> SetEmbeddingAsync(string tenantId, string investigationId, int version, float[] embedding, CancellationToken cancellationToken = default)
