@@ -89,7 +89,7 @@ public static class EmbedCommand
         await using var scope = provider.CreateAsyncScope();
         var backfill = scope.ServiceProvider.GetRequiredService<EmbeddingBackfill>();
         var progress = new SynchronousProgress(p => AnsiConsole.MarkupLineInterpolated(
-            $"  {p.Seen} seen, {p.Written} embedded, {p.Seen / Math.Max(started.Elapsed.TotalSeconds, 0.001):0} /s — last {p.LastKey?.TenantId}/{p.LastKey?.Id}"));
+            $"  {p.Seen} seen, {p.Written} embedded, {p.Seen / Math.Max(started.Elapsed.TotalSeconds, 0.001):0.0} /s — last {p.LastKey?.TenantId}/{p.LastKey?.Id}"));
         var done = await backfill.RunAsync(collection, tenant, batchSize, progress, cancellationToken);
         AnsiConsole.MarkupLineInterpolated(
             $"[green]Done:[/] {done.Written} {name} embedded ({done.Seen - done.Written} skipped: changed meanwhile, embedded by someone else, or nothing to embed) in {started.Elapsed.TotalSeconds:0.0} s.");
