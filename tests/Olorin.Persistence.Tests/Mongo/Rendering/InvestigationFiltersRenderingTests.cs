@@ -35,6 +35,7 @@ public sealed class InvestigationFiltersRenderingTests
             $$"""
             { "$set": { "lifecycle_stage": "COMPLETED", "status": "COMPLETED",
                 "results": { "summary": "done", "risk_score": 0.9, "findings": [], "recommendations": [], "metadata": { } },
+                "embedding": [],
                 "updated_at": {{NowJson}} },
               "$inc": { "version": 1 } }
             """,
