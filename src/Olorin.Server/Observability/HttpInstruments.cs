@@ -39,6 +39,9 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, HttpInstrumen
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // Routing has run: take the route now, because the exception handler clears the endpoint when it re-executes
+        // the request for a problem response (a 503 while the database is down would otherwise read "unmatched").
+        var matched = context.GetEndpoint();
         var failed = true;
         try
         {
@@ -49,11 +52,11 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, HttpInstrumen
         {
             // An exception escaping here is answered 500 by the server.
             var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            instruments.Record(RouteOf(context), context.Request.Method, status);
+            instruments.Record(RouteOf(matched ?? context.GetEndpoint()), context.Request.Method, status);
         }
     }
 
     /// <summary>The endpoint's route template (bounded cardinality: never the raw path); <c>unmatched</c> when none matched.</summary>
-    public static string RouteOf(HttpContext context)
-        => context.GetEndpoint() is RouteEndpoint endpoint ? "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/') : "unmatched";
+    public static string RouteOf(Endpoint? endpoint)
+        => endpoint is RouteEndpoint route ? "/" + (route.RoutePattern.RawText ?? "").TrimStart('/') : "unmatched";
 }

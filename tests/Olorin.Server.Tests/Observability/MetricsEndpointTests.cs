@@ -57,11 +57,17 @@ public sealed class MetricsEndpointTests(PostgresApiFixture fixture) : IClassFix
             $"no {name} series with {string.Join(", ", labels)}; the series of that name: {string.Join(" | ", lines.Where(l => l.StartsWith(name, StringComparison.Ordinal)).Take(5))}");
 }
 
+/// <summary>ENABLE_METRICS=false, with OTLP export on instead.</summary>
 public sealed class MetricsDisabledTests(MetricsDisabledTests.Fixture fixture) : IClassFixture<MetricsDisabledTests.Fixture>
 {
     public sealed class Fixture : PostgresApiFixture
     {
-        protected override void Configure(Dictionary<string, string?> settings) => settings["ENABLE_METRICS"] = "false";
+        protected override void Configure(Dictionary<string, string?> settings)
+        {
+            settings["ENABLE_METRICS"] = "false";
+            // OTLP export on, towards a port nothing listens on: exports fail in the background, requests do not.
+            settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        }
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class RollbackSignalsTests : IAsyncLifetime
         Assert.True(outage["traffic"]!["server_errors"]!.GetValue<long>() >= 6);
 
         var metrics = await client.GetStringAsync("/metrics", Ct);
-        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("olorin_http_errors_total{", StringComparison.Ordinal) && line.Contains("status_class=\"5xx\""));
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("olorin_http_errors_total{", StringComparison.Ordinal) && line.Contains("status_class=\"5xx\"") && line.Contains("http_route=\"/investigations/\""));
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("olorin_repository_operation_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("outcome=\"failure\""));
 
         _proxy.Start();
