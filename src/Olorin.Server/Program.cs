@@ -8,6 +8,7 @@ using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
+using Olorin.Server.Edge;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
 using Olorin.Server.Identity;
@@ -27,6 +28,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddOlorinConfiguration(args);
     builder.UseOlorinDefaultUrls();
+    builder.AddOlorinEdgeLimits();
 
     if (MongoBootstrapCommand.IsRequested(args))
         return await MongoBootstrapCommand.RunAsync(builder.Configuration, new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Bootstrap"), CancellationToken.None);
@@ -49,6 +51,7 @@ try
     app.UseOlorinCrossOrigin();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOlorinRequestGuard();
     app.UseOlorinOpenApi();
 
     app.MapHealthApi();
