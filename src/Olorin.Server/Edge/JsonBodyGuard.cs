@@ -120,25 +120,29 @@ public static class JsonBodyGuard
     {
         var name = segment ?? "";
         if (InputLimits.TokenMembers.Contains(name)) return InputLimits.MaxTokenLength;
-        var inFreeForm = false;
-        for (var i = 0; i < frames.Count; i++)
-        {
-            var s = frames[i].Segment;
-            if (s is null) continue;
-            if (InputLimits.FreeFormMembers.Contains(s) || (s == "settings" && i > 0 && frames[i - 1].Segment == "template")) inFreeForm = true;
-        }
+        var segments = frames.Select(f => f.Segment).Where(s => s is not null).Cast<string>().ToList();
+        var inFreeForm = Enumerable.Range(0, segments.Count).Any(i => IsFreeForm(segments, i));
         if (inFreeForm) return InputLimits.MaxFreeTextLength;
         if (name == "id" || name.EndsWith("_id", StringComparison.Ordinal)) return InputLimits.MaxIdLength;
         return InputLimits.FreeTextMembers.Contains(name) ? InputLimits.MaxFreeTextLength : InputLimits.MaxTextLength;
     }
 
-    /// <summary>The client's field for a too-deep value: the first two members of its path (where free-form objects live).</summary>
+    /// <summary>
+    /// The client's field for a too-deep value: the free-form member it is nested in (where deep values live), else
+    /// the first two members of its path.
+    /// </summary>
     private static string FieldOf(List<Frame> frames, string? segment)
     {
-        var parts = frames.Select(f => f.Segment).Append(segment).Where(s => s is not null).Take(2);
-        var field = Join(parts!);
+        var segments = frames.Select(f => f.Segment).Append(segment).Where(s => s is not null).Cast<string>().ToList();
+        for (var i = 0; i < segments.Count; i++)
+            if (IsFreeForm(segments, i)) return Join(segments.Take(i + 1));
+        var field = Join(segments.Take(2));
         return field.Length == 0 ? "body" : field;
     }
+
+    /// <summary>Whether member <paramref name="i"/> of a path holds free-form JSON (template.settings is; investigation settings are not).</summary>
+    private static bool IsFreeForm(IReadOnlyList<string> segments, int i)
+        => InputLimits.FreeFormMembers.Contains(segments[i]) || (segments[i] == "settings" && i > 0 && segments[i - 1] == "template");
 
     private static string Path(IReadOnlyList<Frame> frames, string? segment)
     {
