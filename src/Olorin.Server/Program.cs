@@ -7,6 +7,7 @@ using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
+using Olorin.Server.Edge;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
 using Olorin.Server.Identity;
@@ -30,6 +31,7 @@ try
     var withLogFile = LoggingRegistration.CreateStartupLogger(builder.Configuration);
     await startupLogger.DisposeAsync();
     startupLogger = withLogFile;
+    builder.AddOlorinEdgeLimits();
 
     if (MongoBootstrapCommand.IsRequested(args))
         return await MongoBootstrapCommand.RunAsync(builder.Configuration, new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Bootstrap"), CancellationToken.None);
@@ -54,6 +56,7 @@ try
     app.UseOlorinCrossOrigin();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOlorinRequestGuard();
     app.UseOlorinOpenApi();
 
     app.MapHealthApi();
