@@ -31,43 +31,38 @@ internal static class SampleDocuments
         TenantId = "tenant-1",
         LifecycleStage = LifecycleStage.InProgress,
         Status = InvestigationStatus.Cancelled,
-        Settings = new InvestigationSettings
+        Settings = new JsonObject
         {
-            Name = "Card testing ring",
-            EntityType = "email",
-            EntityValue = "a@b.example",
-            Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = "10.0.0.1" }],
-            TimeRange = new InvestigationTimeRange { StartDate = At(-60), EndDate = At(0), DurationHours = 1, Type = "custom" },
-            InvestigationType = "hybrid",
-            InvestigationMode = "entity",
-            AutoSelectEntities = true,
-            Tools = [new InvestigationTool { ToolName = "snowflake", Enabled = false, Config = Json("tool") }],
-            CorrelationMode = "AND",
-            AgentsSelected = ["network", "device"],
-            DataSources = ["snowflake"],
-            AdditionalConfig = Json("additional"),
+            ["name"] = "Card testing ring",
+            ["entity_type"] = "email",
+            ["entity_value"] = "a@b.example",
+            ["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "ip", ["entity_value"] = "10.0.0.1" }),
+            ["time_range"] = new JsonObject { ["start"] = "2026-01-01T00:00:00.000Z", ["end"] = "2026-01-01T01:00:00", ["duration_hours"] = 1, ["type"] = "custom" },
+            ["investigation_type"] = "hybrid",
+            ["tools"] = new JsonArray(new JsonObject { ["tool_id"] = "snowflake", ["enabled"] = false, ["config"] = Json("tool") }),
+            ["additional_config"] = Json("additional"),
+            ["unknown_member"] = new JsonObject { ["kept"] = true },
         },
-        Progress = new InvestigationProgress
+        Progress = new JsonObject
         {
-            CurrentPhase = "analysis",
-            ProgressPercentage = 42.5,
-            PhasesCompleted = ["setup"],
-            EstimatedCompletion = At(30),
-            AdditionalData = Json("progress"),
+            ["current_phase"] = "analysis",
+            ["progress_percentage"] = 42.5,
+            ["phases_completed"] = new JsonArray("setup"),
+            ["additional_data"] = Json("progress"),
         },
-        Results = new InvestigationResults
+        Results = new JsonObject
         {
-            Summary = "Likely fraud",
-            RiskScore = 0.87,
-            Findings = [Json("finding-1"), new JsonObject { ["description"] = "velocity spike" }],
-            Recommendations = ["block"],
-            Metadata = Json("results"),
+            ["summary"] = "Likely fraud",
+            ["risk_score"] = 0.87,
+            ["findings"] = new JsonArray(Json("finding-1"), new JsonObject { ["description"] = "velocity spike" }),
+            ["recommendations"] = new JsonArray("block"),
+            ["metadata"] = Json("results"),
         },
         Version = 7,
         CreatedAt = At(-120),
         UpdatedAt = At(-5),
         LastAccessed = At(-1),
-        Metadata = new InvestigationMetadata { Source = "API", Priority = "high", Tags = ["ato"], CustomFields = Json("custom") },
+        Metadata = new JsonObject { ["source"] = "API", ["priority"] = "high", ["tags"] = new JsonArray("ato"), ["custom_fields"] = Json("custom") },
     };
 
     public static Detector Detector() => new()
