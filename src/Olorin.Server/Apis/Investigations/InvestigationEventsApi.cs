@@ -25,7 +25,7 @@ public static class InvestigationEventsApi
     {
         api.MapGet("/{investigationId}/events", StreamEvents)
             .WithSummary("Server-Sent Events: the investigation's changes as they are stored; resumable with Last-Event-ID.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
