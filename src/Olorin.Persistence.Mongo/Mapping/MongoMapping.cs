@@ -22,7 +22,6 @@ public static class MongoMapping
         typeof(Investigation), typeof(Detector), typeof(DetectionRun), typeof(AnomalyEvent), typeof(TransactionScore),
         typeof(AuditLogEntry), typeof(InvestigationTemplate), typeof(ComposioConnection), typeof(ComposioActionAudit),
         typeof(SoarPlaybookExecution),
-        typeof(DetectorCohort), typeof(DetectorMetrics), typeof(DetectorParams),
         typeof(DetectionRunMetadata), typeof(DetectionWindow), typeof(DetectionRunInfo),
         typeof(AnomalyWindow), typeof(ScoreComponents),
         typeof(AuditLogMetadata), typeof(AuditChanges),
