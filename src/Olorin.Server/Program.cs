@@ -3,6 +3,7 @@ using Olorin.Core.Serialization;
 using Olorin.Server;
 using Olorin.Server.Apis;
 using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.Polling;
 using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
@@ -45,6 +46,7 @@ try
     builder.Services.AddRequestIdentity();
     builder.Services.AddOlorinDataProtection(builder.Configuration);
     builder.Services.AddOlorinCrossOrigin();
+    builder.Services.AddOlorinPolling();
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
 
@@ -57,6 +59,7 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOlorinRequestGuard();
+    app.UseRateLimiter();
     app.UseOlorinOpenApi();
 
     app.MapHealthApi();
@@ -65,6 +68,7 @@ try
     app.MapMongoStatusApi();
     app.MapInvestigationsApi();
     app.MapInvestigationSearchApi();
+    app.MapPollingApi();
     app.MapDetectorsApi();
     app.MapDetectionRunsApi();
     app.MapAnomaliesApi();

@@ -14,7 +14,7 @@ public sealed class AuditEntriesTests
         InvestigationId = "inv-1",
         UserId = "u1",
         TenantId = "t1",
-        Settings = new InvestigationSettings { Name = "Card testing" },
+        Settings = new JsonObject { ["name"] = "Card testing" },
         Version = 1,
         CreatedAt = T0,
         UpdatedAt = T0,

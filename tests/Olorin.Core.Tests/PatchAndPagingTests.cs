@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -12,12 +13,12 @@ public sealed class PatchAndPagingTests
     public void Investigation_patch_changes_only_given_fields_and_bumps_the_version()
     {
         var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var investigation = new Investigation { Version = 3, Status = InvestigationStatus.Created, Settings = new() { Name = "keep" } };
+        var investigation = new Investigation { Version = 3, Status = InvestigationStatus.Created, Settings = new JsonObject { ["name"] = "keep" } };
 
         new InvestigationPatch(Status: InvestigationStatus.Completed).ApplyTo(investigation, now);
 
         Assert.Equal(InvestigationStatus.Completed, investigation.Status);
-        Assert.Equal("keep", investigation.Settings!.Name);
+        Assert.Equal("keep", (string?)investigation.Settings!["name"]);
         Assert.Equal(4, investigation.Version);
         Assert.Equal(now, investigation.UpdatedAt);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -24,9 +25,9 @@ public sealed record DetectorQuery(DetectorType? Type = null, bool? Enabled = nu
 
 public sealed record DetectorPatch(
     string? Name = null,
-    DetectorCohort? CohortBy = null,
-    DetectorMetrics? Metrics = null,
-    DetectorParams? Params = null,
+    JsonObject? CohortBy = null,
+    JsonObject? Metrics = null,
+    JsonObject? Params = null,
     bool? Enabled = null)
 {
     public void ApplyTo(Detector detector, DateTime now)

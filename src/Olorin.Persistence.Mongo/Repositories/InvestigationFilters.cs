@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -53,7 +54,7 @@ public static class InvestigationFilters
     }
 
     /// <summary>Progress and updated_at; version untouched (Decision 6).</summary>
-    public static UpdateDefinition<Investigation> ReplaceProgress(InvestigationProgress progress, DateTime now)
+    public static UpdateDefinition<Investigation> ReplaceProgress(JsonObject progress, DateTime now)
         => Update.Set(i => i.Progress, progress).Set(i => i.UpdatedAt, now);
 
     public static UpdateDefinition<Investigation> TouchLastAccessed(DateTime accessedAt) => Update.Set(i => i.LastAccessed, accessedAt);

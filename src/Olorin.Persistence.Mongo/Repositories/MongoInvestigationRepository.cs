@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
@@ -100,9 +101,8 @@ internal sealed class MongoInvestigationRepository(
     }
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
-        string tenantId, string investigationId, InvestigationProgress progress, CancellationToken cancellationToken = default)
+        string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default)
     {
-        progress.EstimatedCompletion = UtcTime.Normalize(progress.EstimatedCompletion);
         var updated = await Investigations.FindOneAndUpdateAsync(
             InvestigationFilters.ById(tenantId, investigationId),
             InvestigationFilters.ReplaceProgress(progress, UtcTime.Now(clock)),

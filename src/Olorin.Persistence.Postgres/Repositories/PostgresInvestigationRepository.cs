@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
@@ -80,7 +81,7 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
     }
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
-        string tenantId, string investigationId, InvestigationProgress progress, CancellationToken cancellationToken = default)
+        string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default)
     {
         // A set-based UPDATE: it neither checks nor bumps version (Decision 6), so it never conflicts with an update.
         var now = UtcTime.Now(clock);

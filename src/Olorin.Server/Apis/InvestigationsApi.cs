@@ -53,6 +53,8 @@ public static class InvestigationsApi
         api.MapGet("/{investigationId}/history", GetHistory)
             .WithSummary("The investigation's audit trail, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapInvestigationChangeRoutes();
+        api.MapInvestigationEventRoutes();
         return api;
     }
 
@@ -100,7 +102,7 @@ public static class InvestigationsApi
             Settings = request.Settings,
             Progress = request.Progress,
             Results = request.Results,
-            Metadata = request.Metadata ?? new InvestigationMetadata(),
+            Metadata = request.Metadata ?? InvestigationMetadata.Default(),
             Version = 1,
             CreatedAt = now,
             UpdatedAt = now,

@@ -35,4 +35,25 @@ internal static class QueryValues
         errors.Add(field, $"{field} must be an ISO-8601 date-time such as 2026-01-31T12:00:00Z (was '{value}').");
         return null;
     }
+
+    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>]; null when absent.</summary>
+    public static int? Integer(ValidationErrors errors, string field, string? value, int min, int max = int.MaxValue)
+    {
+        if (value is null) return null;
+        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+            return number;
+        errors.Add(field, max == int.MaxValue
+            ? $"{field} must be a whole number of at least {min} (was '{value}')."
+            : $"{field} must be a whole number between {min} and {max} (was '{value}').");
+        return null;
+    }
+
+    /// <summary><c>true</c> or <c>false</c> (any case); null when absent.</summary>
+    public static bool? Boolean(ValidationErrors errors, string field, string? value)
+    {
+        if (value is null) return null;
+        if (bool.TryParse(value, out var flag)) return flag;
+        errors.Add(field, $"{field} must be true or false (was '{value}').");
+        return null;
+    }
 }

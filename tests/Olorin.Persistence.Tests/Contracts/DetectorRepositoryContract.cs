@@ -27,7 +27,7 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         var stored = await Detectors.GetAsync(Tenant, created.DetectorId, Ct);
         AssertSameDocument(created, stored);
         Assert.Equal(DetectorType.MatrixProfile, stored!.Type);
-        Assert.Equal("p95", (string?)stored.CohortBy.Filters["nested"]!["stat"]);
+        Assert.Equal("p95", (string?)stored.CohortBy["filters"]!["nested"]!["stat"]);
     }
 
     [Fact]
@@ -105,14 +105,14 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
     public async Task Update_applies_only_the_given_members_and_moves_updated_at()
     {
         var created = (await Detectors.CreateAsync(FullDetector(Tenant), Ct)).Value;
-        var patch = new DetectorPatch(Name: "renamed", Enabled: false, Params: new DetectorParams { Sensitivity = 0.2 });
+        var patch = new DetectorPatch(Name: "renamed", Enabled: false, Params: new JsonObject { ["sensitivity"] = 0.2 });
 
         var updated = (await Detectors.UpdateAsync(Tenant, created.DetectorId, patch, Ct)).Value;
 
         Assert.Equal("renamed", updated.Name);
         Assert.False(updated.Enabled);
-        Assert.Equal(0.2, updated.Params.Sensitivity);
-        Assert.Equal(Node(created.Metrics)!.ToJsonString(), Node(updated.Metrics)!.ToJsonString());
+        Assert.Equal(0.2, (double?)updated.Params["sensitivity"]);
+        Assert.True(JsonNode.DeepEquals(Node(created.Metrics), Node(updated.Metrics))); // jsonb does not keep member order
         Assert.True(JsonNode.DeepEquals(Node(created.CohortBy), Node(updated.CohortBy)));
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
         Assert.True(updated.UpdatedAt >= created.UpdatedAt);
@@ -183,7 +183,7 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = id ?? NewId("det"),
         Name = "Login velocity",
         Type = DetectorType.StlMad,
-        Metrics = new DetectorMetrics { Primary = "logins" },
+        Metrics = new JsonObject { ["primary"] = "logins" },
         TenantId = tenant,
     };
 
@@ -192,7 +192,7 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = $"{tenant}:{name}",
         Name = name,
         Type = DetectorType.Cusum,
-        Metrics = new DetectorMetrics { Primary = "tx_count" },
+        Metrics = new JsonObject { ["primary"] = "tx_count" },
         TenantId = tenant,
         CreatedAt = createdAt,
         UpdatedAt = createdAt.AddMinutes(5),
@@ -203,19 +203,15 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = NewId("det"),
         Name = "Merchant refund spikes",
         Type = DetectorType.MatrixProfile,
-        CohortBy = new DetectorCohort
-        {
-            Dimensions = ["merchant_id", "country"],
-            Filters = new JsonObject { ["country"] = new JsonArray("US", "CA"), ["nested"] = new JsonObject { ["stat"] = "p95" } },
-        },
-        Metrics = new DetectorMetrics { Primary = "refund_amount", Secondary = ["refund_count"], Aggregations = ["sum", "p95"] },
-        Params = new DetectorParams
-        {
-            Sensitivity = 0.75,
-            Threshold = 3.5,
-            WindowSize = 48,
-            AlgorithmSpecific = new JsonObject { ["motif_length"] = 12, ["exclusion"] = 0.5, ["flags"] = new JsonObject { ["z"] = true } },
-        },
+        // As a client sends them (Decision 12): known members and others, kept verbatim.
+        CohortBy = JsonNode.Parse("""
+            {"dimensions": ["merchant_id", "country"], "filters": {"country": ["US", "CA"], "nested": {"stat": "p95"}}, "min_size": 30}
+            """)!.AsObject(),
+        Metrics = JsonNode.Parse("""{"primary": "refund_amount", "secondary": ["refund_count"], "aggregations": ["sum", "p95"], "unit": "USD"}""")!.AsObject(),
+        Params = JsonNode.Parse("""
+            {"sensitivity": 0.75, "threshold": 3.5, "window_size": 48, "k": 3,
+             "algorithm_specific": {"motif_length": 12, "exclusion": 0.5, "flags": {"z": true}}}
+            """)!.AsObject(),
         Enabled = false,
         TenantId = tenant,
     };

@@ -85,8 +85,10 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         AssertSameDocument(created, stored);
         Assert.Equal(InvestigationStatus.InProgress, stored!.Status);
         Assert.Equal(LifecycleStage.InProgress, stored.LifecycleStage);
-        Assert.Equal(DateTimeKind.Utc, stored.Settings!.TimeRange!.StartDate!.Value.Kind);
-        Assert.Equal(3, (int?)stored.Results!.Findings[0]["details"]!["nested"]!["depth"]);
+        // Free-form objects come back exactly as sent (Decision 12): the time range in the spelling and form the client used.
+        Assert.Equal("2026-01-01T00:00:00", (string?)stored.Settings!["time_range"]!["start_time"]);
+        Assert.Equal("device_analysis", (string?)stored.Settings["tools"]![0]!["tool_id"]);
+        Assert.Equal(3, (int?)stored.Results!["findings"]![0]!["details"]!["nested"]!["depth"]);
     }
 
     // ---- list ---------------------------------------------------------------------------------------------
@@ -168,14 +170,14 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
         var patch = new InvestigationPatch(
             Status: InvestigationStatus.InProgress,
-            Results: new InvestigationResults { Summary = "card testing ring", RiskScore = 0.91 });
+            Results: new JsonObject { ["summary"] = "card testing ring", ["risk_score"] = 0.91 });
 
         var updated = (await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, patch, Audit, Ct)).Value;
 
         Assert.Equal(2, updated.Version);
         Assert.Equal(InvestigationStatus.InProgress, updated.Status);
         Assert.Equal(LifecycleStage.Created, updated.LifecycleStage);
-        Assert.Equal(created.Settings!.Name, updated.Settings!.Name);
+        Assert.True(JsonNode.DeepEquals(created.Settings, updated.Settings));
         Assert.True(updated.UpdatedAt >= created.UpdatedAt);
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
         AssertSameDocument(updated, await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
@@ -223,13 +225,13 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
 
         var outcomes = await Task.WhenAll(repositories.Select((repo, i) => Task.Run(() => repo.UpdateAsync(
             Tenant, created.InvestigationId, 1,
-            new InvestigationPatch(Progress: new InvestigationProgress { CurrentPhase = $"writer-{i}" }), Audit, Ct))));
+            new InvestigationPatch(Progress: new JsonObject { ["current_phase"] = $"writer-{i}" }), Audit, Ct))));
 
         Assert.Single(outcomes, o => o.IsOk);
         Assert.Equal(writers - 1, outcomes.Count(o => o is Outcome<Investigation>.VersionConflict { CurrentVersion: 2 }));
         var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
         Assert.Equal(2, stored!.Version);
-        Assert.Equal(outcomes.Single(o => o.IsOk).Value.Progress!.CurrentPhase, stored.Progress!.CurrentPhase);
+        Assert.Equal((string?)outcomes.Single(o => o.IsOk).Value.Progress!["current_phase"], (string?)stored.Progress!["current_phase"]);
         var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 100, 0, Ct);
         Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
     }
@@ -240,13 +242,13 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     public async Task UpdateProgress_replaces_progress_and_moves_updated_at_without_bumping_version()
     {
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
-        var progress = new InvestigationProgress
+        var progress = new JsonObject
         {
-            CurrentPhase = "network-analysis",
-            ProgressPercentage = 42.5,
-            PhasesCompleted = ["init", "device"],
-            EstimatedCompletion = Now().AddMinutes(5),
-            AdditionalData = new JsonObject { ["agents"] = new JsonArray("device", "network") },
+            ["current_phase"] = "network-analysis",
+            ["progress_percentage"] = 42.5,
+            ["phases_completed"] = new JsonArray("init", "device"),
+            ["estimated_completion"] = "2026-01-01T10:00:00Z",
+            ["additional_data"] = new JsonObject { ["agents"] = new JsonArray("device", "network") },
         };
 
         var updated = (await Investigations.UpdateProgressAsync(Tenant, created.InvestigationId, progress, Ct)).Value;
@@ -264,7 +266,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     public async Task UpdateProgress_of_a_missing_or_foreign_investigation_is_NotFound()
     {
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
-        var progress = new InvestigationProgress { CurrentPhase = "x" };
+        var progress = new JsonObject { ["current_phase"] = "x" };
 
         Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(Tenant, NewId("missing"), progress, Ct));
         Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(OtherTenant, created.InvestigationId, progress, Ct));
@@ -373,17 +375,17 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     {
         var marker = $"zq{Guid.NewGuid():N}"[..12];
         var strong = NewInvestigation(Tenant);
-        strong.Settings!.Name = $"{marker} review";
-        strong.Results = new InvestigationResults
+        strong.Settings!["name"] = $"{marker} review";
+        strong.Results = new JsonObject
         {
-            Summary = $"{marker} pattern confirmed",
-            Findings = [new JsonObject { ["title"] = $"{marker} across {marker} devices" }],
+            ["summary"] = $"{marker} pattern confirmed",
+            ["findings"] = new JsonArray(new JsonObject { ["title"] = $"{marker} across {marker} devices" }),
         };
         var weak = NewInvestigation(Tenant);
-        weak.Results = new InvestigationResults { Summary = $"possible {marker}" };
+        weak.Results = new JsonObject { ["summary"] = $"possible {marker}" };
         var unrelated = NewInvestigation(Tenant);
         var foreign = NewInvestigation(OtherTenant);
-        foreign.Results = new InvestigationResults { Findings = [new JsonObject { ["title"] = marker }] };
+        foreign.Results = new JsonObject { ["findings"] = new JsonArray(new JsonObject { ["title"] = marker }) };
         foreach (var i in new[] { weak, strong, unrelated, foreign }) await Investigations.CreateAsync(i, Audit, Ct);
         await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 2);
 
@@ -403,9 +405,9 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     {
         var marker = $"ent{Guid.NewGuid():N}"[..14];
         var mine = NewInvestigation(Tenant);
-        mine.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        mine.Settings!["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "email", ["entity_value"] = marker });
         var theirs = NewInvestigation(OtherTenant);
-        theirs.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        theirs.Settings!["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "email", ["entity_value"] = marker });
         await Investigations.CreateAsync(mine, Audit, Ct);
         await Investigations.CreateAsync(theirs, Audit, Ct);
         await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 1);
@@ -484,7 +486,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         InvestigationId = id ?? NewId("inv"),
         UserId = "analyst-1",
         TenantId = tenant,
-        Settings = new InvestigationSettings { Name = "Account takeover", EntityType = "user_id", EntityValue = "u-42" },
+        Settings = new JsonObject { ["name"] = "Account takeover", ["entity_type"] = "user_id", ["entity_value"] = "u-42" },
     };
 
     /// <summary>A document as the migration tools hand it over: version and timestamps already set.</summary>
@@ -508,46 +510,31 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
             TenantId = tenant,
             LifecycleStage = LifecycleStage.InProgress,
             Status = InvestigationStatus.InProgress,
-            Settings = new InvestigationSettings
-            {
-                Name = "Card testing",
-                EntityType = "email",
-                EntityValue = "fraud@example.com",
-                Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = "203.0.113.9" }],
-                TimeRange = new InvestigationTimeRange { StartDate = t.AddDays(-7), EndDate = t, DurationHours = 168, Type = "relative" },
-                InvestigationType = "hybrid",
-                InvestigationMode = "risk",
-                AutoSelectEntities = true,
-                Tools = [new InvestigationTool { ToolName = "splunk", Enabled = false, Config = new JsonObject { ["index"] = "fraud", ["limit"] = 50 } }],
-                CorrelationMode = "AND",
-                AgentsSelected = ["device", "network"],
-                DataSources = ["splunk", "snowflake"],
-                AdditionalConfig = new JsonObject { ["flags"] = new JsonArray(true, false), ["ratio"] = 0.25 },
-            },
-            Progress = new InvestigationProgress
-            {
-                CurrentPhase = "analysis",
-                ProgressPercentage = 66.6,
-                PhasesCompleted = ["init"],
-                EstimatedCompletion = t.AddHours(1),
-                AdditionalData = new JsonObject { ["note"] = "ünïcode ✓" },
-            },
-            Results = new InvestigationResults
-            {
-                Summary = "Coordinated card testing",
-                RiskScore = 0.87,
-                Findings = [new JsonObject { ["title"] = "velocity", ["details"] = new JsonObject { ["nested"] = new JsonObject { ["depth"] = 3 } } }],
-                Recommendations = ["block card", "notify issuer"],
-                Metadata = new JsonObject { ["model"] = "v2", ["null_value"] = null },
-            },
+            // The existing clients' shapes (Decision 12): frontend tools by tool_id, a script's naive time range,
+            // members the server does not know, numbers of every kind and nested objects.
+            Settings = JsonNode.Parse("""
+                {"name": "Card testing", "entity_type": "email", "entity_value": "fraud@example.com",
+                 "entities": [{"entity_type": "ip", "entity_value": "203.0.113.9"}],
+                 "time_range": {"start_time": "2026-01-01T00:00:00", "end_time": "2026-01-08T00:00:00", "duration_hours": 168, "type": "relative"},
+                 "investigation_type": "hybrid", "investigation_mode": "risk", "auto_select_entities": true,
+                 "tools": [{"tool_id": "device_analysis", "enabled": false, "config": {"index": "fraud", "limit": 50}}, {"tool_name": "splunk"}],
+                 "correlation_mode": "AND", "agents_selected": ["device", "network"], "data_sources": ["splunk", "snowflake"],
+                 "additional_config": {"flags": [true, false], "ratio": 0.25}, "unknown_member": {"kept": [1, 2.5, "x", null]}}
+                """)!.AsObject(),
+            Progress = JsonNode.Parse("""
+                {"current_phase": "analysis", "progress_percentage": 66.6, "phases_completed": ["init"],
+                 "estimated_completion": "2026-01-01T01:00:00Z", "additional_data": {"note": "ünïcode ✓"}, "tools_executed": ["a"]}
+                """)!.AsObject(),
+            Results = JsonNode.Parse("""
+                {"summary": "Coordinated card testing", "risk_score": 0.87,
+                 "findings": [{"title": "velocity", "details": {"nested": {"depth": 3}}}],
+                 "recommendations": ["block card", "notify issuer"], "metadata": {"model": "v2", "null_value": null}, "extra": 7}
+                """)!.AsObject(),
             LastAccessed = t.AddMinutes(-5),
-            Metadata = new InvestigationMetadata
-            {
-                Source = "API",
-                Priority = "high",
-                Tags = ["ato", "priority"],
-                CustomFields = new JsonObject { ["case"] = new JsonObject { ["ref"] = "C-1", ["amount"] = 1234.5 } },
-            },
+            Metadata = JsonNode.Parse("""
+                {"source": "API", "priority": "high", "tags": ["ato", "priority"],
+                 "custom_fields": {"case": {"ref": "C-1", "amount": 1234.5}}, "owner_team": "risk"}
+                """)!.AsObject(),
         };
     }
 

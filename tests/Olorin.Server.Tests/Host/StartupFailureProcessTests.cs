@@ -30,6 +30,11 @@ public sealed class StartupFailureProcessTests
     [InlineData("PGVECTOR_EF_SEARCH", "lots")]
     [InlineData("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES", "-1")]
     [InlineData("CORS_ALLOWED_ORIGINS", "https://olorin.example.com/app")]
+    [InlineData("RATE_LIMIT_MAX_REQUESTS", "0")]
+    [InlineData("RATE_LIMIT_WINDOW_SECONDS", "a minute")]
+    [InlineData("POLLING_NORMAL_INTERVAL_MS", "1000")]    // below POLLING_FAST_INTERVAL_MS (2000)
+    [InlineData("SSE_MAX_DURATION_SECONDS", "0")]
+    [InlineData("SSE_HEARTBEAT_INTERVAL_SECONDS", "-1")]
     public async Task A_bad_setting_exits_1_with_one_line_naming_it(string variable, string value)
     {
         var settings = OlorinApiFactory.SettingsFor(PostgresTestDatabase.DefaultServer, migrate: false);

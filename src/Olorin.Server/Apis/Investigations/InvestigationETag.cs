@@ -20,7 +20,7 @@ public static class InvestigationETag
             investigation.Version.ToString(CultureInfo.InvariantCulture),
             WireEnum.ToWire(investigation.Status),
             WireEnum.ToWire(investigation.LifecycleStage),
-            (investigation.Progress?.ProgressPercentage ?? 0).ToString(CultureInfo.InvariantCulture),
+            InvestigationReadings.ProgressPercentage(investigation.Progress).ToString(CultureInfo.InvariantCulture),
             investigation.Results is null ? "false" : "true");
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(fingerprint)));
         return $"W/\"{investigation.Version}-{hash[..8]}\"";

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Mongo.Repositories;
@@ -34,12 +35,12 @@ public sealed class InvestigationFiltersRenderingTests
         => Rendered.Equal(
             $$"""
             { "$set": { "lifecycle_stage": "COMPLETED", "status": "COMPLETED",
-                "results": { "summary": "done", "risk_score": 0.9, "findings": [], "recommendations": [], "metadata": { } },
+                "results": { "summary": "done", "risk_score": 0.9 },
                 "updated_at": {{NowJson}} },
               "$inc": { "version": 1 } }
             """,
             Rendered.Update(InvestigationFilters.Patch(new InvestigationPatch(
-                LifecycleStage.Completed, InvestigationStatus.Completed, Results: new InvestigationResults { Summary = "done", RiskScore = 0.9 }), Now)));
+                LifecycleStage.Completed, InvestigationStatus.Completed, Results: new JsonObject { ["summary"] = "done", ["risk_score"] = 0.9 }), Now)));
 
     [Fact]
     public void Empty_patch_still_bumps_version_and_updated_at()
@@ -51,11 +52,11 @@ public sealed class InvestigationFiltersRenderingTests
     {
         Rendered.Equal(
             $$"""
-            { "$set": { "progress": { "current_phase": "scan", "progress_percentage": 40.0, "phases_completed": ["a"],
-                "estimated_completion": null, "additional_data": { } }, "updated_at": {{NowJson}} } }
+            { "$set": { "progress": { "current_phase": "scan", "progress_percentage": 40, "phases_completed": ["a"] },
+                "updated_at": {{NowJson}} } }
             """,
             Rendered.Update(InvestigationFilters.ReplaceProgress(
-                new InvestigationProgress { CurrentPhase = "scan", ProgressPercentage = 40, PhasesCompleted = ["a"] }, Now)));
+                new JsonObject { ["current_phase"] = "scan", ["progress_percentage"] = 40, ["phases_completed"] = new JsonArray("a") }, Now)));
         Rendered.Equal($$"""{ "$set": { "last_accessed": {{NowJson}} } }""", Rendered.Update(InvestigationFilters.TouchLastAccessed(Now)));
     }
 
