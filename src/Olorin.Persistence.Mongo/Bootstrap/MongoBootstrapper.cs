@@ -21,7 +21,7 @@ public static partial class MongoBootstrapper
     {
         var problems = new List<string>();
         var (created, timeSeries) = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
-        var indexes = await EnsureIndexesAsync(database, catalog, problems, logger, cancellationToken);
+        var indexes = await EnsureIndexesAsync(database, catalog, timeSeries, problems, logger, cancellationToken);
         var searchSupported = await MongoCapabilityProbe.SearchIndexesSupportedAsync(
             database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
         var (searchCreated, searchPresent) = searchSupported
@@ -61,29 +61,25 @@ public static partial class MongoBootstrapper
     }
 
     /// <summary>Whether a <c>listCollections</c> entry is a time series.</summary>
-    public static bool IsTimeSeries(BsonDocument collectionInfo) => collectionInfo.GetValue("type", "collection").AsString == "timeseries";
+    public static bool IsTimeSeries(BsonDocument collectionInfo) => CollectionKindCheck.IsTimeSeries(collectionInfo);
 
     /// <summary>
     /// The problem when an existing collection is not of the kind the settings ask for, in either direction; null
     /// when it is. The repositories follow what exists (<see cref="MongoCapabilities.TimeSeriesCollections"/>).
     /// </summary>
-    public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => (required.TimeSeries is not null, IsTimeSeries(existingInfo)) switch
-    {
-        (true, false) => $"{required.Name} exists as a regular collection, not a time series; left as it is.",
-        (false, true) => $"{required.Name} exists as a time series although time series are disabled; left as it is (it keeps time-series write rules).",
-        _ => null,
-    };
+    public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => CollectionKindCheck.Judge(required, existingInfo).Problem;
 
     private static async Task<List<string>> EnsureIndexesAsync(
-        IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+        IMongoDatabase database, IndexCatalog catalog, IReadOnlyCollection<string> timeSeries, List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
         var ensured = new List<string>();
         foreach (var group in catalog.Indexes.GroupBy(i => i.Collection))
         {
             var collection = database.GetCollection<BsonDocument>(group.Key);
             var existing = await ExistingIndexesAsync(collection, cancellationToken);
-            foreach (var index in group)
+            foreach (var required in group)
             {
+                var index = timeSeries.Contains(group.Key) ? required.OnTimeSeries() : required;
                 if (existing.Any(index.IsSatisfiedBy))
                 {
                     ensured.Add($"{group.Key}.{index.Name}");

@@ -22,6 +22,13 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
 
     public bool IsText => Keys.Values.Any(v => v == "text");
 
+    /// <summary>
+    /// The index as it can exist on a time series: not unique ("These index types aren't supported: … Unique
+    /// indexes", https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#secondary-indexes). Same
+    /// name, since default names do not spell uniqueness.
+    /// </summary>
+    public RequiredIndex OnTimeSeries() => this with { Unique = false };
+
     /// <summary>The index as the <c>createIndexes</c> command sends (and <c>listIndexes</c> returns) it.</summary>
     public BsonDocument ToSpec()
     {

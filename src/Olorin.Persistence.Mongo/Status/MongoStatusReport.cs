@@ -32,6 +32,14 @@ public sealed record MongoStatusReport
 
     /// <summary>Why <see cref="AuditWritesAtomic"/> is false; null when it is true or unknown.</summary>
     public string? AuditWritesNote { get; init; }
+    /// <summary>
+    /// The kind of <c>detection_runs</c> on the server: <c>collection</c> (as bootstrap creates it), <c>timeseries</c>
+    /// (left by the earlier system: served, migration recommended in <see cref="Problems"/>) or <c>missing</c>.
+    /// </summary>
+    public string? DetectionRunsKind { get; init; }
+
+    /// <summary>What an operator should look at: collections of the wrong kind, search indexes that cannot be trusted, …</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
     public double? PingMs { get; init; }
     public MongoPoolStatus? Pool { get; init; }
     public string? Uri { get; init; }

@@ -79,9 +79,14 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
         var collections = new List<MongoCollectionStatus>();
         var present = new List<string>();
         var missing = new List<string>();
+        var problems = new List<string>();
+        string? detectionRunsKind = null;
 
         foreach (var required in _catalog.Collections)
         {
+            var verdict = CollectionKindCheck.Judge(required, existing.GetValueOrDefault(required.Name));
+            if (required.Name == MongoCollectionNames.DetectionRuns) detectionRunsKind = verdict.Kind;
+            if (verdict.Problem is { } problem) problems.Add(problem);
             if (!existing.TryGetValue(required.Name, out var info))
             {
                 missing.AddRange(_catalog.IndexesOf(required.Name).Select(i => $"{required.Name}.{i.Name}"));
@@ -93,8 +98,11 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
                 await EstimatedCountAsync(collection, cancellationToken),
                 info.GetValue("type", "collection").AsString == "timeseries"));
             var indexes = await MongoBootstrapper.ExistingIndexesAsync(collection, cancellationToken);
-            foreach (var index in _catalog.IndexesOf(required.Name))
+            foreach (var catalogued in _catalog.IndexesOf(required.Name))
+            {
+                var index = verdict.IsTimeSeries ? catalogued.OnTimeSeries() : catalogued;
                 (indexes.Any(index.IsSatisfiedBy) ? present : missing).Add($"{required.Name}.{index.Name}");
+            }
         }
 
         var searchSupported = existing.ContainsKey(MongoCollectionNames.Investigations)
@@ -124,6 +132,8 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             AuditWritesAtomic = observed.AuditInTransaction(settings),
             AuditWritesNote = AuditWritesNote(report.TransactionsSupported, observed.IsTimeSeries(MongoCollectionNames.AuditLog, settings)),
             Collections = collections,
+            DetectionRunsKind = detectionRunsKind,
+            Problems = problems,
             MissingCollections = _catalog.Collections.Select(c => c.Name).Where(n => !existing.ContainsKey(n)).ToList(),
             Indexes = new MongoIndexStatus(present, missing),
             SearchIndexesSupported = searchSupported,
