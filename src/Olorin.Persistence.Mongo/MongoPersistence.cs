@@ -26,13 +26,18 @@ public static class MongoPersistence
     /// repository of this assembly (scoped). The client shares the start-up client's connections: the driver keeps
     /// one cluster per distinct client settings.
     /// </summary>
-    public static IServiceCollection AddMongoPersistence(this IServiceCollection services, MongoSettings settings, MongoCapabilities capabilities)
+    /// <param name="clientSettings">The settings start-up connected with (<see cref="MongoStartupResult.ClientSettings"/>,
+    /// the <c>mongodb+srv</c> lookup done); when null they are built from <paramref name="settings"/>.</param>
+    public static IServiceCollection AddMongoPersistence(
+        this IServiceCollection services, MongoSettings settings, MongoCapabilities capabilities, MongoClientSettings? clientSettings = null)
     {
         Mapping.MongoMapping.Register();
         services.AddSingleton(settings);
         services.AddSingleton(capabilities);
-        services.AddSingleton<IMongoClient>(_ => MongoClientFactory.CreateClient(settings));
+        services.AddSingleton<IMongoClient>(_ => MongoClientFactory.CreateClient(clientSettings ?? MongoClientFactory.CreateClientSettings(settings)));
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
+        services.AddSingleton(sp => new MongoSearchAvailability(
+            sp.GetRequiredService<MongoContext>().Database, settings, capabilities, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
         services.TryAddSingleton(TimeProvider.System);

@@ -27,7 +27,7 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// </para>
 /// </summary>
 internal sealed class MongoInvestigationRepository(
-    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IInvestigationRepository
+    MongoContext context, MongoCapabilities capabilities, MongoSearchAvailability search, MongoSettings settings, TimeProvider clock) : IInvestigationRepository
 {
     private IMongoCollection<Investigation> Investigations => context.Investigations;
 
@@ -138,14 +138,14 @@ internal sealed class MongoInvestigationRepository(
         return written ?? Outcome.NotFound<Investigation>();
     }
 
-    /// <summary>Atlas <c>$search</c> when the server has <c>investigations_search</c> (and it is enabled), else <c>$text</c>.</summary>
+    /// <summary>Atlas <c>$search</c> when <c>investigations_search</c> is enabled and usable now (<see cref="MongoSearchAvailability"/>), else <c>$text</c>.</summary>
     public async Task<PagedResult<InvestigationSearchHit>> SearchAsync(string tenantId, string text, PageRequest page, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(text)) return new PagedResult<InvestigationSearchHit>([], 0, page.Page, page.PageSize);
 
         long total;
         PipelineDefinition<Investigation, ScoredDocument<Investigation>> pageQuery;
-        if (capabilities.AtlasSearchAvailable)
+        if (await search.AtlasSearchUsableAsync(cancellationToken))
         {
             var meta = await (await Investigations.AggregateAsync(
                     InvestigationFilters.AtlasSearchCount(tenantId, text, IndexCatalog.InvestigationsSearchIndex), cancellationToken: cancellationToken))

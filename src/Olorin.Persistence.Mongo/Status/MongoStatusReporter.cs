@@ -11,13 +11,16 @@ namespace Olorin.Persistence.Mongo.Status;
 /// indexes present or missing, estimated counts and ping. Never throws for an unreachable server: it answers
 /// <c>connected: false</c> with the (redacted) reason within the server-selection timeout.
 /// </summary>
-public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient client)
+public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSource clients)
 {
     private readonly IndexCatalog _catalog = IndexCatalog.For(settings);
 
+    public MongoStatusReporter(MongoSettings settings, IMongoClient client) : this(settings, new MongoClientSource(settings, client))
+    {
+    }
+
     public async Task<MongoStatusReport> GetReportAsync(CancellationToken cancellationToken = default)
     {
-        var clientSettings = client.Settings;
         var report = new MongoStatusReport
         {
             Enabled = true,
@@ -26,20 +29,27 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             TimeSeriesEnabled = settings.EnableTimeSeries,
             VectorSearchEnabled = settings.EnableVectorSearch,
             AtlasSearchEnabled = settings.EnableAtlasSearch,
-            Pool = new MongoPoolStatus(
-                clientSettings.MinConnectionPoolSize,
-                clientSettings.MaxConnectionPoolSize,
-                (long)clientSettings.MaxConnectionIdleTime.TotalMilliseconds,
-                (long)clientSettings.ConnectTimeout.TotalMilliseconds,
-                (long)clientSettings.SocketTimeout.TotalMilliseconds,
-                (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
-                clientSettings.ApplicationName),
         };
 
+        var selectionTimeout = MongoClientFactory.ServerSelectionTimeout(settings);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(clientSettings.ServerSelectionTimeout + MongoStartup.DriverErrorGrace);
+        deadline.CancelAfter(selectionTimeout + MongoStartup.DriverErrorGrace);
+        IMongoClient? client = clients.Existing;
         try
         {
+            client = await clients.GetAsync(deadline.Token);
+            var clientSettings = client.Settings;
+            report = report with
+            {
+                Pool = new MongoPoolStatus(
+                    clientSettings.MinConnectionPoolSize,
+                    clientSettings.MaxConnectionPoolSize,
+                    (long)clientSettings.MaxConnectionIdleTime.TotalMilliseconds,
+                    (long)clientSettings.ConnectTimeout.TotalMilliseconds,
+                    (long)clientSettings.SocketTimeout.TotalMilliseconds,
+                    (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
+                    clientSettings.ApplicationName),
+            };
             var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
             report = report with
             {
@@ -53,13 +63,13 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
                 AuditWritesAtomic = MongoInvestigationRepository.AuditInTransactionFor(report.TransactionsSupported, settings),
                 AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings.EnableTimeSeries),
             };
-            return await DescribeDatabaseAsync(report, deadline.Token);
+            return await DescribeDatabaseAsync(client, report, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return report with { Error = $"MongoDB did not answer within {(long)clientSettings.ServerSelectionTimeout.TotalMilliseconds} ms." };
+            return report with { Error = $"MongoDB did not answer within {(long)selectionTimeout.TotalMilliseconds} ms." };
         }
-        catch (Exception e) when (e is MongoException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return report with { Error = MongoErrorText.Describe(e, settings.Uri, client) };
         }
@@ -72,7 +82,7 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
         _ => null,
     };
 
-    private async Task<MongoStatusReport> DescribeDatabaseAsync(MongoStatusReport report, CancellationToken cancellationToken)
+    private async Task<MongoStatusReport> DescribeDatabaseAsync(IMongoClient client, MongoStatusReport report, CancellationToken cancellationToken)
     {
         var database = client.GetDatabase(settings.Database);
         var existing = await MongoBootstrapper.ExistingCollectionsAsync(database, cancellationToken);
@@ -107,18 +117,21 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
 
         var searchSupported = existing.ContainsKey(MongoCollectionNames.Investigations)
             && await MongoCapabilityProbe.SearchIndexesSupportedAsync(database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
-        var searchPresent = new HashSet<string>();
+        var verdicts = new List<SearchIndexVerdict>();
         if (searchSupported)
         {
             foreach (var index in _catalog.SearchIndexes)
             {
-                var names = existing.ContainsKey(index.Collection)
-                    ? await MongoBootstrapper.SearchIndexNamesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken)
+                var listed = existing.ContainsKey(index.Collection)
+                    ? await MongoBootstrapper.ListSearchIndexesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken)
                     : [];
-                if (names.Contains(index.Name)) searchPresent.Add(index.Name);
-                (names.Contains(index.Name) ? present : missing).Add($"{index.Collection}.{index.Name}");
+                var verdict = SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name));
+                verdicts.Add(verdict);
+                if (verdict.Problem is { } problem) problems.Add(problem);
+                (verdict.Exists ? present : missing).Add($"{index.Collection}.{index.Name}");
             }
         }
+        var search = new SearchIndexVerdicts(verdicts);
 
         // The repositories follow what the server holds (an audit_log created as a time series stays one), so does this.
         var observed = new MongoCapabilities(report.ServerVersion ?? "", report.TransactionsSupported, false, false, false)
@@ -137,8 +150,8 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             MissingCollections = _catalog.Collections.Select(c => c.Name).Where(n => !existing.ContainsKey(n)).ToList(),
             Indexes = new MongoIndexStatus(present, missing),
             SearchIndexesSupported = searchSupported,
-            VectorSearchAvailable = searchSupported && settings.EnableVectorSearch && searchPresent.Contains(settings.VectorSearchIndex),
-            AtlasSearchAvailable = searchSupported && settings.EnableAtlasSearch && searchPresent.Contains(IndexCatalog.InvestigationsSearchIndex),
+            VectorSearchAvailable = settings.EnableVectorSearch && search.IsUsable(settings.VectorSearchIndex),
+            AtlasSearchAvailable = settings.EnableAtlasSearch && search.IsUsable(IndexCatalog.InvestigationsSearchIndex),
         };
     }
 
