@@ -6,6 +6,7 @@ using Olorin.Core.Errors;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Health;
+using Olorin.Persistence.Mongo.Repositories;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 
@@ -38,6 +39,7 @@ public static class MongoPersistence
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
         services.AddSingleton(sp => new MongoSearchAvailability(
             sp.GetRequiredService<MongoContext>().Database, settings, capabilities, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => new MongoAuditRelay(sp.GetRequiredService<MongoContext>()));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
         services.TryAddSingleton(TimeProvider.System);

@@ -58,11 +58,6 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
                 ServerVersion = await MongoCapabilityProbe.ServerVersionAsync(client, deadline.Token),
                 TransactionsSupported = await MongoCapabilityProbe.TransactionsSupportedAsync(client, deadline.Token),
             };
-            report = report with
-            {
-                AuditWritesAtomic = MongoInvestigationRepository.AuditInTransactionFor(report.TransactionsSupported, settings),
-                AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings.EnableTimeSeries),
-            };
             return await DescribeDatabaseAsync(client, report, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -75,12 +70,8 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
         }
     }
 
-    private static string? AuditWritesNote(bool transactionsSupported, bool auditLogIsTimeSeries) => (transactionsSupported, auditLogIsTimeSeries) switch
-    {
-        (false, _) => "The server does not support transactions (not a replica set): audit entries are appended after each investigation write, which is undone if the append fails.",
-        (true, true) => "audit_log is a time-series collection, which MongoDB cannot write inside a transaction: audit entries are appended after each investigation write, which is undone if the append fails.",
-        _ => null,
-    };
+    private const string AuditWritesMechanism =
+        "Each investigation write carries its audit entry in the same single-document write; the entry is then moved into audit_log (pending entries are listed in history and moved at start-up).";
 
     private async Task<MongoStatusReport> DescribeDatabaseAsync(IMongoClient client, MongoStatusReport report, CancellationToken cancellationToken)
     {
@@ -133,17 +124,10 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
         }
         var search = new SearchIndexVerdicts(verdicts);
 
-        // The repositories follow what the server holds (an audit_log created as a time series stays one), so does this.
-        var observed = new MongoCapabilities(report.ServerVersion ?? "", report.TransactionsSupported, false, false, false)
-        {
-            TimeSeriesCollections = existing.ContainsKey(MongoCollectionNames.AuditLog)
-                ? existing.Where(c => MongoBootstrapper.IsTimeSeries(c.Value)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal)
-                : null, // not created yet: bootstrap will create it as the settings say
-        };
         return report with
         {
-            AuditWritesAtomic = observed.AuditInTransaction(settings),
-            AuditWritesNote = AuditWritesNote(report.TransactionsSupported, observed.IsTimeSeries(MongoCollectionNames.AuditLog, settings)),
+            AuditWritesAtomic = true,
+            AuditWritesNote = AuditWritesMechanism,
             Collections = collections,
             DetectionRunsKind = detectionRunsKind,
             Problems = problems,

@@ -30,6 +30,7 @@ public static class PersistenceRegistration
         if (mongo is { UseMongo: true })
         {
             services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!, mongo.Startup.ClientSettings);
+            services.AddHostedService<MongoAuditRelayResume>();
             if (mongo.Startup.Bootstrap!.DeferredIndexes.Count > 0)
                 services.AddHostedService(sp => new MongoDeferredIndexBuilds(
                     sp.GetRequiredService<MongoDB.Driver.IMongoClient>(), mongo.Settings, mongo.Startup.Bootstrap.DeferredIndexes,

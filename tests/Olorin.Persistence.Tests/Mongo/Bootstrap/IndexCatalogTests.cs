@@ -161,6 +161,16 @@ public sealed class IndexCatalogTests
     }
 
     [Fact]
+    public void Our_name_on_other_keys_or_uniqueness_is_drift_not_a_match()
+    {
+        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_created_at_-1");
+
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1", "unique" : true }""")));
+    }
+
+    [Fact]
     public void An_index_whose_directions_are_doubles_is_the_same_index()
     {
         // The legacy mongo shell sends 1 as a double; listIndexes then reports 1.0 (and -1.0).

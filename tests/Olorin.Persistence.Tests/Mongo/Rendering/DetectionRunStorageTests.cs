@@ -33,20 +33,6 @@ public sealed class DetectionRunStorageTests
         Assert.True(DetectionRunStorage.UpdatesInPlace(Capabilities("8.0.4") with { TimeSeriesCollections = new HashSet<string> { "audit_log" } }, settings));
     }
 
-    [Fact]
-    public void Audit_entries_join_the_transaction_only_when_audit_log_really_is_a_regular_collection()
-    {
-        var off = new MongoSettings { EnableTimeSeries = false };
-        var on = new MongoSettings { EnableTimeSeries = true };
-        var replicaSet = Capabilities("8.0.4");
-
-        Assert.True(replicaSet.AuditInTransaction(off));
-        Assert.False(replicaSet.AuditInTransaction(on));
-        Assert.False((replicaSet with { TimeSeriesCollections = new HashSet<string> { "audit_log" } }).AuditInTransaction(off));
-        Assert.True((replicaSet with { TimeSeriesCollections = new HashSet<string>() }).AuditInTransaction(on));
-        Assert.False((replicaSet with { TransactionsSupported = false }).AuditInTransaction(off));
-    }
-
     private static MongoCapabilities Capabilities(string version)
         => new(version, TransactionsSupported: true, SearchIndexesSupported: false, VectorSearchAvailable: false, AtlasSearchAvailable: false);
 }
