@@ -43,6 +43,9 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
             using var client = MongoClientFactory.CreateClient(settings);
             await MongoBootstrapper.WaitForSearchIndexesAsync(
                 client.GetDatabase(settings.Database), IndexCatalog.For(settings), TimeSpan.FromMinutes(2), CancellationToken.None);
+            // A just-created index is not used before it is queryable: start again, as a restarted server would.
+            started = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, CancellationToken.None);
+            if (!started.Succeeded) throw new InvalidOperationException($"MongoDB test database could not be bootstrapped again: {started.Error}");
         }
 
         var services = new ServiceCollection()
