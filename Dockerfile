@@ -11,13 +11,17 @@ COPY appsettings*.json ./
 COPY src/ src/
 RUN dotnet restore src/Olorin.Server/Olorin.Server.csproj
 RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+# The operator tools (scripts/olorin outside the image): `docker exec <container> olorin --help`.
+RUN dotnet restore src/Olorin.Cli/Olorin.Cli.csproj \
+ && dotnet publish src/Olorin.Cli/Olorin.Cli.csproj -c Release --no-restore -o /app/cli -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app
 COPY --from=build /app ./
 # Composio tokens are encrypted with the Data Protection key ring: keep it on a volume, or recreating the container
 # loses it and the stored tokens no longer decrypt.
-RUN mkdir -p /var/lib/olorin/keys && chown "$APP_UID" /var/lib/olorin/keys
+RUN mkdir -p /var/lib/olorin/keys && chown "$APP_UID" /var/lib/olorin/keys \
+ && printf '#!/bin/sh\nexec dotnet /app/cli/olorin.dll "$@"\n' > /usr/local/bin/olorin && chmod 755 /usr/local/bin/olorin
 VOLUME /var/lib/olorin/keys
 ENV ASPNETCORE_URLS=http://+:8090 \
     DATA_PROTECTION_KEYS_PATH=/var/lib/olorin/keys

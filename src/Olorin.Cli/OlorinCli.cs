@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Olorin.Cli;
+
+/// <summary>
+/// The command tree of <c>scripts/olorin</c>. Each command lives in its own file under <c>Commands/</c> and is added
+/// here, so this list is the table of contents of the operator tools.
+/// </summary>
+public static class OlorinCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Olorin operator tools: set-up checks, data migration between PostgreSQL and MongoDB, verification, benchmarks.");
+        return root;
+    }
+}
