@@ -44,7 +44,7 @@ public sealed record AnomalyQuery(
 public sealed record SimilarityQuery(
     float[] Vector,
     int K = 10,
-    double MinSimilarity = 0.7,
+    double MinSimilarity = Validation.SimilarityRules.DefaultMinSimilarity,
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
     string? ExcludeAnomalyId = null);

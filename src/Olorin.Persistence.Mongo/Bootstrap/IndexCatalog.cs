@@ -6,7 +6,7 @@ using static Olorin.Persistence.Mongo.MongoCollectionNames;
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
-/// Everything the database must hold, as data: the ten collections (two of them time series), their indexes
+/// Everything the database must hold, as data: the ten collections (audit_log a time series when enabled), their indexes
 /// (DATA-MODEL.md Idx-A adapted by Decision 4, revised: business ids unique per tenant — unique (tenant_id, id) —
 /// and every query index led by the tenant) and
 /// the Atlas search indexes. The bootstrapper creates from it; status and verification report present/missing by name.
@@ -63,9 +63,11 @@ public sealed class IndexCatalog
         return new IndexCatalog(collections, RegularIndexes(), search);
     }
 
+    /// <summary>How the earlier system created <c>detection_runs</c> (DATA-MODEL §3); bootstrap no longer does.</summary>
+    public static TimeSeriesSpec LegacyDetectionRunsTimeSeries { get; } = new("started_at", "metadata", TimeSeriesGranularity.Minutes);
+
     private static TimeSeriesSpec? TimeSeriesOf(string collection) => collection switch
     {
-        DetectionRuns => new TimeSeriesSpec("started_at", "metadata", TimeSeriesGranularity.Minutes),
         AuditLog => new TimeSeriesSpec("timestamp", "metadata", TimeSeriesGranularity.Seconds),
         _ => null,
     };
@@ -83,8 +85,10 @@ public sealed class IndexCatalog
         Index(Detectors, ("tenant_id", 1), ("type", 1), ("enabled", 1)),
         Index(Detectors, ("tenant_id", 1), ("created_at", -1)),
 
-        // Time series: no unique index is possible; run_id is unique by application guarantee (Decision 2).
-        Index(DetectionRuns, ("run_id", 1)),
+        // A regular collection (Decision 2), so the server enforces run_id per tenant (Decision 4); runs keep the
+        // earlier system's shape, with the tenant under metadata. On a time series left by the earlier system the
+        // bootstrapper creates it non-unique (time series take no unique index, see RequiredIndex.OnTimeSeries).
+        Unique(DetectionRuns, ("metadata.tenant_id", 1), ("run_id", 1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("started_at", -1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.detector_id", 1), ("started_at", -1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.status", 1), ("started_at", -1)),

@@ -11,7 +11,7 @@ using Olorin.Persistence.Mongo.Settings;
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal sealed class MongoAnomalyEventRepository(
-    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
+    MongoContext context, MongoSearchAvailability search, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
 {
     private static readonly FindOneAndUpdateOptions<AnomalyEvent> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -56,12 +56,15 @@ internal sealed class MongoAnomalyEventRepository(
     public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
         => (await Anomalies.DeleteOneAsync(AnomalyFilters.ById(tenantId, anomalyId), cancellationToken)).DeletedCount == 1;
 
-    /// <summary><c>$vectorSearch</c> when the server has the vector index (and it is enabled), else the exact cosine pipeline.</summary>
+    /// <summary>
+    /// <c>$vectorSearch</c> when the vector index is enabled and usable now (exists, queryable, fitting definition:
+    /// <see cref="MongoSearchAvailability"/>), else the exact cosine pipeline.
+    /// </summary>
     public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
         if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
-        var pipeline = capabilities.VectorSearchAvailable
+        var pipeline = await search.VectorSearchUsableAsync(cancellationToken)
             ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
         var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);

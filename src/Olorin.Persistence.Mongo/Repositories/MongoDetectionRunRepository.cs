@@ -13,14 +13,13 @@ using Olorin.Persistence.Mongo.Settings;
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
-/// Detection runs in the <c>detection_runs</c> time series. A status change is guarded on the current status, so
-/// concurrent transitions are exclusive (each document write is atomic), and the changed run is read back. Where
-/// the server updates measurement fields of a time series (7.1+, or time series off: <see cref="TimeSeriesUpdates"/>)
-/// the change is one <c>updateMany</c> (time series refuse single-document updates and upserts; run_id is unique by
-/// the check in <see cref="CreateAsync"/>, so "many" is at most one). MongoDB 7.0 only updates the metaField matched
-/// on the metaField, and run_id, finished_at and info are measurement fields, so there the run is replaced: a delete
-/// guarded on the status (deletes take any filter from 7.0), then the insert of the changed run. Not atomic: a
-/// reader can miss the run between the two writes, and a crash between them loses it.
+/// Detection runs in <c>detection_runs</c>. A status change is guarded on the current status, so concurrent
+/// transitions are exclusive (each document write is atomic). In the regular collection bootstrap creates (Decision 2)
+/// it is one <c>findOneAndUpdate</c>, and run_id is unique per tenant by the server's unique index. A time series left
+/// by the earlier system is served too (<see cref="DetectionRunStorage"/>): MongoDB updates time-series documents only
+/// on the metaField, so there the run is replaced by a delete guarded on the status read, then the insert of the changed
+/// run; if anything fails after the delete was sent, the run is read back and re-inserted when missing (idempotent),
+/// so a failure cannot lose it. A reader can still miss the run between the two writes there.
 /// </summary>
 internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCapabilities capabilities, MongoSettings settings) : IDetectionRunRepository
 {
@@ -29,16 +28,16 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     private IMongoCollection<DetectionRun> Runs => context.DetectionRuns;
 
     /// <summary>
-    /// Check, then insert: time-series collections cannot carry a unique index on run_id. Two concurrent creates of
-    /// one new run_id can both pass the check; run ids are generated (never user-chosen), which keeps that theoretical.
+    /// Checks the id first (run ids are unique across tenants today), then inserts. In the regular collection the
+    /// unique (metadata.tenant_id, run_id) index closes the race between check and insert; on a legacy time series
+    /// (no unique indexes possible) the check is all there is.
     /// </summary>
     public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
     {
         if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.Metadata.TenantId, run.RunId)).AnyAsync(cancellationToken))
             return Outcome.Duplicate<DetectionRun>("run_id");
         Normalize(run);
-        await Runs.InsertOneAsync(run, cancellationToken: cancellationToken);
-        return Outcome.Ok(run);
+        return await MongoErrors.InsertAsync(Runs, run, "run_id", cancellationToken);
     }
 
     public async Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)
@@ -113,7 +112,7 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                     .Skip((int)(rank - 1))
                     .Limit(1)
                     .Project(DetectionRunFilters.Duration)
-                    .FirstAsync(cancellationToken);
+                    .FirstOrDefaultAsync(cancellationToken); // null if runs were deleted since the count
             }
         }
         return new DetectionRunStats(byStatus.Values.Sum(), byStatus, percentiles[0], percentiles[1], percentiles[2], summary?.Average);
@@ -130,12 +129,12 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
         => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
 
-    private bool UpdatesInPlace => TimeSeriesUpdates.InPlace(capabilities, settings);
+    private bool UpdatesInPlace => DetectionRunStorage.UpdatesInPlace(capabilities, settings);
 
     /// <summary>
-    /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place, or (MongoDB 7.0
-    /// time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read when not given) that
-    /// replaces the stored run through a delete guarded on the status read, re-read and retried a few times when
+    /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place (regular
+    /// collection), or (legacy time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read
+    /// when not given) that replaces the stored run (<see cref="ReplaceAsync"/>), re-read and retried a few times when
     /// another transition won. A lost guard is read back as InvalidState or NotFound.
     /// </summary>
     private async Task<Outcome<DetectionRun>> TransitionAsync(
@@ -144,8 +143,9 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     {
         if (UpdatesInPlace)
         {
-            var result = await Runs.UpdateManyAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update, cancellationToken: cancellationToken);
-            return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, target, cancellationToken);
+            var updated = await Runs.FindOneAndUpdateAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update,
+                new FindOneAndUpdateOptions<DetectionRun> { ReturnDocument = ReturnDocument.After }, cancellationToken);
+            return updated is not null ? Outcome.Ok(updated) : await ReadBackAsync(tenantId, runId, changed: false, target, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -155,19 +155,62 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
             if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, target);
             var replacement = Copy(current);
             apply(replacement);
-            // Guarded on the status just read, so a transition that slipped in is not overwritten with a stale copy.
-            var deleted = await Runs.DeleteManyAsync(DetectionRunFilters.InStatus(tenantId, runId, [current.Metadata.Status]), cancellationToken);
-            if (deleted.DeletedCount > 0)
-            {
-                await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
-                return Outcome.Ok(Copy(replacement));
-            }
+            if (await ReplaceAsync(current, replacement, cancellationToken)) return Outcome.Ok(Copy(replacement));
             if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, target, cancellationToken);
             current = null; // changed (or being replaced) meanwhile: read it again
         }
     }
 
     private const int MaxReplaceAttempts = 3;
+    private const int MaxReinsertAttempts = 5;
+
+    /// <summary>
+    /// Replaces <paramref name="current"/> in a time series: a delete guarded on the status just read (so a transition
+    /// that slipped in is not overwritten with a stale copy; deletes take any filter from 7.0,
+    /// https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#deletes), then the insert. False
+    /// when the guard matched nothing. <c>deleteMany</c> is not a retryable write
+    /// (https://www.mongodb.com/docs/manual/core/retryable-writes/#retryable-write-operations) and time-series writes
+    /// cannot join a transaction, so any failure once the delete was sent is settled by reading the run back: missing
+    /// means our delete ran, and the replacement is inserted (again) until it stands. The settling is not cancellable:
+    /// a cancelled request must not leave the run deleted.
+    /// </summary>
+    private async Task<bool> ReplaceAsync(DetectionRun current, DetectionRun replacement, CancellationToken cancellationToken)
+    {
+        var guard = DetectionRunFilters.InStatus(current.Metadata.TenantId, current.RunId, [current.Metadata.Status]);
+        try
+        {
+            var deleted = await Runs.DeleteManyAsync(guard, cancellationToken);
+            if (deleted.DeletedCount == 0) return false;
+        }
+        catch (Exception)
+        {
+            // Did the delete run although its reply was lost (or the request was cancelled once it was sent)?
+            if (!await IsMissingAsync(current)) throw;
+        }
+        await ReinsertAsync(replacement);
+        return true;
+    }
+
+    private async Task<bool> IsMissingAsync(DetectionRun run)
+        => await Runs.Find(DetectionRunFilters.ById(run.Metadata.TenantId, run.RunId)).FirstOrDefaultAsync(CancellationToken.None) is null;
+
+    /// <summary>Inserts the replacement, and after a failure inserts it again only if it is still missing (so never twice).</summary>
+    private async Task ReinsertAsync(DetectionRun replacement)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Runs.InsertOneAsync(replacement, cancellationToken: CancellationToken.None);
+                return;
+            }
+            catch (Exception) when (attempt < MaxReinsertAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+                if (!await IsMissingAsync(replacement)) return;
+            }
+        }
+    }
 
     private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, DetectionRunStatus target, CancellationToken cancellationToken)
     {

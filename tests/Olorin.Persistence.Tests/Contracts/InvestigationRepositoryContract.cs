@@ -191,6 +191,43 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         Assert.Equal("CREATED", (string?)entry.Changes.Before["status"]);
     }
 
+    /// <summary>About 5 MB of findings (5,120 objects of ~1 KB).</summary>
+    private static InvestigationResults FiveMegabytesOfResults(string tag) => new()
+    {
+        Summary = tag,
+        Findings = Enumerable.Range(0, 5 * 1024).Select(i => new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = $"{tag}-{i}",
+            ["text"] = new string((char)('a' + i % 26), 1000),
+        }).ToList(),
+    };
+
+    [Fact]
+    public async Task An_investigation_with_5_MB_of_results_stays_creatable_updatable_and_deletable_with_bounded_audit_entries()
+    {
+        var input = NewInvestigation(Tenant);
+        input.Results = FiveMegabytesOfResults("first");
+        var created = (await Investigations.CreateAsync(input, Audit, Ct)).Value;
+
+        var updated = await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Results: FiveMegabytesOfResults("second")), Audit, Ct);
+        Assert.Equal(2, updated.Value.Version);
+        Assert.Equal("second", (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Results!.Summary);
+        Assert.IsType<Outcome<Investigation>.Ok>(await Investigations.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct));
+
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct);
+        Assert.Equal(3, history.Count);
+        Assert.All(history, e =>
+        {
+            Assert.True(AuditEntries.JsonSize(e) <= AuditEntries.MaxEntryBytes, $"{e.Metadata.ActionType}: {AuditEntries.JsonSize(e)} bytes");
+            Assert.Contains(AuditEntries.SnapshotName, e.Changes.Truncated);
+            Assert.Equal(true, (bool?)e.StateSnapshot["truncated"]);
+        });
+        var update = Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
+        Assert.Equal(["results"], update.Changes.FieldsModified);
+        Assert.Contains("results", update.Changes.Truncated);
+        Assert.Equal(2, (int?)update.StateSnapshot["version"]);
+    }
+
     [Fact]
     public async Task Update_with_a_stale_version_is_VersionConflict_with_the_current_version_and_changes_nothing()
     {

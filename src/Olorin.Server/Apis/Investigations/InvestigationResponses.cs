@@ -63,6 +63,7 @@ public sealed record HistoryEntryResponse(
             FieldsModified = e.Changes.FieldsModified.Where(f => f != TenantField).ToList(),
             Before = WithoutTenant(e.Changes.Before),
             After = WithoutTenant(e.Changes.After),
+            Truncated = e.Changes.Truncated,
         },
         WithoutTenant(e.StateSnapshot), e.FromVersion, e.ToVersion, e.IpAddress, e.UserAgent);
 

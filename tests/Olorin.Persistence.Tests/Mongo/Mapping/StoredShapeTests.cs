@@ -103,7 +103,7 @@ public sealed class StoredShapeTests
         Assert.Equal(["investigation_id", "user_id", "tenant_id", "action_type", "source"], doc["metadata"].AsBsonDocument.Names);
         Assert.Equal("SETTINGS_CHANGE", doc["metadata"]["action_type"].AsString);
         Assert.Equal("WEBHOOK", doc["metadata"]["source"].AsString);
-        Assert.Equal(["fields_modified", "before", "after"], doc["changes"].AsBsonDocument.Names);
+        Assert.Equal(["fields_modified", "before", "after", "truncated"], doc["changes"].AsBsonDocument.Names);
     }
 
     [Theory]

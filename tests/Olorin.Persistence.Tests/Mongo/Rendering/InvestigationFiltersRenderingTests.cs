@@ -13,20 +13,20 @@ public sealed class InvestigationFiltersRenderingTests
     [Fact]
     public void ById_and_the_optimistic_locking_guard()
     {
-        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1" }""", Rendered.Filter(InvestigationFilters.ById("t1", "i1")));
-        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "version": 4 }""", Rendered.Filter(InvestigationFilters.AtVersion("t1", "i1", 4)));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.ById("t1", "i1")));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false }, "version": 4 }""", Rendered.Filter(InvestigationFilters.AtVersion("t1", "i1", 4)));
     }
 
     [Fact]
     public void List_filters_status_owner_and_an_escaped_case_insensitive_id_substring()
         => Rendered.Equal(
-            """{ "tenant_id": "t1", "status": "IN_PROGRESS", "user_id": "u1", "investigation_id": { "$regularExpression": { "pattern": "a\\.b\\*", "options": "i" } } }""",
+            """{ "tenant_id": "t1", "olorin_deleted_at": { "$exists": false }, "status": "IN_PROGRESS", "user_id": "u1", "investigation_id": { "$regularExpression": { "pattern": "a\\.b\\*", "options": "i" } } }""",
             Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(InvestigationStatus.InProgress, "a.b*", "u1"))));
 
     [Fact]
     public void List_without_options_is_the_tenant_only_and_sorts_newest_updated_first()
     {
-        Rendered.Equal("""{ "tenant_id": "t1" }""", Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(Search: ""))));
+        Rendered.Equal("""{ "tenant_id": "t1", "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(Search: ""))));
         Rendered.Equal("""{ "updated_at": -1, "investigation_id": 1 }""", Rendered.Sort(InvestigationFilters.ListSort));
     }
 
@@ -65,7 +65,7 @@ public sealed class InvestigationFiltersRenderingTests
         => Rendered.Equal(
             """
             [
-              { "$match": { "tenant_id": "t1" } },
+              { "$match": { "tenant_id": "t1", "olorin_deleted_at": { "$exists": false } } },
               { "$group": { "_id": "$status", "__agg0": { "$sum": 1 } } },
               { "$project": { "Status": "$_id", "Count": "$__agg0", "_id": 0 } }
             ]
@@ -75,11 +75,11 @@ public sealed class InvestigationFiltersRenderingTests
     [Fact]
     public void TextSearch_states_the_tenant_and_orders_by_text_score_then_id()
     {
-        Rendered.Equal("""{ "tenant_id": "t1", "$text": { "$search": "fraud ring" } }""", Rendered.Filter(InvestigationFilters.TextSearch("t1", "fraud ring")));
+        Rendered.Equal("""{ "tenant_id": "t1", "$text": { "$search": "fraud ring" }, "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.TextSearch("t1", "fraud ring")));
         Rendered.Equal(
             """
             [
-              { "$match": { "tenant_id": "t1", "$text": { "$search": "fraud" } } },
+              { "$match": { "tenant_id": "t1", "$text": { "$search": "fraud" }, "olorin_deleted_at": { "$exists": false } } },
               { "$project": { "_id": 0, "document": "$$ROOT", "score": { "$meta": "textScore" } } },
               { "$sort": { "score": -1, "document.investigation_id": 1 } },
               { "$skip": 20 },
@@ -104,6 +104,7 @@ public sealed class InvestigationFiltersRenderingTests
             $$"""
             [
               { "$search": { {{search.Trim()[1..^1]}}, "index": "investigations_search" } },
+              { "$match": { "olorin_deleted_at": { "$exists": false } } },
               { "$project": { "_id": 0, "document": "$$ROOT", "score": { "$meta": "searchScore" } } },
               { "$sort": { "score": -1, "document.investigation_id": 1 } },
               { "$skip": 0 },
