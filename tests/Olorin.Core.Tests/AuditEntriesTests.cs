@@ -82,15 +82,15 @@ public sealed class AuditEntriesTests
     }
 
     /// <summary>About <paramref name="megabytes"/> MB of findings, as a large investigation carries them.</summary>
-    internal static InvestigationResults LargeResults(int megabytes, string tag)
+    internal static JsonObject LargeResults(int megabytes, string tag)
         => new()
         {
-            Summary = tag,
-            Findings = Enumerable.Range(0, megabytes * 1024).Select(i => new JsonObject
+            ["summary"] = tag,
+            ["findings"] = new JsonArray(Enumerable.Range(0, megabytes * 1024).Select(i => (JsonNode)new JsonObject
             {
                 ["id"] = $"{tag}-{i}",
                 ["text"] = new string((char)('a' + i % 26), 1000),
-            }).ToList(),
+            }).ToArray()),
         };
 
     [Fact]

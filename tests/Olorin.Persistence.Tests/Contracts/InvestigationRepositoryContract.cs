@@ -192,14 +192,14 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     }
 
     /// <summary>About 5 MB of findings (5,120 objects of ~1 KB).</summary>
-    private static InvestigationResults FiveMegabytesOfResults(string tag) => new()
+    private static System.Text.Json.Nodes.JsonObject FiveMegabytesOfResults(string tag) => new()
     {
-        Summary = tag,
-        Findings = Enumerable.Range(0, 5 * 1024).Select(i => new System.Text.Json.Nodes.JsonObject
+        ["summary"] = tag,
+        ["findings"] = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(0, 5 * 1024).Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
         {
             ["id"] = $"{tag}-{i}",
             ["text"] = new string((char)('a' + i % 26), 1000),
-        }).ToList(),
+        }).ToArray()),
     };
 
     [Fact]
@@ -211,7 +211,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
 
         var updated = await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Results: FiveMegabytesOfResults("second")), Audit, Ct);
         Assert.Equal(2, updated.Value.Version);
-        Assert.Equal("second", (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Results!.Summary);
+        Assert.Equal("second", (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Results!["summary"]!.GetValue<string>());
         Assert.IsType<Outcome<Investigation>.Ok>(await Investigations.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct));
 
         var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct);

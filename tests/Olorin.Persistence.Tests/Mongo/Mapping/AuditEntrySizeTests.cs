@@ -27,16 +27,16 @@ public sealed class AuditEntrySizeTests
         Version = version,
         CreatedAt = T0,
         UpdatedAt = T0,
-        Results = new InvestigationResults
+        Results = new JsonObject
         {
-            Summary = tag,
+            ["summary"] = tag,
             // Small numbers cost ~2 bytes in JSON and ~11 in BSON (type, index name, double): the case where BSON outgrows JSON.
-            Findings = Enumerable.Range(0, 5 * 1024).Select(i => new JsonObject
+            ["findings"] = new JsonArray(Enumerable.Range(0, 5 * 1024).Select(i => (JsonNode)new JsonObject
             {
                 ["id"] = $"{tag}-{i}",
                 ["text"] = new string('x', 900),
                 ["amounts"] = new JsonArray(Enumerable.Range(0, 20).Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
-            }).ToList(),
+            }).ToArray()),
         },
     };
 
