@@ -36,6 +36,7 @@ try
     await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
+    builder.AddOlorinAuthentication(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.AddRequestIdentity();
     builder.Services.AddOlorinDataProtection(builder.Configuration);
     builder.Services.AddOlorinCrossOrigin();
@@ -50,20 +51,27 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOlorinOpenApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
 
-    app.MapHealthApi();
-    app.MapStatusApi();
-    app.MapMongoStatusApi();
-    app.MapInvestigationsApi();
-    app.MapInvestigationSearchApi();
-    app.MapDetectorsApi();
-    app.MapDetectionRunsApi();
-    app.MapAnomaliesApi();
-    app.MapTransactionScoresApi();
-    app.MapTemplatesApi();
-    app.MapComposioConnectionsApi();
-    app.MapComposioActionAuditsApi();
-    app.MapSoarExecutionsApi();
+    // Monitoring needs no token; every resource API needs the read or write scope (ApiAuthorization): map each
+    // new API inside one of the two groups.
+    var monitoring = app.MapAnonymousGroup();
+    monitoring.MapHealthApi();
+    monitoring.MapStatusApi();
+    monitoring.MapMongoStatusApi();
+
+    var api = app.MapApiGroup();
+    api.MapInvestigationsApi();
+    api.MapInvestigationSearchApi();
+    api.MapDetectorsApi();
+    api.MapDetectionRunsApi();
+    api.MapAnomaliesApi();
+    api.MapTransactionScoresApi();
+    api.MapTemplatesApi();
+    api.MapComposioConnectionsApi();
+    api.MapComposioActionAuditsApi();
+    api.MapSoarExecutionsApi();
 
     await app.PrepareOlorinPersistenceAsync();
     await app.RunAsync();
