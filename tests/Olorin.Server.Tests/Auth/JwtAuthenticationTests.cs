@@ -62,7 +62,7 @@ public sealed class JwtAuthenticationTests(JwtApiFixture fixture) : IClassFixtur
         return new TheoryData<string, string>
         {
             { "expired", TestTokens.Build(claims, TestTokens.SharedKey, d => { d.IssuedAt = now.AddHours(-2); d.NotBefore = now.AddHours(-2); d.Expires = now.AddMinutes(-5); }) },
-            { "not yet valid", TestTokens.Build(claims, TestTokens.SharedKey, d => { d.NotBefore = now.AddMinutes(5); d.Expires = now.AddMinutes(30); }) },
+            { "not yet valid", TestTokens.Build(claims, TestTokens.SharedKey, d => { d.NotBefore = now.AddDays(1); d.Expires = now.AddDays(2); }) },
             { "signed with another key", TestTokens.Build(claims, TestTokens.Hmac("another-key-of-enough-length-0123456789-xyz")) },
             { "wrong issuer", TestTokens.Build(claims, TestTokens.SharedKey, d => d.Issuer = "https://evil.example.com") },
             { "no issuer", TestTokens.Build(claims, TestTokens.SharedKey, d => d.Issuer = null) },

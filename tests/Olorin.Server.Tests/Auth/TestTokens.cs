@@ -32,7 +32,7 @@ public static class TestTokens
 
     public static SigningCredentials Hmac(string key) => new(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256);
 
-    /// <summary>A token built by hand: valid for ten minutes, issuer and audience as configured, unless <paramref name="change"/> says otherwise.</summary>
+    /// <summary>A token built by hand: valid for a day, issuer and audience as configured, unless <paramref name="change"/> says otherwise.</summary>
     public static string Build(Dictionary<string, object> claims, SigningCredentials? credentials, Action<SecurityTokenDescriptor>? change = null)
     {
         var now = DateTime.UtcNow;
@@ -42,7 +42,7 @@ public static class TestTokens
             Audience = Audience,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddMinutes(10),
+            Expires = now.AddDays(1), // theory data is built at discovery, possibly minutes before the test runs
             Claims = claims,
             SigningCredentials = credentials,
         };
