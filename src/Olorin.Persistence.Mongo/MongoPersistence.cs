@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Driver;
 using Olorin.Core.Errors;
+using Olorin.Core.Observability;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Health;
+using Olorin.Persistence.Mongo.Observability;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 
@@ -34,6 +36,7 @@ public static class MongoPersistence
         services.AddSingleton<IMongoClient>(_ => MongoClientFactory.CreateClient(settings));
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
+        services.AddSingleton<IConnectionPoolProbe, MongoPoolProbe>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddRepositoriesFrom(typeof(MongoPersistence).Assembly);

@@ -60,12 +60,26 @@ public sealed class PatchAndPagingTests
         => Assert.Equal(allowed, new RequestIdentity("t", caller).MayModify(owner));
 
     [Fact]
-    public void Transaction_score_keys_order_ordinally_by_investigation_then_transaction()
+    public void Transaction_score_keys_order_ordinally_by_tenant_then_investigation_then_transaction()
     {
-        var keys = new[] { new TransactionScoreKey("b", "1"), new TransactionScoreKey("a", "2"), new TransactionScoreKey("a", "10"), new TransactionScoreKey("B", "0") };
+        var keys = new[] { new TransactionScoreKey("t", "b", "1"), new TransactionScoreKey("t", "a", "2"), new TransactionScoreKey("T", "z", "9"), new TransactionScoreKey("t", "a", "10"), new TransactionScoreKey("t", "B", "0") };
         Assert.Equal(
-            [new("B", "0"), new("a", "10"), new("a", "2"), new("b", "1")],
+            [new("T", "z", "9"), new("t", "B", "0"), new("t", "a", "10"), new("t", "a", "2"), new("t", "b", "1")],
             keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Tenant_keys_order_ordinally_by_tenant_then_id()
+    {
+        var keys = new[] { new TenantKey("t", "b"), new TenantKey("t", "B"), new TenantKey("T", "z"), new TenantKey("s", "zz") };
+        Assert.Equal([new("T", "z"), new("s", "zz"), new("t", "B"), new("t", "b")], keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Paging_is_bounded_so_the_offset_cannot_overflow()
+    {
+        Assert.Equal((PageRequest.MaxPage - 1) * PageRequest.MaxPageSize, new PageRequest(PageRequest.MaxPage, PageRequest.MaxPageSize).Skip);
+        Assert.Throws<OverflowException>(() => new PageRequest(int.MaxValue, PageRequest.MaxPageSize).Skip);
     }
 
     [Fact]

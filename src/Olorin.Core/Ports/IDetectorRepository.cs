@@ -4,7 +4,7 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface IDetectorRepository : IBulkTransferPort<Detector, string>
+public interface IDetectorRepository : IBulkTransferPort<Detector, TenantKey>
 {
     /// <summary>created_at = updated_at = now. Duplicate id → <c>Duplicate("detector_id")</c>.</summary>
     Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default);

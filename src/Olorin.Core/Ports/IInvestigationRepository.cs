@@ -9,7 +9,7 @@ namespace Olorin.Core.Ports;
 /// Investigations. Every create, update and delete appends its <c>audit_log</c> entry (built by
 /// <see cref="AuditEntries"/>) atomically with the change.
 /// </summary>
-public interface IInvestigationRepository : IBulkTransferPort<Investigation, string>
+public interface IInvestigationRepository : IBulkTransferPort<Investigation, TenantKey>
 {
     /// <summary>Stores a new investigation with version 1 and created_at = updated_at = now. Duplicate id → <c>Duplicate("investigation_id")</c>.</summary>
     Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default);

@@ -6,8 +6,9 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
 /// Creates whatever the <see cref="IndexCatalog"/> requires and the database lacks; running it again changes
-/// nothing. It never drops or alters what exists: a conflicting index or a collection of the wrong kind is reported
-/// in <see cref="BootstrapReport.Problems"/> and left for an operator.
+/// nothing. It never alters what exists, and drops only the superseded global-id unique indexes
+/// (<see cref="IndexCatalog.Superseded"/>): a conflicting index or a collection of the wrong kind is reported in
+/// <see cref="BootstrapReport.Problems"/> and left for an operator.
 /// </summary>
 public static partial class MongoBootstrapper
 {
@@ -101,8 +102,31 @@ public static partial class MongoBootstrapper
                     LogIndexFailed(logger, group.Key, index.Name, e.CodeName);
                 }
             }
+            await DropSupersededAsync(collection, group.Key, existing, group.Where(i => i.Unique).Select(i => i.Name).ToHashSet(), problems, logger, cancellationToken);
         }
         return ensured;
+    }
+
+    /// <summary>Drops a superseded global unique index of <paramref name="collectionName"/>, only once every unique index the catalog wants there was ensured.</summary>
+    private static async Task DropSupersededAsync(
+        IMongoCollection<BsonDocument> collection, string collectionName, List<BsonDocument> existing, HashSet<string> requiredUnique,
+        List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (problems.Any(p => p.Contains($" on {collectionName} ", StringComparison.Ordinal))) return;
+        foreach (var (_, name) in IndexCatalog.Superseded.Where(s => s.Collection == collectionName))
+        {
+            if (requiredUnique.Contains(name) || !existing.Any(i => i.GetValue("name", "").AsString == name)) continue;
+            try
+            {
+                // https://www.mongodb.com/docs/manual/reference/method/db.collection.dropIndex/ — drop by index name.
+                await collection.Indexes.DropOneAsync(name, cancellationToken);
+                LogDroppedIndex(logger, collectionName, name);
+            }
+            catch (MongoCommandException e)
+            {
+                problems.Add($"Superseded index {name} on {collectionName} could not be dropped: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+            }
+        }
     }
 
     private static async Task<(List<string> Created, List<string> Present)> EnsureSearchIndexesAsync(
@@ -183,6 +207,9 @@ public static partial class MongoBootstrapper
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created index {Index} on {Collection}")]
     private static partial void LogCreatedIndex(ILogger logger, string collection, string index);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: dropped index {Index} on {Collection} (ids are unique per tenant now)")]
+    private static partial void LogDroppedIndex(ILogger logger, string collection, string index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created search index {Index} on {Collection}")]
     private static partial void LogCreatedSearchIndex(ILogger logger, string collection, string index);

@@ -23,7 +23,7 @@ public static class DetectionRunFilters
     /// A run with this id in any tenant. run_id is unique across tenants, and time-series collections cannot have
     /// unique indexes, so the repository checks it before inserting.
     /// </summary>
-    public static FilterDefinition<DetectionRun> RunIdTaken(string runId) => Filter.Eq(r => r.RunId, runId);
+    public static FilterDefinition<DetectionRun> RunIdTaken(string tenantId, string runId) => ById(tenantId, runId);
 
     /// <summary>The run, only while its status is one of <paramref name="from"/>: the guard of every status change.</summary>
     public static FilterDefinition<DetectionRun> InStatus(string tenantId, string runId, IEnumerable<DetectionRunStatus> from)

@@ -4,6 +4,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 
@@ -42,7 +43,7 @@ internal sealed class MongoAnomalyEventRepository(
         var current = await GetAsync(tenantId, anomalyId, cancellationToken);
         return current is null
             ? Outcome.NotFound<AnomalyEvent>()
-            : Outcome.InvalidState<AnomalyEvent>($"Anomaly {anomalyId} is {WireEnum.ToWire(current.Status)}; it cannot move to {WireEnum.ToWire(status)}.");
+            : Outcome.InvalidState<AnomalyEvent>(AnomalyTransitions.Refusal(anomalyId, current.Status, status));
     }
 
     public async Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
@@ -74,10 +75,10 @@ internal sealed class MongoAnomalyEventRepository(
         return counts.ToDictionary(c => c.Status, c => c.Count);
     }
 
-    public string KeyOf(AnomalyEvent document) => document.AnomalyId;
+    public TenantKey KeyOf(AnomalyEvent document) => new(document.TenantId, document.AnomalyId);
 
-    public IAsyncEnumerable<AnomalyEvent> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Anomalies, a => a.AnomalyId, after, cancellationToken);
+    public IAsyncEnumerable<AnomalyEvent> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Anomalies, a => a.TenantId, a => a.AnomalyId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Anomalies, cancellationToken);
@@ -85,7 +86,7 @@ internal sealed class MongoAnomalyEventRepository(
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
     {
         foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
-        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.AnomalyId, cancellationToken);
+        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken);
     }
 
     /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>

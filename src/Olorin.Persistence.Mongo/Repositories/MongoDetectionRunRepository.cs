@@ -6,6 +6,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 
@@ -33,7 +34,7 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     /// </summary>
     public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
     {
-        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.RunId)).AnyAsync(cancellationToken))
+        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.Metadata.TenantId, run.RunId)).AnyAsync(cancellationToken))
             return Outcome.Duplicate<DetectionRun>("run_id");
         Normalize(run);
         await Runs.InsertOneAsync(run, cancellationToken: cancellationToken);
@@ -50,14 +51,9 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     public async Task<Outcome<DetectionRun>> UpdateStatusAsync(
         string tenantId, string runId, DetectionRunStatus status, DetectionRunInfo? info, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<DetectionRunStatus> allowedFrom = status switch
-        {
-            DetectionRunStatus.Queued => [DetectionRunStatus.Queued],
-            DetectionRunStatus.Running => DetectionRunFilters.Unfinished,
-            _ => [],
-        };
+        var allowedFrom = DetectionRunTransitions.StatusUpdateFrom(status);
         if (allowedFrom.Count == 0)
-            return Outcome.InvalidState<DetectionRun>($"A run is finished with {nameof(CompleteAsync)}, not moved to {WireEnum.ToWire(status)}.");
+            return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotAStatusUpdate(status));
 
         return await TransitionAsync(tenantId, runId, allowedFrom, DetectionRunFilters.SetStatus(status, info),
             run =>
@@ -65,23 +61,24 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                 run.Metadata.Status = status;
                 if (info is not null) run.Info = info;
             },
-            $"cannot move to {WireEnum.ToWire(status)}", current: null, cancellationToken);
+            status, current: null, cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> CompleteAsync(
         string tenantId, string runId, DetectionRunStatus finalStatus, DateTime finishedAt, DetectionRunInfo info,
         CancellationToken cancellationToken = default)
     {
-        if (finalStatus is not (DetectionRunStatus.Success or DetectionRunStatus.Failed))
-            return Outcome.InvalidState<DetectionRun>($"A run completes with success or failed, not {WireEnum.ToWire(finalStatus)}.");
+        var allowedFrom = DetectionRunTransitions.CompletionFrom(finalStatus);
+        if (allowedFrom.Count == 0)
+            return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotACompletion(finalStatus));
 
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
-        if (!DetectionRunFilters.Unfinished.Contains(current.Metadata.Status)) return AlreadyFinished(current);
+        if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, finalStatus);
 
         var finished = UtcTime.Normalize(finishedAt);
         var durationMs = Math.Max(0L, (long)(finished - current.StartedAt).TotalMilliseconds);
-        return await TransitionAsync(tenantId, runId, DetectionRunFilters.Unfinished,
+        return await TransitionAsync(tenantId, runId, allowedFrom,
             DetectionRunFilters.Complete(finalStatus, finished, durationMs, info),
             run =>
             {
@@ -90,7 +87,7 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                 run.DurationMs = durationMs;
                 run.Info = info;
             },
-            "is already finished", current, cancellationToken);
+            finalStatus, current, cancellationToken);
     }
 
     /// <summary>
@@ -122,16 +119,16 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
         return new DetectionRunStats(byStatus.Values.Sum(), byStatus, percentiles[0], percentiles[1], percentiles[2], summary?.Average);
     }
 
-    public string KeyOf(DetectionRun document) => document.RunId;
+    public TenantKey KeyOf(DetectionRun document) => new(document.Metadata.TenantId, document.RunId);
 
-    public IAsyncEnumerable<DetectionRun> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Runs, r => r.RunId, after, cancellationToken);
+    public IAsyncEnumerable<DetectionRun> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Runs, r => r.Metadata.TenantId, r => r.RunId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Runs, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.RunId, cancellationToken);
+        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
 
     private bool UpdatesInPlace => TimeSeriesUpdates.InPlace(capabilities, settings);
 
@@ -143,19 +140,19 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     /// </summary>
     private async Task<Outcome<DetectionRun>> TransitionAsync(
         string tenantId, string runId, IReadOnlyList<DetectionRunStatus> allowedFrom, UpdateDefinition<DetectionRun> update,
-        Action<DetectionRun> apply, string refusal, DetectionRun? current, CancellationToken cancellationToken)
+        Action<DetectionRun> apply, DetectionRunStatus target, DetectionRun? current, CancellationToken cancellationToken)
     {
         if (UpdatesInPlace)
         {
             var result = await Runs.UpdateManyAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update, cancellationToken: cancellationToken);
-            return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, refusal, cancellationToken);
+            return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, target, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
         {
             current ??= await GetAsync(tenantId, runId, cancellationToken);
             if (current is null) return Outcome.NotFound<DetectionRun>();
-            if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, refusal);
+            if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, target);
             var replacement = Copy(current);
             apply(replacement);
             // Guarded on the status just read, so a transition that slipped in is not overwritten with a stale copy.
@@ -165,28 +162,25 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                 await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
                 return Outcome.Ok(Copy(replacement));
             }
-            if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, refusal, cancellationToken);
+            if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, target, cancellationToken);
             current = null; // changed (or being replaced) meanwhile: read it again
         }
     }
 
     private const int MaxReplaceAttempts = 3;
 
-    private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, string refusal, CancellationToken cancellationToken)
+    private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, DetectionRunStatus target, CancellationToken cancellationToken)
     {
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
-        return changed ? Outcome.Ok(current) : Refused(current, refusal);
+        return changed ? Outcome.Ok(current) : Refused(current, target);
     }
 
-    private static Outcome<DetectionRun> Refused(DetectionRun current, string refusal)
-        => Outcome.InvalidState<DetectionRun>($"Run {current.RunId} is {WireEnum.ToWire(current.Metadata.Status)} and {refusal}.");
+    private static Outcome<DetectionRun> Refused(DetectionRun current, DetectionRunStatus target)
+        => Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.Refusal(current.RunId, current.Metadata.Status, target));
 
     /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>
     private static DetectionRun Copy(DetectionRun run) => BsonSerializer.Deserialize<DetectionRun>(run.ToBsonDocument());
-
-    private static Outcome<DetectionRun> AlreadyFinished(DetectionRun run)
-        => Outcome.InvalidState<DetectionRun>($"Run {run.RunId} is already finished ({WireEnum.ToWire(run.Metadata.Status)}).");
 
     private static void Normalize(DetectionRun run)
     {

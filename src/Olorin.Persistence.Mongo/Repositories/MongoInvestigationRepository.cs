@@ -173,16 +173,16 @@ internal sealed class MongoInvestigationRepository(
         return counts.ToDictionary(c => c.Status, c => c.Count);
     }
 
-    public string KeyOf(Investigation document) => document.InvestigationId;
+    public TenantKey KeyOf(Investigation document) => new(document.TenantId, document.InvestigationId);
 
-    public IAsyncEnumerable<Investigation> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Investigations, i => i.InvestigationId, after, cancellationToken);
+    public IAsyncEnumerable<Investigation> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Investigations, i => i.TenantId, i => i.InvestigationId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Investigations, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Investigations, documents, i => i.InvestigationId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Investigations, documents, i => i.TenantId, i => i.InvestigationId, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="write"/> and appends the audit entry it produced: both inside one transaction when

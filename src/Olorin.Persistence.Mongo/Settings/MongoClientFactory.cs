@@ -24,6 +24,7 @@ public static class MongoClientFactory
         if (!inUri.Contains("connectTimeoutMS")) client.ConnectTimeout = TimeSpan.FromMilliseconds(settings.ConnectTimeoutMs);
         if (!inUri.Contains("socketTimeoutMS")) client.SocketTimeout = TimeSpan.FromMilliseconds(settings.SocketTimeoutMs);
         if (!inUri.Contains("serverSelectionTimeoutMS")) client.ServerSelectionTimeout = TimeSpan.FromMilliseconds(settings.ServerSelectionTimeoutMs);
+        client.ClusterConfigurator = Observability.MongoDriverEvents.Configure;
         return client;
     }
 

@@ -172,16 +172,16 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
         return counts.ToDictionary(c => c.Status, c => c.Count);
     }
 
-    public string KeyOf(Investigation document) => document.InvestigationId;
+    public TenantKey KeyOf(Investigation document) => new(document.TenantId, document.InvestigationId);
 
-    public IAsyncEnumerable<Investigation> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.InvestigationId, after, cancellationToken);
+    public IAsyncEnumerable<Investigation> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.TenantId, x => x.InvestigationId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.Investigations.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.InvestigationId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.InvestigationId, cancellationToken);
 
     private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
         => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);

@@ -159,6 +159,11 @@ public static class InvestigationsApi
         if (current is null) return InvestigationProblems.NotFound(investigationId);
         if (!services.Identity.MayModify(current.UserId)) return InvestigationProblems.NotOwner(investigationId);
         if (current.Version != version) return InvestigationProblems.VersionConflict(current.Version, version);
+        if (http.Request.Headers.IfMatch is [{ } ifMatch] && !InvestigationETag.HashAgrees(ifMatch, current))
+        {
+            errors.Add("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
 
         var outcome = await services.Investigations.UpdateAsync(tenant, investigationId, version, request.ToPatch(), services.Audit(), cancellationToken);
         switch (outcome)

@@ -13,7 +13,7 @@ internal static class QueryValues
 {
     public static PageRequest Page(ValidationErrors errors, int? page, int? pageSize)
     {
-        FieldRules.Range(errors, "page", page, 1, int.MaxValue);
+        FieldRules.Range(errors, "page", page, 1, PageRequest.MaxPage);
         FieldRules.Range(errors, "page_size", pageSize, 1, PageRequest.MaxPageSize);
         return new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
     }

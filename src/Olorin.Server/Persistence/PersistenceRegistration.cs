@@ -8,6 +8,7 @@ using Olorin.Persistence.Postgres;
 using Olorin.Server.Configuration;
 using Olorin.Server.Health;
 using Olorin.Server.Logging;
+using Olorin.Server.Observability;
 
 namespace Olorin.Server.Persistence;
 
@@ -30,6 +31,7 @@ public static class PersistenceRegistration
         if (mongo is { UseMongo: true })
         {
             services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!);
+            services.AddRepositoryInstrumentation(MongoPersistence.BackendName);
             services.AddHealthChecks().AddMongoHealthCheck();
             services.AddSingleton(new ActiveBackend(MongoPersistence.BackendName));
             return builder;
@@ -37,6 +39,7 @@ public static class PersistenceRegistration
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
         services.AddPostgresPersistence(database.ConnectionString);
+        services.AddRepositoryInstrumentation(PostgresPersistence.BackendName);
         services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
         services.AddHealthChecks().AddPostgresCheck();
         services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName, mongo?.FallbackReason));

@@ -31,13 +31,15 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
     }
 
     [Fact]
-    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_same_tenant_but_another_tenant_may_use_it()
     {
         var first = (await Detectors.CreateAsync(NewDetector(Tenant), Ct)).Value;
 
         Assert.Equal(new Outcome<Detector>.Duplicate("detector_id"), await Detectors.CreateAsync(NewDetector(Tenant, first.DetectorId), Ct));
-        Assert.Equal(new Outcome<Detector>.Duplicate("detector_id"), await Detectors.CreateAsync(NewDetector(OtherTenant, first.DetectorId), Ct));
-        Assert.Null(await Detectors.GetAsync(OtherTenant, first.DetectorId, Ct));
+        // Ids are unique per tenant (Decision 4 revised): no existence oracle, no squatting on another tenant's ids.
+        Assert.IsType<Outcome<Detector>.Ok>(await Detectors.CreateAsync(NewDetector(OtherTenant, first.DetectorId), Ct));
+        Assert.Equal(Tenant, (await Detectors.GetAsync(Tenant, first.DetectorId, Ct))!.TenantId);
+        Assert.Equal(OtherTenant, (await Detectors.GetAsync(OtherTenant, first.DetectorId, Ct))!.TenantId);
     }
 
     [Fact]
@@ -147,12 +149,14 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         string[] ids = ["det-b", "Det-a", "det-a", "det_a", "det-ä"];
         await repo.BulkUpsertAsync(ids.Select((id, i) => { var d = Stored(i % 2 == 0 ? Tenant : OtherTenant, "", Now()); d.DetectorId = id; return d; }).ToList(), Ct);
 
-        var all = await store.Repo<IDetectorRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var resumed = await store.Repo<IDetectorRepository>().ExportAsync("det-a", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "det-a");
+        var all = await store.Repo<IDetectorRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var resumed = await store.Repo<IDetectorRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "det-a") > 0), resumed.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), resumed.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IDetectorRepository>().CountAllAsync(Ct));
     }
 

@@ -49,7 +49,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     }
 
     [Fact]
-    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant_and_writes_no_audit_entry()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_tenant_and_writes_no_audit_entry_but_another_tenant_may_use_it()
     {
         var first = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
 
@@ -57,9 +57,12 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var fromOther = await Investigations.CreateAsync(NewInvestigation(OtherTenant, first.InvestigationId), Audit, Ct);
 
         Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), again);
-        Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), fromOther);
+        // Ids are unique per tenant (Decision 4 revised): the other tenant gets its own investigation under that id.
+        Assert.IsType<Outcome<Investigation>.Ok>(fromOther);
         Assert.Single(await AuditLog.GetHistoryAsync(Tenant, first.InvestigationId, 10, 0, Ct));
-        Assert.Empty(await AuditLog.GetHistoryAsync(OtherTenant, first.InvestigationId, 10, 0, Ct));
+        Assert.Single(await AuditLog.GetHistoryAsync(OtherTenant, first.InvestigationId, 10, 0, Ct));
+        Assert.Equal(Tenant, (await Investigations.GetAsync(Tenant, first.InvestigationId, Ct))!.TenantId);
+        Assert.Equal(OtherTenant, (await Investigations.GetAsync(OtherTenant, first.InvestigationId, Ct))!.TenantId);
     }
 
     [Fact]
@@ -442,12 +445,14 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var docs = ids.Select((id, i) => Stored(i % 2 == 0 ? Tenant : OtherTenant, id, Now())).ToList();
         await repo.BulkUpsertAsync(docs, Ct);
 
-        var all = await store.Repo<IInvestigationRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var afterA = await store.Repo<IInvestigationRepository>().ExportAsync("a-1", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "a-1");
+        var all = await store.Repo<IInvestigationRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var afterA = await store.Repo<IInvestigationRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "a-1") > 0), afterA.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), afterA.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IInvestigationRepository>().CountAllAsync(Ct));
         Assert.Contains(all, d => d.TenantId == OtherTenant);
     }

@@ -44,6 +44,17 @@ public static class InvestigationETag
         return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1 ? version : null;
     }
 
+    /// <summary>
+    /// False when <paramref name="ifMatch"/> is a full ETag (<c>W/"3-1a2b3c4d"</c>) whose hash is not the one of
+    /// <paramref name="current"/>: then it is not an ETag of this investigation. A plain version (<c>"3"</c>) carries no
+    /// hash and agrees.
+    /// </summary>
+    public static bool HashAgrees(string ifMatch, Investigation current)
+    {
+        var opaque = Opaque(ifMatch.Trim());
+        return !opaque.Contains('-') || opaque == Opaque(For(current));
+    }
+
     private static string Opaque(string tag)
     {
         var value = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;

@@ -49,7 +49,7 @@ public sealed class IndexCatalogTests
     public void Investigations_indexes()
         => Assert.Equal(
         [
-            """{ "key" : { "investigation_id" : 1 }, "name" : "investigation_id_1", "unique" : true }""",
+            """{ "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "tenant_id_1_investigation_id_1", "unique" : true }""",
             """{ "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""",
             """{ "key" : { "tenant_id" : 1, "status" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_status_1_updated_at_-1" }""",
             """{ "key" : { "tenant_id" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_updated_at_-1" }""",
@@ -78,14 +78,14 @@ public sealed class IndexCatalogTests
     [Fact]
     public void Unique_keys_of_scores_and_templates()
     {
-        Assert.Equal("""{ "key" : { "investigation_id" : 1, "transaction_id" : 1 }, "name" : "investigation_id_1_transaction_id_1", "unique" : true }""",
+        Assert.Equal("""{ "key" : { "tenant_id" : 1, "investigation_id" : 1, "transaction_id" : 1 }, "name" : "tenant_id_1_investigation_id_1_transaction_id_1", "unique" : true }""",
             Specs("transaction_scores")[0]);
         Assert.Contains("""{ "key" : { "tenant_id" : 1, "user_id" : 1, "name" : 1 }, "name" : "tenant_id_1_user_id_1_name_1", "unique" : true }""",
             Specs("templates"));
     }
 
     [Fact]
-    public void Every_index_is_unique_on_a_global_id_or_led_by_the_tenant()
+    public void Every_index_is_unique_or_led_by_the_tenant()
     {
         foreach (var index in Catalog.Indexes)
         {
@@ -104,7 +104,9 @@ public sealed class IndexCatalogTests
     {
         string[] ids = ["investigation_id", "detector_id", "run_id", "anomaly_id", "investigation_id", "entry_id", "template_id", "connection_id", "audit_id", "execution_id"];
         foreach (var (collection, id) in MongoCollectionNames.All.Zip(ids))
-            Assert.Contains(Catalog.IndexesOf(collection), i => i.Keys.GetElement(0).Name == id);
+            // Ids are unique per tenant (Decision 4 revised): the id is indexed alone or right after the tenant.
+            Assert.Contains(Catalog.IndexesOf(collection), i => i.Keys.GetElement(0).Name == id
+                || (i.Keys.ElementCount >= 2 && i.Keys.GetElement(0).Name == "tenant_id" && i.Keys.GetElement(1).Name == id));
         Assert.Equal(Catalog.Indexes.Count, Catalog.Indexes.Select(i => $"{i.Collection}.{i.Name}").Distinct().Count());
     }
 
@@ -138,12 +140,23 @@ public sealed class IndexCatalogTests
     }
 
     [Fact]
+    public void The_superseded_global_id_indexes_are_the_ones_the_per_tenant_indexes_replace()
+    {
+        foreach (var (collection, name) in IndexCatalog.Superseded)
+        {
+            Assert.Contains(Catalog.IndexesOf(collection), i => i.Unique && i.Keys.GetElement(0).Name == "tenant_id" && i.Name == "tenant_id_1_" + name);
+            Assert.DoesNotContain(Catalog.IndexesOf(collection), i => i.Name == name);
+        }
+    }
+
+    [Fact]
     public void An_index_created_elsewhere_with_the_same_keys_counts_as_present()
     {
         var index = Catalog.IndexesOf("investigations").First();
 
-        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "legacy_id", "unique" : true }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "legacy_id" }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "legacy_id", "unique" : true }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "legacy_id" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "investigation_id_1", "unique" : true }""")));
         Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "_id" : 1 }, "name" : "_id_" }""")));
     }
 
