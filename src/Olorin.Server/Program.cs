@@ -43,6 +43,7 @@ try
     await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
+    builder.AddOlorinAuthentication(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.AddRequestIdentity();
     builder.Services.AddOlorinDataProtection(builder.Configuration);
     builder.Services.AddOlorinCrossOrigin();
@@ -59,24 +60,32 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOlorinRequestGuard();
-    app.UseRateLimiter();
     app.UseOlorinOpenApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // After authentication: the polling limit is partitioned by the caller's tenant and user.
+    app.UseRateLimiter();
 
-    app.MapHealthApi();
-    app.MapMetricsApi();
-    app.MapStatusApi();
-    app.MapMongoStatusApi();
-    app.MapInvestigationsApi();
-    app.MapInvestigationSearchApi();
-    app.MapPollingApi();
-    app.MapDetectorsApi();
-    app.MapDetectionRunsApi();
-    app.MapAnomaliesApi();
-    app.MapTransactionScoresApi();
-    app.MapTemplatesApi();
-    app.MapComposioConnectionsApi();
-    app.MapComposioActionAuditsApi();
-    app.MapSoarExecutionsApi();
+    // Monitoring needs no token; every resource API needs the read or write scope (ApiAuthorization): map each
+    // new API inside one of the two groups.
+    var monitoring = app.MapAnonymousGroup();
+    monitoring.MapHealthApi();
+    app.MapMetricsApi(); // anonymous itself (a WebApplication extension)
+    monitoring.MapStatusApi();
+    monitoring.MapMongoStatusApi();
+
+    var api = app.MapApiGroup();
+    api.MapInvestigationsApi();
+    api.MapInvestigationSearchApi();
+    api.MapPollingApi();
+    api.MapDetectorsApi();
+    api.MapDetectionRunsApi();
+    api.MapAnomaliesApi();
+    api.MapTransactionScoresApi();
+    api.MapTemplatesApi();
+    api.MapComposioConnectionsApi();
+    api.MapComposioActionAuditsApi();
+    api.MapSoarExecutionsApi();
 
     await app.PrepareOlorinPersistenceAsync();
     await app.RunAsync();
