@@ -33,19 +33,21 @@ public sealed class EmbeddingTextsTests
     {
         var investigation = new Investigation
         {
-            Settings = new InvestigationSettings
+            Settings = new JsonObject
             {
-                Name = "Card testing",
-                EntityType = "email",
-                EntityValue = "a@example.com",
-                Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = "203.0.113.9" }],
-                InvestigationType = "hybrid",
+                ["name"] = "Card testing",
+                ["entity_type"] = "email",
+                ["entity_value"] = "a@example.com",
+                ["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "ip", ["entity_value"] = "203.0.113.9" }),
+                ["investigation_type"] = "hybrid",
+                ["unknown_member"] = "kept, not embedded",
             },
-            Results = new InvestigationResults
+            Results = new JsonObject
             {
-                Summary = "Many declined authorisations.",
-                Findings = [new JsonObject { ["description"] = "velocity spike", ["severity"] = "high" }],
-                Recommendations = ["block device"],
+                ["summary"] = "Many declined authorisations.",
+                ["findings"] = new JsonArray(new JsonObject { ["description"] = "velocity spike", ["severity"] = "high" }),
+                ["recommendations"] = new JsonArray("block device"),
+                ["risk_score"] = 0.9,
             },
         };
 
@@ -54,7 +56,7 @@ public sealed class EmbeddingTextsTests
             "findings: description=velocity spike, severity=high; recommendations: block device",
             EmbeddingTexts.ForInvestigation(investigation));
         Assert.Null(EmbeddingTexts.ForInvestigation(new Investigation()));
-        Assert.Null(EmbeddingTexts.ForInvestigation(new Investigation { Settings = new InvestigationSettings() }));
+        Assert.Null(EmbeddingTexts.ForInvestigation(new Investigation { Settings = new JsonObject { ["name"] = 7 } }));
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public sealed class EmbeddingTextsTests
 
         new InvestigationPatch(Status: InvestigationStatus.Completed).ApplyTo(investigation, DateTime.UtcNow);
         Assert.Equal([1f, 2f], investigation.Embedding);
-        new InvestigationPatch(Results: new InvestigationResults()).ApplyTo(investigation, DateTime.UtcNow);
+        new InvestigationPatch(Results: new JsonObject()).ApplyTo(investigation, DateTime.UtcNow);
         Assert.Empty(investigation.Embedding);
     }
 }

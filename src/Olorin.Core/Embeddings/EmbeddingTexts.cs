@@ -39,28 +39,37 @@ public static class EmbeddingTexts
 
     /// <summary>
     /// "investigation: {name}; entity {type} {value}, …; type {investigation_type}; summary {summary}; findings …;
-    /// recommendations …": settings, results summary and findings. Null when none of them has any text (nothing to embed).
+    /// recommendations …": settings, results summary and findings, read from the objects as the client sent them
+    /// (Decision 12; a member of another JSON type than expected is left out). Null when none of them has any text.
     /// </summary>
     public static string? ForInvestigation(Investigation investigation)
     {
         var text = new StringBuilder();
         if (investigation.Settings is { } settings)
         {
-            Part(text, "investigation", settings.Name);
+            Part(text, "investigation", StringOf(settings["name"]));
             var entities = new List<string>();
-            if (!string.IsNullOrWhiteSpace(settings.EntityValue)) entities.Add($"{settings.EntityType} {settings.EntityValue}".Trim());
-            entities.AddRange(settings.Entities.Select(e => $"{e.EntityType} {e.EntityValue}".Trim()).Where(e => e.Length > 0));
+            if (!string.IsNullOrWhiteSpace(StringOf(settings["entity_value"])))
+                entities.Add(Entity(settings));
+            if (settings["entities"] is JsonArray list)
+                entities.AddRange(list.OfType<JsonObject>().Select(Entity).Where(e => e.Length > 0));
             Part(text, "entity", string.Join(", ", entities));
-            Part(text, "type", settings.InvestigationType);
+            Part(text, "type", StringOf(settings["investigation_type"]));
         }
         if (investigation.Results is { } results)
         {
-            Part(text, "summary", results.Summary);
-            Part(text, "findings", string.Join(" | ", results.Findings.Select(Flatten).Where(f => f.Length > 0)));
-            Part(text, "recommendations", string.Join("; ", results.Recommendations.Where(r => !string.IsNullOrWhiteSpace(r))));
+            Part(text, "summary", StringOf(results["summary"]));
+            if (results["findings"] is JsonArray findings)
+                Part(text, "findings", string.Join(" | ", findings.Where(f => f is not null).Select(f => f is JsonObject o ? Flatten(o) : Scalar(f!)).Where(f => f.Length > 0)));
+            if (results["recommendations"] is JsonArray recommendations)
+                Part(text, "recommendations", string.Join("; ", recommendations.Select(StringOf).Where(r => !string.IsNullOrWhiteSpace(r))));
         }
         return text.Length == 0 ? null : Cap(text);
     }
+
+    private static string Entity(JsonObject entity) => $"{StringOf(entity["entity_type"])} {StringOf(entity["entity_value"])}".Trim();
+
+    private static string? StringOf(JsonNode? node) => InvestigationReadings.StringOf(node);
 
     private static void Part(StringBuilder text, string label, string? value)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Olorin.Core.Models;
 
 /// <summary>
@@ -7,10 +9,10 @@ namespace Olorin.Core.Models;
 public sealed record InvestigationPatch(
     LifecycleStage? LifecycleStage = null,
     InvestigationStatus? Status = null,
-    InvestigationSettings? Settings = null,
-    InvestigationProgress? Progress = null,
-    InvestigationResults? Results = null,
-    InvestigationMetadata? Metadata = null)
+    JsonObject? Settings = null,
+    JsonObject? Progress = null,
+    JsonObject? Results = null,
+    JsonObject? Metadata = null)
 {
     /// <summary>Whether the patch changes what the investigation's embedding is computed from (settings, results).</summary>
     public bool ChangesEmbeddedText => Settings is not null || Results is not null;

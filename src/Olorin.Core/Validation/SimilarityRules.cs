@@ -2,14 +2,23 @@ namespace Olorin.Core.Validation;
 
 /// <summary>
 /// A similar-anomaly search names exactly one of a query vector, an anomaly ("more like this") or a text (embedded
-/// by the server), asks for 1–100 results and keeps those with cosine similarity ≥ <c>min_similarity</c>
-/// (0–1, default 0.7 as the reference).
+/// by the server), asks for 1–100 results and keeps those with cosine similarity ≥ <c>min_similarity</c> (−1 to 1,
+/// default 0.4). DATA-MODEL Decision 11: <c>similarity</c> is cosine on both backends; the reference's default kept
+/// Atlas <c>vectorSearchScore</c> ≥ 0.7, and for cosine that score is (1 + cosine) / 2
+/// (https://www.mongodb.com/docs/atlas/atlas-vector-search/vector-search-stage/#atlas-vector-search-score), so 0.7 is
+/// cosine 0.4: clients keep the neighbours they got before.
 /// </summary>
 public static class SimilarityRules
 {
     public const int DefaultK = 10;
     public const int MaxK = 100;
-    public const double DefaultMinSimilarity = 0.7;
+    public const double DefaultMinSimilarity = 0.4;
+
+    /// <summary>The reference's default threshold, on Atlas' score scale.</summary>
+    public const double ReferenceAtlasScoreThreshold = 0.7;
+
+    /// <summary>Cosine similarity from an Atlas cosine <c>vectorSearchScore</c>: score = (1 + cosine) / 2.</summary>
+    public static double CosineFromAtlasScore(double score) => 2 * score - 1;
 
     /// <summary>The longest query text; the model reads only its first 256 word pieces anyway.</summary>
     public const int MaxTextLength = 2_000;
@@ -33,7 +42,7 @@ public static class SimilarityRules
         else
             ValidateText(errors, "text", text);
         FieldRules.Range(errors, "k", k, 1, MaxK);
-        FieldRules.Range(errors, "min_similarity", minSimilarity, 0, 1);
+        FieldRules.Range(errors, "min_similarity", minSimilarity, -1, 1);
         FieldRules.Length(errors, "detector_id", detectorId, 1, FieldRules.MaxIdLength);
         return errors;
     }

@@ -50,8 +50,8 @@ public static class EmbeddingFilters
         var filter = Builders<T>.Filter;
         var result = Missing(embedding);
         if (tenantId is not null) result &= filter.Eq(tenant, tenantId);
-        if (after is not null)
-            result &= filter.Or(filter.Gt(tenant, after.TenantId), filter.And(filter.Eq(tenant, after.TenantId), filter.Gt(id, after.Id)));
+        if (after is { } key)
+            result &= filter.Or(filter.Gt(tenant, key.TenantId), filter.And(filter.Eq(tenant, key.TenantId), filter.Gt(id, key.Id)));
         return result;
     }
 }

@@ -22,11 +22,11 @@ internal static class MissingEmbeddingSql
             sql.Append(" AND tenant_id = @tenant_id");
             parameters.Add(new NpgsqlParameter("tenant_id", NpgsqlDbType.Varchar) { Value = tenantId });
         }
-        if (after is not null)
+        if (after is { } key)
         {
             sql.Append($" AND (tenant_id, {idColumn}) > (@after_tenant, @after_id)");
-            parameters.Add(new NpgsqlParameter("after_tenant", NpgsqlDbType.Varchar) { Value = after.TenantId });
-            parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Varchar) { Value = after.Id });
+            parameters.Add(new NpgsqlParameter("after_tenant", NpgsqlDbType.Varchar) { Value = key.TenantId });
+            parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Varchar) { Value = key.Id });
         }
         sql.Append($" ORDER BY tenant_id, {idColumn} LIMIT @limit");
         var rows = await db.Database.SqlQueryRaw<KeyRow>(sql.ToString(), [.. parameters]).ToListAsync(cancellationToken);

@@ -7,6 +7,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Anomalies;
+using Olorin.Server.Security;
 
 namespace Olorin.Server.Apis;
 
@@ -27,6 +28,7 @@ public static class AnomaliesApi
             .WithSummary("Records an anomaly, optionally with its embedding; without one, the server computes it after the write.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/search/similar", SimilarAnomaliesSearch.Search)
+            .RequireAuthorization(ApiAuthorization.ReadPolicy) // a search: POST only to carry the vector or text
             .WithSummary("The tenant's anomalies most similar (cosine) to a vector, another anomaly or a text (embedded by the server), most similar first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{anomalyId}", GetAnomaly)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Olorin.Core.Embeddings;
 using Olorin.Embeddings;
 using Olorin.Server.Configuration;
+using Olorin.Server.Observability;
 
 namespace Olorin.Server.Embeddings;
 
@@ -16,6 +17,7 @@ public static partial class EmbeddingRegistration
     {
         var enabled = configuration.Get<EmbeddingOptions>()?.Enabled ?? true;
         services.AddSingleton(new EmbeddingQueue(enabled));
+        services.AddOlorinInstruments<EmbeddingInstruments>();
         services.AddScoped<EmbeddingBackfill>();
         services.AddHealthChecks().AddCheck<EmbeddingHealthCheck>(EmbeddingHealthCheck.Name);
         if (!enabled)

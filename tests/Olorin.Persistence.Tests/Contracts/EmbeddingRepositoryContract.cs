@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Auditing;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -76,10 +77,10 @@ public abstract class EmbeddingRepositoryContract(IBackendFixture backend) : Con
         await Investigations.SetEmbeddingAsync(Tenant, created.InvestigationId, 1, Unit(1), Ct);
 
         var status = (await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.InProgress), Audit, Ct)).Value;
-        await Investigations.UpdateProgressAsync(Tenant, created.InvestigationId, new InvestigationProgress { CurrentPhase = "p" }, Ct);
+        await Investigations.UpdateProgressAsync(Tenant, created.InvestigationId, new JsonObject { ["current_phase"] = "p" }, Ct);
         Assert.Equal(Unit(1), (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Embedding);
 
-        var results = new InvestigationResults { Summary = "new findings" };
+        var results = new JsonObject { ["summary"] = "new findings" };
         await Investigations.UpdateAsync(Tenant, created.InvestigationId, status.Version, new InvestigationPatch(Results: results), Audit, Ct);
 
         var stored = (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!;
@@ -143,7 +144,7 @@ public abstract class EmbeddingRepositoryContract(IBackendFixture backend) : Con
         InvestigationId = $"{tenant}:{name}",
         UserId = "analyst-1",
         TenantId = tenant,
-        Settings = new InvestigationSettings { Name = name },
+        Settings = new JsonObject { ["name"] = name },
     };
 
     private static float[] Unit(int axis)

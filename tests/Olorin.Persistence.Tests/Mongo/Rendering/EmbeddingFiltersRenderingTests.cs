@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
@@ -41,7 +42,7 @@ public sealed class EmbeddingFiltersRenderingTests
     [Fact]
     public void A_settings_or_results_patch_empties_the_embedding_and_a_status_patch_does_not()
     {
-        var settings = Rendered.Update(InvestigationFilters.Patch(new InvestigationPatch(Settings: new InvestigationSettings { Name = "n" }), SampleDocuments.T0));
+        var settings = Rendered.Update(InvestigationFilters.Patch(new InvestigationPatch(Settings: new JsonObject { ["name"] = "n" }), SampleDocuments.T0));
         var status = Rendered.Update(InvestigationFilters.Patch(new InvestigationPatch(Status: InvestigationStatus.Completed), SampleDocuments.T0));
 
         Assert.Equal(new BsonArray(), settings["$set"]["embedding"].AsBsonArray);
