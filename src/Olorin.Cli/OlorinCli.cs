@@ -11,6 +11,7 @@ public static class OlorinCli
     public static RootCommand Build()
     {
         var root = new RootCommand("Olorin operator tools: set-up checks, data migration between PostgreSQL and MongoDB, verification, benchmarks.");
+        root.Subcommands.Add(Commands.EmbedCommand.Build());
         root.Subcommands.Add(Commands.TokenCommand.Create());
         return root;
     }

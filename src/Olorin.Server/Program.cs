@@ -8,6 +8,7 @@ using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
+using Olorin.Server.Embeddings;
 using Olorin.Server.Edge;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
@@ -50,6 +51,7 @@ try
     builder.Services.AddOlorinPolling();
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
+    builder.Services.AddOlorinEmbeddings(builder.Configuration);
 
     var app = builder.Build();
 

@@ -23,6 +23,13 @@ public sealed class Investigation
     public DateTime? LastAccessed { get; set; }
     /// <summary>Kept exactly as sent; <see cref="InvestigationMetadata.Default"/> when the client sent none.</summary>
     public JsonObject Metadata { get; set; } = InvestigationMetadata.Default();
+
+    /// <summary>
+    /// The server's embedding of settings, findings and summary (<see cref="Embeddings.EmbeddingTexts.ForInvestigation"/>);
+    /// empty until computed, and emptied again when settings or results change. Stored, never sent to clients nor audited.
+    /// </summary>
+    [JsonIgnore]
+    public float[] Embedding { get; set => field = value ?? []; } = [];
 }
 
 public enum LifecycleStage

@@ -14,7 +14,13 @@ public sealed record InvestigationPatch(
     JsonObject? Results = null,
     JsonObject? Metadata = null)
 {
-    /// <summary>Applies the patch, bumps <c>version</c> and sets <c>updated_at</c>.</summary>
+    /// <summary>Whether the patch changes what the investigation's embedding is computed from (settings, results).</summary>
+    public bool ChangesEmbeddedText => Settings is not null || Results is not null;
+
+    /// <summary>
+    /// Applies the patch, bumps <c>version</c> and sets <c>updated_at</c>. A change of settings or results empties the
+    /// embedding: it no longer describes the investigation, and the embedding worker computes it again.
+    /// </summary>
     public void ApplyTo(Investigation investigation, DateTime now)
     {
         if (LifecycleStage is { } stage) investigation.LifecycleStage = stage;
@@ -23,6 +29,7 @@ public sealed record InvestigationPatch(
         if (Progress is not null) investigation.Progress = Progress;
         if (Results is not null) investigation.Results = Results;
         if (Metadata is not null) investigation.Metadata = Metadata;
+        if (ChangesEmbeddedText) investigation.Embedding = [];
         investigation.Version += 1;
         investigation.UpdatedAt = now;
     }

@@ -28,6 +28,19 @@ public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, Tenan
     /// </summary>
     Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Anomalies without an embedding, of one tenant (or of every tenant when <paramref name="tenantId"/> is null),
+    /// ordered by (tenant_id, anomaly_id) and starting after <paramref name="after"/>: what the embedding worker and
+    /// the backfill fill in, resumably.
+    /// </summary>
+    Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="embedding"/> only while the anomaly has none, so a client's vector (or an earlier
+    /// write) is never replaced. True when it was written.
+    /// </summary>
+    Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default);
+
     /// <summary>Counts per severity among anomalies matching the query.</summary>
     Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default);
 }

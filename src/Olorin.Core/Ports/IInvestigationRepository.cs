@@ -40,6 +40,26 @@ public interface IInvestigationRepository : IBulkTransferPort<Investigation, Ten
     /// </summary>
     Task<PagedResult<InvestigationSearchHit>> SearchAsync(string tenantId, string text, PageRequest page, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The tenant's investigations that have an embedding with cosine similarity ≥ <paramref name="minSimilarity"/>
+    /// to <paramref name="vector"/>, most similar first; <c>Rank</c> is the cosine similarity.
+    /// </summary>
+    Task<PagedResult<InvestigationSearchHit>> SearchSemanticAsync(
+        string tenantId, float[] vector, double minSimilarity, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Investigations without an embedding, of one tenant (or of every tenant when <paramref name="tenantId"/> is
+    /// null), ordered by (tenant_id, investigation_id) and starting after <paramref name="after"/>.
+    /// </summary>
+    Task<IReadOnlyList<Investigation>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores the embedding computed from the investigation at <paramref name="version"/>, only while it is still at
+    /// that version and has none (a newer change of settings or results wins). Neither version nor updated_at moves
+    /// and no audit entry is written: the embedding is derived data. True when it was written.
+    /// </summary>
+    Task<bool> SetEmbeddingAsync(string tenantId, string investigationId, int version, float[] embedding, CancellationToken cancellationToken = default);
+
     /// <summary>How many investigations the tenant has in each status (statuses with none are absent).</summary>
     Task<IReadOnlyDictionary<InvestigationStatus, long>> CountByStatusAsync(string tenantId, CancellationToken cancellationToken = default);
 }

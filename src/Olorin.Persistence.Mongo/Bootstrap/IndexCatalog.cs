@@ -16,6 +16,9 @@ public sealed class IndexCatalog
     public const string InvestigationsSearchIndex = "investigations_search";
     public const string InvestigationsTextIndex = "investigations_text";
 
+    /// <summary>The Atlas Vector Search index over investigation embeddings (semantic search).</summary>
+    public const string InvestigationsVectorIndex = "investigations_vector";
+
     /// <summary>
     /// Never a field of ours: a text index reads each document's language from <c>language</c> by default, so a
     /// free-form <c>language: "klingon"</c> inside findings would make the insert fail.
@@ -58,7 +61,11 @@ public sealed class IndexCatalog
     {
         var collections = All.Select(name => new RequiredCollection(name, settings.EnableTimeSeries ? TimeSeriesOf(name) : null)).ToList();
         var search = new List<RequiredSearchIndex>();
-        if (settings.EnableVectorSearch) search.Add(AnomalyVectorIndex(settings.VectorSearchIndex, settings.EmbeddingDimension));
+        if (settings.EnableVectorSearch)
+        {
+            search.Add(AnomalyVectorIndex(settings.VectorSearchIndex, settings.EmbeddingDimension));
+            search.Add(InvestigationVectorIndex(settings.EmbeddingDimension));
+        }
         if (settings.EnableAtlasSearch) search.Add(InvestigationsSearch());
         return new IndexCatalog(collections, RegularIndexes(), search);
     }
@@ -161,6 +168,19 @@ public sealed class IndexCatalog
             new BsonDocument { { "type", "filter" }, { "path", "tenant_id" } },
             new BsonDocument { { "type", "filter" }, { "path", "severity" } },
             new BsonDocument { { "type", "filter" }, { "path", "detector_id" } },
+        }),
+        SearchFeature.VectorSearch);
+
+    /// <summary>
+    /// Semantic investigation search: the server's embedding of settings, findings and summary, 384 dimensions,
+    /// cosine, filterable on the tenant (https://www.mongodb.com/docs/atlas/atlas-vector-search/vector-search-type/).
+    /// </summary>
+    public static RequiredSearchIndex InvestigationVectorIndex(int dimensions) => new(
+        Investigations, InvestigationsVectorIndex, SearchIndexType.VectorSearch,
+        new BsonDocument("fields", new BsonArray
+        {
+            new BsonDocument { { "type", "vector" }, { "path", "embedding" }, { "numDimensions", dimensions }, { "similarity", "cosine" } },
+            new BsonDocument { { "type", "filter" }, { "path", "tenant_id" } },
         }),
         SearchFeature.VectorSearch);
 

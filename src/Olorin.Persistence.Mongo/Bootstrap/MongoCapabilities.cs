@@ -23,6 +23,9 @@ public sealed record MongoCapabilities(
     /// </summary>
     public IReadOnlySet<string>? TimeSeriesCollections { get; init; }
 
+    /// <summary>Search indexes supported, MONGODB_ENABLE_VECTOR_SEARCH on, and investigations_vector present.</summary>
+    public bool InvestigationVectorSearchAvailable { get; init; }
+
     /// <summary>Whether <paramref name="collection"/> is a time series (observed, else as the settings create it).</summary>
     public bool IsTimeSeries(string collection, Settings.MongoSettings settings)
         => TimeSeriesCollections?.Contains(collection)

@@ -31,12 +31,15 @@ public sealed class MongoSearchAvailability
         _catalog = IndexCatalog.For(settings);
         _supported = capabilities.SearchIndexesSupported;
         _clock = clock;
-        _current = new Snapshot(capabilities.VectorSearchAvailable, capabilities.AtlasSearchAvailable, clock.GetUtcNow());
+        _current = new Snapshot(capabilities.VectorSearchAvailable, capabilities.AtlasSearchAvailable, capabilities.InvestigationVectorSearchAvailable, clock.GetUtcNow());
     }
 
     public async ValueTask<bool> VectorSearchUsableAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).Vector;
 
     public async ValueTask<bool> AtlasSearchUsableAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).Search;
+
+    /// <summary>Whether <c>$vectorSearch</c> on <c>investigations_vector</c> (semantic investigation search) may be used.</summary>
+    public async ValueTask<bool> InvestigationVectorSearchUsableAsync(CancellationToken cancellationToken) => (await CurrentAsync(cancellationToken)).InvestigationVector;
 
     private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +54,7 @@ public sealed class MongoSearchAvailability
             _current = new Snapshot(
                 _settings.EnableVectorSearch && verdicts.IsUsable(_settings.VectorSearchIndex),
                 _settings.EnableAtlasSearch && verdicts.IsUsable(IndexCatalog.InvestigationsSearchIndex),
+                _settings.EnableVectorSearch && verdicts.IsUsable(IndexCatalog.InvestigationsVectorIndex),
                 _clock.GetUtcNow());
         }
         catch (Exception e) when (e is MongoException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -75,5 +79,5 @@ public sealed class MongoSearchAvailability
         return new SearchIndexVerdicts(verdicts);
     }
 
-    private sealed record Snapshot(bool Vector, bool Search, DateTimeOffset CheckedAt);
+    private sealed record Snapshot(bool Vector, bool Search, bool InvestigationVector, DateTimeOffset CheckedAt);
 }

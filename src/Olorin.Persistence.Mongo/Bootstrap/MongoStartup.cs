@@ -75,6 +75,7 @@ public static partial class MongoStartup
                 AtlasSearchAvailable: settings.EnableAtlasSearch && search.IsUsable(IndexCatalog.InvestigationsSearchIndex))
             {
                 TimeSeriesCollections = report.TimeSeriesCollections.ToHashSet(StringComparer.Ordinal),
+                InvestigationVectorSearchAvailable = settings.EnableVectorSearch && search.IsUsable(IndexCatalog.InvestigationsVectorIndex),
             };
             LogConnected(logger, settings.RedactedUri, settings.Database, version, transactions, report.SearchIndexesSupported, pingMs);
             foreach (var problem in report.Problems) LogProblem(logger, problem);

@@ -116,13 +116,13 @@ public static class AnomalyFilters
     }
 
     /// <summary>Atlas cosine score s = (1 + cos) / 2, so cos = 2s − 1.</summary>
-    private static BsonDocument CosineFromAtlasScore(BsonValue score)
+    internal static BsonDocument CosineFromAtlasScore(BsonValue score)
         => new("$subtract", new BsonArray { new BsonDocument("$multiply", new BsonArray { 2, score }), 1 });
 
     /// <summary>
     /// dot(v, q) / (‖v‖ · ‖q‖), with ‖q‖ computed here; null (never similar enough) when the stored vector is zero.
     /// </summary>
-    private static BsonDocument CosineSimilarity(string embeddingPath, float[] query)
+    internal static BsonDocument CosineSimilarity(string embeddingPath, float[] query)
     {
         var queryNorm = Math.Sqrt(query.Sum(x => (double)x * x));
         var queryArray = new BsonArray(query.Select(x => (double)x));

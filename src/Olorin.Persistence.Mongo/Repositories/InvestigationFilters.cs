@@ -52,6 +52,7 @@ public static class InvestigationFilters
         if (patch.Progress is not null) updates.Add(Update.Set(i => i.Progress, patch.Progress));
         if (patch.Results is not null) updates.Add(Update.Set(i => i.Results, patch.Results));
         if (patch.Metadata is not null) updates.Add(Update.Set(i => i.Metadata, patch.Metadata));
+        if (patch.ChangesEmbeddedText) updates.Add(Update.Set(i => i.Embedding, Array.Empty<float>()));
         updates.Add(Update.Inc(i => i.Version, 1));
         updates.Add(Update.Set(i => i.UpdatedAt, now));
         return Update.Combine(updates);

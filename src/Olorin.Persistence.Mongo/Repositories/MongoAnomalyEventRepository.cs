@@ -71,6 +71,19 @@ internal sealed class MongoAnomalyEventRepository(
         return hits.Select(h => new SimilarAnomaly(h.Document, h.Score ?? 0)).ToList();
     }
 
+    public async Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
+        => await Anomalies.Find(EmbeddingFilters.AnomaliesWithout(tenantId, after)).Sort(EmbeddingFilters.AnomalyKeyOrder).Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)
+    {
+        EnsureDimensions(embedding, nameof(embedding), allowEmpty: false);
+        var result = await Anomalies.UpdateOneAsync(
+            EmbeddingFilters.AnomalyStillWithout(tenantId, anomalyId), EmbeddingFilters.SetEmbedding<AnomalyEvent>(a => a.Embedding, embedding),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
     public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)
     {
         var counts = await (await Anomalies.AggregateAsync(AnomalyFilters.CountBySeverity(tenantId, query), cancellationToken: cancellationToken))

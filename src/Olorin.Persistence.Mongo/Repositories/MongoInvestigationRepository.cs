@@ -27,7 +27,7 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// server has none, and an undo that rewrites the document from the model would drop fields it does not map.
 /// </summary>
 internal sealed class MongoInvestigationRepository(
-    MongoContext context, MongoSearchAvailability search, MongoAuditRelay relay, TimeProvider clock) : IInvestigationRepository
+    MongoContext context, MongoSearchAvailability search, MongoAuditRelay relay, MongoSettings settings, TimeProvider clock) : IInvestigationRepository
 {
     private IMongoCollection<Investigation> Investigations => context.Investigations;
 
@@ -194,6 +194,55 @@ internal sealed class MongoInvestigationRepository(
             : await (await Investigations.AggregateAsync(pageQuery, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         return new PagedResult<InvestigationSearchHit>(
             hits.Select(h => new InvestigationSearchHit(h.Document, h.Score ?? 0)).ToList(), total, page.Page, page.PageSize);
+    }
+
+    /// <summary><c>$vectorSearch</c> when the server has <c>investigations_vector</c> (and it is enabled), else exact cosine.</summary>
+    public async Task<PagedResult<InvestigationSearchHit>> SearchSemanticAsync(
+        string tenantId, float[] vector, double minSimilarity, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (vector.Length != settings.EmbeddingDimension)
+            throw new ArgumentException($"An embedding has {settings.EmbeddingDimension} dimensions, not {vector.Length}.", nameof(vector));
+        if (vector.All(x => x == 0) || RowLimit.FetchesNothing(page.PageSize)) return new PagedResult<InvestigationSearchHit>([], 0, page.Page, page.PageSize);
+
+        long total;
+        List<ScoredDocument<Investigation>> hits;
+        if (await search.InvestigationVectorSearchUsableAsync(cancellationToken))
+        {
+            // $vectorSearch returns neighbours, not a count: the total is what the index found up to this page.
+            hits = await (await Investigations.AggregateAsync(
+                    InvestigationVectorFilters.VectorSearch(tenantId, vector, minSimilarity, page.Skip, page.PageSize, IndexCatalog.InvestigationsVectorIndex),
+                    cancellationToken: cancellationToken))
+                .ToListAsync(cancellationToken);
+            total = page.Skip + hits.Count;
+        }
+        else
+        {
+            var count = await (await Investigations.AggregateAsync(InvestigationVectorFilters.ExactCount(tenantId, vector, minSimilarity), cancellationToken: cancellationToken))
+                .FirstOrDefaultAsync(cancellationToken);
+            total = count?.Count ?? 0;
+            hits = total <= page.Skip
+                ? []
+                : await (await Investigations.AggregateAsync(
+                        InvestigationVectorFilters.ExactCosine(tenantId, vector, minSimilarity, page.Skip, page.PageSize), cancellationToken: cancellationToken))
+                    .ToListAsync(cancellationToken);
+        }
+        return new PagedResult<InvestigationSearchHit>(
+            hits.Select(h => new InvestigationSearchHit(h.Document, h.Score ?? 0)).ToList(), total, page.Page, page.PageSize);
+    }
+
+    public async Task<IReadOnlyList<Investigation>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
+        => await Investigations.Find(EmbeddingFilters.InvestigationsWithout(tenantId, after)).Sort(EmbeddingFilters.InvestigationKeyOrder).Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<bool> SetEmbeddingAsync(string tenantId, string investigationId, int version, float[] embedding, CancellationToken cancellationToken = default)
+    {
+        if (embedding.Length != settings.EmbeddingDimension)
+            throw new ArgumentException($"An embedding has {settings.EmbeddingDimension} dimensions, not {embedding.Length}.", nameof(embedding));
+        var result = await Investigations.UpdateOneAsync(
+            EmbeddingFilters.InvestigationStillWithout(tenantId, investigationId, version),
+            EmbeddingFilters.SetEmbedding<Investigation>(i => i.Embedding, embedding),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
     }
 
     public async Task<IReadOnlyDictionary<InvestigationStatus, long>> CountByStatusAsync(string tenantId, CancellationToken cancellationToken = default)

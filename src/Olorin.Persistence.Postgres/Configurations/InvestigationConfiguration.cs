@@ -46,6 +46,13 @@ internal sealed class InvestigationConfiguration : IEntityTypeConfiguration<Inve
                 stored: true);
         builder.HasIndex(SearchVector).HasMethod("gin");
 
+        // The server's embedding of settings, findings and summary (semantic search); NULL until computed.
+        builder.Property(x => x.Embedding)
+            .HasConversion(new EmbeddingConverter(), EmbeddingConverter.Comparer)
+            .HasColumnType($"vector({AnomalyEventConfiguration.EmbeddingDimensions})")
+            .IsRequired(false);
+        builder.HasIndex(x => x.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+
         builder.HasIndex(x => new { x.TenantId, x.Status });
         builder.HasIndex(x => new { x.TenantId, x.UpdatedAt }).IsDescending(false, true);
         builder.HasIndex(x => new { x.TenantId, x.UserId, x.CreatedAt }).IsDescending(false, false, true);

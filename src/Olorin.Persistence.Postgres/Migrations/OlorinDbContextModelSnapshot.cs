@@ -573,6 +573,10 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Vector>("Embedding")
+                        .HasColumnType("vector(384)")
+                        .HasColumnName("embedding");
+
                     b.Property<DateTime?>("LastAccessed")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_accessed");
@@ -629,6 +633,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
                     b.HasKey("TenantId", "InvestigationId")
                         .HasName("pk_investigation_states");
+
+                    b.HasIndex("Embedding")
+                        .HasDatabaseName("ix_investigation_states_embedding");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
 
                     b.HasIndex("SearchVector")
                         .HasDatabaseName("ix_investigation_states_search_vector");

@@ -7,6 +7,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
+using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -83,6 +84,29 @@ internal sealed class PostgresAnomalyEventRepository(
             .Select(a => new SimilarAnomaly(a, similarity[a.AnomalyId]))
             .OrderByDescending(s => s.Similarity).ThenBy(s => s.Anomaly.AnomalyId, StringComparer.Ordinal)
             .ToList();
+    }
+
+    public async Task<IReadOnlyList<AnomalyEvent>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var keys = await MissingEmbeddingSql.KeysAsync(db, "anomaly_events", "anomaly_id", tenantId, after, limit, cancellationToken);
+        var found = new Dictionary<TenantKey, AnomalyEvent>();
+        foreach (var tenant in keys.GroupBy(k => k.TenantId))
+        {
+            var ids = tenant.Select(k => k.Id).ToList();
+            var rows = await db.AnomalyEvents.AsNoTracking()
+                .Where(x => x.TenantId == tenant.Key && ids.Contains(x.AnomalyId)).ToListAsync(cancellationToken);
+            foreach (var row in rows) found[new TenantKey(row.TenantId, row.AnomalyId)] = row;
+        }
+        return keys.Where(found.ContainsKey).Select(k => found[k]).ToList();
+    }
+
+    public async Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)
+    {
+        EnsureEmbeddingDimensions(embedding, nameof(embedding), allowEmpty: false);
+        var vector = new Vector(embedding);
+        return await db.Database.ExecuteSqlAsync(
+            $"UPDATE anomaly_events SET embedding = {vector} WHERE tenant_id = {tenantId} AND anomaly_id = {anomalyId} AND embedding IS NULL",
+            cancellationToken) == 1;
     }
 
     public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)

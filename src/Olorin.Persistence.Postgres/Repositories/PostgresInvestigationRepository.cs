@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
 using Olorin.Core.Errors;
@@ -8,6 +9,7 @@ using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Postgres.Configurations;
+using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -16,7 +18,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// with one <c>SaveChanges</c>, i.e. in one transaction. <c>version</c> is a concurrency token, so an update that
 /// loses a race fails its <c>WHERE version = …</c> and becomes a version conflict.
 /// </summary>
-internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimeProvider clock) : IInvestigationRepository
+internal sealed class PostgresInvestigationRepository(
+    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
 {
     private const string FullTextConfiguration = "english";
 
@@ -161,6 +164,63 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
             .ToListAsync(cancellationToken);
         return new PagedResult<InvestigationSearchHit>(
             hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize);
+    }
+
+    /// <summary>Exact or through the HNSW index, by the same candidate-count rule as the anomaly similarity search.</summary>
+    public async Task<PagedResult<InvestigationSearchHit>> SearchSemanticAsync(
+        string tenantId, float[] vector, double minSimilarity, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (vector.Length != AnomalyEventConfiguration.EmbeddingDimensions)
+            throw new ArgumentException($"An embedding has {AnomalyEventConfiguration.EmbeddingDimensions} dimensions, not {vector.Length}.", nameof(vector));
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var options = vectorSearch.Value;
+        var total = await InvestigationSimilaritySql.CountAsync(db, tenantId, vector, minSimilarity, cancellationToken);
+        if (total <= options.ExactSearchMaxCandidates)
+            await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
+        else
+            await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, page.Skip + page.PageSize), cancellationToken);
+        var neighbours = total <= page.Skip
+            ? []
+            : await InvestigationSimilaritySql.NearestAsync(db, tenantId, vector, minSimilarity, page.Skip, page.PageSize, cancellationToken);
+        var ids = neighbours.Select(n => n.InvestigationId).ToList();
+        var found = await db.Investigations.AsNoTracking()
+            .Where(x => x.TenantId == tenantId && ids.Contains(x.InvestigationId))
+            .ToDictionaryAsync(x => x.InvestigationId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var hits = neighbours
+            .Where(n => found.ContainsKey(n.InvestigationId))
+            .Select(n => new InvestigationSearchHit(found[n.InvestigationId], 1.0 - n.Distance))
+            .OrderByDescending(h => h.Rank).ThenBy(h => h.Investigation.InvestigationId, StringComparer.Ordinal)
+            .ToList();
+        return new PagedResult<InvestigationSearchHit>(hits, total, page.Page, page.PageSize);
+    }
+
+    public async Task<IReadOnlyList<Investigation>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var keys = await MissingEmbeddingSql.KeysAsync(db, "investigation_states", "investigation_id", tenantId, after, limit, cancellationToken);
+        var found = new Dictionary<TenantKey, Investigation>();
+        foreach (var tenant in keys.GroupBy(k => k.TenantId))
+        {
+            var ids = tenant.Select(k => k.Id).ToList();
+            var rows = await db.Investigations.AsNoTracking()
+                .Where(x => x.TenantId == tenant.Key && ids.Contains(x.InvestigationId)).ToListAsync(cancellationToken);
+            foreach (var row in rows) found[new TenantKey(row.TenantId, row.InvestigationId)] = row;
+        }
+        return keys.Where(found.ContainsKey).Select(k => found[k]).ToList();
+    }
+
+    public async Task<bool> SetEmbeddingAsync(string tenantId, string investigationId, int version, float[] embedding, CancellationToken cancellationToken = default)
+    {
+        if (embedding.Length != AnomalyEventConfiguration.EmbeddingDimensions)
+            throw new ArgumentException($"An embedding has {AnomalyEventConfiguration.EmbeddingDimensions} dimensions, not {embedding.Length}.", nameof(embedding));
+        var vector = new Vector(embedding);
+        return await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE investigation_states SET embedding = {vector}
+            WHERE tenant_id = {tenantId} AND investigation_id = {investigationId} AND version = {version} AND embedding IS NULL
+            """, cancellationToken) == 1;
     }
 
     public async Task<IReadOnlyDictionary<InvestigationStatus, long>> CountByStatusAsync(string tenantId, CancellationToken cancellationToken = default)

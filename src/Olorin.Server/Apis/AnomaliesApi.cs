@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Embeddings;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
@@ -24,11 +25,11 @@ public static class AnomaliesApi
         api.MapGet("/", ListAnomalies)
             .WithSummary("Lists the tenant's anomalies, highest score first; filter by run, detector, investigation, severity, status and `min_score`.");
         api.MapPost("/", CreateAnomaly)
-            .WithSummary("Records an anomaly, optionally with its embedding.")
+            .WithSummary("Records an anomaly, optionally with its embedding; without one, the server computes it after the write.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/search/similar", SimilarAnomaliesSearch.Search)
-            .RequireAuthorization(ApiAuthorization.ReadPolicy) // a search: POST only to carry the vector
-            .WithSummary("The tenant's anomalies most similar (cosine) to a vector or to another anomaly, most similar first.")
+            .RequireAuthorization(ApiAuthorization.ReadPolicy) // a search: POST only to carry the vector or text
+            .WithSummary("The tenant's anomalies most similar (cosine) to a vector, another anomaly or a text (embedded by the server), most similar first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{anomalyId}", GetAnomaly)
             .WithSummary("Gets an anomaly.")
@@ -123,6 +124,9 @@ public static class AnomaliesApi
         };
 
         var outcome = await services.Anomalies.CreateAsync(anomaly, cancellationToken);
+        // Stored without an embedding: the embedding worker computes it after the response (a client's vector is kept).
+        if (outcome is Outcome<AnomalyEvent>.Ok(var stored) && stored.Embedding.Length == 0)
+            services.EmbeddingQueue.Enqueue(EmbeddingCollection.Anomalies, stored.TenantId, stored.AnomalyId);
         return outcome switch
         {
             Outcome<AnomalyEvent>.Ok(var created) => TypedResults.Created(

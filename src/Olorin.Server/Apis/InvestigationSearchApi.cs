@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Embeddings;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Validation;
@@ -9,8 +10,10 @@ using Olorin.Server.Apis.Investigations;
 namespace Olorin.Server.Apis;
 
 /// <summary>
-/// Full-text search over the tenant's investigations (name, entity values, results summary and findings), best match
-/// first. Served under every investigations prefix; the literal <c>/search</c> segment outranks <c>/{investigationId}</c>.
+/// Search over the tenant's investigations, best match first: full text (<c>mode=text</c>, the default: name, entity
+/// values, results summary and findings) or semantic (<c>mode=semantic</c>: cosine similarity between the server's
+/// embedding of <c>q</c> and of each investigation's settings, findings and summary). Served under every
+/// investigations prefix; the literal <c>/search</c> segment outranks <c>/{investigationId}</c>.
 /// </summary>
 public static class InvestigationSearchApi
 {
@@ -19,12 +22,18 @@ public static class InvestigationSearchApi
     /// <summary>The literal path segment of the search route; no investigation may take it as its id.</summary>
     public const string Segment = "search";
 
+    public const string TextMode = "text";
+    public const string SemanticMode = "semantic";
+
+    /// <summary>Semantic search keeps investigations with cosine similarity ≥ this unless min_similarity says otherwise (Decision 11).</summary>
+    public const double DefaultMinSimilarity = 0.4;
+
     public static IEndpointRouteBuilder MapInvestigationSearchApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in InvestigationsApi.Prefixes)
             app.MapGroup(prefix).WithTags("Investigations")
                 .MapGet($"/{Segment}", SearchInvestigations)
-                .WithSummary("Full-text search over the tenant's investigations, best match first; `q` is required.");
+                .WithSummary("Searches the tenant's investigations, best match first: full text (`mode=text`, default) or semantic (`mode=semantic`, cosine similarity of embeddings, `min_similarity` −1..1, default 0.4); `q` is required.");
         return app;
     }
 
@@ -33,6 +42,8 @@ public static class InvestigationSearchApi
         [FromQuery] string? q,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery] string? mode,
+        [FromQuery(Name = "min_similarity")] double? minSimilarity,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -40,17 +51,27 @@ public static class InvestigationSearchApi
         if (string.IsNullOrEmpty(text)) errors.Add("q", "q (the text to search for) is required.");
         else FieldRules.Length(errors, "q", text, 1, MaxQueryLength);
         var request = QueryValues.Page(errors, page, pageSize);
+        var semantic = string.Equals(mode, SemanticMode, StringComparison.Ordinal);
+        if (!string.IsNullOrEmpty(mode)) FieldRules.OneOf(errors, "mode", mode, [TextMode, SemanticMode]);
+        if (minSimilarity is not null && !semantic) errors.Add("min_similarity", "min_similarity applies to mode=semantic only.");
+        FieldRules.Range(errors, "min_similarity", minSimilarity, -1, 1);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var result = await services.Investigations.SearchAsync(services.Identity.TenantId, text!, request, cancellationToken);
-        return TypedResults.Ok(InvestigationSearchResponse.From(result));
+        var tenant = services.Identity.TenantId;
+        if (!semantic)
+            return TypedResults.Ok(InvestigationSearchResponse.From(await services.Investigations.SearchAsync(tenant, text!, request, cancellationToken)));
+
+        // 503 (EmbedderUnavailableException) while the model loads, or when embedding is off.
+        var vector = await services.Embedder.EmbedAsync(text!, cancellationToken);
+        var hits = await services.Investigations.SearchSemanticAsync(tenant, vector, minSimilarity ?? DefaultMinSimilarity, request, cancellationToken);
+        return TypedResults.Ok(InvestigationSearchResponse.From(hits));
     }
 }
 
 /// <summary>A search hit: the investigation (as in the investigation API) and its backend-specific relevance.</summary>
 public sealed record InvestigationSearchItem : InvestigationResponse
 {
-    /// <summary>Relevance; only the order is comparable across backends.</summary>
+    /// <summary>Relevance: full text, only the order is comparable across backends; semantic, the cosine similarity.</summary>
     public double Rank { get; init; }
 
     private InvestigationSearchItem(InvestigationResponse investigation, double rank) : base(investigation) => Rank = rank;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Embeddings;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -112,6 +113,8 @@ public static class InvestigationsApi
         switch (outcome)
         {
             case Outcome<Investigation>.Ok(var created):
+                if (created.Settings is not null || created.Results is not null)
+                    services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, created.TenantId, created.InvestigationId);
                 var response = InvestigationResponse.From(created);
                 http.Response.Headers.ETag = response.Etag;
                 return TypedResults.Created(ResourceLocation.Child(http.Request, created.InvestigationId), response);
@@ -167,10 +170,14 @@ public static class InvestigationsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var outcome = await services.Investigations.UpdateAsync(tenant, investigationId, version, request.ToPatch(), services.Audit(), cancellationToken);
+        var patch = request.ToPatch();
+        var outcome = await services.Investigations.UpdateAsync(tenant, investigationId, version, patch, services.Audit(), cancellationToken);
         switch (outcome)
         {
             case Outcome<Investigation>.Ok(var updated):
+                // Its embedding was emptied with the change; the embedding worker computes the new one.
+                if (patch.ChangesEmbeddedText)
+                    services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, updated.TenantId, updated.InvestigationId);
                 var response = InvestigationResponse.From(updated);
                 http.Response.Headers.ETag = response.Etag;
                 return TypedResults.Ok(response);

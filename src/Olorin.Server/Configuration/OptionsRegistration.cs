@@ -20,7 +20,8 @@ public static class OptionsRegistration
             .ValidateOnStart();
 
         services.AddOptions<EmbeddingOptions>().BindConfiguration("")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ModelName), "EMBEDDING_MODEL_NAME must not be empty.")
+            .Validate(o => Olorin.Embeddings.EmbeddingModel.IsShipped(o.ModelName),
+                $"EMBEDDING_MODEL_NAME must be {Olorin.Embeddings.EmbeddingModel.Name}: it is the only embedding model this server ships.")
             .Validate(o => o.BatchSize > 0, "EMBEDDING_BATCH_SIZE must be greater than 0.")
             .Validate(o => o.Dimension == EmbeddingOptions.RequiredDimension,
                 $"EMBEDDING_DIMENSION must be {EmbeddingOptions.RequiredDimension}: the schema stores {EmbeddingOptions.RequiredDimension}-dimensional embeddings.")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Olorin.Core.Embeddings;
 using Olorin.Core.Errors;
 
 namespace Olorin.Server.Errors;
@@ -9,7 +10,8 @@ namespace Olorin.Server.Errors;
 /// <summary>
 /// Turns every exception into a ProblemDetails answer: a bad request (unreadable JSON, unknown enum value, bad
 /// header or query value) is 400 saying what was wrong, in the client's field names; an unreachable database is 503
-/// with <c>Retry-After</c>; anything else — a response we cannot serialize included — is 500 without internals.
+/// with <c>Retry-After</c>, and so is a search by text while the embedding model loads (503 without it when embedding
+/// failed or is off); anything else — a response we cannot serialize included — is 500 without internals.
 /// </summary>
 public sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -24,7 +26,12 @@ public sealed partial class ProblemExceptionHandler(
             return true; // the client went away; there is nobody to answer
 
         var problem = Classify(exception);
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        if (exception is EmbedderUnavailableException unavailable)
+        {
+            // Not the database: the embedding model is loading (retry soon), failed or is switched off.
+            if (unavailable.State == EmbedderState.Loading) context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogWarning("Database unavailable while handling {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
@@ -46,6 +53,8 @@ public sealed partial class ProblemExceptionHandler(
             var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             return new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail };
         }
+        if (exception is EmbedderUnavailableException embedder)
+            return new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service Unavailable", Detail = embedder.Message };
         if (classifiers.FirstOrDefault(c => c.IsUnavailable(exception)) is { } classifier)
             return new ProblemDetails
             {

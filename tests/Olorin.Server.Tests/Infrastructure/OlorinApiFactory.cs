@@ -18,6 +18,8 @@ public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settin
         ["Database:MigrateOnStartup"] = migrate ? "true" : "false",
         // Test servers keep their Data Protection key ring out of the user's profile.
         ["DataProtection:KeysPath"] = Path.Combine(Path.GetTempPath(), "olorin-server-tests", "data-protection-keys"),
+        // No model in servers whose tests do not need it (5 s and 300 MiB each); embedding tests turn it on.
+        ["EMBEDDING_ENABLED"] = "false",
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Error",
         ["Serilog:MinimumLevel:Override:Olorin.Server.Errors"] = "Error",

@@ -37,6 +37,8 @@ public sealed class MetricsEndpointTests(PostgresApiFixture fixture) : IClassFix
         AssertSeries(lines, "db_client_connection_count", "db_client_connection_state=\"used\"");
         AssertSeries(lines, "db_client_connection_max");
         AssertSeries(lines, "db_client_operation_duration_seconds_bucket");
+        // The embedding worker's queue (empty here: the test server runs with EMBEDDING_ENABLED=false).
+        AssertSeries(lines, "olorin_embedding_queue_depth");
         // Runtime: GC, memory, thread pool.
         AssertSeries(lines, "dotnet_gc_collections_total");
         AssertSeries(lines, "dotnet_process_memory_working_set_bytes");

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
+using Olorin.Core.Embeddings;
 using Olorin.Server.Configuration;
+using Olorin.Server.Embeddings;
 
 namespace Olorin.Server.Apis.Anomalies;
 
@@ -11,8 +13,16 @@ public sealed class AnomalyServices(
     IInvestigationRepository investigations,
     RequestIdentity identity,
     TimeProvider clock,
-    IOptions<EmbeddingOptions> embedding)
+    IOptions<EmbeddingOptions> embedding,
+    ITextEmbedder embedder,
+    EmbeddingQueue embeddingQueue)
 {
+    /// <summary>Embeds query texts (search by text).</summary>
+    public ITextEmbedder Embedder { get; } = embedder;
+
+    /// <summary>Where an anomaly created without an embedding asks for one.</summary>
+    public EmbeddingQueue EmbeddingQueue { get; } = embeddingQueue;
+
     public IAnomalyEventRepository Anomalies { get; } = anomalies;
     public IInvestigationRepository Investigations { get; } = investigations;
     public RequestIdentity Identity { get; } = identity;

@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Olorin.Core.Embeddings;
 using Olorin.Core.Ports;
 using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Anomalies;
 
-/// <summary><c>POST /anomalies/search/similar</c>: nearest anomalies of the caller's tenant by cosine similarity.</summary>
+/// <summary>
+/// <c>POST /anomalies/search/similar</c>: nearest anomalies of the caller's tenant by cosine similarity to a vector,
+/// to another anomaly's embedding, or to the server's embedding of a text.
+/// </summary>
 public static class SimilarAnomaliesSearch
 {
     public static async Task<Results<Ok<SimilarAnomaliesResponse>, ValidationProblem, ProblemHttpResult>> Search(
@@ -14,7 +18,8 @@ public static class SimilarAnomaliesSearch
         [FromQuery(Name = "include_embedding")] bool? includeEmbedding,
         CancellationToken cancellationToken)
     {
-        var errors = SimilarityRules.Validate(request.Vector, request.AnomalyId, request.K, request.MinSimilarity, request.DetectorId, services.EmbeddingDimension);
+        var errors = SimilarityRules.Validate(
+            request.Vector, request.AnomalyId, request.Text, request.K, request.MinSimilarity, request.DetectorId, services.EmbeddingDimension);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var tenant = services.Identity.TenantId;
@@ -29,6 +34,11 @@ public static class SimilarAnomaliesSearch
                 return TypedResults.ValidationProblem(errors.ToDictionary());
             }
             vector = reference.Embedding;
+        }
+        else if (request.Text is { } text)
+        {
+            // 503 (EmbedderUnavailableException) while the model loads, or when embedding is off.
+            vector = await services.Embedder.EmbedAsync(text, cancellationToken);
         }
 
         var query = new SimilarityQuery(

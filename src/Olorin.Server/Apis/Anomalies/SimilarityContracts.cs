@@ -4,8 +4,9 @@ using Olorin.Core.Ports;
 namespace Olorin.Server.Apis.Anomalies;
 
 /// <summary>
-/// A similar-anomaly search: exactly one of <c>vector</c> (EMBEDDING_DIMENSION finite numbers) or <c>anomaly_id</c>
-/// ("more like this": that anomaly's embedding, the anomaly itself left out).
+/// A similar-anomaly search: exactly one of <c>vector</c> (EMBEDDING_DIMENSION finite numbers), <c>anomaly_id</c>
+/// ("more like this": that anomaly's embedding, the anomaly itself left out) or <c>text</c> (1–2000 characters,
+/// embedded by the server with all-MiniLM-L6-v2; 503 while the model loads or when EMBEDDING_ENABLED=false).
 /// </summary>
 /// <param name="K">1–100, default 10.</param>
 /// <param name="MinSimilarity">Cosine similarity (−1 to 1) a result must reach; default 0.4 (the reference's Atlas score 0.7).</param>
@@ -15,7 +16,8 @@ public sealed record SimilarAnomaliesRequest(
     int? K = null,
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
-    double? MinSimilarity = null);
+    double? MinSimilarity = null,
+    string? Text = null);
 
 /// <summary>The most similar anomalies of the tenant, most similar first.</summary>
 public sealed record SimilarAnomaliesResponse(IReadOnlyList<SimilarAnomalyItem> Anomalies)

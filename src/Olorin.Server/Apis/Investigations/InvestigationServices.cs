@@ -1,4 +1,6 @@
 using Olorin.Core.Auditing;
+using Olorin.Core.Embeddings;
+using Olorin.Server.Embeddings;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
@@ -11,8 +13,16 @@ public sealed class InvestigationServices(
     IAuditLogRepository auditLog,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext,
+    ITextEmbedder embedder,
+    EmbeddingQueue embeddingQueue)
 {
+    /// <summary>Embeds query texts (semantic search).</summary>
+    public ITextEmbedder Embedder { get; } = embedder;
+
+    /// <summary>Where an investigation whose settings or results were written asks for its embedding.</summary>
+    public EmbeddingQueue EmbeddingQueue { get; } = embeddingQueue;
+
     public IInvestigationRepository Investigations { get; } = investigations;
     public IAuditLogRepository AuditLog { get; } = auditLog;
     public RequestIdentity Identity { get; } = identity;

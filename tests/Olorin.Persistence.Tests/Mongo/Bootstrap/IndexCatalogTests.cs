@@ -127,11 +127,22 @@ public sealed class IndexCatalogTests
     [Fact]
     public void The_vector_index_definition()
     {
-        var index = Catalog.SearchIndexes.Single(i => i.Feature == SearchFeature.VectorSearch);
+        var index = Catalog.SearchIndexes.Single(i => i.Feature == SearchFeature.VectorSearch && i.Collection == "anomaly_events");
 
         Assert.Equal(("anomaly_events", "anomaly_vector_index", SearchIndexType.VectorSearch), (index.Collection, index.Name, index.Type));
         Assert.Equal(
             """{ "fields" : [{ "type" : "vector", "path" : "embedding", "numDimensions" : 384, "similarity" : "cosine" }, { "type" : "filter", "path" : "tenant_id" }, { "type" : "filter", "path" : "severity" }, { "type" : "filter", "path" : "detector_id" }] }""",
+            index.Definition.ToJson());
+    }
+
+    [Fact]
+    public void The_investigations_vector_index_definition()
+    {
+        var index = Catalog.SearchIndexes.Single(i => i.Feature == SearchFeature.VectorSearch && i.Collection == "investigations");
+
+        Assert.Equal(("investigations", "investigations_vector", SearchIndexType.VectorSearch), (index.Collection, index.Name, index.Type));
+        Assert.Equal(
+            """{ "fields" : [{ "type" : "vector", "path" : "embedding", "numDimensions" : 384, "similarity" : "cosine" }, { "type" : "filter", "path" : "tenant_id" }] }""",
             index.Definition.ToJson());
     }
 
@@ -150,7 +161,8 @@ public sealed class IndexCatalogTests
     public void Search_indexes_follow_their_settings()
     {
         Assert.Empty(IndexCatalog.For(new MongoSettings { EnableVectorSearch = false, EnableAtlasSearch = false }).SearchIndexes);
-        Assert.Equal(["custom_vectors"], IndexCatalog.For(new MongoSettings { VectorSearchIndex = "custom_vectors", EnableAtlasSearch = false }).SearchIndexes.Select(i => i.Name));
+        Assert.Equal(["custom_vectors", "investigations_vector"],
+            IndexCatalog.For(new MongoSettings { VectorSearchIndex = "custom_vectors", EnableAtlasSearch = false }).SearchIndexes.Select(i => i.Name));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Olorin.Persistence.Tests.Mongo.Bootstrap;
 public sealed class SearchIndexCheckTests
 {
     private static readonly IndexCatalog Catalog = IndexCatalog.For(new MongoSettings());
-    private static RequiredSearchIndex Vector => Catalog.SearchIndexes.Single(i => i.Feature == SearchFeature.VectorSearch);
+    private static RequiredSearchIndex Vector => Catalog.SearchIndexes.Single(i => i.Name == new MongoSettings().VectorSearchIndex);
+    private static RequiredSearchIndex InvestigationVector => Catalog.SearchIndexes.Single(i => i.Name == IndexCatalog.InvestigationsVectorIndex);
     private static RequiredSearchIndex Search => Catalog.SearchIndexes.Single(i => i.Feature == SearchFeature.AtlasSearch);
 
     private static BsonDocument Listed(string name, string type, BsonDocument definition, string status = "READY", bool queryable = true) => new()
@@ -26,6 +27,8 @@ public sealed class SearchIndexCheckTests
     {
         Assert.True(SearchIndexCheck.Judge(Vector, Listed("anomaly_vector_index", "vectorSearch", Vector.Definition)).Usable);
         Assert.True(SearchIndexCheck.Judge(Search, Listed("investigations_search", "search", Search.Definition)).Usable);
+        Assert.True(SearchIndexCheck.Judge(InvestigationVector, Listed("investigations_vector", "vectorSearch", InvestigationVector.Definition)).Usable);
+        Assert.False(SearchIndexCheck.Judge(InvestigationVector, Listed("investigations_vector", "search", InvestigationVector.Definition)).Usable);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class StoredShapeTests
 
         Assert.Equal(
             ["investigation_id", "user_id", "tenant_id", "lifecycle_stage", "status", "settings", "progress", "results",
-             "version", "created_at", "updated_at", "last_accessed", "metadata"],
+             "version", "created_at", "updated_at", "last_accessed", "metadata", "embedding"],
             doc.Names);
         Assert.Equal("IN_PROGRESS", doc["lifecycle_stage"].AsString);
         Assert.Equal("CANCELLED", doc["status"].AsString);

@@ -36,6 +36,7 @@ public sealed class InvestigationFiltersRenderingTests
             $$"""
             { "$set": { "lifecycle_stage": "COMPLETED", "status": "COMPLETED",
                 "results": { "summary": "done", "risk_score": 0.9 },
+                "embedding": [],
                 "updated_at": {{NowJson}} },
               "$inc": { "version": 1 } }
             """,
