@@ -19,7 +19,7 @@ PORT=18093
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
 
 section "Embedder alone"
-dotnet run --project benchmarks/EmbeddingBenchmark -c Release -nologo -v q 2>/dev/null
+dotnet run --project benchmarks/EmbeddingBenchmark -c Release 2>/dev/null
 
 section "Build the server"
 OUT="$(mktemp -d)"
