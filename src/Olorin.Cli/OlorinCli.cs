@@ -11,6 +11,8 @@ public static class OlorinCli
     public static RootCommand Build()
     {
         var root = new RootCommand("Olorin operator tools: set-up checks, data migration between PostgreSQL and MongoDB, verification, benchmarks.");
+        root.Subcommands.Add(Commands.MigrateCommand.Create());
+        root.Subcommands.Add(Commands.VerifyMigrationCommand.Create());
         return root;
     }
 }

@@ -31,8 +31,9 @@ internal static class PostgresBulkTransfer
     }
 
     /// <summary>
-    /// Replaces the rows with the documents' keys by the documents, exactly as given, in one transaction
-    /// (delete-then-insert; the last document wins when a key repeats).
+    /// Replaces the rows with the documents' keys by the documents, exactly as given, in one statement
+    /// (<see cref="PostgresBulkRows"/>: insert, or update every column on a primary-key conflict; the last document
+    /// wins when a key repeats).
     /// </summary>
     public static async Task<int> UpsertAsync<T>(
         OlorinDbContext db, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
@@ -41,34 +42,24 @@ internal static class PostgresBulkTransfer
         if (documents.Count == 0) return 0;
         var keyOf = key.Compile();
         var unique = documents.GroupBy(keyOf, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var keys = unique.Select(keyOf).ToList();
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Set<T>().Where(KeyIn(key, keys)).ExecuteDeleteAsync(cancellationToken);
-            db.Set<T>().AddRange(unique);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return unique.Count;
-        });
+        return await PostgresBulkRows.UpsertAsync(db, unique, cancellationToken);
     }
+
+    // The values are read through a closure-like holder, not inlined as constants, so EF Core sends them as
+    // parameters and compiles each query shape once (an inlined constant made every batch a new query to compile).
+    private sealed class Holder<TValue>(TValue value)
+    {
+        public TValue Value { get; } = value;
+    }
+
+    private static Expression Parameter<TValue>(TValue value)
+        => Expression.Property(Expression.Constant(new Holder<TValue>(value)), nameof(Holder<TValue>.Value));
 
     private static Expression<Func<T, bool>> KeyGreaterThan<T>(Expression<Func<T, string>> key, string cursor)
     {
         var compare = Expression.Call(
             typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!,
-            key.Body, Expression.Constant(cursor));
+            key.Body, Parameter(cursor));
         return Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), key.Parameters);
-    }
-
-    private static Expression<Func<T, bool>> KeyIn<T>(Expression<Func<T, string>> key, List<string> keys)
-    {
-        var contains = Expression.Call(
-            typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
-            Expression.Constant(keys), key.Body);
-        return Expression.Lambda<Func<T, bool>>(contains, key.Parameters);
     }
 }
