@@ -68,9 +68,16 @@ public sealed record EndpointSpec(Backend Backend, string Description, string? P
         }
     }
 
+    /// <summary>
+    /// The server's defaults (5 s to connect, 30 s per command) answer an HTTP client quickly; an operator tool
+    /// moving batches on a busy machine waits longer unless the URL says otherwise.
+    /// </summary>
     private static EndpointSpec Postgres(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Timeout == PostgresConnectionString.DefaultConnectTimeoutSeconds) builder.Timeout = 30;
+        if (builder.CommandTimeout == PostgresConnectionString.DefaultCommandTimeoutSeconds) builder.CommandTimeout = 600;
+        connectionString = builder.ConnectionString;
         var description = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
         return new(Backend.Postgres, description, connectionString, null);
     }

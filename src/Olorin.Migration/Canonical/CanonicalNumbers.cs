@@ -21,8 +21,17 @@ public static class CanonicalNumbers
         return text.AsSpan().IndexOfAny('.', 'E') >= 0 ? text : text + ".0";
     }
 
+    /// <summary>UTC with all 100 ns ticks (never truncated: truncation is what the preflight must catch, not hide).</summary>
     public static string Timestamp(DateTime value)
-        => Olorin.Core.Serialization.UtcTime.Normalize(value).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    {
+        var utc = value.Kind switch
+        {
+            DateTimeKind.Local => value.ToUniversalTime(),
+            DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+            _ => value,
+        };
+        return utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The number kinds free-form JSON keeps on both backends.</summary>
     public enum Kind { Integer, Double, Decimal }
