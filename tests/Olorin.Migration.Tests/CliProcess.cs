@@ -10,19 +10,22 @@ public sealed class CliProcess : IDisposable
     private readonly Task<string> stdout;
     private readonly Task<string> stderr;
 
-    private CliProcess(params string[] args)
+    private CliProcess(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "olorin.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // Only what the test passes: no DATABASE_URL / MONGODB_* of the machine.
         foreach (var name in new[] { "DATABASE_URL", "MONGODB_URI", "MONGODB_DATABASE" }) start.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         process = Process.Start(start)!;
         stdout = process.StandardOutput.ReadToEndAsync();
         stderr = process.StandardError.ReadToEndAsync();
     }
 
     public static CliProcess Start(params string[] args) => new(args);
+
+    public static CliProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, environment);
 
     public static async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
     {
