@@ -72,7 +72,7 @@ public static class TargetIndexes
             foreach (var required in catalog.IndexesOf(collection))
             {
                 count++;
-                if (!existing.Any(required.IsSatisfiedBy))
+                if (!existing.Any(e => Setup.MongoSetupChecks.MatchesByContent(required, e)))
                     problems.Add($"{collection}: index {required.Name} {required.ToSpec()} is missing or has other keys/options");
             }
         }

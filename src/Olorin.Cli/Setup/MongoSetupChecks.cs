@@ -97,17 +97,25 @@ public static class MongoSetupChecks
             : SetupCheck.Fail("Indexes", $"{problems.Count} index problem(s)", problems);
     }
 
-    /// <summary>Every required index must be matched by keys and options (<see cref="RequiredIndex.IsSatisfiedBy"/>), not by name.</summary>
+    /// <summary>Every required index must be matched by keys and options, whatever its name (a same-named index with other keys fails).</summary>
     public static IEnumerable<string> IndexProblems(IEnumerable<RequiredIndex> required, IReadOnlyList<BsonDocument> existing)
     {
         foreach (var index in required)
         {
-            if (existing.Any(index.IsSatisfiedBy)) continue;
+            if (existing.Any(e => MatchesByContent(index, e))) continue;
             var sameName = existing.FirstOrDefault(e => e.GetValue("name", "").AsString == index.Name);
             yield return sameName is null
                 ? $"{index.Collection}: index {index.ToSpec()} is missing"
                 : $"{index.Collection}: index {index.Name} exists as {sameName} but must be {index.ToSpec()}";
         }
+    }
+
+    /// <summary><see cref="RequiredIndex.IsSatisfiedBy"/> also accepts a same-named index; judged here without the name, only keys and options count.</summary>
+    public static bool MatchesByContent(RequiredIndex required, BsonDocument existing)
+    {
+        var anonymous = existing.DeepClone().AsBsonDocument;
+        anonymous.Remove("name");
+        return required.IsSatisfiedBy(anonymous);
     }
 
     public static SetupCheck TimeSeriesCheck(IndexCatalog catalog, IReadOnlyDictionary<string, BsonDocument> existing)

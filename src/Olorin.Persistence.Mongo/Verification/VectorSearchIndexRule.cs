@@ -59,7 +59,7 @@ public static class VectorSearchIndexRule
     {
         if (value is BsonDocument document)
         {
-            if (document.GetValue("type", "").IsString && document["type"] == "knnVector") return document;
+            if (document.TryGetValue("type", out var type) && type == "knnVector") return document;
             foreach (var element in document) if (FindKnnVector(element.Value) is { } found) return found;
         }
         else if (value is BsonArray array)
