@@ -25,6 +25,8 @@ public sealed class CliOutput
         {
             Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out),
         });
+        // Redirected to a file or a pipe, Spectre assumes 80 columns and wraps the tables; logs read better wide.
+        if (json ? Console.IsErrorRedirected : Console.IsOutputRedirected) Human.Profile.Width = 160;
     }
 
     public bool IsJson { get; }
