@@ -3,6 +3,9 @@
 # Without DATABASE_URL it provisions a local PostgreSQL 15 + pgvector (scripts/provision-postgres.sh) and uses
 # postgresql://olorin:olorin@127.0.0.1:5432/olorin; with DATABASE_URL set it provisions nothing and uses that.
 # Either way the server applies the EF Core migrations at start-up (Database__MigrateOnStartup=true).
+# Identity: this quick start runs with AUTH_MODE=headers (X-Tenant-Id / X-User-Id, not authenticated) unless
+# AUTH_MODE is already set; `AUTH_MODE=jwt JWT_SECRET_KEY=… scripts/run.sh` serves with bearer tokens instead
+# (mint one with scripts/olorin token). The server itself defaults to jwt.
 # Every other setting (ENABLE_MONGODB, FAIL_ON_MONGODB_ERROR, MONGODB_URI, …) passes through untouched;
 # see docs/configuration.md. Stop it with Ctrl+C.
 set -euo pipefail
@@ -10,6 +13,15 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
+
+export AUTH_MODE="${AUTH_MODE:-headers}"
+section "Identity: AUTH_MODE=$AUTH_MODE"
+if [ "$AUTH_MODE" = "headers" ]; then
+  info "requests are NOT authenticated: the tenant and user come from the X-Tenant-Id / X-User-Id headers"
+  info "(local development only; for bearer tokens: AUTH_MODE=jwt JWT_SECRET_KEY=<32+ bytes> scripts/run.sh, see README)"
+else
+  info "requests need a bearer token (Authorization: Bearer …); mint one with scripts/olorin token --tenant t1 --user u1 --scopes read,write"
+fi
 
 PROJECT=src/Olorin.Server/Olorin.Server.csproj
 CONFIGURATION=Release

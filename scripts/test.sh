@@ -4,14 +4,18 @@
 #      already names a server;
 #   2. restores and builds the solution once (Release);
 #   3. runs every test project with a console log and one .trx file each (TestResults/);
-#   4. prints failures, skipped tests grouped by reason and, as the last line, "N passed, N failed, N skipped".
-# Exits non-zero when the build fails, any test fails, a test run crashes, or no test ran.
+#   4. collects line and branch coverage of src/ (coverlet; scripts/lib/coverage.sh) and prints it per project;
+#   5. prints failures, skipped tests grouped by reason and, as the last line, "N passed, N failed, N skipped".
+# Exits non-zero when the build fails, any test fails, a test run crashes, no test ran, or line coverage is below
+# OLORIN_COVERAGE_MIN_LINE.
 # MongoDB contract tests run when OLORIN_TEST_MONGODB_URI names a server (or Docker is present for
 # Testcontainers) and are reported as skipped, with the reason, otherwise.
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/coverage.sh
+source "$REPO_ROOT/scripts/lib/coverage.sh"
 cd "$REPO_ROOT"
 
 SOLUTION=Olorin.Server.sln
@@ -61,7 +65,8 @@ for project in "${test_projects[@]}"; do
       --logger "console;verbosity=normal" \
       --logger "trx;LogFileName=$name.trx" \
       --results-directory "$RESULTS_DIR" \
-      --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none; then
+      --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+      "${COVERAGE_TEST_ARGS[@]}"; then
     unsuccessful+=("$name")
   fi
 done
@@ -69,4 +74,10 @@ done
 # A run that exited non-zero without a failed test in its results crashed or was aborted; the summary counts it.
 summary_args=()
 for name in "${unsuccessful[@]}"; do summary_args+=(--exited-nonzero "$name"); done
-dotnet run "$REPO_ROOT/scripts/lib/TrxSummary.cs" -- "$RESULTS_DIR" "${summary_args[@]}"
+coverage_status=0
+coverage_report "$RESULTS_DIR" || coverage_status=1
+# The test summary stays the last line; a coverage failure (reported above it) fails the run too.
+trx_status=0
+dotnet run "$REPO_ROOT/scripts/lib/TrxSummary.cs" -- "$RESULTS_DIR" "${summary_args[@]}" || trx_status=$?
+[ "$trx_status" -ne 0 ] && exit "$trx_status"
+exit "$coverage_status"

@@ -11,6 +11,7 @@ public static class OlorinCli
     public static RootCommand Build()
     {
         var root = new RootCommand("Olorin operator tools: set-up checks, data migration between PostgreSQL and MongoDB, verification, benchmarks.");
+        root.Subcommands.Add(Commands.TokenCommand.Create());
         root.Subcommands.Add(Commands.MigrateCommand.Create());
         root.Subcommands.Add(Commands.VerifySetupCommand.Create());
         root.Subcommands.Add(Commands.VerifyMigrationCommand.Create());

@@ -20,6 +20,9 @@ public static class MongoCollectionNames
         AuditLog, Templates, ComposioConnections, ComposioActionAudits, SoarPlaybookExecutions,
     ];
 
-    /// <summary>Collections created as time series (Decision 2).</summary>
-    public static IReadOnlyList<string> TimeSeries { get; } = [DetectionRuns, AuditLog];
+    /// <summary>
+    /// Collections created as time series when MONGODB_ENABLE_TIME_SERIES is on (Decision 2). detection_runs is not
+    /// one of them any more (runs change status); one created as a time series by the earlier system is still served.
+    /// </summary>
+    public static IReadOnlyList<string> TimeSeries { get; } = [AuditLog];
 }

@@ -3,9 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Driver;
 using Olorin.Core.Errors;
+using Olorin.Core.Observability;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Health;
+using Olorin.Persistence.Mongo.Observability;
+using Olorin.Persistence.Mongo.Repositories;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 
@@ -26,14 +29,21 @@ public static class MongoPersistence
     /// repository of this assembly (scoped). The client shares the start-up client's connections: the driver keeps
     /// one cluster per distinct client settings.
     /// </summary>
-    public static IServiceCollection AddMongoPersistence(this IServiceCollection services, MongoSettings settings, MongoCapabilities capabilities)
+    /// <param name="clientSettings">The settings start-up connected with (<see cref="MongoStartupResult.ClientSettings"/>,
+    /// the <c>mongodb+srv</c> lookup done); when null they are built from <paramref name="settings"/>.</param>
+    public static IServiceCollection AddMongoPersistence(
+        this IServiceCollection services, MongoSettings settings, MongoCapabilities capabilities, MongoClientSettings? clientSettings = null)
     {
         Mapping.MongoMapping.Register();
         services.AddSingleton(settings);
         services.AddSingleton(capabilities);
-        services.AddSingleton<IMongoClient>(_ => MongoClientFactory.CreateClient(settings));
+        services.AddSingleton<IMongoClient>(_ => MongoClientFactory.CreateClient(clientSettings ?? MongoClientFactory.CreateClientSettings(settings)));
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
+        services.AddSingleton(sp => new MongoSearchAvailability(
+            sp.GetRequiredService<MongoContext>().Database, settings, capabilities, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => new MongoAuditRelay(sp.GetRequiredService<MongoContext>()));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
+        services.AddSingleton<IConnectionPoolProbe, MongoPoolProbe>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddRepositoriesFrom(typeof(MongoPersistence).Assembly);

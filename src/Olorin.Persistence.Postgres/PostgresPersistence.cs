@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Olorin.Core.Errors;
+using Olorin.Core.Observability;
 using Olorin.Core.Ports;
+using Olorin.Persistence.Postgres.Observability;
 using Olorin.Persistence.Postgres.Repositories;
 
 namespace Olorin.Persistence.Postgres;
@@ -21,6 +23,7 @@ public static class PostgresPersistence
         services.AddSingleton(dataSource);
         services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
+        services.AddSingleton<IConnectionPoolProbe, PostgresPoolProbe>();
         services.AddOptions<PostgresVectorSearchOptions>()
             .Validate(o => o.EfSearch is >= 1 and <= 1000, "PGVECTOR_EF_SEARCH must be between 1 and 1000 (hnsw.ef_search).")
             .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES must be ≥ 0.")

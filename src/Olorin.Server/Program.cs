@@ -1,17 +1,19 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
 using Olorin.Server;
 using Olorin.Server.Apis;
 using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.Polling;
 using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
 using Olorin.Server.Configuration;
+using Olorin.Server.Edge;
 using Olorin.Server.Errors;
 using Olorin.Server.Health;
 using Olorin.Server.Identity;
 using Olorin.Server.Logging;
+using Olorin.Server.Observability;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
 using Olorin.Server.Security;
@@ -20,25 +22,32 @@ using Serilog;
 using Serilog.Extensions.Logging;
 
 // Start-up's own logger, until the host's Serilog pipeline exists. Kept local (not the static Log.Logger), because
-// in-process hosts (tests) start several servers in one process.
-using var startupLogger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateLogger();
+// in-process hosts (tests) start several servers in one process. Console only until the settings (LOG_FILE) are read.
+var startupLogger = LoggingRegistration.CreateStartupLogger(null);
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddOlorinConfiguration(args);
     builder.UseOlorinDefaultUrls();
+    var withLogFile = LoggingRegistration.CreateStartupLogger(builder.Configuration);
+    await startupLogger.DisposeAsync();
+    startupLogger = withLogFile;
+    builder.AddOlorinEdgeLimits();
 
     if (MongoBootstrapCommand.IsRequested(args))
         return await MongoBootstrapCommand.RunAsync(builder.Configuration, new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Bootstrap"), CancellationToken.None);
 
     builder.AddOlorinLogging();
     builder.AddOlorinOptions();
+    builder.AddOlorinObservability();
     await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
+    builder.AddOlorinAuthentication(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
     builder.Services.AddRequestIdentity();
     builder.Services.AddOlorinDataProtection(builder.Configuration);
     builder.Services.AddOlorinCrossOrigin();
+    builder.Services.AddOlorinPolling();
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
 
@@ -46,24 +55,37 @@ try
 
     // Outermost, so it records the status the client finally gets; with the host's own logger (see AddOlorinLogging).
     app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+    app.UseOlorinObservability();
     app.UseOlorinCrossOrigin();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOlorinRequestGuard();
     app.UseOlorinOpenApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // After authentication: the polling limit is partitioned by the caller's tenant and user.
+    app.UseRateLimiter();
 
-    app.MapHealthApi();
-    app.MapStatusApi();
-    app.MapMongoStatusApi();
-    app.MapInvestigationsApi();
-    app.MapInvestigationSearchApi();
-    app.MapDetectorsApi();
-    app.MapDetectionRunsApi();
-    app.MapAnomaliesApi();
-    app.MapTransactionScoresApi();
-    app.MapTemplatesApi();
-    app.MapComposioConnectionsApi();
-    app.MapComposioActionAuditsApi();
-    app.MapSoarExecutionsApi();
+    // Monitoring needs no token; every resource API needs the read or write scope (ApiAuthorization): map each
+    // new API inside one of the two groups.
+    var monitoring = app.MapAnonymousGroup();
+    monitoring.MapHealthApi();
+    app.MapMetricsApi(); // anonymous itself (a WebApplication extension)
+    monitoring.MapStatusApi();
+    monitoring.MapMongoStatusApi();
+
+    var api = app.MapApiGroup();
+    api.MapInvestigationsApi();
+    api.MapInvestigationSearchApi();
+    api.MapPollingApi();
+    api.MapDetectorsApi();
+    api.MapDetectionRunsApi();
+    api.MapAnomaliesApi();
+    api.MapTransactionScoresApi();
+    api.MapTemplatesApi();
+    api.MapComposioConnectionsApi();
+    api.MapComposioActionAuditsApi();
+    api.MapSoarExecutionsApi();
 
     await app.PrepareOlorinPersistenceAsync();
     await app.RunAsync();
@@ -75,6 +97,10 @@ catch (Exception ex) when (IsConfigurationError(ex) && RunsAsOwnProcess())
     // WebApplicationFactory, the exception propagates to the host instead.)
     startupLogger.Fatal("Olorin Server cannot start: {Reason}", ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message);
     return 1;
+}
+finally
+{
+    await startupLogger.DisposeAsync();
 }
 
 public partial class Program

@@ -14,7 +14,7 @@ public sealed class OlorinJsonTests
         {
             InvestigationId = "inv-1",
             LifecycleStage = LifecycleStage.InProgress,
-            Progress = new InvestigationProgress { ProgressPercentage = 12.5, AdditionalData = new JsonObject { ["camelKey"] = 1 } },
+            Progress = new JsonObject { ["progress_percentage"] = 12.5, ["additional_data"] = new JsonObject { ["camelKey"] = 1 } },
         };
         var node = JsonSerializer.SerializeToNode(investigation, OlorinJson.Options)!.AsObject();
 

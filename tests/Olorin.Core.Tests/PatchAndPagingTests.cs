@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -12,12 +13,12 @@ public sealed class PatchAndPagingTests
     public void Investigation_patch_changes_only_given_fields_and_bumps_the_version()
     {
         var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var investigation = new Investigation { Version = 3, Status = InvestigationStatus.Created, Settings = new() { Name = "keep" } };
+        var investigation = new Investigation { Version = 3, Status = InvestigationStatus.Created, Settings = new JsonObject { ["name"] = "keep" } };
 
         new InvestigationPatch(Status: InvestigationStatus.Completed).ApplyTo(investigation, now);
 
         Assert.Equal(InvestigationStatus.Completed, investigation.Status);
-        Assert.Equal("keep", investigation.Settings!.Name);
+        Assert.Equal("keep", (string?)investigation.Settings!["name"]);
         Assert.Equal(4, investigation.Version);
         Assert.Equal(now, investigation.UpdatedAt);
     }
@@ -60,12 +61,26 @@ public sealed class PatchAndPagingTests
         => Assert.Equal(allowed, new RequestIdentity("t", caller).MayModify(owner));
 
     [Fact]
-    public void Transaction_score_keys_order_ordinally_by_investigation_then_transaction()
+    public void Transaction_score_keys_order_ordinally_by_tenant_then_investigation_then_transaction()
     {
-        var keys = new[] { new TransactionScoreKey("b", "1"), new TransactionScoreKey("a", "2"), new TransactionScoreKey("a", "10"), new TransactionScoreKey("B", "0") };
+        var keys = new[] { new TransactionScoreKey("t", "b", "1"), new TransactionScoreKey("t", "a", "2"), new TransactionScoreKey("T", "z", "9"), new TransactionScoreKey("t", "a", "10"), new TransactionScoreKey("t", "B", "0") };
         Assert.Equal(
-            [new("B", "0"), new("a", "10"), new("a", "2"), new("b", "1")],
+            [new("T", "z", "9"), new("t", "B", "0"), new("t", "a", "10"), new("t", "a", "2"), new("t", "b", "1")],
             keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Tenant_keys_order_ordinally_by_tenant_then_id()
+    {
+        var keys = new[] { new TenantKey("t", "b"), new TenantKey("t", "B"), new TenantKey("T", "z"), new TenantKey("s", "zz") };
+        Assert.Equal([new("T", "z"), new("s", "zz"), new("t", "B"), new("t", "b")], keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Paging_is_bounded_so_the_offset_cannot_overflow()
+    {
+        Assert.Equal((PageRequest.MaxPage - 1) * PageRequest.MaxPageSize, new PageRequest(PageRequest.MaxPage, PageRequest.MaxPageSize).Skip);
+        Assert.Throws<OverflowException>(() => new PageRequest(int.MaxValue, PageRequest.MaxPageSize).Skip);
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public sealed class CanonicalFormTests
     [Fact]
     public void Every_model_of_the_synthetic_dataset_has_a_canonical_form_that_parses_as_json()
     {
-        var investigation = new Investigation { InvestigationId = "i", TenantId = "t", Settings = new InvestigationSettings { AdditionalConfig = new JsonObject { ["x"] = 1.5 } } };
+        var investigation = new Investigation { InvestigationId = "i", TenantId = "t", Settings = new JsonObject { ["additional_config"] = new JsonObject { ["x"] = 1.5 } } };
         using var parsed = JsonDocument.Parse(CanonicalForm.Of(investigation));
         Assert.Equal("i", parsed.RootElement.GetProperty("investigation_id").GetString());
     }

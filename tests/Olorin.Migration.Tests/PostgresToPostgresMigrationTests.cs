@@ -5,14 +5,14 @@ namespace Olorin.Migration.Tests;
 
 /// <summary>
 /// The operator's path, with the CLI as a real process: migrate a 50,000-document PostgreSQL database into an empty
-/// one, verify, migrate again (nothing changes), and a migration killed with SIGKILL mid-collection that a rerun
-/// completes to an identical state.
+/// one, verify, migrate again (nothing changes). The kill -9 resume test is <see cref="KilledMigrationTests"/>, on a
+/// smaller dataset so the suite copies 50,000 documents once.
 /// </summary>
 public sealed class PostgresToPostgresMigrationTests(SeededSource source) : IClassFixture<SeededSource>
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(10);
+    internal static readonly TimeSpan Budget = TimeSpan.FromMinutes(10);
 
-    private static readonly string[] Tables =
+    internal static readonly string[] Tables =
     [
         "investigation_states", "investigation_templates", "detectors", "detection_runs", "anomaly_events", "transaction_scores",
         "investigation_audit_log", "composio_connections", "composio_action_audit", "soar_playbook_executions",
@@ -49,43 +49,13 @@ public sealed class PostgresToPostgresMigrationTests(SeededSource source) : ICla
         Assert.Equal(before, await TableDigestsAsync(target));
     }
 
-    [Fact]
-    public async Task A_migration_killed_mid_collection_resumes_to_an_identical_state_without_duplicates()
-    {
-        await using var target = await PostgresEndpoint.CreateAsync(migrate: false);
-        using (var doomed = CliProcess.Start("migrate", "--from", source.Database.Url, "--to", target.Url, "--batch-size", "500", "--no-preflight"))
-        {
-            // Kill as soon as a collection is part-way through (its checkpoint says running with documents copied).
-            var deadline = DateTime.UtcNow + Budget;
-            while (!await PartWayAsync(target))
-            {
-                if (doomed.HasExited) Assert.Fail($"migrate finished before it could be killed: {await doomed.WaitAsync(TimeSpan.FromSeconds(5))}");
-                Assert.True(DateTime.UtcNow < deadline, "migrate made no progress");
-                await Task.Delay(50);
-            }
-            doomed.KillHard();
-        }
-        var stoppedIn = await target.ScalarAsync<string>("SELECT name FROM olorin_migration_state WHERE state LIKE '%\"state\":\"running\"%' LIMIT 1");
-        Assert.NotNull(stoppedIn);
-
-        var rerun = await CliProcess.RunAsync(Budget, "migrate", "--from", source.Database.Url, "--to", target.Url, "--json", "--no-preflight");
-        Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        var resumed = rerun.Json.GetProperty("collections").EnumerateArray().Single(c => "copy/" + c.GetProperty("collection").GetString() == stoppedIn);
-        Assert.True(resumed.GetProperty("resumed").GetBoolean());
-
-        var verify = await CliProcess.RunAsync(Budget, "verify-migration", "--from", source.Database.Url, "--to", target.Url, "--json");
-        Assert.True(verify.ExitCode == 0, verify.ToString());
-        foreach (var table in Tables)
-            Assert.Equal(await source.Database.ScalarAsync<long>($"SELECT count(*) FROM {table}"), await target.ScalarAsync<long>($"SELECT count(*) FROM {table}"));
-    }
-
-    private static async Task<bool> PartWayAsync(PostgresEndpoint target)
+    internal static async Task<bool> PartWayAsync(PostgresEndpoint target)
     {
         try
         {
             var state = await target.ScalarAsync<string>(
                 "SELECT state FROM olorin_migration_state WHERE name = 'copy/anomaly_events' AND state LIKE '%\"state\":\"running\"%'");
-            return state is not null && JsonDocument.Parse(state).RootElement.GetProperty("copied").GetInt64() >= 1_000;
+            return state is not null && JsonDocument.Parse(state).RootElement.GetProperty("copied").GetInt64() >= 200;
         }
         catch (Npgsql.PostgresException)
         {

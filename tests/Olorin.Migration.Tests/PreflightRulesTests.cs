@@ -18,8 +18,8 @@ public sealed class PreflightRulesTests
     private static Detector Detector(JsonObject filters, double? sensitivity = 0.5, DateTime? created = null) => new()
     {
         DetectorId = "id-1", TenantId = "t", Name = "d",
-        CohortBy = new DetectorCohort { Filters = filters },
-        Params = new DetectorParams { Sensitivity = sensitivity },
+        CohortBy = new JsonObject { ["dimensions"] = new JsonArray(), ["filters"] = filters },
+        Params = new JsonObject { ["sensitivity"] = sensitivity },
         CreatedAt = created ?? new DateTime(2026, 1, 1, 0, 0, 0, 5, DateTimeKind.Utc),
         UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 5, DateTimeKind.Utc),
     };

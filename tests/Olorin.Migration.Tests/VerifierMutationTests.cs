@@ -88,9 +88,9 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         await using (var scope = target.Services.CreateAsyncScope())
         {
             var repository = scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>();
-            original = await repository.ExportAsync(dataset.AnomalyId(41)).FirstAsync();
+            original = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
             Assert.Equal(id, original.AnomalyId);
-            var tampered = await repository.ExportAsync(dataset.AnomalyId(41)).FirstAsync();
+            var tampered = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
             tampered.Embedding[7] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(tampered.Embedding[7]) + 1);
             await repository.BulkUpsertAsync([tampered]);
         }

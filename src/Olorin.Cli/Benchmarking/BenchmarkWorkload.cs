@@ -88,7 +88,7 @@ public sealed class BenchmarkWorkload(IServiceProvider services, string tenantId
                 break;
             case "update":
                 var outcome = await investigations.UpdateProgressAsync(tenantId, id,
-                    new InvestigationProgress { CurrentPhase = "benchmark", ProgressPercentage = random.Next(100) }, cancellationToken);
+                    new System.Text.Json.Nodes.JsonObject { ["current_phase"] = "benchmark", ["progress_percentage"] = random.Next(100) }, cancellationToken);
                 if (!outcome.IsOk) throw new InvalidOperationException($"update of {id} failed");
                 break;
             case "vector":

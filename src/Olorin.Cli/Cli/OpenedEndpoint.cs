@@ -5,6 +5,7 @@ using Olorin.Migration;
 using Olorin.Migration.Preflight;
 using Olorin.Persistence.Mongo;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories;
 using Olorin.Persistence.Postgres;
 
 namespace Olorin.Cli.Cli;
@@ -32,7 +33,8 @@ public sealed class OpenedEndpoint : IAsyncDisposable
     /// <summary>
     /// Connects. With <paramref name="prepare"/> an empty target is made ready first: PostgreSQL gets the schema
     /// migrations (the database is created when missing), MongoDB the bootstrap (collections, time series, indexes).
-    /// A MongoDB endpoint is always bootstrapped, as the server does at start-up (idempotent).
+    /// A MongoDB endpoint is always bootstrapped and its pending audit entries flushed, as the server does at start-up
+    /// (idempotent).
     /// </summary>
     public static async Task<OpenedEndpoint> OpenAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
     {
@@ -61,7 +63,20 @@ public sealed class OpenedEndpoint : IAsyncDisposable
         var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, cancellationToken);
         if (!startup.Succeeded) throw new CliException($"{role} {spec.Description}: {startup.Error}");
         collection.AddMongoPersistence(settings, startup.Capabilities!);
-        return new OpenedEndpoint(spec, collection.BuildServiceProvider(), startup.Capabilities!.ServerVersion);
+        var mongo = collection.BuildServiceProvider();
+        try
+        {
+            // Audit entries still pending inside investigation documents (a server stopped between a write and the
+            // move) are flushed into audit_log first, as the server does at start-up, so the export of investigations
+            // and audit_log sees every entry exactly once.
+            await mongo.GetRequiredService<MongoAuditRelay>().ResumeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoDB.Driver.MongoException or TimeoutException)
+        {
+            await mongo.DisposeAsync();
+            throw new CliException($"{role} {spec.Description}: cannot flush pending audit entries: {CommandRunner.Redact(ex.Message)}");
+        }
+        return new OpenedEndpoint(spec, mongo, startup.Capabilities!.ServerVersion);
     }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Olorin.Core.Models;
@@ -5,19 +6,81 @@ using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Auditing;
 
-/// <summary>Builds the audit entry that goes with each investigation write, identically for every adapter.</summary>
+/// <summary>
+/// Builds the audit entry that goes with each investigation write, identically for every adapter: the change (fields
+/// modified, before/after of those fields) and a snapshot of the state, each kept whole only while the entry stays
+/// within <see cref="MaxEntryBytes"/> (<see cref="Fit"/>), so an investigation of any size stays writable on a backend
+/// whose documents are bounded (MongoDB: 16 MB, 4 MB in a time series).
+/// </summary>
 public static class AuditEntries
 {
     private static readonly HashSet<string> BookkeepingFields = ["version", "updated_at", "last_accessed"];
 
+    /// <summary>The name <see cref="AuditChanges.Truncated"/> uses for the snapshot.</summary>
+    public const string SnapshotName = "state_snapshot";
+
+    /// <summary>
+    /// The budget of one entry, measured as its JSON (UTF-8). A quarter of the 4 MB a time-series document may hold
+    /// (https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#document-size), leaving room for
+    /// BSON's larger encoding of some values (numbers, array indexes); adapters check their real encoding on top.
+    /// </summary>
+    public const int MaxEntryBytes = 1024 * 1024;
+
     public static AuditLogEntry ForCreate(Investigation created, AuditContext context, DateTime now)
-        => Build(created, AuditActionType.Create, context, now, before: null, after: Snapshot(created), fromVersion: null, toVersion: created.Version);
+        => Fit(Build(created, AuditActionType.Create, context, now, before: null, after: Snapshot(created), fromVersion: null, toVersion: created.Version), MaxEntryBytes, JsonSize);
 
     public static AuditLogEntry ForUpdate(Investigation before, Investigation after, AuditContext context, DateTime now)
-        => Build(after, AuditActionType.Update, context, now, Snapshot(before), Snapshot(after), before.Version, after.Version);
+        => Fit(Build(after, AuditActionType.Update, context, now, Snapshot(before), Snapshot(after), before.Version, after.Version), MaxEntryBytes, JsonSize);
 
     public static AuditLogEntry ForDelete(Investigation deleted, AuditContext context, DateTime now)
-        => Build(deleted, AuditActionType.Delete, context, now, Snapshot(deleted), after: null, deleted.Version, toVersion: null);
+        => Fit(Build(deleted, AuditActionType.Delete, context, now, Snapshot(deleted), after: null, deleted.Version, toVersion: null), MaxEntryBytes, JsonSize);
+
+    /// <summary>The entry's size as JSON (UTF-8 bytes, snake_case as stored in PostgreSQL).</summary>
+    public static int JsonSize(AuditLogEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, OlorinJson.Options).Length;
+
+    /// <summary>
+    /// Shrinks <paramref name="entry"/> (in place) until <paramref name="measure"/> says it fits in
+    /// <paramref name="maxBytes"/>: first the snapshot becomes a digest pointer (<c>{truncated, version, sha256,
+    /// size_bytes}</c>), then the largest modified fields' before/after values become digests, one field at a time.
+    /// Each replacement is named in <see cref="AuditChanges.Truncated"/>. Fields modified and versions always stay.
+    /// </summary>
+    public static AuditLogEntry Fit(AuditLogEntry entry, int maxBytes, Func<AuditLogEntry, int> measure)
+    {
+        if (measure(entry) <= maxBytes) return entry;
+        if (!entry.Changes.Truncated.Contains(SnapshotName))
+        {
+            var pointer = Digest(entry.StateSnapshot);
+            pointer["version"] = entry.ToVersion ?? entry.FromVersion;
+            entry.StateSnapshot = pointer;
+            entry.Changes.Truncated.Add(SnapshotName);
+            if (measure(entry) <= maxBytes) return entry;
+        }
+        var largestFirst = entry.Changes.FieldsModified
+            .Where(f => !entry.Changes.Truncated.Contains(f))
+            .OrderByDescending(f => Utf8Size(entry.Changes.Before[f]) + Utf8Size(entry.Changes.After[f]))
+            .ToList();
+        foreach (var field in largestFirst)
+        {
+            if (entry.Changes.Before.ContainsKey(field)) entry.Changes.Before[field] = Digest(entry.Changes.Before[field]);
+            if (entry.Changes.After.ContainsKey(field)) entry.Changes.After[field] = Digest(entry.Changes.After[field]);
+            entry.Changes.Truncated.Add(field);
+            if (measure(entry) <= maxBytes) return entry;
+        }
+        return entry; // only names and digests left: as small as it gets
+    }
+
+    private static JsonObject Digest(JsonNode? value)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, OlorinJson.Options);
+        return new JsonObject
+        {
+            ["truncated"] = true,
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            ["size_bytes"] = bytes.Length,
+        };
+    }
+
+    private static int Utf8Size(JsonNode? value) => value is null ? 0 : JsonSerializer.SerializeToUtf8Bytes(value, OlorinJson.Options).Length;
 
     /// <summary>The investigation as stored-shape JSON (snake_case), used for snapshots and before/after.</summary>
     public static JsonObject Snapshot(Investigation investigation)
@@ -30,7 +93,9 @@ public static class AuditEntries
         var (modified, beforeChanged, afterChanged) = Diff(before, after);
         return new AuditLogEntry
         {
-            EntryId = Guid.NewGuid().ToString(),
+            // Time-ordered (UUIDv7): in a time series an index on entry_id is kept per bucket as min/max, so ids that
+            // grow with time keep lookups selective (DATA-MODEL Decision 2).
+            EntryId = Guid.CreateVersion7(now == default ? DateTimeOffset.UtcNow : new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc))).ToString(),
             Metadata = new AuditLogMetadata
             {
                 InvestigationId = subject.InvestigationId,

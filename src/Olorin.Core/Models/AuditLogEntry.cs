@@ -35,6 +35,13 @@ public sealed class AuditChanges
     public List<string> FieldsModified { get; set; } = [];
     public JsonObject Before { get; set; } = [];
     public JsonObject After { get; set; } = [];
+
+    /// <summary>
+    /// What was too large to keep whole (<see cref="Auditing.AuditEntries.MaxEntryBytes"/>): <c>state_snapshot</c>
+    /// and/or names of modified fields whose before/after values were replaced by a digest
+    /// (<c>{truncated: true, sha256, size_bytes}</c>). Empty for entries kept whole.
+    /// </summary>
+    public List<string> Truncated { get; set; } = [];
 }
 
 /// <summary>Decision 3; the legacy CREATED/UPDATED/DELETED are read as CREATE/UPDATE/DELETE.</summary>

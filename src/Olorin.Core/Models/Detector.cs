@@ -9,9 +9,12 @@ public sealed class Detector
     public string DetectorId { get; set; } = "";
     public string Name { get; set; } = "";
     public DetectorType Type { get; set; }
-    public DetectorCohort CohortBy { get; set; } = new();
-    public DetectorMetrics Metrics { get; set; } = new();
-    public DetectorParams Params { get; set; } = new();
+    /// <summary>Kept exactly as sent (Decision 12); <c>dimensions</c> and <c>filters</c> are checked when present.</summary>
+    public JsonObject CohortBy { get; set; } = DetectorDefaults.CohortBy();
+    /// <summary>Kept exactly as sent; <c>primary</c> is required.</summary>
+    public JsonObject Metrics { get; set; } = [];
+    /// <summary>Kept exactly as sent; <c>sensitivity</c> 0–1 and <c>window_size</c> &gt; 0 when present.</summary>
+    public JsonObject Params { get; set; } = DetectorDefaults.Params();
     public bool Enabled { get; set; } = true;
     public string TenantId { get; set; } = "";
     public DateTime CreatedAt { get; set; }
@@ -27,25 +30,16 @@ public enum DetectorType
     [JsonStringEnumMemberName("matrix_profile")] MatrixProfile,
 }
 
-public sealed class DetectorCohort
+/// <summary>What a detector gets for <c>cohort_by</c> and <c>params</c> when a create sends none.</summary>
+public static class DetectorDefaults
 {
-    public List<string> Dimensions { get; set; } = [];
-    public JsonObject Filters { get; set; } = [];
-}
+    public static JsonObject CohortBy() => new() { ["dimensions"] = new JsonArray(), ["filters"] = new JsonObject() };
 
-public sealed class DetectorMetrics
-{
-    public string Primary { get; set; } = "";
-    public List<string> Secondary { get; set; } = [];
-    public List<string> Aggregations { get; set; } = [];
-}
-
-public sealed class DetectorParams
-{
-    /// <summary>0–1 when set.</summary>
-    public double? Sensitivity { get; set; }
-    public double? Threshold { get; set; }
-    /// <summary>&gt; 0 when set.</summary>
-    public int? WindowSize { get; set; }
-    public JsonObject AlgorithmSpecific { get; set; } = [];
+    public static JsonObject Params() => new()
+    {
+        ["sensitivity"] = null,
+        ["threshold"] = null,
+        ["window_size"] = null,
+        ["algorithm_specific"] = new JsonObject(),
+    };
 }

@@ -11,14 +11,18 @@ public sealed class Investigation
     public string TenantId { get; set; } = "";
     public LifecycleStage LifecycleStage { get; set; } = LifecycleStage.Created;
     public InvestigationStatus Status { get; set; } = InvestigationStatus.Created;
-    public InvestigationSettings? Settings { get; set; }
-    public InvestigationProgress? Progress { get; set; }
-    public InvestigationResults? Results { get; set; }
+    /// <summary>Kept exactly as the client sent it (Decision 12); <see cref="InvestigationSettingsReading"/> interprets it.</summary>
+    public JsonObject? Settings { get; set; }
+    /// <summary>Kept exactly as sent; <c>progress_percentage</c> (0–100) and <c>current_phase</c> are interpreted.</summary>
+    public JsonObject? Progress { get; set; }
+    /// <summary>Kept exactly as sent; <c>risk_score</c> (0–1, Decision 5) is interpreted.</summary>
+    public JsonObject? Results { get; set; }
     public int Version { get; set; } = 1;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? LastAccessed { get; set; }
-    public InvestigationMetadata Metadata { get; set; } = new();
+    /// <summary>Kept exactly as sent; <see cref="InvestigationMetadata.Default"/> when the client sent none.</summary>
+    public JsonObject Metadata { get; set; } = InvestigationMetadata.Default();
 }
 
 public enum LifecycleStage
@@ -37,75 +41,4 @@ public enum InvestigationStatus
     [JsonStringEnumMemberName("COMPLETED")] Completed,
     [JsonStringEnumMemberName("ERROR")] Error,
     [JsonStringEnumMemberName("CANCELLED")] Cancelled,
-}
-
-/// <summary>
-/// Stored settings. The reference's stored shape (entity_type/entity_value, time_range, agents_selected,
-/// data_sources, additional_config) plus the fields its API schema sends (name, entities, tools, modes),
-/// so that nothing a client sends is dropped.
-/// </summary>
-public sealed class InvestigationSettings
-{
-    public string? Name { get; set; }
-    public string? EntityType { get; set; }
-    public string? EntityValue { get; set; }
-    public List<InvestigationEntity> Entities { get; set; } = [];
-    public InvestigationTimeRange? TimeRange { get; set; }
-    public string? InvestigationType { get; set; }
-    public string? InvestigationMode { get; set; }
-    public bool AutoSelectEntities { get; set; }
-    public List<InvestigationTool> Tools { get; set; } = [];
-    public string? CorrelationMode { get; set; }
-    public List<string> AgentsSelected { get; set; } = [];
-    public List<string> DataSources { get; set; } = [];
-    public JsonObject AdditionalConfig { get; set; } = [];
-}
-
-public sealed class InvestigationEntity
-{
-    public string EntityType { get; set; } = "";
-    public string EntityValue { get; set; } = "";
-}
-
-public sealed class InvestigationTimeRange
-{
-    public DateTime? StartDate { get; set; }
-    public DateTime? EndDate { get; set; }
-    public int? DurationHours { get; set; }
-    public string? Type { get; set; }
-}
-
-public sealed class InvestigationTool
-{
-    public string ToolName { get; set; } = "";
-    public bool Enabled { get; set; } = true;
-    public JsonObject Config { get; set; } = [];
-}
-
-public sealed class InvestigationProgress
-{
-    public string CurrentPhase { get; set; } = "";
-    /// <summary>0–100; values outside are clamped (reference behaviour).</summary>
-    public double ProgressPercentage { get; set; }
-    public List<string> PhasesCompleted { get; set; } = [];
-    public DateTime? EstimatedCompletion { get; set; }
-    public JsonObject AdditionalData { get; set; } = [];
-}
-
-public sealed class InvestigationResults
-{
-    public string? Summary { get; set; }
-    /// <summary>0–1 (Decision 5).</summary>
-    public double? RiskScore { get; set; }
-    public List<JsonObject> Findings { get; set; } = [];
-    public List<string> Recommendations { get; set; } = [];
-    public JsonObject Metadata { get; set; } = [];
-}
-
-public sealed class InvestigationMetadata
-{
-    public string Source { get; set; } = "USER";
-    public string? Priority { get; set; }
-    public List<string> Tags { get; set; } = [];
-    public JsonObject CustomFields { get; set; } = [];
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Olorin.Core.Models;
 
 /// <summary>
@@ -7,10 +9,10 @@ namespace Olorin.Core.Models;
 public sealed record InvestigationPatch(
     LifecycleStage? LifecycleStage = null,
     InvestigationStatus? Status = null,
-    InvestigationSettings? Settings = null,
-    InvestigationProgress? Progress = null,
-    InvestigationResults? Results = null,
-    InvestigationMetadata? Metadata = null)
+    JsonObject? Settings = null,
+    JsonObject? Progress = null,
+    JsonObject? Results = null,
+    JsonObject? Metadata = null)
 {
     /// <summary>Applies the patch, bumps <c>version</c> and sets <c>updated_at</c>.</summary>
     public void ApplyTo(Investigation investigation, DateTime now)

@@ -6,7 +6,10 @@ public sealed record PageRequest(int Page = 1, int PageSize = PageRequest.Defaul
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    public int Skip => (Page - 1) * PageSize;
+    /// <summary>The highest page a client may ask for: (MaxPage − 1) × MaxPageSize stays far inside an int offset.</summary>
+    public const int MaxPage = 100_000;
+
+    public int Skip => checked((Page - 1) * PageSize);
 }
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, long TotalCount, int Page, int PageSize)

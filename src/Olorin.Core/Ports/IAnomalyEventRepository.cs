@@ -4,7 +4,7 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, string>
+public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, TenantKey>
 {
     /// <summary>created_at = now unless set. Duplicate id → <c>Duplicate("anomaly_id")</c>.</summary>
     Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default);
@@ -44,7 +44,7 @@ public sealed record AnomalyQuery(
 public sealed record SimilarityQuery(
     float[] Vector,
     int K = 10,
-    double MinSimilarity = 0.7,
+    double MinSimilarity = Validation.SimilarityRules.DefaultMinSimilarity,
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
     string? ExcludeAnomalyId = null);

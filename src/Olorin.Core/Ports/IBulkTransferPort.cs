@@ -2,7 +2,8 @@ namespace Olorin.Core.Ports;
 
 /// <summary>
 /// What the migration tools need of every port: all documents of every tenant as a stream ordered by business
-/// key (binary/ordinal string order on every backend), resumable after a given key, in bounded memory; and a
+/// key — (tenant_id, id) for every resource, since ids are unique per tenant (Decision 4 revised) — in
+/// binary/ordinal string order on every backend, resumable after a given key, in bounded memory; and a
 /// bulk upsert that stores documents exactly as given (<c>version</c>, <c>created_at</c>, <c>updated_at</c>
 /// included), replacing any stored document with the same key.
 /// </summary>

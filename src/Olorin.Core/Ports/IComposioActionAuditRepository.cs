@@ -4,7 +4,7 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface IComposioActionAuditRepository : IBulkTransferPort<ComposioActionAudit, string>
+public interface IComposioActionAuditRepository : IBulkTransferPort<ComposioActionAudit, TenantKey>
 {
     /// <summary>Duplicate id → <c>Duplicate("audit_id")</c>.</summary>
     Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default);

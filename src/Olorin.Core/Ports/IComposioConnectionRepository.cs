@@ -5,7 +5,7 @@ using Olorin.Core.Paging;
 namespace Olorin.Core.Ports;
 
 /// <summary>Composio connections. Tokens arrive and leave already encrypted; the repository never sees plaintext.</summary>
-public interface IComposioConnectionRepository : IBulkTransferPort<ComposioConnection, string>
+public interface IComposioConnectionRepository : IBulkTransferPort<ComposioConnection, TenantKey>
 {
     /// <summary>created_at = updated_at = now. Duplicate id → <c>Duplicate("connection_id")</c>.</summary>
     Task<Outcome<ComposioConnection>> CreateAsync(ComposioConnection connection, CancellationToken cancellationToken = default);

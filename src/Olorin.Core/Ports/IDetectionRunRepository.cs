@@ -5,7 +5,7 @@ using Olorin.Core.Paging;
 namespace Olorin.Core.Ports;
 
 /// <summary>Detection runs; tenant is <c>metadata.tenant_id</c>. run_id uniqueness is enforced here, not by an index.</summary>
-public interface IDetectionRunRepository : IBulkTransferPort<DetectionRun, string>
+public interface IDetectionRunRepository : IBulkTransferPort<DetectionRun, TenantKey>
 {
     /// <summary>Duplicate run_id (any tenant) → <c>Duplicate("run_id")</c>.</summary>
     Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default);

@@ -1,10 +1,11 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface IDetectorRepository : IBulkTransferPort<Detector, string>
+public interface IDetectorRepository : IBulkTransferPort<Detector, TenantKey>
 {
     /// <summary>created_at = updated_at = now. Duplicate id → <c>Duplicate("detector_id")</c>.</summary>
     Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default);
@@ -24,9 +25,9 @@ public sealed record DetectorQuery(DetectorType? Type = null, bool? Enabled = nu
 
 public sealed record DetectorPatch(
     string? Name = null,
-    DetectorCohort? CohortBy = null,
-    DetectorMetrics? Metrics = null,
-    DetectorParams? Params = null,
+    JsonObject? CohortBy = null,
+    JsonObject? Metrics = null,
+    JsonObject? Params = null,
     bool? Enabled = null)
 {
     public void ApplyTo(Detector detector, DateTime now)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Auditing;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
@@ -9,7 +10,7 @@ namespace Olorin.Core.Ports;
 /// Investigations. Every create, update and delete appends its <c>audit_log</c> entry (built by
 /// <see cref="AuditEntries"/>) atomically with the change.
 /// </summary>
-public interface IInvestigationRepository : IBulkTransferPort<Investigation, string>
+public interface IInvestigationRepository : IBulkTransferPort<Investigation, TenantKey>
 {
     /// <summary>Stores a new investigation with version 1 and created_at = updated_at = now. Duplicate id → <c>Duplicate("investigation_id")</c>.</summary>
     Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default);
@@ -26,7 +27,7 @@ public interface IInvestigationRepository : IBulkTransferPort<Investigation, str
     Task<Outcome<Investigation>> UpdateAsync(string tenantId, string investigationId, int expectedVersion, InvestigationPatch patch, AuditContext audit, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces progress without bumping version (Decision 6); updated_at moves.</summary>
-    Task<Outcome<Investigation>> UpdateProgressAsync(string tenantId, string investigationId, InvestigationProgress progress, CancellationToken cancellationToken = default);
+    Task<Outcome<Investigation>> UpdateProgressAsync(string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default);
 
     /// <summary>Sets last_accessed without bumping version or updated_at. False when not found.</summary>
     Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default);

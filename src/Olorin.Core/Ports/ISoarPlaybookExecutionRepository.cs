@@ -4,7 +4,7 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface ISoarPlaybookExecutionRepository : IBulkTransferPort<SoarPlaybookExecution, string>
+public interface ISoarPlaybookExecutionRepository : IBulkTransferPort<SoarPlaybookExecution, TenantKey>
 {
     /// <summary>Stores a new execution (normally status running). Duplicate id → <c>Duplicate("execution_id")</c>.</summary>
     Task<Outcome<SoarPlaybookExecution>> CreateAsync(SoarPlaybookExecution execution, CancellationToken cancellationToken = default);

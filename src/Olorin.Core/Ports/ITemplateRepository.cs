@@ -4,7 +4,7 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public interface ITemplateRepository : IBulkTransferPort<InvestigationTemplate, string>
+public interface ITemplateRepository : IBulkTransferPort<InvestigationTemplate, TenantKey>
 {
     /// <summary>
     /// created_at = updated_at = now, usage_count 0. Duplicate id → <c>Duplicate("template_id")</c>; a name the

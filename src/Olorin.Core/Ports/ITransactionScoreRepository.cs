@@ -3,10 +3,13 @@ using Olorin.Core.Paging;
 
 namespace Olorin.Core.Ports;
 
-public readonly record struct TransactionScoreKey(string InvestigationId, string TransactionId) : IComparable<TransactionScoreKey>
+/// <summary>A score's key: (tenant_id, investigation_id, transaction_id), ordered ordinally in that order.</summary>
+public readonly record struct TransactionScoreKey(string TenantId, string InvestigationId, string TransactionId) : IComparable<TransactionScoreKey>
 {
     public int CompareTo(TransactionScoreKey other)
     {
+        var byTenant = string.CompareOrdinal(TenantId, other.TenantId);
+        if (byTenant != 0) return byTenant;
         var byInvestigation = string.CompareOrdinal(InvestigationId, other.InvestigationId);
         return byInvestigation != 0 ? byInvestigation : string.CompareOrdinal(TransactionId, other.TransactionId);
     }

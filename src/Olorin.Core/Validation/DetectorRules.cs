@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 using Olorin.Core.Serialization;
 
@@ -10,7 +11,7 @@ public static class DetectorRules
 
     /// <summary>Rules for a new detector: name, type and metrics.primary are required.</summary>
     public static ValidationErrors ValidateCreate(
-        string? detectorId, string? name, DetectorType? type, DetectorCohort? cohortBy, DetectorMetrics? metrics, DetectorParams? parameters)
+        string? detectorId, string? name, DetectorType? type, JsonObject? cohortBy, JsonObject? metrics, JsonObject? parameters)
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "detector_id", detectorId);
@@ -22,36 +23,43 @@ public static class DetectorRules
     }
 
     /// <summary>Rules for a partial update: every member optional, but what is sent must be valid.</summary>
-    public static ValidationErrors ValidatePatch(string? name, DetectorCohort? cohortBy, DetectorMetrics? metrics, DetectorParams? parameters)
+    public static ValidationErrors ValidatePatch(string? name, JsonObject? cohortBy, JsonObject? metrics, JsonObject? parameters)
     {
         var errors = new ValidationErrors();
         ValidateContent(errors, name, cohortBy, metrics, parameters);
         return errors;
     }
 
-    private static void ValidateContent(ValidationErrors errors, string? name, DetectorCohort? cohortBy, DetectorMetrics? metrics, DetectorParams? parameters)
+    private static void ValidateContent(ValidationErrors errors, string? name, JsonObject? cohortBy, JsonObject? metrics, JsonObject? parameters)
     {
         FieldRules.Length(errors, "name", name, 1, MaxNameLength);
-        if (cohortBy is not null) NoNullItems(errors, "cohort_by.dimensions", cohortBy.Dimensions);
+        if (cohortBy is not null)
+        {
+            Strings(errors, "cohort_by.dimensions", cohortBy["dimensions"]);
+            JsonMemberRules.Object(errors, "cohort_by.filters", cohortBy["filters"]);
+        }
         if (metrics is not null)
         {
-            if (string.IsNullOrWhiteSpace(metrics.Primary)) errors.Add("metrics.primary", "metrics.primary is required.");
-            NoNullItems(errors, "metrics.secondary", metrics.Secondary);
-            NoNullItems(errors, "metrics.aggregations", metrics.Aggregations);
+            if (string.IsNullOrWhiteSpace(JsonMemberRules.String(errors, "metrics.primary", metrics["primary"])) && !errors["metrics.primary"].Any())
+                errors.Add("metrics.primary", "metrics.primary is required.");
+            Strings(errors, "metrics.secondary", metrics["secondary"]);
+            Strings(errors, "metrics.aggregations", metrics["aggregations"]);
         }
         if (parameters is not null)
         {
-            FieldRules.Range(errors, "params.sensitivity", parameters.Sensitivity, 0, 1);
-            if (parameters.Threshold is { } threshold && !double.IsFinite(threshold))
-                errors.Add("params.threshold", "params.threshold must be a finite number.");
-            if (parameters.WindowSize is <= 0)
-                errors.Add("params.window_size", $"params.window_size must be greater than 0 (was {parameters.WindowSize}).");
+            FieldRules.Range(errors, "params.sensitivity", JsonMemberRules.Number(errors, "params.sensitivity", parameters["sensitivity"]), 0, 1);
+            JsonMemberRules.Number(errors, "params.threshold", parameters["threshold"]);
+            if (JsonMemberRules.Number(errors, "params.window_size", parameters["window_size"]) is { } window && (window <= 0 || window != Math.Floor(window)))
+                errors.Add("params.window_size", $"params.window_size must be a whole number greater than 0 (was {window}).");
+            JsonMemberRules.Object(errors, "params.algorithm_specific", parameters["algorithm_specific"]);
         }
     }
 
-    private static void NoNullItems(ValidationErrors errors, string field, List<string>? items)
+    /// <summary>When present, an array of strings.</summary>
+    private static void Strings(ValidationErrors errors, string field, JsonNode? node)
     {
-        if (items is null) errors.Add(field, $"{field} must be an array of strings, not null.");
-        else if (items.Any(item => item is null)) errors.Add(field, $"{field} must not contain null.");
+        if (node is null) return;
+        if (node is not JsonArray items || items.Any(item => InvestigationReadings.StringOf(item) is null))
+            errors.Add(field, $"{field} must be an array of strings.");
     }
 }

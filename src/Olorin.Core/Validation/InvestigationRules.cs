@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 
 namespace Olorin.Core.Validation;
@@ -24,10 +25,10 @@ public static class InvestigationRules
     /// <summary>Rules for the content of a create or an update (every argument optional).</summary>
     public static ValidationErrors Validate(
         string? investigationId = null,
-        InvestigationSettings? settings = null,
-        InvestigationProgress? progress = null,
-        InvestigationResults? results = null,
-        InvestigationMetadata? metadata = null)
+        JsonObject? settings = null,
+        JsonObject? progress = null,
+        JsonObject? results = null,
+        JsonObject? metadata = null)
     {
         var errors = new ValidationErrors();
         FieldRules.Id(errors, "investigation_id", investigationId);
@@ -38,49 +39,101 @@ public static class InvestigationRules
         return errors;
     }
 
-    public static void ValidateSettings(ValidationErrors errors, InvestigationSettings settings)
+    /// <summary>The members the server interprets; every other member is kept as sent, unchecked (Decision 12).</summary>
+    public static void ValidateSettings(ValidationErrors errors, JsonObject settings)
     {
-        FieldRules.Length(errors, "settings.name", settings.Name, 1, 255);
-        FieldRules.OneOf(errors, "settings.entity_type", settings.EntityType, EntityTypes);
-        FieldRules.OneOf(errors, "settings.investigation_type", settings.InvestigationType, InvestigationTypes);
-        FieldRules.OneOf(errors, "settings.investigation_mode", settings.InvestigationMode, InvestigationModes);
-        FieldRules.OneOf(errors, "settings.correlation_mode", settings.CorrelationMode, CorrelationModes);
+        FieldRules.Length(errors, "settings.name", JsonMemberRules.String(errors, "settings.name", settings["name"]), 1, 255);
+        FieldRules.OneOf(errors, "settings.entity_type", JsonMemberRules.String(errors, "settings.entity_type", settings["entity_type"]), EntityTypes);
+        JsonMemberRules.String(errors, "settings.entity_value", settings["entity_value"]);
+        FieldRules.OneOf(errors, "settings.investigation_type", JsonMemberRules.String(errors, "settings.investigation_type", settings["investigation_type"]), InvestigationTypes);
+        FieldRules.OneOf(errors, "settings.investigation_mode", JsonMemberRules.String(errors, "settings.investigation_mode", settings["investigation_mode"]), InvestigationModes);
+        FieldRules.OneOf(errors, "settings.correlation_mode", JsonMemberRules.String(errors, "settings.correlation_mode", settings["correlation_mode"]), CorrelationModes);
+        JsonMemberRules.Boolean(errors, "settings.auto_select_entities", settings["auto_select_entities"]);
 
-        FieldRules.MaxCount(errors, "settings.entities", settings.Entities, MaxEntities);
-        for (var i = 0; i < (settings.Entities?.Count ?? 0); i++)
+        var entities = JsonMemberRules.Array(errors, "settings.entities", settings["entities"], MaxEntities) ?? [];
+        for (var i = 0; i < entities.Count; i++)
         {
-            var entity = settings.Entities![i];
-            if (entity is null) { errors.Add($"settings.entities[{i}]", "An entity must be an object."); continue; }
             var field = $"settings.entities[{i}]";
-            if (string.IsNullOrEmpty(entity.EntityType)) errors.Add($"{field}.entity_type", $"{field}.entity_type is required.");
-            else FieldRules.OneOf(errors, $"{field}.entity_type", entity.EntityType, EntityTypes);
-            if (string.IsNullOrEmpty(entity.EntityValue)) errors.Add($"{field}.entity_value", $"{field}.entity_value is required.");
+            if (entities[i] is not JsonObject entity) { errors.Add(field, $"{field} must be an object."); continue; }
+            Required(errors, $"{field}.entity_type", entity["entity_type"], type => FieldRules.OneOf(errors, $"{field}.entity_type", type, EntityTypes));
+            Required(errors, $"{field}.entity_value", entity["entity_value"], _ => { });
         }
 
-        FieldRules.MaxCount(errors, "settings.tools", settings.Tools, MaxTools);
-        for (var i = 0; i < (settings.Tools?.Count ?? 0); i++)
-        {
-            var tool = settings.Tools![i];
-            if (tool is null) { errors.Add($"settings.tools[{i}]", "A tool must be an object."); continue; }
-            FieldRules.Length(errors, $"settings.tools[{i}].tool_name", tool.ToolName ?? "", 1, MaxToolNameLength);
-        }
+        var tools = JsonMemberRules.Array(errors, "settings.tools", settings["tools"], MaxTools) ?? [];
+        for (var i = 0; i < tools.Count; i++) ValidateTool(errors, $"settings.tools[{i}]", tools[i]);
 
-        if (settings.TimeRange is { } range)
-        {
-            if (range is { StartDate: { } start, EndDate: { } end } && end <= start)
-                errors.Add("settings.time_range.end_date", "settings.time_range.end_date must be after start_date.");
-            FieldRules.Range(errors, "settings.time_range.duration_hours", range.DurationHours, MinDurationHours, MaxDurationHours);
-        }
+        if (JsonMemberRules.Object(errors, "settings.time_range", settings["time_range"]) is { } range)
+            ValidateTimeRange(errors, "settings.time_range", range);
     }
 
-    public static void ValidateProgress(ValidationErrors errors, InvestigationProgress progress)
-        => FieldRules.Range(errors, "progress.progress_percentage", progress.ProgressPercentage, 0, 100);
-
-    public static void ValidateResults(ValidationErrors errors, InvestigationResults results)
-        => FieldRules.Range(errors, "results.risk_score", results.RiskScore, 0, 1);
-
-    public static void ValidateMetadata(ValidationErrors errors, InvestigationMetadata metadata)
+    private static void Required(ValidationErrors errors, string field, JsonNode? node, Action<string> check)
     {
-        if (string.IsNullOrEmpty(metadata.Source)) errors.Add("metadata.source", "metadata.source must not be empty.");
+        var value = JsonMemberRules.String(errors, field, node);
+        if (node is null || value is "") errors.Add(field, $"{field} is required.");
+        else if (value is not null) check(value);
+    }
+
+    /// <summary>A tool is named by <c>tool_id</c> or <c>tool_name</c> (1–100 characters); <c>enabled</c> and <c>config</c> are typed when sent.</summary>
+    private static void ValidateTool(ValidationErrors errors, string field, JsonNode? node)
+    {
+        if (node is not JsonObject tool) { errors.Add(field, $"{field} must be an object."); return; }
+        foreach (var spelling in InvestigationReadings.ToolIdFields)
+            FieldRules.Length(errors, $"{field}.{spelling}", JsonMemberRules.String(errors, $"{field}.{spelling}", tool[spelling]), 1, MaxToolNameLength);
+        if (InvestigationReadings.ToolIdFields.All(f => tool[f] is null))
+            errors.Add($"{field}.tool_id", $"{field} needs tool_id or tool_name.");
+        JsonMemberRules.Boolean(errors, $"{field}.enabled", tool["enabled"]);
+        JsonMemberRules.Object(errors, $"{field}.config", tool["config"]);
+    }
+
+    /// <summary>
+    /// <c>{start, end}</c>, <c>{start_time, end_time}</c> or <c>{start_date, end_date}</c> (naive = UTC): the end must be
+    /// after the start, whichever spelling each uses; <c>duration_hours</c> 1–720; <c>type</c> a string.
+    /// </summary>
+    private static void ValidateTimeRange(ValidationErrors errors, string field, JsonObject range)
+    {
+        DateTime? Bound(IReadOnlyList<string> spellings, out string? name)
+        {
+            DateTime? first = null;
+            name = null;
+            foreach (var spelling in spellings.Where(range.ContainsKey))
+            {
+                var value = JsonMemberRules.Instant(errors, $"{field}.{spelling}", range[spelling]);
+                if (name is null) { name = spelling; first = value; }
+            }
+            return first;
+        }
+
+        var start = Bound(InvestigationReadings.TimeRangeStartFields, out var startName);
+        var end = Bound(InvestigationReadings.TimeRangeEndFields, out var endName);
+        if (start is { } s && end is { } e && e <= s)
+            errors.Add($"{field}.{endName}", $"{field}.{endName} must be after {field}.{startName}.");
+
+        var hours = JsonMemberRules.Number(errors, $"{field}.duration_hours", range["duration_hours"]);
+        FieldRules.Range(errors, $"{field}.duration_hours", hours, MinDurationHours, MaxDurationHours);
+        JsonMemberRules.String(errors, $"{field}.type", range["type"]);
+    }
+
+    /// <summary><c>progress_percentage</c> and <c>percent_complete</c> 0–100 (rejected outside, never clamped); <c>current_phase</c> a string.</summary>
+    public static void ValidateProgress(ValidationErrors errors, JsonObject progress)
+    {
+        foreach (var name in new[] { "progress_percentage", "percent_complete" })
+            FieldRules.Range(errors, $"progress.{name}", JsonMemberRules.Number(errors, $"progress.{name}", progress[name]), 0, 100);
+        JsonMemberRules.String(errors, "progress.current_phase", progress["current_phase"]);
+    }
+
+    /// <summary><c>risk_score</c> 0–1 (Decision 5); <c>summary</c> a string; <c>findings</c> an array.</summary>
+    public static void ValidateResults(ValidationErrors errors, JsonObject results)
+    {
+        FieldRules.Range(errors, "results.risk_score", JsonMemberRules.Number(errors, "results.risk_score", results["risk_score"]), 0, 1);
+        JsonMemberRules.String(errors, "results.summary", results["summary"]);
+        JsonMemberRules.Array(errors, "results.findings", results["findings"]);
+    }
+
+    public static void ValidateMetadata(ValidationErrors errors, JsonObject metadata)
+    {
+        if (metadata.ContainsKey("source") && (metadata["source"] is null || JsonMemberRules.String(errors, "metadata.source", metadata["source"]) is ""))
+            errors.Add("metadata.source", "metadata.source must not be empty.");
+        JsonMemberRules.Array(errors, "metadata.tags", metadata["tags"]);
+        JsonMemberRules.Object(errors, "metadata.custom_fields", metadata["custom_fields"]);
     }
 }

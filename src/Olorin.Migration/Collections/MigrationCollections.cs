@@ -5,23 +5,23 @@ using Olorin.Core.Ports;
 namespace Olorin.Migration.Collections;
 
 /// <summary>
-/// The ten collections in copy order (parents before children, so a reader of the target during the copy sees an
+/// The ten collections in copy order (nine keyed by (tenant, id), transaction scores by (tenant, investigation, transaction), the audit log by its entry id) (parents before children, so a reader of the target during the copy sees an
 /// investigation before its scores), each bound to its repository port.
 /// </summary>
 public static class MigrationCollections
 {
     public static IReadOnlyList<MigrationCollection> All { get; } =
     [
-        ByString<IInvestigationRepository, Investigation>("investigations", x => x.InvestigationId, x => new(x.TenantId, x.InvestigationId)),
-        ByString<ITemplateRepository, InvestigationTemplate>("templates", x => x.TemplateId, x => new(x.TenantId, x.TemplateId)),
-        ByString<IDetectorRepository, Detector>("detectors", x => x.DetectorId, x => new(x.TenantId, x.DetectorId)),
-        ByString<IDetectionRunRepository, DetectionRun>("detection_runs", x => x.RunId, x => new(x.Metadata.TenantId, x.RunId), timeSeries: true),
-        ByString<IAnomalyEventRepository, AnomalyEvent>("anomaly_events", x => x.AnomalyId, x => new(x.TenantId, x.AnomalyId), embedding: x => x.Embedding),
+        ByTenant<IInvestigationRepository, Investigation>("investigations", x => new(x.TenantId, x.InvestigationId)),
+        ByTenant<ITemplateRepository, InvestigationTemplate>("templates", x => new(x.TenantId, x.TemplateId)),
+        ByTenant<IDetectorRepository, Detector>("detectors", x => new(x.TenantId, x.DetectorId)),
+        ByTenant<IDetectionRunRepository, DetectionRun>("detection_runs", x => new(x.Metadata.TenantId, x.RunId)),
+        ByTenant<IAnomalyEventRepository, AnomalyEvent>("anomaly_events", x => new(x.TenantId, x.AnomalyId), embedding: x => x.Embedding),
         TransactionScores(),
         ByString<IAuditLogRepository, AuditLogEntry>("audit_log", x => x.EntryId, x => new(x.Metadata.TenantId, x.EntryId), timeSeries: true),
-        ByString<IComposioConnectionRepository, ComposioConnection>("composio_connections", x => x.ConnectionId, x => new(x.TenantId, x.ConnectionId)),
-        ByString<IComposioActionAuditRepository, ComposioActionAudit>("composio_action_audits", x => x.AuditId, x => new(x.TenantId, x.AuditId)),
-        ByString<ISoarPlaybookExecutionRepository, SoarPlaybookExecution>("soar_playbook_executions", x => x.ExecutionId, x => new(x.TenantId, x.ExecutionId)),
+        ByTenant<IComposioConnectionRepository, ComposioConnection>("composio_connections", x => new(x.TenantId, x.ConnectionId)),
+        ByTenant<IComposioActionAuditRepository, ComposioActionAudit>("composio_action_audits", x => new(x.TenantId, x.AuditId)),
+        ByTenant<ISoarPlaybookExecutionRepository, SoarPlaybookExecution>("soar_playbook_executions", x => new(x.TenantId, x.ExecutionId)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToList();
@@ -37,6 +37,22 @@ public static class MigrationCollections
         return All.Where(c => wanted.Contains(c.Name)).ToList();
     }
 
+    /// <summary>A collection keyed by (tenant, id), ordered ordinally tenant first; the cursor is the key as a JSON pair.</summary>
+    private static PortCollection<TPort, TDocument, TenantKey> ByTenant<TPort, TDocument>(
+        string name, Func<TDocument, DocumentKey> identity, bool timeSeries = false, Func<TDocument, float[]?>? embedding = null)
+        where TPort : IBulkTransferPort<TDocument, TenantKey>
+        where TDocument : class
+        => new(name, identity,
+            k => JsonSerializer.Serialize(new[] { k.TenantId, k.Id }),
+            c => JsonSerializer.Deserialize<string[]>(c) is [var tenant, var id]
+                ? new TenantKey(tenant, id)
+                : throw new FormatException($"not a {name} cursor: {c}"),
+            (a, b) => a.CompareTo(b), embedding)
+        {
+            KeyOnly = x => { var key = identity(x); return new TenantKey(key.TenantId, key.Id); },
+            TimeSeries = timeSeries,
+        };
+
     private static PortCollection<TPort, TDocument, string> ByString<TPort, TDocument>(
         string name, Func<TDocument, string> key, Func<TDocument, DocumentKey> identity, bool timeSeries = false,
         Func<TDocument, float[]?>? embedding = null)
@@ -48,12 +64,12 @@ public static class MigrationCollections
         => new PortCollection<ITransactionScoreRepository, TransactionScore, TransactionScoreKey>(
             "transaction_scores",
             x => new DocumentKey(x.TenantId, $"{x.InvestigationId}/{x.TransactionId}"),
-            k => JsonSerializer.Serialize(new[] { k.InvestigationId, k.TransactionId }),
-            c => JsonSerializer.Deserialize<string[]>(c) is [var investigation, var transaction]
-                ? new TransactionScoreKey(investigation, transaction)
+            k => JsonSerializer.Serialize(new[] { k.TenantId, k.InvestigationId, k.TransactionId }),
+            c => JsonSerializer.Deserialize<string[]>(c) is [var tenant, var investigation, var transaction]
+                ? new TransactionScoreKey(tenant, investigation, transaction)
                 : throw new FormatException($"not a transaction score cursor: {c}"),
             (a, b) => a.CompareTo(b))
         {
-            KeyOnly = x => new TransactionScoreKey(x.InvestigationId, x.TransactionId),
+            KeyOnly = x => new TransactionScoreKey(x.TenantId, x.InvestigationId, x.TransactionId),
         };
 }

@@ -41,16 +41,16 @@ public sealed class SyntheticDataset(string tenantId, int investigations, int se
     public async Task WriteAsync(IServiceProvider services, int batchSize = 1000, Action<string, long>? progress = null, CancellationToken cancellationToken = default)
     {
         var counts = Plan().ToDictionary(p => p.Collection, p => p.Count);
-        await WriteAsync<IInvestigationRepository, Investigation, string>(services, "investigations", Investigations(counts["investigations"]), batchSize, progress, cancellationToken);
-        await WriteAsync<ITemplateRepository, InvestigationTemplate, string>(services, "templates", Templates(counts["templates"]), batchSize, progress, cancellationToken);
-        await WriteAsync<IDetectorRepository, Detector, string>(services, "detectors", Detectors(counts["detectors"]), batchSize, progress, cancellationToken);
-        await WriteAsync<IDetectionRunRepository, DetectionRun, string>(services, "detection_runs", Runs(counts["detection_runs"], counts["detectors"]), batchSize, progress, cancellationToken);
-        await WriteAsync<IAnomalyEventRepository, AnomalyEvent, string>(services, "anomaly_events", Anomalies(counts["anomaly_events"], counts["detection_runs"], counts["detectors"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IInvestigationRepository, Investigation, TenantKey>(services, "investigations", Investigations(counts["investigations"]), batchSize, progress, cancellationToken);
+        await WriteAsync<ITemplateRepository, InvestigationTemplate, TenantKey>(services, "templates", Templates(counts["templates"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IDetectorRepository, Detector, TenantKey>(services, "detectors", Detectors(counts["detectors"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IDetectionRunRepository, DetectionRun, TenantKey>(services, "detection_runs", Runs(counts["detection_runs"], counts["detectors"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IAnomalyEventRepository, AnomalyEvent, TenantKey>(services, "anomaly_events", Anomalies(counts["anomaly_events"], counts["detection_runs"], counts["detectors"]), batchSize, progress, cancellationToken);
         await WriteAsync<ITransactionScoreRepository, TransactionScore, TransactionScoreKey>(services, "transaction_scores", Scores(counts["transaction_scores"]), batchSize, progress, cancellationToken);
         await WriteAsync<IAuditLogRepository, AuditLogEntry, string>(services, "audit_log", AuditEntries(counts["audit_log"]), batchSize, progress, cancellationToken);
-        await WriteAsync<IComposioConnectionRepository, ComposioConnection, string>(services, "composio_connections", Connections(counts["composio_connections"]), batchSize, progress, cancellationToken);
-        await WriteAsync<IComposioActionAuditRepository, ComposioActionAudit, string>(services, "composio_action_audits", ActionAudits(counts["composio_action_audits"], counts["composio_connections"]), batchSize, progress, cancellationToken);
-        await WriteAsync<ISoarPlaybookExecutionRepository, SoarPlaybookExecution, string>(services, "soar_playbook_executions", SoarExecutions(counts["soar_playbook_executions"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IComposioConnectionRepository, ComposioConnection, TenantKey>(services, "composio_connections", Connections(counts["composio_connections"]), batchSize, progress, cancellationToken);
+        await WriteAsync<IComposioActionAuditRepository, ComposioActionAudit, TenantKey>(services, "composio_action_audits", ActionAudits(counts["composio_action_audits"], counts["composio_connections"]), batchSize, progress, cancellationToken);
+        await WriteAsync<ISoarPlaybookExecutionRepository, SoarPlaybookExecution, TenantKey>(services, "soar_playbook_executions", SoarExecutions(counts["soar_playbook_executions"]), batchSize, progress, cancellationToken);
     }
 
     private static async Task WriteAsync<TPort, TDocument, TKey>(
@@ -96,36 +96,37 @@ public sealed class SyntheticDataset(string tenantId, int investigations, int se
                 CreatedAt = created,
                 UpdatedAt = created.AddMinutes(i % 300),
                 LastAccessed = i % 3 == 0 ? null : created.AddHours(5),
-                Settings = new InvestigationSettings
+                // Settings, progress, results and metadata are kept verbatim as JSON objects (Decision 12).
+                Settings = new JsonObject
                 {
-                    Name = $"Investigation {i}",
-                    EntityType = "user_id",
-                    EntityValue = $"entity-{i % 997}",
-                    Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = $"10.0.{i % 255}.{i % 7}" }],
-                    TimeRange = new InvestigationTimeRange { StartDate = created.AddDays(-7), EndDate = created, DurationHours = 168, Type = "relative" },
-                    InvestigationType = i % 2 == 0 ? "structured" : "hybrid",
-                    Tools = [new InvestigationTool { ToolName = "snowflake", Config = new JsonObject { ["limit"] = 100 + i % 10, ["threshold"] = 0.25 + i % 4 } }],
-                    AgentsSelected = ["device", "location"],
-                    DataSources = ["snowflake"],
-                    AdditionalConfig = new JsonObject { ["count"] = i % 13, ["weight"] = 0.5 + i % 3, ["nested"] = new JsonObject { ["flag"] = i % 2 == 0, ["list"] = new JsonArray(1, 2.5, "x") } },
+                    ["name"] = $"Investigation {i}",
+                    ["entity_type"] = "user_id",
+                    ["entity_value"] = $"entity-{i % 997}",
+                    ["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "ip", ["entity_value"] = $"10.0.{i % 255}.{i % 7}" }),
+                    ["time_range"] = new JsonObject { ["start_date"] = created.AddDays(-7).ToString("O"), ["end_date"] = created.ToString("O"), ["duration_hours"] = 168, ["type"] = "relative" },
+                    ["investigation_type"] = i % 2 == 0 ? "structured" : "hybrid",
+                    ["tools"] = new JsonArray(new JsonObject { ["tool_name"] = "snowflake", ["config"] = new JsonObject { ["limit"] = 100 + i % 10, ["threshold"] = 0.25 + i % 4 } }),
+                    ["agents_selected"] = new JsonArray("device", "location"),
+                    ["data_sources"] = new JsonArray("snowflake"),
+                    ["additional_config"] = new JsonObject { ["count"] = i % 13, ["weight"] = 0.5 + i % 3, ["nested"] = new JsonObject { ["flag"] = i % 2 == 0, ["list"] = new JsonArray(1, 2.5, "x") } },
                 },
-                Progress = i % 4 == 0 ? null : new InvestigationProgress
+                Progress = i % 4 == 0 ? null : new JsonObject
                 {
-                    CurrentPhase = "analysis",
-                    ProgressPercentage = i % 100,
-                    PhasesCompleted = ["init"],
-                    EstimatedCompletion = created.AddHours(2),
-                    AdditionalData = new JsonObject { ["step"] = i % 5 },
+                    ["current_phase"] = "analysis",
+                    ["progress_percentage"] = i % 100,
+                    ["phases_completed"] = new JsonArray("init"),
+                    ["estimated_completion"] = created.AddHours(2).ToString("O"),
+                    ["step"] = i % 5,
                 },
-                Results = i % 3 != 0 ? null : new InvestigationResults
+                Results = i % 3 != 0 ? null : new JsonObject
                 {
-                    Summary = $"Summary of {i}",
-                    RiskScore = (i % 100) / 100.0,
-                    Findings = [new JsonObject { ["kind"] = "velocity", ["score"] = (i % 17) / 17.0 }],
-                    Recommendations = ["review"],
-                    Metadata = new JsonObject { ["model"] = "v2" },
+                    ["summary"] = $"Summary of {i}",
+                    ["risk_score"] = (i % 100) / 100.0,
+                    ["findings"] = new JsonArray(new JsonObject { ["kind"] = "velocity", ["score"] = (i % 17) / 17.0 }),
+                    ["recommendations"] = new JsonArray("review"),
+                    ["metadata"] = new JsonObject { ["model"] = "v2" },
                 },
-                Metadata = new InvestigationMetadata { Source = "USER", Priority = (i % 3) switch { 0 => "low", 1 => "medium", _ => "high" }, Tags = ["fraud", $"t{i % 9}"], CustomFields = new JsonObject { ["ticket"] = $"T-{i}" } },
+                Metadata = new JsonObject { ["source"] = "USER", ["priority"] = (i % 3) switch { 0 => "low", 1 => "medium", _ => "high" }, ["tags"] = new JsonArray("fraud", $"t{i % 9}"), ["custom_fields"] = new JsonObject { ["ticket"] = $"T-{i}" } },
             };
         }
     }
@@ -155,9 +156,9 @@ public sealed class SyntheticDataset(string tenantId, int investigations, int se
             yield return new Detector
             {
                 DetectorId = DetectorId(i), Name = $"Detector {i}", Type = (DetectorType)(i % 5), TenantId = TenantId, Enabled = i % 5 != 0,
-                CohortBy = new DetectorCohort { Dimensions = ["merchant_id"], Filters = new JsonObject { ["country"] = "US" } },
-                Metrics = new DetectorMetrics { Primary = "tx_count", Secondary = ["amount"], Aggregations = ["sum"] },
-                Params = new DetectorParams { Sensitivity = 0.8, Threshold = 3.5, WindowSize = 24, AlgorithmSpecific = new JsonObject { ["k"] = 3 } },
+                CohortBy = new JsonObject { ["dimensions"] = new JsonArray("merchant_id"), ["filters"] = new JsonObject { ["country"] = "US" } },
+                Metrics = new JsonObject { ["primary"] = "tx_count", ["secondary"] = new JsonArray("amount"), ["aggregations"] = new JsonArray("sum") },
+                Params = new JsonObject { ["sensitivity"] = 0.8, ["threshold"] = 3.5, ["window_size"] = 24, ["algorithm_specific"] = new JsonObject { ["k"] = 3 } },
                 CreatedAt = created, UpdatedAt = created.AddHours(1),
             };
         }

@@ -11,4 +11,10 @@ public sealed record BootstrapReport(
 {
     /// <summary>The collections that are time series on the server after this pass (found so, or created so).</summary>
     public IReadOnlyList<string> TimeSeriesCollections { get; init; } = [];
+
+    /// <summary>Indexes missing on collections that hold documents, left for a background build (or bootstrap-mongodb).</summary>
+    public IReadOnlyList<RequiredIndex> DeferredIndexes { get; init; } = [];
+
+    /// <summary>Each enabled search index as judged by <see cref="SearchIndexCheck"/> (empty where search indexes are unsupported).</summary>
+    public SearchIndexVerdicts SearchIndexes { get; init; } = SearchIndexVerdicts.None;
 }

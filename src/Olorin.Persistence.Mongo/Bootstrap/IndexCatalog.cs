@@ -6,8 +6,9 @@ using static Olorin.Persistence.Mongo.MongoCollectionNames;
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
-/// Everything the database must hold, as data: the ten collections (two of them time series), their indexes
-/// (DATA-MODEL.md Idx-A adapted by Decision 4: unique global business ids, every query index led by the tenant) and
+/// Everything the database must hold, as data: the ten collections (audit_log a time series when enabled), their indexes
+/// (DATA-MODEL.md Idx-A adapted by Decision 4, revised: business ids unique per tenant — unique (tenant_id, id) —
+/// and every query index led by the tenant) and
 /// the Atlas search indexes. The bootstrapper creates from it; status and verification report present/missing by name.
 /// </summary>
 public sealed class IndexCatalog
@@ -36,6 +37,23 @@ public sealed class IndexCatalog
 
     public IEnumerable<RequiredIndex> IndexesOf(string collection) => Indexes.Where(i => i.Collection == collection);
 
+    /// <summary>
+    /// The unique indexes of the first Decision 4 (ids unique across tenants), by their server default names. They
+    /// would keep another tenant from using an id, so the bootstrapper drops each one once its per-tenant
+    /// replacement (led by tenant_id) exists; dropping a unique index only relaxes a constraint.
+    /// </summary>
+    public static IReadOnlyList<(string Collection, string Name)> Superseded { get; } =
+    [
+        (Investigations, "investigation_id_1"),
+        (Detectors, "detector_id_1"),
+        (AnomalyEvents, "anomaly_id_1"),
+        (TransactionScores, "investigation_id_1_transaction_id_1"),
+        (Templates, "template_id_1"),
+        (ComposioConnections, "connection_id_1"),
+        (ComposioActionAudits, "audit_id_1"),
+        (SoarPlaybookExecutions, "execution_id_1"),
+    ];
+
     public static IndexCatalog For(MongoSettings settings)
     {
         var collections = All.Select(name => new RequiredCollection(name, settings.EnableTimeSeries ? TimeSeriesOf(name) : null)).ToList();
@@ -45,40 +63,44 @@ public sealed class IndexCatalog
         return new IndexCatalog(collections, RegularIndexes(), search);
     }
 
+    /// <summary>How the earlier system created <c>detection_runs</c> (DATA-MODEL §3); bootstrap no longer does.</summary>
+    public static TimeSeriesSpec LegacyDetectionRunsTimeSeries { get; } = new("started_at", "metadata", TimeSeriesGranularity.Minutes);
+
     private static TimeSeriesSpec? TimeSeriesOf(string collection) => collection switch
     {
-        DetectionRuns => new TimeSeriesSpec("started_at", "metadata", TimeSeriesGranularity.Minutes),
         AuditLog => new TimeSeriesSpec("timestamp", "metadata", TimeSeriesGranularity.Seconds),
         _ => null,
     };
 
     private static List<RequiredIndex> RegularIndexes() =>
     [
-        Unique(Investigations, ("investigation_id", 1)),
+        Unique(Investigations, ("tenant_id", 1), ("investigation_id", 1)),
         Index(Investigations, ("tenant_id", 1), ("user_id", 1), ("created_at", -1)),
         Index(Investigations, ("tenant_id", 1), ("status", 1), ("updated_at", -1)),
         Index(Investigations, ("tenant_id", 1), ("updated_at", -1)),
         InvestigationsText(),
 
-        Unique(Detectors, ("detector_id", 1)),
+        Unique(Detectors, ("tenant_id", 1), ("detector_id", 1)),
         Index(Detectors, ("tenant_id", 1), ("enabled", 1)),
         Index(Detectors, ("tenant_id", 1), ("type", 1), ("enabled", 1)),
         Index(Detectors, ("tenant_id", 1), ("created_at", -1)),
 
-        // Time series: no unique index is possible; run_id is unique by application guarantee (Decision 2).
-        Index(DetectionRuns, ("run_id", 1)),
+        // A regular collection (Decision 2), so the server enforces run_id per tenant (Decision 4); runs keep the
+        // earlier system's shape, with the tenant under metadata. On a time series left by the earlier system the
+        // bootstrapper creates it non-unique (time series take no unique index, see RequiredIndex.OnTimeSeries).
+        Unique(DetectionRuns, ("metadata.tenant_id", 1), ("run_id", 1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("started_at", -1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.detector_id", 1), ("started_at", -1)),
         Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.status", 1), ("started_at", -1)),
 
-        Unique(AnomalyEvents, ("anomaly_id", 1)),
+        Unique(AnomalyEvents, ("tenant_id", 1), ("anomaly_id", 1)),
         Index(AnomalyEvents, ("tenant_id", 1), ("run_id", 1), ("created_at", -1)),
         Index(AnomalyEvents, ("tenant_id", 1), ("detector_id", 1), ("score", -1)),
         Index(AnomalyEvents, ("tenant_id", 1), ("status", 1), ("severity", -1)),
         Index(AnomalyEvents, ("tenant_id", 1), ("investigation_id", 1)),
         Index(AnomalyEvents, ("tenant_id", 1), ("score", -1)),
 
-        Unique(TransactionScores, ("investigation_id", 1), ("transaction_id", 1)),
+        Unique(TransactionScores, ("tenant_id", 1), ("investigation_id", 1), ("transaction_id", 1)),
         Index(TransactionScores, ("tenant_id", 1), ("investigation_id", 1), ("risk_score", -1)),
         Index(TransactionScores, ("tenant_id", 1), ("created_at", -1)),
 
@@ -87,21 +109,21 @@ public sealed class IndexCatalog
         Index(AuditLog, ("metadata.tenant_id", 1), ("timestamp", -1)),
         Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.action_type", 1), ("timestamp", -1)),
 
-        Unique(Templates, ("template_id", 1)),
+        Unique(Templates, ("tenant_id", 1), ("template_id", 1)),
         Unique(Templates, ("tenant_id", 1), ("user_id", 1), ("name", 1)),
         Index(Templates, ("tenant_id", 1), ("usage_count", -1)),
 
-        Unique(ComposioConnections, ("connection_id", 1)),
+        Unique(ComposioConnections, ("tenant_id", 1), ("connection_id", 1)),
         Index(ComposioConnections, ("tenant_id", 1), ("toolkit_name", 1), ("status", 1)),
         Index(ComposioConnections, ("tenant_id", 1), ("created_at", -1)),
 
-        Unique(ComposioActionAudits, ("audit_id", 1)),
+        Unique(ComposioActionAudits, ("tenant_id", 1), ("audit_id", 1)),
         Index(ComposioActionAudits, ("tenant_id", 1), ("executed_at", -1)),
         Index(ComposioActionAudits, ("tenant_id", 1), ("connection_id", 1), ("executed_at", -1)),
         Index(ComposioActionAudits, ("tenant_id", 1), ("toolkit_name", 1), ("executed_at", -1)),
         Index(ComposioActionAudits, ("tenant_id", 1), ("status", 1), ("retry_count", 1)),
 
-        Unique(SoarPlaybookExecutions, ("execution_id", 1)),
+        Unique(SoarPlaybookExecutions, ("tenant_id", 1), ("execution_id", 1)),
         Index(SoarPlaybookExecutions, ("tenant_id", 1), ("started_at", -1)),
         Index(SoarPlaybookExecutions, ("tenant_id", 1), ("status", 1), ("started_at", -1)),
         Index(SoarPlaybookExecutions, ("tenant_id", 1), ("investigation_id", 1), ("started_at", -1)),

@@ -6,8 +6,9 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
 /// Creates whatever the <see cref="IndexCatalog"/> requires and the database lacks; running it again changes
-/// nothing. It never drops or alters what exists: a conflicting index or a collection of the wrong kind is reported
-/// in <see cref="BootstrapReport.Problems"/> and left for an operator.
+/// nothing. It never alters what exists, and drops only the superseded global-id unique indexes
+/// (<see cref="IndexCatalog.Superseded"/>): a conflicting index or a collection of the wrong kind is reported in
+/// <see cref="BootstrapReport.Problems"/> and left for an operator.
 /// </summary>
 public static partial class MongoBootstrapper
 {
@@ -15,19 +16,41 @@ public static partial class MongoBootstrapper
 
     /// <summary>
     /// Collections, then their indexes, then — where the server manages search indexes (probed once the
-    /// collections exist) — the enabled search indexes.
+    /// collections exist) — the enabled search indexes, each judged by <see cref="SearchIndexCheck"/>. With
+    /// <paramref name="deferBuildsOnPopulatedCollections"/>, an index missing on a collection that already holds
+    /// documents is not built but listed in <see cref="BootstrapReport.DeferredIndexes"/> (see <see cref="MongoStartup"/>).
     /// </summary>
-    public static async Task<BootstrapReport> EnsureAsync(IMongoDatabase database, IndexCatalog catalog, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<BootstrapReport> EnsureAsync(
+        IMongoDatabase database, IndexCatalog catalog, ILogger logger, CancellationToken cancellationToken, bool deferBuildsOnPopulatedCollections = false)
     {
         var problems = new List<string>();
         var (created, timeSeries) = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
-        var indexes = await EnsureIndexesAsync(database, catalog, problems, logger, cancellationToken);
+        var (indexes, deferred) = await EnsureIndexesAsync(
+            database, catalog, timeSeries, deferBuildsOnPopulatedCollections ? created : null, problems, logger, cancellationToken);
         var searchSupported = await MongoCapabilityProbe.SearchIndexesSupportedAsync(
             database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
-        var (searchCreated, searchPresent) = searchSupported
+        var (searchCreated, verdicts) = searchSupported
             ? await EnsureSearchIndexesAsync(database, catalog, problems, logger, cancellationToken)
             : ([], []);
-        return new BootstrapReport(created, indexes, searchSupported, searchCreated, searchPresent, problems) { TimeSeriesCollections = timeSeries };
+        return new BootstrapReport(created, indexes, searchSupported, searchCreated, verdicts.Where(v => v.Exists).Select(v => v.Name).ToList(), problems)
+        {
+            TimeSeriesCollections = timeSeries,
+            DeferredIndexes = deferred,
+            SearchIndexes = new SearchIndexVerdicts(verdicts),
+        };
+    }
+
+    /// <summary>
+    /// Builds indexes bootstrap deferred (no deadline of its own: a build on a populated collection takes what it
+    /// takes). Returns the problems; a build that fails is reported, never thrown.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> BuildDeferredIndexesAsync(
+        IMongoDatabase database, IReadOnlyList<RequiredIndex> deferred, ILogger logger, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var index in deferred)
+            await CreateIndexAsync(database.GetCollection<BsonDocument>(index.Collection), index, problems, logger, cancellationToken);
+        return problems;
     }
 
     private static async Task<(List<string> Created, List<string> TimeSeries)> EnsureCollectionsAsync(
@@ -61,78 +84,132 @@ public static partial class MongoBootstrapper
     }
 
     /// <summary>Whether a <c>listCollections</c> entry is a time series.</summary>
-    public static bool IsTimeSeries(BsonDocument collectionInfo) => collectionInfo.GetValue("type", "collection").AsString == "timeseries";
+    public static bool IsTimeSeries(BsonDocument collectionInfo) => CollectionKindCheck.IsTimeSeries(collectionInfo);
 
     /// <summary>
     /// The problem when an existing collection is not of the kind the settings ask for, in either direction; null
     /// when it is. The repositories follow what exists (<see cref="MongoCapabilities.TimeSeriesCollections"/>).
     /// </summary>
-    public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => (required.TimeSeries is not null, IsTimeSeries(existingInfo)) switch
-    {
-        (true, false) => $"{required.Name} exists as a regular collection, not a time series; left as it is.",
-        (false, true) => $"{required.Name} exists as a time series although time series are disabled; left as it is (it keeps time-series write rules).",
-        _ => null,
-    };
+    public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => CollectionKindCheck.Judge(required, existingInfo).Problem;
 
-    private static async Task<List<string>> EnsureIndexesAsync(
-        IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="buildOnlyIn">When set, missing indexes are built only on these (just created) collections and on
+    /// empty ones; the rest are returned as deferred.</param>
+    private static async Task<(List<string> Ensured, List<RequiredIndex> Deferred)> EnsureIndexesAsync(
+        IMongoDatabase database, IndexCatalog catalog, IReadOnlyCollection<string> timeSeries, IReadOnlyCollection<string>? buildOnlyIn,
+        List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
         var ensured = new List<string>();
+        var deferred = new List<RequiredIndex>();
         foreach (var group in catalog.Indexes.GroupBy(i => i.Collection))
         {
             var collection = database.GetCollection<BsonDocument>(group.Key);
             var existing = await ExistingIndexesAsync(collection, cancellationToken);
-            foreach (var index in group)
+            bool? populated = null;
+            foreach (var required in group)
             {
+                var index = timeSeries.Contains(group.Key) ? required.OnTimeSeries() : required;
                 if (existing.Any(index.IsSatisfiedBy))
                 {
                     ensured.Add($"{group.Key}.{index.Name}");
                     continue;
                 }
-                try
+                if (buildOnlyIn is not null && !buildOnlyIn.Contains(group.Key)
+                    && (populated ??= await collection.Find(FilterDefinition<BsonDocument>.Empty).Limit(1).AnyAsync(cancellationToken)))
                 {
-                    await collection.Indexes.CreateOneAsync(index.ToCreateModel(), cancellationToken: cancellationToken);
-                    ensured.Add($"{group.Key}.{index.Name}");
-                    LogCreatedIndex(logger, group.Key, index.Name);
+                    deferred.Add(index);
+                    problems.Add($"Index {index.Name} on {group.Key} is missing; {group.Key} holds documents, so it is built in the background (or by bootstrap-mongodb).");
+                    continue;
                 }
-                catch (MongoCommandException e)
-                {
-                    problems.Add($"Index {index.Name} on {group.Key} could not be created: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
-                    LogIndexFailed(logger, group.Key, index.Name, e.CodeName);
-                }
+                if (await CreateIndexAsync(collection, index, problems, logger, cancellationToken)) ensured.Add($"{group.Key}.{index.Name}");
             }
+            await DropSupersededAsync(collection, group.Key, existing, group.Where(i => i.Unique).Select(i => i.Name).ToHashSet(), problems, logger, cancellationToken);
         }
-        return ensured;
+        return (ensured, deferred);
     }
 
-    private static async Task<(List<string> Created, List<string> Present)> EnsureSearchIndexesAsync(
+    /// <summary>Drops a superseded global unique index of <paramref name="collectionName"/>, only once every unique index the catalog wants there was ensured.</summary>
+    private static async Task DropSupersededAsync(
+        IMongoCollection<BsonDocument> collection, string collectionName, List<BsonDocument> existing, HashSet<string> requiredUnique,
+        List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (problems.Any(p => p.Contains($" on {collectionName} ", StringComparison.Ordinal))) return;
+        foreach (var (_, name) in IndexCatalog.Superseded.Where(s => s.Collection == collectionName))
+        {
+            if (requiredUnique.Contains(name) || !existing.Any(i => i.GetValue("name", "").AsString == name)) continue;
+            try
+            {
+                // https://www.mongodb.com/docs/manual/reference/method/db.collection.dropIndex/ — drop by index name.
+                await collection.Indexes.DropOneAsync(name, cancellationToken);
+                LogDroppedIndex(logger, collectionName, name);
+            }
+            catch (MongoCommandException e)
+            {
+                problems.Add($"Superseded index {name} on {collectionName} could not be dropped: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+            }
+        }
+    }
+
+    private static async Task<bool> CreateIndexAsync(
+        IMongoCollection<BsonDocument> collection, RequiredIndex index, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        var name = collection.CollectionNamespace.CollectionName;
+        try
+        {
+            await collection.Indexes.CreateOneAsync(index.ToCreateModel(), cancellationToken: cancellationToken);
+            LogCreatedIndex(logger, name, index.Name);
+            return true;
+        }
+        catch (MongoCommandException e)
+        {
+            problems.Add($"Index {index.Name} on {name} could not be created: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+            LogIndexFailed(logger, name, index.Name, e.CodeName);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Judges each enabled search index as listed (<see cref="SearchIndexCheck"/>) and creates the absent ones (which
+    /// then build asynchronously: not queryable yet). An existing index that does not fit is reported, never replaced.
+    /// </summary>
+    private static async Task<(List<string> Created, List<SearchIndexVerdict> Verdicts)> EnsureSearchIndexesAsync(
         IMongoDatabase database, IndexCatalog catalog, List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
         var created = new List<string>();
-        var present = new List<string>();
+        var verdicts = new List<SearchIndexVerdict>();
         foreach (var index in catalog.SearchIndexes)
         {
             var collection = database.GetCollection<BsonDocument>(index.Collection);
-            var names = await SearchIndexNamesAsync(collection, cancellationToken);
-            if (names.Contains(index.Name))
+            var listed = await ListSearchIndexesAsync(collection, cancellationToken);
+            if (listed.TryGetValue(index.Name, out var entry))
             {
-                present.Add(index.Name);
+                var verdict = SearchIndexCheck.Judge(index, entry);
+                verdicts.Add(verdict);
+                if (verdict.Problem is { } problem) problems.Add(problem);
                 continue;
             }
             try
             {
                 await collection.SearchIndexes.CreateOneAsync(index.ToCreateModel(), cancellationToken);
                 created.Add(index.Name);
-                present.Add(index.Name);
+                verdicts.Add(new SearchIndexVerdict(index.Collection, index.Name, true, "PENDING", false, []));
                 LogCreatedSearchIndex(logger, index.Collection, index.Name);
             }
             catch (MongoCommandException e)
             {
+                verdicts.Add(SearchIndexCheck.Judge(index, listed: null));
                 problems.Add($"Search index {index.Name} on {index.Collection} could not be created: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
                 LogIndexFailed(logger, index.Collection, index.Name, e.CodeName);
             }
         }
-        return (created, present);
+        return (created, verdicts);
+    }
+
+    /// <summary>The collection's <c>$listSearchIndexes</c> entries by name.</summary>
+    public static async Task<Dictionary<string, BsonDocument>> ListSearchIndexesAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
+    {
+        using var cursor = await collection.SearchIndexes.ListAsync(cancellationToken: cancellationToken);
+        var indexes = await cursor.ToListAsync(cancellationToken);
+        return indexes.ToDictionary(i => i["name"].AsString, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -172,17 +249,16 @@ public static partial class MongoBootstrapper
     }
 
     public static async Task<HashSet<string>> SearchIndexNamesAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
-    {
-        using var cursor = await collection.SearchIndexes.ListAsync(cancellationToken: cancellationToken);
-        var indexes = await cursor.ToListAsync(cancellationToken);
-        return indexes.Select(i => i["name"].AsString).ToHashSet(StringComparer.Ordinal);
-    }
+        => (await ListSearchIndexesAsync(collection, cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created collection {Collection} (time series: {TimeSeries})")]
     private static partial void LogCreatedCollection(ILogger logger, string collection, bool timeSeries);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created index {Index} on {Collection}")]
     private static partial void LogCreatedIndex(ILogger logger, string collection, string index);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: dropped index {Index} on {Collection} (ids are unique per tenant now)")]
+    private static partial void LogDroppedIndex(ILogger logger, string collection, string index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created search index {Index} on {Collection}")]
     private static partial void LogCreatedSearchIndex(ILogger logger, string collection, string index);

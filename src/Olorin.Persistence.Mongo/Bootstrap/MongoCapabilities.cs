@@ -27,11 +27,4 @@ public sealed record MongoCapabilities(
     public bool IsTimeSeries(string collection, Settings.MongoSettings settings)
         => TimeSeriesCollections?.Contains(collection)
            ?? (settings.EnableTimeSeries && MongoCollectionNames.TimeSeries.Contains(collection));
-
-    /// <summary>
-    /// Whether an investigation write and its audit entry go in one transaction: transactions exist and audit_log,
-    /// as the server holds it, is a regular collection (MongoDB never writes a time series inside a transaction).
-    /// </summary>
-    public bool AuditInTransaction(Settings.MongoSettings settings)
-        => TransactionsSupported && !IsTimeSeries(MongoCollectionNames.AuditLog, settings);
 }

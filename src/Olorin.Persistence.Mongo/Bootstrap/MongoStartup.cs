@@ -6,17 +6,22 @@ using Olorin.Persistence.Mongo.Status;
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
-/// Start-up of the MongoDB backend: validate the settings, ping, probe the capabilities and bootstrap, all within
-/// the server-selection timeout (MONGODB_SERVER_SELECTION_TIMEOUT_MS, or the URI's serverSelectionTimeoutMS).
-/// Never throws for an unreachable or misconfigured server: the caller decides what a failure means.
-/// On success its client is left open on purpose: clients with equal settings share one cluster (the driver's
-/// ClusterRegistry), so the client <see cref="MongoPersistence.AddMongoPersistence"/> registers reuses its
-/// connections instead of opening a second pool.
+/// Start-up of the MongoDB backend in two phases with their own deadlines. Reach: resolve the URI (the
+/// <c>mongodb+srv</c> DNS lookups included), ping and probe the capabilities within the server-selection timeout
+/// (MONGODB_SERVER_SELECTION_TIMEOUT_MS, or the URI's serverSelectionTimeoutMS). Bootstrap: collections, the indexes of
+/// empty collections and the search-index checks within MONGODB_BOOTSTRAP_TIMEOUT_MS; indexes missing on collections
+/// that already hold data are not built here (a build on a populated collection returns only once it commits on the
+/// voting members, https://www.mongodb.com/docs/manual/core/index-creation/#index-build-process) but reported in
+/// <see cref="BootstrapReport.DeferredIndexes"/> for a background build, so a slow build never turns into a fallback.
+/// Never throws for an unreachable or misconfigured server (DNS failures included): the caller decides what a
+/// failure means. On success its client is left open on purpose: clients with equal settings share one cluster (the
+/// driver's ClusterRegistry), so the client <see cref="MongoPersistence.AddMongoPersistence"/> registers with
+/// <see cref="MongoStartupResult.ClientSettings"/> reuses its connections instead of opening a second pool.
 /// </summary>
 public static partial class MongoStartup
 {
     /// <summary>
-    /// Added to the overall deadline so that, against an unreachable server, the driver's own server-selection
+    /// Added to the reach deadline so that, against an unreachable server, the driver's own server-selection
     /// timeout (which names the cause: refused, DNS, TLS, authentication) fires before our cancellation does.
     /// </summary>
     public static readonly TimeSpan DriverErrorGrace = TimeSpan.FromSeconds(1);
@@ -26,44 +31,62 @@ public static partial class MongoStartup
         var invalid = MongoSettingsValidator.Check(settings);
         if (invalid.Count > 0) return Fail(string.Join(" ", invalid));
 
-        var clientSettings = MongoClientFactory.CreateClientSettings(settings);
-        var budget = clientSettings.ServerSelectionTimeout;
-        var client = MongoClientFactory.CreateClient(clientSettings);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(budget + DriverErrorGrace);
+        var reachBudget = MongoClientFactory.ServerSelectionTimeout(settings);
+        IMongoClient? client = null;
+        MongoClientSettings clientSettings;
+        string version;
+        bool transactions;
+        long pingMs;
+        using (var reach = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            reach.CancelAfter(reachBudget + DriverErrorGrace);
+            try
+            {
+                clientSettings = await MongoClientFactory.CreateClientSettingsAsync(settings, reach.Token);
+                client = MongoClientFactory.CreateClient(clientSettings);
+                pingMs = (long)(await MongoCapabilityProbe.PingAsync(client, reach.Token)).TotalMilliseconds;
+                version = await MongoCapabilityProbe.ServerVersionAsync(client, reach.Token);
+                transactions = await MongoCapabilityProbe.TransactionsSupportedAsync(client, reach.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Fail($"MongoDB at {settings.RedactedUri} did not answer within {(long)reachBudget.TotalMilliseconds} ms.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not only MongoException/TimeoutException: the mongodb+srv lookups throw DnsClient's and argument exceptions.
+                return Fail($"MongoDB at {settings.RedactedUri} is not usable: {MongoErrorText.Describe(e, settings.Uri, client)}");
+            }
+        }
+
+        using var bootstrap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bootstrap.CancelAfter(settings.BootstrapTimeout);
         try
         {
-            var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
-            var version = await MongoCapabilityProbe.ServerVersionAsync(client, deadline.Token);
-            var transactions = await MongoCapabilityProbe.TransactionsSupportedAsync(client, deadline.Token);
             var database = client.GetDatabase(settings.Database);
             var catalog = IndexCatalog.For(settings);
-            var report = await MongoBootstrapper.EnsureAsync(database, catalog, logger, deadline.Token);
-            var searchSupported = report.SearchIndexesSupported;
-
+            var report = await MongoBootstrapper.EnsureAsync(database, catalog, logger, bootstrap.Token, deferBuildsOnPopulatedCollections: true);
+            var search = report.SearchIndexes;
             var capabilities = new MongoCapabilities(
                 version,
                 transactions,
-                searchSupported,
-                VectorSearchAvailable: searchSupported && settings.EnableVectorSearch && report.SearchIndexesPresent.Contains(settings.VectorSearchIndex),
-                AtlasSearchAvailable: searchSupported && settings.EnableAtlasSearch && report.SearchIndexesPresent.Contains(IndexCatalog.InvestigationsSearchIndex))
+                report.SearchIndexesSupported,
+                VectorSearchAvailable: settings.EnableVectorSearch && search.IsUsable(settings.VectorSearchIndex),
+                AtlasSearchAvailable: settings.EnableAtlasSearch && search.IsUsable(IndexCatalog.InvestigationsSearchIndex))
             {
                 TimeSeriesCollections = report.TimeSeriesCollections.ToHashSet(StringComparer.Ordinal),
             };
-            LogConnected(logger, settings.RedactedUri, settings.Database, version, transactions, searchSupported, (long)ping.TotalMilliseconds);
+            LogConnected(logger, settings.RedactedUri, settings.Database, version, transactions, report.SearchIndexesSupported, pingMs);
             foreach (var problem in report.Problems) LogProblem(logger, problem);
-            return MongoStartupResult.Ok(capabilities, report);
+            return MongoStartupResult.Ok(capabilities, report, clientSettings);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            client.Dispose();
-            return Fail($"MongoDB at {settings.RedactedUri} did not answer and bootstrap within {(long)budget.TotalMilliseconds} ms.");
+            return Fail($"MongoDB at {settings.RedactedUri} answered, but bootstrap did not finish within {settings.BootstrapTimeoutMs} ms ({MongoSettingsKeys.BootstrapTimeoutMs}).");
         }
-        catch (Exception e) when (e is MongoException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            var cause = MongoErrorText.Describe(e, settings.Uri, client);
-            client.Dispose();
-            return Fail($"MongoDB at {settings.RedactedUri} is not usable: {cause}");
+            return Fail($"MongoDB at {settings.RedactedUri} could not be bootstrapped: {MongoErrorText.Describe(e, settings.Uri, client)}");
         }
     }
 

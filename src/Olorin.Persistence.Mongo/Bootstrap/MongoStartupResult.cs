@@ -25,7 +25,14 @@ public sealed record MongoStartupResult
     /// <summary>Set when not <see cref="Succeeded"/>, redacted.</summary>
     public string? Error { get; }
 
-    public static MongoStartupResult Ok(MongoCapabilities capabilities, BootstrapReport bootstrap) => new(true, capabilities, bootstrap, null);
+    /// <summary>
+    /// Set when <see cref="Succeeded"/>: the client settings start-up connected with, the <c>mongodb+srv</c> TXT
+    /// lookup already done (so registering a client with them does no blocking DNS lookup).
+    /// </summary>
+    public MongoDB.Driver.MongoClientSettings? ClientSettings { get; private init; }
+
+    public static MongoStartupResult Ok(MongoCapabilities capabilities, BootstrapReport bootstrap, MongoDB.Driver.MongoClientSettings clientSettings)
+        => new(true, capabilities, bootstrap, null) { ClientSettings = clientSettings };
 
     public static MongoStartupResult Failed(string redactedError) => new(false, null, null, redactedError);
 }

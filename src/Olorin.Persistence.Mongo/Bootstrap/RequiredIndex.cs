@@ -22,6 +22,13 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
 
     public bool IsText => Keys.Values.Any(v => v == "text");
 
+    /// <summary>
+    /// The index as it can exist on a time series: not unique ("These index types aren't supported: … Unique
+    /// indexes", https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#secondary-indexes). Same
+    /// name, since default names do not spell uniqueness.
+    /// </summary>
+    public RequiredIndex OnTimeSeries() => this with { Unique = false };
+
     /// <summary>The index as the <c>createIndexes</c> command sends (and <c>listIndexes</c> returns) it.</summary>
     public BsonDocument ToSpec()
     {
@@ -44,12 +51,12 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
     }
 
     /// <summary>
-    /// Whether an index reported by <c>listIndexes</c> is this one: same name, or the same keys and uniqueness under
-    /// another name (an index created by hand or by the reference application).
+    /// Whether an index reported by <c>listIndexes</c> is this one: the same keys and uniqueness, under our name or
+    /// another (an index created by hand or by the reference application). Our name on other keys or uniqueness is
+    /// drift, not a match: bootstrap then tries to create ours and reports the server's conflict.
     /// </summary>
     public bool IsSatisfiedBy(BsonDocument existing)
     {
-        if (existing.GetValue("name", "").AsString == Name) return true;
         var keys = existing.GetValue("key", new BsonDocument()).AsBsonDocument;
         return IsText ? IsSameTextIndex(keys, existing) : SameKeys(keys, Keys) && existing.GetValue("unique", false).ToBoolean() == Unique;
     }

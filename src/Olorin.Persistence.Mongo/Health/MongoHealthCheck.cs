@@ -10,8 +10,13 @@ namespace Olorin.Persistence.Mongo.Health;
 /// Healthy when the server answers a <c>ping</c> within <see cref="Timeout"/>; otherwise the registration's failure
 /// status (Unhealthy when MongoDB serves requests, Degraded when PostgreSQL does and MongoDB is only probed).
 /// </summary>
-public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings) : IHealthCheck
+public sealed class MongoHealthCheck(MongoClientSource clients, MongoSettings settings) : IHealthCheck
 {
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public MongoHealthCheck(IMongoClient client, MongoSettings settings) : this(new MongoClientSource(settings, client), settings)
+    {
+    }
+
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private static HealthStatus FailureStatus(HealthCheckContext context) => context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
@@ -20,8 +25,10 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
+        var client = clients.Existing;
         try
         {
+            client = await clients.GetAsync(deadline.Token);
             var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
             return HealthCheckResult.Healthy("MongoDB answers.", new Dictionary<string, object>
             {
@@ -34,7 +41,7 @@ public sealed class MongoHealthCheck(IMongoClient client, MongoSettings settings
         {
             return new HealthCheckResult(FailureStatus(context), $"MongoDB did not answer a ping within {Timeout.TotalSeconds:0} s.");
         }
-        catch (Exception e) when (e is MongoException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return new HealthCheckResult(FailureStatus(context), $"MongoDB is unreachable: {MongoErrorText.Describe(e, settings.Uri, client)}");
         }

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Conventions;
 
@@ -8,6 +10,13 @@ public sealed class OlorinSerializerConvention : ConventionBase, IMemberMapConve
 {
     public void Apply(BsonMemberMap memberMap)
     {
-        if (OlorinSerializers.For(memberMap.MemberType) is { } serializer) memberMap.SetSerializer(serializer);
+        if (memberMap.MemberType == typeof(JsonObject) && IsDeclaredNullable(memberMap.MemberInfo))
+            memberMap.SetSerializer(JsonObjectSerializer.Nullable);
+        else if (OlorinSerializers.For(memberMap.MemberType) is { } serializer)
+            memberMap.SetSerializer(serializer);
     }
+
+    /// <summary>A <c>JsonObject?</c> member: null is a value the client may have sent (Decision 12).</summary>
+    private static bool IsDeclaredNullable(MemberInfo member) => member is PropertyInfo property
+        && new NullabilityInfoContext().Create(property).ReadState == NullabilityState.Nullable;
 }

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Olorin.Core.Transitions;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 
@@ -31,21 +32,9 @@ public static class AnomalyFilters
     public static SortDefinition<AnomalyEvent> ListSort { get; } =
         Builders<AnomalyEvent>.Sort.Descending(a => a.Score).Ascending(a => a.AnomalyId);
 
-    /// <summary>
-    /// The statuses an anomaly may move to <paramref name="target"/> from: forward only (new → triaged → closed,
-    /// new → closed), and the target itself (repeating a status is a no-op).
-    /// </summary>
-    public static IReadOnlyList<AnomalyStatus> ForwardFrom(AnomalyStatus target) => target switch
-    {
-        AnomalyStatus.New => [AnomalyStatus.New],
-        AnomalyStatus.Triaged => [AnomalyStatus.New, AnomalyStatus.Triaged],
-        AnomalyStatus.Closed => [AnomalyStatus.New, AnomalyStatus.Triaged, AnomalyStatus.Closed],
-        _ => [],
-    };
-
     /// <summary>The anomaly, only while its status may move to <paramref name="target"/>.</summary>
     public static FilterDefinition<AnomalyEvent> CanMoveTo(string tenantId, string anomalyId, AnomalyStatus target)
-        => ById(tenantId, anomalyId) & Filter.In(a => a.Status, ForwardFrom(target));
+        => ById(tenantId, anomalyId) & Filter.In(a => a.Status, AnomalyTransitions.AllowedFrom(target));
 
     public static UpdateDefinition<AnomalyEvent> SetStatus(AnomalyStatus status) => Update.Set(a => a.Status, status);
 

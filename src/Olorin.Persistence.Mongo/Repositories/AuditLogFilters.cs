@@ -36,4 +36,11 @@ public static class AuditLogFilters
         => new EmptyPipelineDefinition<AuditLogEntry>()
             .Match(InRange(tenantId, from, to, new AuditLogQuery()))
             .Group(e => e.Metadata.ActionType, g => new StatusCount<AuditActionType> { Status = g.Key, Count = g.LongCount() });
+
+    /// <summary>Stored and pending entries as one history: each entry_id once, in <see cref="NewestFirst"/> order.</summary>
+    public static IEnumerable<AuditLogEntry> MergeNewestFirst(IEnumerable<AuditLogEntry> stored, IEnumerable<AuditLogEntry> pending)
+        => stored.Concat(pending)
+            .DistinctBy(e => e.EntryId)
+            .OrderByDescending(e => e.Timestamp)
+            .ThenByDescending(e => e.EntryId, StringComparer.Ordinal);
 }

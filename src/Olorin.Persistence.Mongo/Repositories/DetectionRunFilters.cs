@@ -5,8 +5,8 @@ using Olorin.Core.Ports;
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
-/// The queries of <see cref="MongoDetectionRunRepository"/>. <c>detection_runs</c> is a time series whose metaField
-/// is <c>metadata</c>, so the tenant is <c>metadata.tenant_id</c>.
+/// The queries of <see cref="MongoDetectionRunRepository"/>. Runs keep the earlier system's shape (its time series had
+/// the metaField <c>metadata</c>), so the tenant is <c>metadata.tenant_id</c> in the regular collection too.
 /// </summary>
 public static class DetectionRunFilters
 {
@@ -20,10 +20,10 @@ public static class DetectionRunFilters
         => Filter.Eq(r => r.Metadata.TenantId, tenantId) & Filter.Eq(r => r.RunId, runId);
 
     /// <summary>
-    /// A run with this id in any tenant. run_id is unique across tenants, and time-series collections cannot have
-    /// unique indexes, so the repository checks it before inserting.
+    /// A run with this id in any tenant: run_id is unique across tenants today, which the unique
+    /// (metadata.tenant_id, run_id) index alone does not say, and a legacy time series has no unique index at all.
     /// </summary>
-    public static FilterDefinition<DetectionRun> RunIdTaken(string runId) => Filter.Eq(r => r.RunId, runId);
+    public static FilterDefinition<DetectionRun> RunIdTaken(string tenantId, string runId) => ById(tenantId, runId);
 
     /// <summary>The run, only while its status is one of <paramref name="from"/>: the guard of every status change.</summary>
     public static FilterDefinition<DetectionRun> InStatus(string tenantId, string runId, IEnumerable<DetectionRunStatus> from)

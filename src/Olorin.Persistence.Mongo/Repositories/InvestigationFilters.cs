@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -13,8 +14,12 @@ public static class InvestigationFilters
     private static FilterDefinitionBuilder<Investigation> Filter => Builders<Investigation>.Filter;
     private static UpdateDefinitionBuilder<Investigation> Update => Builders<Investigation>.Update;
 
+    /// <summary>The live investigation (a tombstone waiting for <see cref="MongoAuditRelay"/> is not found).</summary>
     public static FilterDefinition<Investigation> ById(string tenantId, string investigationId)
-        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Eq(i => i.InvestigationId, investigationId);
+        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Eq(i => i.InvestigationId, investigationId) & PendingAudit.Live;
+
+    /// <summary>Only while updated_at is still <paramref name="updatedAt"/>: no progress update slipped in since the read.</summary>
+    public static FilterDefinition<Investigation> UpdatedAt(DateTime updatedAt) => Filter.Eq(i => i.UpdatedAt, updatedAt);
 
     /// <summary>The investigation, only at <paramref name="version"/>: the optimistic-locking guard.</summary>
     public static FilterDefinition<Investigation> AtVersion(string tenantId, string investigationId, int version)
@@ -22,7 +27,7 @@ public static class InvestigationFilters
 
     public static FilterDefinition<Investigation> List(string tenantId, InvestigationQuery query)
     {
-        var filter = Filter.Eq(i => i.TenantId, tenantId);
+        var filter = Filter.Eq(i => i.TenantId, tenantId) & PendingAudit.Live;
         if (query.Status is { } status) filter &= Filter.Eq(i => i.Status, status);
         if (query.UserId is not null) filter &= Filter.Eq(i => i.UserId, query.UserId);
         if (!string.IsNullOrEmpty(query.Search))
@@ -53,14 +58,14 @@ public static class InvestigationFilters
     }
 
     /// <summary>Progress and updated_at; version untouched (Decision 6).</summary>
-    public static UpdateDefinition<Investigation> ReplaceProgress(InvestigationProgress progress, DateTime now)
+    public static UpdateDefinition<Investigation> ReplaceProgress(JsonObject progress, DateTime now)
         => Update.Set(i => i.Progress, progress).Set(i => i.UpdatedAt, now);
 
     public static UpdateDefinition<Investigation> TouchLastAccessed(DateTime accessedAt) => Update.Set(i => i.LastAccessed, accessedAt);
 
     public static PipelineDefinition<Investigation, StatusCount<InvestigationStatus>> CountByStatus(string tenantId)
         => new EmptyPipelineDefinition<Investigation>()
-            .Match(Filter.Eq(i => i.TenantId, tenantId))
+            .Match(Filter.Eq(i => i.TenantId, tenantId) & PendingAudit.Live)
             .Group(i => i.Status, g => new StatusCount<InvestigationStatus> { Status = g.Key, Count = g.LongCount() });
 
     // ---- full-text search --------------------------------------------------------------------------------
@@ -86,6 +91,7 @@ public static class InvestigationFilters
     public static PipelineDefinition<Investigation, ScoredDocument<Investigation>> AtlasSearchPage(string tenantId, string text, string indexName, int skip, int limit)
         => new EmptyPipelineDefinition<Investigation>()
             .Search(AtlasSearch(tenantId, text), indexName: indexName)
+            .Match(PendingAudit.Live)
             .Project<Investigation, Investigation, ScoredDocument<Investigation>>(ScoredProjection("searchScore"))
             .Sort(ByScore)
             .Skip(skip)
@@ -101,7 +107,7 @@ public static class InvestigationFilters
     /// equality is required, and given).
     /// </summary>
     public static FilterDefinition<Investigation> TextSearch(string tenantId, string text)
-        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Text(text);
+        => Filter.Eq(i => i.TenantId, tenantId) & Filter.Text(text) & PendingAudit.Live;
 
     /// <summary>Highest <c>textScore</c> first (then investigation_id), one page, as <c>{ document, score }</c>.</summary>
     public static PipelineDefinition<Investigation, ScoredDocument<Investigation>> TextSearchPage(string tenantId, string text, int skip, int limit)

@@ -4,13 +4,14 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal sealed class MongoAnomalyEventRepository(
-    MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
+    MongoContext context, MongoSearchAvailability search, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
 {
     private static readonly FindOneAndUpdateOptions<AnomalyEvent> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -42,7 +43,7 @@ internal sealed class MongoAnomalyEventRepository(
         var current = await GetAsync(tenantId, anomalyId, cancellationToken);
         return current is null
             ? Outcome.NotFound<AnomalyEvent>()
-            : Outcome.InvalidState<AnomalyEvent>($"Anomaly {anomalyId} is {WireEnum.ToWire(current.Status)}; it cannot move to {WireEnum.ToWire(status)}.");
+            : Outcome.InvalidState<AnomalyEvent>(AnomalyTransitions.Refusal(anomalyId, current.Status, status));
     }
 
     public async Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
@@ -55,12 +56,15 @@ internal sealed class MongoAnomalyEventRepository(
     public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
         => (await Anomalies.DeleteOneAsync(AnomalyFilters.ById(tenantId, anomalyId), cancellationToken)).DeletedCount == 1;
 
-    /// <summary><c>$vectorSearch</c> when the server has the vector index (and it is enabled), else the exact cosine pipeline.</summary>
+    /// <summary>
+    /// <c>$vectorSearch</c> when the vector index is enabled and usable now (exists, queryable, fitting definition:
+    /// <see cref="MongoSearchAvailability"/>), else the exact cosine pipeline.
+    /// </summary>
     public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
         if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
-        var pipeline = capabilities.VectorSearchAvailable
+        var pipeline = await search.VectorSearchUsableAsync(cancellationToken)
             ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
         var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
@@ -74,10 +78,10 @@ internal sealed class MongoAnomalyEventRepository(
         return counts.ToDictionary(c => c.Status, c => c.Count);
     }
 
-    public string KeyOf(AnomalyEvent document) => document.AnomalyId;
+    public TenantKey KeyOf(AnomalyEvent document) => new(document.TenantId, document.AnomalyId);
 
-    public IAsyncEnumerable<AnomalyEvent> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Anomalies, a => a.AnomalyId, after, cancellationToken);
+    public IAsyncEnumerable<AnomalyEvent> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Anomalies, a => a.TenantId, a => a.AnomalyId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Anomalies, cancellationToken);
@@ -85,7 +89,7 @@ internal sealed class MongoAnomalyEventRepository(
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
     {
         foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
-        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.AnomalyId, cancellationToken);
+        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken);
     }
 
     /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>

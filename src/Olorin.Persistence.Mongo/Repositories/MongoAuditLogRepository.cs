@@ -1,4 +1,6 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
+using Olorin.Core.Auditing;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
@@ -18,24 +20,35 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
     {
         if (await Entries.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
             throw new InvalidOperationException($"Audit entry {entry.EntryId} already exists.");
-        entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
-        await Entries.InsertOneAsync(entry, cancellationToken: cancellationToken);
+        await Entries.InsertOneAsync(Prepare(entry), cancellationToken: cancellationToken);
     }
 
     /// <summary>Stores an entry whose id is known to be fresh (investigation writes build it with a new GUID), in the session.</summary>
     internal static Task InsertAsync(IMongoCollection<AuditLogEntry> entries, IClientSessionHandle session, AuditLogEntry entry, CancellationToken cancellationToken)
-    {
-        entry.Timestamp = UtcTime.Normalize(entry.Timestamp);
-        return entries.InsertOneAsync(session, entry, cancellationToken: cancellationToken);
-    }
+        => entries.InsertOneAsync(session, Prepare(entry), cancellationToken: cancellationToken);
 
+    /// <summary>See <see cref="MongoAuditEntries.Prepare"/>.</summary>
+    public static AuditLogEntry Prepare(AuditLogEntry entry) => MongoAuditEntries.Prepare(entry);
+
+    /// <summary>
+    /// The stored entries and those still pending in the investigation's document (<see cref="PendingAudit"/>; an
+    /// entry moved but not yet taken off the list counts once), newest first.
+    /// </summary>
     public async Task<IReadOnlyList<AuditLogEntry>> GetHistoryAsync(
         string tenantId, string investigationId, int limit, int offset, CancellationToken cancellationToken = default)
-        => RowLimit.FetchesNothing(limit) ? [] : await Entries.Find(AuditLogFilters.History(tenantId, investigationId))
+    {
+        if (RowLimit.FetchesNothing(limit)) return [];
+        var pendingDocument = await context.Database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations)
+            .Find(Builders<BsonDocument>.Filter.Eq("tenant_id", tenantId) & Builders<BsonDocument>.Filter.Eq("investigation_id", investigationId))
+            .Project(Builders<BsonDocument>.Projection.Include(PendingAudit.Field))
+            .FirstOrDefaultAsync(cancellationToken);
+        var pending = PendingAudit.EntriesOf(pendingDocument);
+        var stored = await Entries.Find(AuditLogFilters.History(tenantId, investigationId))
             .Sort(AuditLogFilters.NewestFirst)
-            .Skip(offset)
-            .Limit(limit)
+            .Limit(offset + limit + pending.Count)
             .ToListAsync(cancellationToken);
+        return AuditLogFilters.MergeNewestFirst(stored, pending).Skip(offset).Take(limit).ToList();
+    }
 
     public async Task<IReadOnlyList<AuditLogEntry>> ListByTimeRangeAsync(
         string tenantId, DateTime from, DateTime to, AuditLogQuery query, int limit, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using MongoDB.Driver;
+using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
@@ -69,4 +70,57 @@ internal static class MongoBulkTransfer
 
     private static List<T> LastPerKey<T>(IEnumerable<T> documents, Func<T, string> keyOf)
         => documents.GroupBy(keyOf, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+
+    /// <summary>Keyset export in (tenant, id) order: the key of every repository whose ids are unique per tenant.</summary>
+    public static async IAsyncEnumerable<T> ExportAsync<T>(
+        IMongoCollection<T> collection, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id, TenantKey after,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var keyOf = KeyOf(tenant, id);
+        var cursor = after;
+        while (true)
+        {
+            var batch = await collection.Find(KeyFilters.After(tenant, id, cursor))
+                .Sort(KeyFilters.Ascending(tenant, id))
+                .Limit(ExportBatchSize)
+                .ToListAsync(cancellationToken);
+            foreach (var document in batch) yield return document;
+            if (batch.Count < ExportBatchSize) yield break;
+            cursor = keyOf(batch[^1]);
+        }
+    }
+
+    /// <summary>Upserting replaces by (tenant, id), one ordered bulk write; the last document wins when a key repeats.</summary>
+    public static async Task<int> UpsertAsync<T>(
+        IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id,
+        CancellationToken cancellationToken)
+    {
+        var keyOf = KeyOf(tenant, id);
+        var unique = documents.GroupBy(keyOf).Select(g => g.Last()).ToList();
+        if (unique.Count == 0) return 0;
+        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(tenant, id, keyOf(d)), d) { IsUpsert = true });
+        await collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        return unique.Count;
+    }
+
+    /// <summary>The time-series variant of the (tenant, id) upsert: delete per tenant, then insert (see the single-key one).</summary>
+    public static async Task<int> DeleteThenInsertAsync<T>(
+        IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id,
+        CancellationToken cancellationToken)
+    {
+        var keyOf = KeyOf(tenant, id);
+        var unique = documents.GroupBy(keyOf).Select(g => g.Last()).ToList();
+        if (unique.Count == 0) return 0;
+        foreach (var ofTenant in unique.GroupBy(d => keyOf(d).TenantId, StringComparer.Ordinal))
+            await collection.DeleteManyAsync(KeyFilters.In(tenant, id, ofTenant.Key, ofTenant.Select(d => keyOf(d).Id)), cancellationToken);
+        await collection.InsertManyAsync(unique, new InsertManyOptions { IsOrdered = true }, cancellationToken);
+        return unique.Count;
+    }
+
+    public static Func<T, TenantKey> KeyOf<T>(Expression<Func<T, string>> tenant, Expression<Func<T, string>> id)
+    {
+        var tenantOf = tenant.Compile();
+        var idOf = id.Compile();
+        return document => new TenantKey(tenantOf(document), idOf(document));
+    }
 }

@@ -49,14 +49,14 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context) :
         return rows.Select(r => new ToolkitActionStats(r.ToolkitName, r.Total, r.Success, r.Failed, r.Retrying, r.TotalRetries)).ToList();
     }
 
-    public string KeyOf(ComposioActionAudit document) => document.AuditId;
+    public TenantKey KeyOf(ComposioActionAudit document) => new(document.TenantId, document.AuditId);
 
-    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Audits, a => a.AuditId, after, cancellationToken);
+    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Audits, a => a.TenantId, a => a.AuditId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Audits, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioActionAudit> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Audits, documents, a => a.AuditId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Audits, documents, a => a.TenantId, a => a.AuditId, cancellationToken);
 }

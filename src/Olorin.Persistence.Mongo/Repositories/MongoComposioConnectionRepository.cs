@@ -49,16 +49,16 @@ internal sealed class MongoComposioConnectionRepository(MongoContext context, Ti
     public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
         => (await Connections.DeleteOneAsync(ComposioConnectionFilters.ById(tenantId, connectionId), cancellationToken)).DeletedCount == 1;
 
-    public string KeyOf(ComposioConnection document) => document.ConnectionId;
+    public TenantKey KeyOf(ComposioConnection document) => new(document.TenantId, document.ConnectionId);
 
-    public IAsyncEnumerable<ComposioConnection> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Connections, c => c.ConnectionId, after, cancellationToken);
+    public IAsyncEnumerable<ComposioConnection> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Connections, c => c.TenantId, c => c.ConnectionId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Connections, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Connections, documents, c => c.ConnectionId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Connections, documents, c => c.TenantId, c => c.ConnectionId, cancellationToken);
 
     private async Task<Outcome<ComposioConnection>> UpdateAsync(
         string tenantId, string connectionId, UpdateDefinition<ComposioConnection> update, CancellationToken cancellationToken)

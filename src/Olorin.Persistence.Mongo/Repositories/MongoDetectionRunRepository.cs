@@ -6,20 +6,20 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
-/// Detection runs in the <c>detection_runs</c> time series. A status change is guarded on the current status, so
-/// concurrent transitions are exclusive (each document write is atomic), and the changed run is read back. Where
-/// the server updates measurement fields of a time series (7.1+, or time series off: <see cref="TimeSeriesUpdates"/>)
-/// the change is one <c>updateMany</c> (time series refuse single-document updates and upserts; run_id is unique by
-/// the check in <see cref="CreateAsync"/>, so "many" is at most one). MongoDB 7.0 only updates the metaField matched
-/// on the metaField, and run_id, finished_at and info are measurement fields, so there the run is replaced: a delete
-/// guarded on the status (deletes take any filter from 7.0), then the insert of the changed run. Not atomic: a
-/// reader can miss the run between the two writes, and a crash between them loses it.
+/// Detection runs in <c>detection_runs</c>. A status change is guarded on the current status, so concurrent
+/// transitions are exclusive (each document write is atomic). In the regular collection bootstrap creates (Decision 2)
+/// it is one <c>findOneAndUpdate</c>, and run_id is unique per tenant by the server's unique index. A time series left
+/// by the earlier system is served too (<see cref="DetectionRunStorage"/>): MongoDB updates time-series documents only
+/// on the metaField, so there the run is replaced by a delete guarded on the status read, then the insert of the changed
+/// run; if anything fails after the delete was sent, the run is read back and re-inserted when missing (idempotent),
+/// so a failure cannot lose it. A reader can still miss the run between the two writes there.
 /// </summary>
 internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCapabilities capabilities, MongoSettings settings) : IDetectionRunRepository
 {
@@ -28,16 +28,16 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     private IMongoCollection<DetectionRun> Runs => context.DetectionRuns;
 
     /// <summary>
-    /// Check, then insert: time-series collections cannot carry a unique index on run_id. Two concurrent creates of
-    /// one new run_id can both pass the check; run ids are generated (never user-chosen), which keeps that theoretical.
+    /// Checks the id first (run ids are unique across tenants today), then inserts. In the regular collection the
+    /// unique (metadata.tenant_id, run_id) index closes the race between check and insert; on a legacy time series
+    /// (no unique indexes possible) the check is all there is.
     /// </summary>
     public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
     {
-        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.RunId)).AnyAsync(cancellationToken))
+        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.Metadata.TenantId, run.RunId)).AnyAsync(cancellationToken))
             return Outcome.Duplicate<DetectionRun>("run_id");
         Normalize(run);
-        await Runs.InsertOneAsync(run, cancellationToken: cancellationToken);
-        return Outcome.Ok(run);
+        return await MongoErrors.InsertAsync(Runs, run, "run_id", cancellationToken);
     }
 
     public async Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)
@@ -50,14 +50,9 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     public async Task<Outcome<DetectionRun>> UpdateStatusAsync(
         string tenantId, string runId, DetectionRunStatus status, DetectionRunInfo? info, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<DetectionRunStatus> allowedFrom = status switch
-        {
-            DetectionRunStatus.Queued => [DetectionRunStatus.Queued],
-            DetectionRunStatus.Running => DetectionRunFilters.Unfinished,
-            _ => [],
-        };
+        var allowedFrom = DetectionRunTransitions.StatusUpdateFrom(status);
         if (allowedFrom.Count == 0)
-            return Outcome.InvalidState<DetectionRun>($"A run is finished with {nameof(CompleteAsync)}, not moved to {WireEnum.ToWire(status)}.");
+            return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotAStatusUpdate(status));
 
         return await TransitionAsync(tenantId, runId, allowedFrom, DetectionRunFilters.SetStatus(status, info),
             run =>
@@ -65,23 +60,24 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                 run.Metadata.Status = status;
                 if (info is not null) run.Info = info;
             },
-            $"cannot move to {WireEnum.ToWire(status)}", current: null, cancellationToken);
+            status, current: null, cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> CompleteAsync(
         string tenantId, string runId, DetectionRunStatus finalStatus, DateTime finishedAt, DetectionRunInfo info,
         CancellationToken cancellationToken = default)
     {
-        if (finalStatus is not (DetectionRunStatus.Success or DetectionRunStatus.Failed))
-            return Outcome.InvalidState<DetectionRun>($"A run completes with success or failed, not {WireEnum.ToWire(finalStatus)}.");
+        var allowedFrom = DetectionRunTransitions.CompletionFrom(finalStatus);
+        if (allowedFrom.Count == 0)
+            return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotACompletion(finalStatus));
 
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
-        if (!DetectionRunFilters.Unfinished.Contains(current.Metadata.Status)) return AlreadyFinished(current);
+        if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, finalStatus);
 
         var finished = UtcTime.Normalize(finishedAt);
         var durationMs = Math.Max(0L, (long)(finished - current.StartedAt).TotalMilliseconds);
-        return await TransitionAsync(tenantId, runId, DetectionRunFilters.Unfinished,
+        return await TransitionAsync(tenantId, runId, allowedFrom,
             DetectionRunFilters.Complete(finalStatus, finished, durationMs, info),
             run =>
             {
@@ -90,7 +86,7 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                 run.DurationMs = durationMs;
                 run.Info = info;
             },
-            "is already finished", current, cancellationToken);
+            finalStatus, current, cancellationToken);
     }
 
     /// <summary>
@@ -116,77 +112,118 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
                     .Skip((int)(rank - 1))
                     .Limit(1)
                     .Project(DetectionRunFilters.Duration)
-                    .FirstAsync(cancellationToken);
+                    .FirstOrDefaultAsync(cancellationToken); // null if runs were deleted since the count
             }
         }
         return new DetectionRunStats(byStatus.Values.Sum(), byStatus, percentiles[0], percentiles[1], percentiles[2], summary?.Average);
     }
 
-    public string KeyOf(DetectionRun document) => document.RunId;
+    public TenantKey KeyOf(DetectionRun document) => new(document.Metadata.TenantId, document.RunId);
 
-    public IAsyncEnumerable<DetectionRun> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Runs, r => r.RunId, after, cancellationToken);
+    public IAsyncEnumerable<DetectionRun> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Runs, r => r.Metadata.TenantId, r => r.RunId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Runs, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.RunId, cancellationToken);
+        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
 
-    private bool UpdatesInPlace => TimeSeriesUpdates.InPlace(capabilities, settings);
+    private bool UpdatesInPlace => DetectionRunStorage.UpdatesInPlace(capabilities, settings);
 
     /// <summary>
-    /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place, or (MongoDB 7.0
-    /// time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read when not given) that
-    /// replaces the stored run through a delete guarded on the status read, re-read and retried a few times when
+    /// Moves the run from one of <paramref name="allowedFrom"/>: <paramref name="update"/> in place (regular
+    /// collection), or (legacy time series) <paramref name="apply"/> to a copy of <paramref name="current"/> (read
+    /// when not given) that replaces the stored run (<see cref="ReplaceAsync"/>), re-read and retried a few times when
     /// another transition won. A lost guard is read back as InvalidState or NotFound.
     /// </summary>
     private async Task<Outcome<DetectionRun>> TransitionAsync(
         string tenantId, string runId, IReadOnlyList<DetectionRunStatus> allowedFrom, UpdateDefinition<DetectionRun> update,
-        Action<DetectionRun> apply, string refusal, DetectionRun? current, CancellationToken cancellationToken)
+        Action<DetectionRun> apply, DetectionRunStatus target, DetectionRun? current, CancellationToken cancellationToken)
     {
         if (UpdatesInPlace)
         {
-            var result = await Runs.UpdateManyAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update, cancellationToken: cancellationToken);
-            return await ReadBackAsync(tenantId, runId, result.MatchedCount > 0, refusal, cancellationToken);
+            var updated = await Runs.FindOneAndUpdateAsync(DetectionRunFilters.InStatus(tenantId, runId, allowedFrom), update,
+                new FindOneAndUpdateOptions<DetectionRun> { ReturnDocument = ReturnDocument.After }, cancellationToken);
+            return updated is not null ? Outcome.Ok(updated) : await ReadBackAsync(tenantId, runId, changed: false, target, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
         {
             current ??= await GetAsync(tenantId, runId, cancellationToken);
             if (current is null) return Outcome.NotFound<DetectionRun>();
-            if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, refusal);
+            if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, target);
             var replacement = Copy(current);
             apply(replacement);
-            // Guarded on the status just read, so a transition that slipped in is not overwritten with a stale copy.
-            var deleted = await Runs.DeleteManyAsync(DetectionRunFilters.InStatus(tenantId, runId, [current.Metadata.Status]), cancellationToken);
-            if (deleted.DeletedCount > 0)
-            {
-                await Runs.InsertOneAsync(replacement, cancellationToken: cancellationToken);
-                return Outcome.Ok(Copy(replacement));
-            }
-            if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, refusal, cancellationToken);
+            if (await ReplaceAsync(current, replacement, cancellationToken)) return Outcome.Ok(Copy(replacement));
+            if (attempt == MaxReplaceAttempts) return await ReadBackAsync(tenantId, runId, changed: false, target, cancellationToken);
             current = null; // changed (or being replaced) meanwhile: read it again
         }
     }
 
     private const int MaxReplaceAttempts = 3;
+    private const int MaxReinsertAttempts = 5;
 
-    private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, string refusal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces <paramref name="current"/> in a time series: a delete guarded on the status just read (so a transition
+    /// that slipped in is not overwritten with a stale copy; deletes take any filter from 7.0,
+    /// https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#deletes), then the insert. False
+    /// when the guard matched nothing. <c>deleteMany</c> is not a retryable write
+    /// (https://www.mongodb.com/docs/manual/core/retryable-writes/#retryable-write-operations) and time-series writes
+    /// cannot join a transaction, so any failure once the delete was sent is settled by reading the run back: missing
+    /// means our delete ran, and the replacement is inserted (again) until it stands. The settling is not cancellable:
+    /// a cancelled request must not leave the run deleted.
+    /// </summary>
+    private async Task<bool> ReplaceAsync(DetectionRun current, DetectionRun replacement, CancellationToken cancellationToken)
+    {
+        var guard = DetectionRunFilters.InStatus(current.Metadata.TenantId, current.RunId, [current.Metadata.Status]);
+        try
+        {
+            var deleted = await Runs.DeleteManyAsync(guard, cancellationToken);
+            if (deleted.DeletedCount == 0) return false;
+        }
+        catch (Exception)
+        {
+            // Did the delete run although its reply was lost (or the request was cancelled once it was sent)?
+            if (!await IsMissingAsync(current)) throw;
+        }
+        await ReinsertAsync(replacement);
+        return true;
+    }
+
+    private async Task<bool> IsMissingAsync(DetectionRun run)
+        => await Runs.Find(DetectionRunFilters.ById(run.Metadata.TenantId, run.RunId)).FirstOrDefaultAsync(CancellationToken.None) is null;
+
+    /// <summary>Inserts the replacement, and after a failure inserts it again only if it is still missing (so never twice).</summary>
+    private async Task ReinsertAsync(DetectionRun replacement)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Runs.InsertOneAsync(replacement, cancellationToken: CancellationToken.None);
+                return;
+            }
+            catch (Exception) when (attempt < MaxReinsertAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+                if (!await IsMissingAsync(replacement)) return;
+            }
+        }
+    }
+
+    private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, DetectionRunStatus target, CancellationToken cancellationToken)
     {
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
-        return changed ? Outcome.Ok(current) : Refused(current, refusal);
+        return changed ? Outcome.Ok(current) : Refused(current, target);
     }
 
-    private static Outcome<DetectionRun> Refused(DetectionRun current, string refusal)
-        => Outcome.InvalidState<DetectionRun>($"Run {current.RunId} is {WireEnum.ToWire(current.Metadata.Status)} and {refusal}.");
+    private static Outcome<DetectionRun> Refused(DetectionRun current, DetectionRunStatus target)
+        => Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.Refusal(current.RunId, current.Metadata.Status, target));
 
     /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>
     private static DetectionRun Copy(DetectionRun run) => BsonSerializer.Deserialize<DetectionRun>(run.ToBsonDocument());
-
-    private static Outcome<DetectionRun> AlreadyFinished(DetectionRun run)
-        => Outcome.InvalidState<DetectionRun>($"Run {run.RunId} is already finished ({WireEnum.ToWire(run.Metadata.Status)}).");
 
     private static void Normalize(DetectionRun run)
     {

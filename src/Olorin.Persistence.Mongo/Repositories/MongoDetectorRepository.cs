@@ -36,14 +36,14 @@ internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider
     public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
         => (await Detectors.DeleteOneAsync(DetectorFilters.ById(tenantId, detectorId), cancellationToken)).DeletedCount == 1;
 
-    public string KeyOf(Detector document) => document.DetectorId;
+    public TenantKey KeyOf(Detector document) => new(document.TenantId, document.DetectorId);
 
-    public IAsyncEnumerable<Detector> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Detectors, d => d.DetectorId, after, cancellationToken);
+    public IAsyncEnumerable<Detector> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Detectors, d => d.TenantId, d => d.DetectorId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Detectors, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Detectors, documents, d => d.DetectorId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Detectors, documents, d => d.TenantId, d => d.DetectorId, cancellationToken);
 }

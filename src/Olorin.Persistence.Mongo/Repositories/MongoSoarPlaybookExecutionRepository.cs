@@ -4,6 +4,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
@@ -32,7 +33,7 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
         Normalize(action);
         var updated = await Executions.FindOneAndUpdateAsync(
             SoarExecutionFilters.Running(tenantId, executionId), SoarExecutionFilters.AppendAction(action), ReturnAfter, cancellationToken);
-        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, cancellationToken);
+        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, SoarExecutionTransitions.AppendOperation, cancellationToken);
     }
 
     /// <summary>
@@ -49,7 +50,7 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
 
         var current = await GetAsync(tenantId, executionId, cancellationToken);
         if (current is null) return Outcome.NotFound<SoarPlaybookExecution>();
-        if (current.Status != SoarExecutionStatus.Running) return NotRunning(current);
+        if (current.Status != SoarExecutionTransitions.AllowedFrom) return NotRunning(current, SoarExecutionTransitions.FinishOperation);
 
         var completed = UtcTime.Normalize(completedAt);
         var durationMs = Math.Max(0L, (long)(completed - current.StartedAt).TotalMilliseconds);
@@ -57,28 +58,28 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
             SoarExecutionFilters.Running(tenantId, executionId),
             SoarExecutionFilters.Finish(finalStatus, completed, durationMs, errorMessage),
             ReturnAfter, cancellationToken);
-        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, cancellationToken);
+        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, SoarExecutionTransitions.FinishOperation, cancellationToken);
     }
 
-    public string KeyOf(SoarPlaybookExecution document) => document.ExecutionId;
+    public TenantKey KeyOf(SoarPlaybookExecution document) => new(document.TenantId, document.ExecutionId);
 
-    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Executions, e => e.ExecutionId, after, cancellationToken);
+    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Executions, e => e.TenantId, e => e.ExecutionId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Executions, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Executions, documents, e => e.ExecutionId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Executions, documents, e => e.TenantId, e => e.ExecutionId, cancellationToken);
 
-    private async Task<Outcome<SoarPlaybookExecution>> WhyNotRunningAsync(string tenantId, string executionId, CancellationToken cancellationToken)
+    private async Task<Outcome<SoarPlaybookExecution>> WhyNotRunningAsync(string tenantId, string executionId, string operation, CancellationToken cancellationToken)
     {
         var current = await GetAsync(tenantId, executionId, cancellationToken);
-        return current is null ? Outcome.NotFound<SoarPlaybookExecution>() : NotRunning(current);
+        return current is null ? Outcome.NotFound<SoarPlaybookExecution>() : NotRunning(current, operation);
     }
 
-    private static Outcome<SoarPlaybookExecution> NotRunning(SoarPlaybookExecution execution)
-        => Outcome.InvalidState<SoarPlaybookExecution>($"Execution {execution.ExecutionId} is {WireEnum.ToWire(execution.Status)}, not running.");
+    private static Outcome<SoarPlaybookExecution> NotRunning(SoarPlaybookExecution execution, string operation)
+        => Outcome.InvalidState<SoarPlaybookExecution>(SoarExecutionTransitions.Refusal(execution.ExecutionId, execution.Status, operation));
 
     private static void Normalize(SoarActionResult action)
     {

@@ -27,7 +27,7 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
         catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
         {
             // The error names the index, but index names are a deployment detail: ask which key is taken instead.
-            var idTaken = await Templates.Find(TemplateFilters.IdTaken(template.TemplateId)).AnyAsync(cancellationToken);
+            var idTaken = await Templates.Find(TemplateFilters.IdTaken(template.TenantId, template.TemplateId)).AnyAsync(cancellationToken);
             return Outcome.Duplicate<InvestigationTemplate>(idTaken ? "template_id" : "name");
         }
     }
@@ -62,14 +62,14 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
     public async Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
         => (await Templates.DeleteOneAsync(TemplateFilters.ById(tenantId, templateId), cancellationToken)).DeletedCount == 1;
 
-    public string KeyOf(InvestigationTemplate document) => document.TemplateId;
+    public TenantKey KeyOf(InvestigationTemplate document) => new(document.TenantId, document.TemplateId);
 
-    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Templates, t => t.TemplateId, after, cancellationToken);
+    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => MongoBulkTransfer.ExportAsync(Templates, t => t.TenantId, t => t.TemplateId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Templates, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<InvestigationTemplate> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Templates, documents, t => t.TemplateId, cancellationToken);
+        => MongoBulkTransfer.UpsertAsync(Templates, documents, t => t.TenantId, t => t.TemplateId, cancellationToken);
 }

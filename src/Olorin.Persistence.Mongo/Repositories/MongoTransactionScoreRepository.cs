@@ -63,9 +63,9 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
     public async Task<long> DeleteByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
         => (await Scores.DeleteManyAsync(TransactionScoreFilters.ByInvestigation(tenantId, investigationId), cancellationToken)).DeletedCount;
 
-    public TransactionScoreKey KeyOf(TransactionScore document) => new(document.InvestigationId, document.TransactionId);
+    public TransactionScoreKey KeyOf(TransactionScore document) => new(document.TenantId, document.InvestigationId, document.TransactionId);
 
-    /// <summary>Keyset-paged over (investigation_id, transaction_id), like the single-key repositories.</summary>
+    /// <summary>Keyset-paged over (tenant_id, investigation_id, transaction_id), like the other repositories.</summary>
     public async IAsyncEnumerable<TransactionScore> ExportAsync(
         TransactionScoreKey after = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

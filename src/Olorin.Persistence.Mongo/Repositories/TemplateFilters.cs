@@ -14,7 +14,7 @@ public static class TemplateFilters
         => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);
 
     /// <summary>Any template with this id, in any tenant (template_id is globally unique): tells which unique key a duplicate hit.</summary>
-    public static FilterDefinition<InvestigationTemplate> IdTaken(string templateId) => Filter.Eq(t => t.TemplateId, templateId);
+    public static FilterDefinition<InvestigationTemplate> IdTaken(string tenantId, string templateId) => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);
 
     public static FilterDefinition<InvestigationTemplate> List(string tenantId, TemplateQuery query)
     {

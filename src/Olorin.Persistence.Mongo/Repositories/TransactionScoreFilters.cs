@@ -33,21 +33,22 @@ public static class TransactionScoreFilters
             .Group(s => s.RiskScore >= 1 ? buckets - 1 : Math.Floor(s.RiskScore * buckets), g => new BucketCount { Bucket = g.Key, Count = g.LongCount() });
 
     /// <summary>
-    /// Keys strictly after <paramref name="after"/> in (investigation_id, transaction_id) order; every score for the
-    /// default key (the port's "no key"). Spans tenants.
+    /// Keys strictly after <paramref name="after"/> in (tenant_id, investigation_id, transaction_id) order; every score
+    /// for the default key (the port's "no key"). Spans tenants.
     /// </summary>
     public static FilterDefinition<TransactionScore> After(TransactionScoreKey after)
-        => after is not { InvestigationId: not null } key
+        => after is not { TenantId: not null } key
             ? Filter.Empty
-            : Filter.Gt(s => s.InvestigationId, key.InvestigationId)
-              | (Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Gt(s => s.TransactionId, key.TransactionId));
+            : Filter.Gt(s => s.TenantId, key.TenantId)
+              | (Filter.Eq(s => s.TenantId, key.TenantId) & Filter.Gt(s => s.InvestigationId, key.InvestigationId))
+              | (Filter.Eq(s => s.TenantId, key.TenantId) & Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Gt(s => s.TransactionId, key.TransactionId));
 
     public static SortDefinition<TransactionScore> KeyOrder { get; } =
-        Builders<TransactionScore>.Sort.Ascending(s => s.InvestigationId).Ascending(s => s.TransactionId);
+        Builders<TransactionScore>.Sort.Ascending(s => s.TenantId).Ascending(s => s.InvestigationId).Ascending(s => s.TransactionId);
 
-    /// <summary>The stored score with this key, in any tenant (the key is globally unique); for verbatim upserts.</summary>
+    /// <summary>The stored score with this key (tenant, investigation, transaction); for verbatim upserts.</summary>
     public static FilterDefinition<TransactionScore> Key(TransactionScoreKey key)
-        => Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Eq(s => s.TransactionId, key.TransactionId);
+        => Filter.Eq(s => s.TenantId, key.TenantId) & Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Eq(s => s.TransactionId, key.TransactionId);
 }
 
 /// <summary>One row of <see cref="TransactionScoreFilters.Distribution"/>.</summary>

@@ -12,9 +12,34 @@ public static class MongoClientFactory
     /// (<c>?serverSelectionTimeoutMS=500</c>): the URI is the more specific statement and wins. The application
     /// name is <c>olorin-server</c> unless the URI sets <c>appName</c>.
     /// </summary>
-    public static MongoClientSettings CreateClientSettings(MongoSettings settings)
+    /// <remarks>
+    /// Synchronous: for a <c>mongodb+srv</c> URI the driver looks up the TXT record here, blocking, outside any
+    /// deadline (<c>MongoClientSettings.FromUrl</c> resolves an unresolved URL). Start-up and every path that must not
+    /// hang or crash on DNS use <see cref="CreateClientSettingsAsync"/>.
+    /// </remarks>
+    public static MongoClientSettings CreateClientSettings(MongoSettings settings) => Configure(new MongoUrl(settings.Uri), settings);
+
+    /// <summary>
+    /// As <see cref="CreateClientSettings"/>, with the <c>mongodb+srv</c> TXT lookup (and, for a direct connection,
+    /// the SRV lookup) done asynchronously and abandoned when <paramref name="cancellationToken"/> fires
+    /// (https://www.mongodb.com/docs/manual/reference/connection-string/#srv-connection-format: the TXT record carries
+    /// authSource/replicaSet/loadBalanced). The SRV host list of a non-direct connection is then resolved, and polled,
+    /// by the driver's cluster, whose failures surface as server-selection timeouts.
+    /// </summary>
+    public static async Task<MongoClientSettings> CreateClientSettingsAsync(MongoSettings settings, CancellationToken cancellationToken)
     {
         var url = new MongoUrl(settings.Uri);
+        if (!url.IsResolved)
+            url = await url.ResolveAsync(resolveHosts: url.DirectConnection, cancellationToken).WaitAsync(cancellationToken); // a resolver may ignore the token
+        return Configure(url, settings);
+    }
+
+    /// <summary>The effective server-selection timeout, read from the URI text without any DNS lookup.</summary>
+    public static TimeSpan ServerSelectionTimeout(MongoSettings settings)
+        => UriOptionNames(settings.Uri).Contains("serverSelectionTimeoutMS") ? new MongoUrl(settings.Uri).ServerSelectionTimeout : settings.ServerSelectionTimeout;
+
+    private static MongoClientSettings Configure(MongoUrl url, MongoSettings settings)
+    {
         var inUri = UriOptionNames(settings.Uri);
         var client = MongoClientSettings.FromUrl(url);
         client.ApplicationName = url.ApplicationName ?? ApplicationName;
@@ -24,6 +49,7 @@ public static class MongoClientFactory
         if (!inUri.Contains("connectTimeoutMS")) client.ConnectTimeout = TimeSpan.FromMilliseconds(settings.ConnectTimeoutMs);
         if (!inUri.Contains("socketTimeoutMS")) client.SocketTimeout = TimeSpan.FromMilliseconds(settings.SocketTimeoutMs);
         if (!inUri.Contains("serverSelectionTimeoutMS")) client.ServerSelectionTimeout = TimeSpan.FromMilliseconds(settings.ServerSelectionTimeoutMs);
+        client.ClusterConfigurator = Observability.MongoDriverEvents.Configure;
         return client;
     }
 

@@ -20,6 +20,7 @@ public sealed record MongoSettings
     public int ConnectTimeoutMs { get; init; } = 30_000;
     public int SocketTimeoutMs { get; init; } = 60_000;
     public int ServerSelectionTimeoutMs { get; init; } = 30_000;
+    public int BootstrapTimeoutMs { get; init; } = 120_000;
     public bool EnableVectorSearch { get; init; } = true;
     public string VectorSearchIndex { get; init; } = DefaultVectorSearchIndex;
     public bool EnableAtlasSearch { get; init; } = true;
@@ -29,6 +30,8 @@ public sealed record MongoSettings
     public string RedactedUri => MongoUriRedactor.Redact(Uri);
 
     public TimeSpan ServerSelectionTimeout => TimeSpan.FromMilliseconds(ServerSelectionTimeoutMs);
+
+    public TimeSpan BootstrapTimeout => TimeSpan.FromMilliseconds(BootstrapTimeoutMs);
 
     /// <summary>The record's printed form, safe for logs.</summary>
     public override string ToString()

@@ -24,6 +24,7 @@ public static class MongoSettingsBinder
             ConnectTimeoutMs = Int(configuration, MongoSettingsKeys.ConnectTimeoutMs, defaults.ConnectTimeoutMs, errors),
             SocketTimeoutMs = Int(configuration, MongoSettingsKeys.SocketTimeoutMs, defaults.SocketTimeoutMs, errors),
             ServerSelectionTimeoutMs = Int(configuration, MongoSettingsKeys.ServerSelectionTimeoutMs, defaults.ServerSelectionTimeoutMs, errors),
+            BootstrapTimeoutMs = Int(configuration, MongoSettingsKeys.BootstrapTimeoutMs, defaults.BootstrapTimeoutMs, errors),
             EnableVectorSearch = Bool(configuration, MongoSettingsKeys.EnableVectorSearch, defaults.EnableVectorSearch, errors),
             VectorSearchIndex = String(configuration, MongoSettingsKeys.VectorSearchIndex, defaults.VectorSearchIndex),
             EnableAtlasSearch = Bool(configuration, MongoSettingsKeys.EnableAtlasSearch, defaults.EnableAtlasSearch, errors),

@@ -14,6 +14,9 @@ public static class MongoSettingsKeys
     public const string ConnectTimeoutMs = "MONGODB_CONNECT_TIMEOUT_MS";
     public const string SocketTimeoutMs = "MONGODB_SOCKET_TIMEOUT_MS";
     public const string ServerSelectionTimeoutMs = "MONGODB_SERVER_SELECTION_TIMEOUT_MS";
+
+    /// <summary>Olorin's own: how long start-up bootstrap work (collections, indexes of empty collections, search index checks) may take.</summary>
+    public const string BootstrapTimeoutMs = "MONGODB_BOOTSTRAP_TIMEOUT_MS";
     public const string EnableVectorSearch = "MONGODB_ENABLE_VECTOR_SEARCH";
     public const string VectorSearchIndex = "MONGODB_VECTOR_SEARCH_INDEX";
     public const string EnableAtlasSearch = "MONGODB_ENABLE_ATLAS_SEARCH";

@@ -31,6 +31,7 @@ public sealed class MongoSettingsValidator : IValidateOptions<MongoSettings>
         Positive(MongoSettingsKeys.ConnectTimeoutMs, settings.ConnectTimeoutMs, failures);
         Positive(MongoSettingsKeys.SocketTimeoutMs, settings.SocketTimeoutMs, failures);
         Positive(MongoSettingsKeys.ServerSelectionTimeoutMs, settings.ServerSelectionTimeoutMs, failures);
+        Positive(MongoSettingsKeys.BootstrapTimeoutMs, settings.BootstrapTimeoutMs, failures);
 
         if (settings.EmbeddingDimension != MongoSettings.RequiredEmbeddingDimension)
             failures.Add($"{MongoSettingsKeys.EmbeddingDimension} must be {MongoSettings.RequiredEmbeddingDimension} (the all-MiniLM-L6-v2 embeddings), got {settings.EmbeddingDimension}.");

@@ -24,14 +24,21 @@ public sealed record MongoStatusReport
     public bool TransactionsSupported { get; init; }
 
     /// <summary>
-    /// Whether an investigation write and its audit entry commit in one transaction. They cannot when the server has
-    /// no transactions, or when <c>audit_log</c> is a time series (MongoDB never writes time series inside a
-    /// transaction): then the entry is appended right after the write, and the write is undone if the append fails.
+    /// Whether an investigation write and its audit entry are atomic: true on every deployment shape once connected
+    /// (the entry rides in the investigation's own single-document write, see <see cref="AuditWritesNote"/>).
     /// </summary>
     public bool AuditWritesAtomic { get; init; }
 
-    /// <summary>Why <see cref="AuditWritesAtomic"/> is false; null when it is true or unknown.</summary>
+    /// <summary>How <see cref="AuditWritesAtomic"/> is achieved; null when not connected.</summary>
     public string? AuditWritesNote { get; init; }
+    /// <summary>
+    /// The kind of <c>detection_runs</c> on the server: <c>collection</c> (as bootstrap creates it), <c>timeseries</c>
+    /// (left by the earlier system: served, migration recommended in <see cref="Problems"/>) or <c>missing</c>.
+    /// </summary>
+    public string? DetectionRunsKind { get; init; }
+
+    /// <summary>What an operator should look at: collections of the wrong kind, search indexes that cannot be trusted, …</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
     public double? PingMs { get; init; }
     public MongoPoolStatus? Pool { get; init; }
     public string? Uri { get; init; }

@@ -11,13 +11,16 @@ namespace Olorin.Persistence.Mongo.Status;
 /// indexes present or missing, estimated counts and ping. Never throws for an unreachable server: it answers
 /// <c>connected: false</c> with the (redacted) reason within the server-selection timeout.
 /// </summary>
-public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient client)
+public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSource clients)
 {
     private readonly IndexCatalog _catalog = IndexCatalog.For(settings);
 
+    public MongoStatusReporter(MongoSettings settings, IMongoClient client) : this(settings, new MongoClientSource(settings, client))
+    {
+    }
+
     public async Task<MongoStatusReport> GetReportAsync(CancellationToken cancellationToken = default)
     {
-        var clientSettings = client.Settings;
         var report = new MongoStatusReport
         {
             Enabled = true,
@@ -26,20 +29,27 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
             TimeSeriesEnabled = settings.EnableTimeSeries,
             VectorSearchEnabled = settings.EnableVectorSearch,
             AtlasSearchEnabled = settings.EnableAtlasSearch,
-            Pool = new MongoPoolStatus(
-                clientSettings.MinConnectionPoolSize,
-                clientSettings.MaxConnectionPoolSize,
-                (long)clientSettings.MaxConnectionIdleTime.TotalMilliseconds,
-                (long)clientSettings.ConnectTimeout.TotalMilliseconds,
-                (long)clientSettings.SocketTimeout.TotalMilliseconds,
-                (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
-                clientSettings.ApplicationName),
         };
 
+        var selectionTimeout = MongoClientFactory.ServerSelectionTimeout(settings);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(clientSettings.ServerSelectionTimeout + MongoStartup.DriverErrorGrace);
+        deadline.CancelAfter(selectionTimeout + MongoStartup.DriverErrorGrace);
+        IMongoClient? client = clients.Existing;
         try
         {
+            client = await clients.GetAsync(deadline.Token);
+            var clientSettings = client.Settings;
+            report = report with
+            {
+                Pool = new MongoPoolStatus(
+                    clientSettings.MinConnectionPoolSize,
+                    clientSettings.MaxConnectionPoolSize,
+                    (long)clientSettings.MaxConnectionIdleTime.TotalMilliseconds,
+                    (long)clientSettings.ConnectTimeout.TotalMilliseconds,
+                    (long)clientSettings.SocketTimeout.TotalMilliseconds,
+                    (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
+                    clientSettings.ApplicationName),
+            };
             var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
             report = report with
             {
@@ -48,40 +58,36 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
                 ServerVersion = await MongoCapabilityProbe.ServerVersionAsync(client, deadline.Token),
                 TransactionsSupported = await MongoCapabilityProbe.TransactionsSupportedAsync(client, deadline.Token),
             };
-            report = report with
-            {
-                AuditWritesAtomic = MongoInvestigationRepository.AuditInTransactionFor(report.TransactionsSupported, settings),
-                AuditWritesNote = AuditWritesNote(report.TransactionsSupported, settings.EnableTimeSeries),
-            };
-            return await DescribeDatabaseAsync(report, deadline.Token);
+            return await DescribeDatabaseAsync(client, report, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return report with { Error = $"MongoDB did not answer within {(long)clientSettings.ServerSelectionTimeout.TotalMilliseconds} ms." };
+            return report with { Error = $"MongoDB did not answer within {(long)selectionTimeout.TotalMilliseconds} ms." };
         }
-        catch (Exception e) when (e is MongoException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return report with { Error = MongoErrorText.Describe(e, settings.Uri, client) };
         }
     }
 
-    private static string? AuditWritesNote(bool transactionsSupported, bool auditLogIsTimeSeries) => (transactionsSupported, auditLogIsTimeSeries) switch
-    {
-        (false, _) => "The server does not support transactions (not a replica set): audit entries are appended after each investigation write, which is undone if the append fails.",
-        (true, true) => "audit_log is a time-series collection, which MongoDB cannot write inside a transaction: audit entries are appended after each investigation write, which is undone if the append fails.",
-        _ => null,
-    };
+    private const string AuditWritesMechanism =
+        "Each investigation write carries its audit entry in the same single-document write; the entry is then moved into audit_log (pending entries are listed in history and moved at start-up).";
 
-    private async Task<MongoStatusReport> DescribeDatabaseAsync(MongoStatusReport report, CancellationToken cancellationToken)
+    private async Task<MongoStatusReport> DescribeDatabaseAsync(IMongoClient client, MongoStatusReport report, CancellationToken cancellationToken)
     {
         var database = client.GetDatabase(settings.Database);
         var existing = await MongoBootstrapper.ExistingCollectionsAsync(database, cancellationToken);
         var collections = new List<MongoCollectionStatus>();
         var present = new List<string>();
         var missing = new List<string>();
+        var problems = new List<string>();
+        string? detectionRunsKind = null;
 
         foreach (var required in _catalog.Collections)
         {
+            var verdict = CollectionKindCheck.Judge(required, existing.GetValueOrDefault(required.Name));
+            if (required.Name == MongoCollectionNames.DetectionRuns) detectionRunsKind = verdict.Kind;
+            if (verdict.Problem is { } problem) problems.Add(problem);
             if (!existing.TryGetValue(required.Name, out var info))
             {
                 missing.AddRange(_catalog.IndexesOf(required.Name).Select(i => $"{required.Name}.{i.Name}"));
@@ -93,42 +99,43 @@ public sealed class MongoStatusReporter(MongoSettings settings, IMongoClient cli
                 await EstimatedCountAsync(collection, cancellationToken),
                 info.GetValue("type", "collection").AsString == "timeseries"));
             var indexes = await MongoBootstrapper.ExistingIndexesAsync(collection, cancellationToken);
-            foreach (var index in _catalog.IndexesOf(required.Name))
+            foreach (var catalogued in _catalog.IndexesOf(required.Name))
+            {
+                var index = verdict.IsTimeSeries ? catalogued.OnTimeSeries() : catalogued;
                 (indexes.Any(index.IsSatisfiedBy) ? present : missing).Add($"{required.Name}.{index.Name}");
+            }
         }
 
         var searchSupported = existing.ContainsKey(MongoCollectionNames.Investigations)
             && await MongoCapabilityProbe.SearchIndexesSupportedAsync(database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
-        var searchPresent = new HashSet<string>();
+        var verdicts = new List<SearchIndexVerdict>();
         if (searchSupported)
         {
             foreach (var index in _catalog.SearchIndexes)
             {
-                var names = existing.ContainsKey(index.Collection)
-                    ? await MongoBootstrapper.SearchIndexNamesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken)
+                var listed = existing.ContainsKey(index.Collection)
+                    ? await MongoBootstrapper.ListSearchIndexesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken)
                     : [];
-                if (names.Contains(index.Name)) searchPresent.Add(index.Name);
-                (names.Contains(index.Name) ? present : missing).Add($"{index.Collection}.{index.Name}");
+                var verdict = SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name));
+                verdicts.Add(verdict);
+                if (verdict.Problem is { } problem) problems.Add(problem);
+                (verdict.Exists ? present : missing).Add($"{index.Collection}.{index.Name}");
             }
         }
+        var search = new SearchIndexVerdicts(verdicts);
 
-        // The repositories follow what the server holds (an audit_log created as a time series stays one), so does this.
-        var observed = new MongoCapabilities(report.ServerVersion ?? "", report.TransactionsSupported, false, false, false)
-        {
-            TimeSeriesCollections = existing.ContainsKey(MongoCollectionNames.AuditLog)
-                ? existing.Where(c => MongoBootstrapper.IsTimeSeries(c.Value)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal)
-                : null, // not created yet: bootstrap will create it as the settings say
-        };
         return report with
         {
-            AuditWritesAtomic = observed.AuditInTransaction(settings),
-            AuditWritesNote = AuditWritesNote(report.TransactionsSupported, observed.IsTimeSeries(MongoCollectionNames.AuditLog, settings)),
+            AuditWritesAtomic = true,
+            AuditWritesNote = AuditWritesMechanism,
             Collections = collections,
+            DetectionRunsKind = detectionRunsKind,
+            Problems = problems,
             MissingCollections = _catalog.Collections.Select(c => c.Name).Where(n => !existing.ContainsKey(n)).ToList(),
             Indexes = new MongoIndexStatus(present, missing),
             SearchIndexesSupported = searchSupported,
-            VectorSearchAvailable = searchSupported && settings.EnableVectorSearch && searchPresent.Contains(settings.VectorSearchIndex),
-            AtlasSearchAvailable = searchSupported && settings.EnableAtlasSearch && searchPresent.Contains(IndexCatalog.InvestigationsSearchIndex),
+            VectorSearchAvailable = settings.EnableVectorSearch && search.IsUsable(settings.VectorSearchIndex),
+            AtlasSearchAvailable = settings.EnableAtlasSearch && search.IsUsable(IndexCatalog.InvestigationsSearchIndex),
         };
     }
 

@@ -16,11 +16,11 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
             t.HasCheckConstraint("ck_anomaly_events_score", "score >= 0");
             t.HasCheckConstraint("ck_anomaly_events_persisted_n", "persisted_n >= 1");
         });
-        builder.HasKey(x => x.AnomalyId);
+        builder.HasKey(x => new { x.TenantId, x.AnomalyId });
         builder.Property(x => x.AnomalyId).IsBusinessId();
         builder.Property(x => x.RunId).HasMaxLength(255).IsRequired();
         builder.Property(x => x.DetectorId).HasMaxLength(255).IsRequired();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.InvestigationId).HasMaxLength(255);
         builder.Property(x => x.Metric).IsRequired();
         builder.Property(x => x.Cohort).HasJsonColumn().IsRequired();

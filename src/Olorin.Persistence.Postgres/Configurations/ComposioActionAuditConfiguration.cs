@@ -10,12 +10,12 @@ internal sealed class ComposioActionAuditConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<ComposioActionAudit> builder)
     {
         builder.ToTable("composio_action_audit", t => t.HasCheckConstraint("ck_composio_action_audit_retry_count", "retry_count >= 0"));
-        builder.HasKey(x => x.AuditId);
+        builder.HasKey(x => new { x.TenantId, x.AuditId });
         builder.Property(x => x.AuditId).IsBusinessId();
         builder.Property(x => x.ActionId).HasMaxLength(255).IsRequired();
         builder.Property(x => x.ToolkitName).HasMaxLength(255).IsRequired();
         builder.Property(x => x.ActionName).HasMaxLength(255).IsRequired();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.ConnectionId).HasMaxLength(255).IsRequired();
         builder.Property(x => x.ExecutionId).HasMaxLength(255);
         builder.Property(x => x.Parameters).HasJsonColumn().IsRequired();

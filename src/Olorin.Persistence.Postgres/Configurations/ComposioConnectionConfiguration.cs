@@ -9,9 +9,9 @@ internal sealed class ComposioConnectionConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<ComposioConnection> builder)
     {
         builder.ToTable("composio_connections");
-        builder.HasKey(x => x.ConnectionId);
+        builder.HasKey(x => new { x.TenantId, x.ConnectionId });
         builder.Property(x => x.ConnectionId).IsBusinessId();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.ToolkitName).HasMaxLength(255).IsRequired();
         builder.Property(x => x.ComposioConnectionId).HasMaxLength(255).IsRequired();
         builder.Property(x => x.EncryptedAccessToken).IsRequired();

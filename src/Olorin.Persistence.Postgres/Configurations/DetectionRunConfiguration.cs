@@ -10,6 +10,8 @@ internal sealed class DetectionRunConfiguration : IEntityTypeConfiguration<Detec
     public void Configure(EntityTypeBuilder<DetectionRun> builder)
     {
         builder.ToTable("detection_runs", t => t.HasCheckConstraint("ck_detection_runs_duration", "duration_ms IS NULL OR duration_ms >= 0"));
+        // The table's primary key is (tenant_id, run_id) (migration TenantScopedKeys); EF Core cannot name a complex-type
+        // column in a key, so the model keys on run_id alone and every write names the tenant explicitly.
         builder.HasKey(x => x.RunId);
         builder.Property(x => x.RunId).IsBusinessId();
         builder.ComplexProperty(x => x.Metadata, m =>

@@ -10,10 +10,10 @@ internal sealed class DetectorConfiguration : IEntityTypeConfiguration<Detector>
     public void Configure(EntityTypeBuilder<Detector> builder)
     {
         builder.ToTable("detectors");
-        builder.HasKey(x => x.DetectorId);
+        builder.HasKey(x => new { x.TenantId, x.DetectorId });
         builder.Property(x => x.DetectorId).IsBusinessId();
         builder.Property(x => x.Name).HasMaxLength(500).IsRequired();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.CohortBy).HasJsonColumn().IsRequired();
         builder.Property(x => x.Metrics).HasJsonColumn().IsRequired();
         builder.Property(x => x.Params).HasJsonColumn().IsRequired();

@@ -11,16 +11,23 @@ internal sealed class InvestigationConfiguration : IEntityTypeConfiguration<Inve
     /// <summary>Shadow column for investigation full-text search (settings.name, entity values, results.summary/findings).</summary>
     public const string SearchVector = "SearchVector";
 
+    /// <summary>
+    /// How much of the searchable text is indexed: a tsvector holds at most 1 MB (PostgreSQL's limit), and 200,000
+    /// characters (at most 800 KB of UTF-8) stay below it with the per-lexeme overhead, so a longer text is stored
+    /// whole and indexed up to here instead of failing the write (docs/api.md, "Search").
+    /// </summary>
+    public const int SearchableCharacters = 200_000;
+
     public void Configure(EntityTypeBuilder<Investigation> builder)
     {
         builder.ToTable("investigation_states", t =>
         {
             t.HasCheckConstraint("ck_investigation_states_version", "version >= 1");
         });
-        builder.HasKey(x => x.InvestigationId);
+        builder.HasKey(x => new { x.TenantId, x.InvestigationId });
         builder.Property(x => x.InvestigationId).IsBusinessId();
         builder.Property(x => x.UserId).HasMaxLength(255).IsRequired();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.Version).IsConcurrencyToken();
         builder.Property(x => x.Settings).HasJsonColumn();
         builder.Property(x => x.Progress).HasJsonColumn();
@@ -30,12 +37,12 @@ internal sealed class InvestigationConfiguration : IEntityTypeConfiguration<Inve
         builder.Property<NpgsqlTsVector>(SearchVector)
             .HasColumnName("search_vector")
             .HasComputedColumnSql(
-                "to_tsvector('english'::regconfig, " +
+                "to_tsvector('english'::regconfig, left(" +
                 "coalesce(settings->>'name', '') || ' ' || " +
                 "coalesce(settings->>'entity_value', '') || ' ' || " +
                 "coalesce(jsonb_path_query_array(settings, '$.entities[*].entity_value')::text, '') || ' ' || " +
                 "coalesce(results->>'summary', '') || ' ' || " +
-                "coalesce((results->'findings')::text, ''))",
+                $"coalesce((results->'findings')::text, ''), {SearchableCharacters}))",
                 stored: true);
         builder.HasIndex(SearchVector).HasMethod("gin");
 

@@ -10,10 +10,10 @@ internal sealed class SoarPlaybookExecutionConfiguration : IEntityTypeConfigurat
     public void Configure(EntityTypeBuilder<SoarPlaybookExecution> builder)
     {
         builder.ToTable("soar_playbook_executions", t => t.HasCheckConstraint("ck_soar_playbook_executions_duration", "duration_ms IS NULL OR duration_ms >= 0"));
-        builder.HasKey(x => x.ExecutionId);
+        builder.HasKey(x => new { x.TenantId, x.ExecutionId });
         builder.Property(x => x.ExecutionId).IsBusinessId();
         builder.Property(x => x.PlaybookId).HasMaxLength(255).IsRequired();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.InvestigationId).HasMaxLength(255);
         builder.Property(x => x.AnomalyId).HasMaxLength(255);
         builder.Property(x => x.ActionsExecuted).HasJsonColumn().IsRequired();

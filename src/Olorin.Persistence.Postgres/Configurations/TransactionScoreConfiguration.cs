@@ -10,10 +10,10 @@ internal sealed class TransactionScoreConfiguration : IEntityTypeConfiguration<T
     public void Configure(EntityTypeBuilder<TransactionScore> builder)
     {
         builder.ToTable("transaction_scores", t => t.HasCheckConstraint("ck_transaction_scores_risk_score", "risk_score >= 0 AND risk_score <= 1"));
-        builder.HasKey(x => new { x.InvestigationId, x.TransactionId });
+        builder.HasKey(x => new { x.TenantId, x.InvestigationId, x.TransactionId });
         builder.Property(x => x.InvestigationId).IsBusinessId();
         builder.Property(x => x.TransactionId).IsBusinessId();
-        builder.Property(x => x.TenantId).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.ScoreComponents).HasJsonColumn();
 
         builder.HasIndex(x => new { x.TenantId, x.InvestigationId, x.RiskScore }).IsDescending(false, false, true);

@@ -28,6 +28,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.AnomalyEvent", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("AnomalyId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -110,12 +116,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("status");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Window", "Olorin.Core.Models.AnomalyEvent.Window#AnomalyWindow", b1 =>
                         {
                             b1.IsRequired();
@@ -133,7 +133,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                                 .HasColumnName("window_start");
                         });
 
-                    b.HasKey("AnomalyId")
+                    b.HasKey("TenantId", "AnomalyId")
                         .HasName("pk_anomaly_events");
 
                     b.HasIndex("Embedding")
@@ -250,6 +250,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.ComposioActionAudit", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("AuditId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -307,19 +313,13 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("status");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("ToolkitName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("toolkit_name");
 
-                    b.HasKey("AuditId")
+                    b.HasKey("TenantId", "AuditId")
                         .HasName("pk_composio_action_audit");
 
                     b.HasIndex("TenantId", "ConnectionId")
@@ -343,6 +343,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.ComposioConnection", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("ConnectionId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -382,12 +388,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("status");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("ToolkitName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -398,7 +398,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("ConnectionId")
+                    b.HasKey("TenantId", "ConnectionId")
                         .HasName("pk_composio_connections");
 
                     b.HasIndex("TenantId", "ExpiresAt")
@@ -492,6 +492,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.Detector", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("DetectorId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -527,12 +533,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("params");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -543,7 +543,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("DetectorId")
+                    b.HasKey("TenantId", "DetectorId")
                         .HasName("pk_detectors");
 
                     b.HasIndex("TenantId", "Enabled")
@@ -557,6 +557,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.Investigation", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("InvestigationId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -594,7 +600,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
-                        .HasComputedColumnSql("to_tsvector('english'::regconfig, coalesce(settings->>'name', '') || ' ' || coalesce(settings->>'entity_value', '') || ' ' || coalesce(jsonb_path_query_array(settings, '$.entities[*].entity_value')::text, '') || ' ' || coalesce(results->>'summary', '') || ' ' || coalesce((results->'findings')::text, ''))", true);
+                        .HasComputedColumnSql("to_tsvector('english'::regconfig, left(coalesce(settings->>'name', '') || ' ' || coalesce(settings->>'entity_value', '') || ' ' || coalesce(jsonb_path_query_array(settings, '$.entities[*].entity_value')::text, '') || ' ' || coalesce(results->>'summary', '') || ' ' || coalesce((results->'findings')::text, ''), 200000))", true);
 
                     b.Property<string>("Settings")
                         .HasColumnType("jsonb")
@@ -605,12 +611,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("status");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -627,7 +627,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("version");
 
-                    b.HasKey("InvestigationId")
+                    b.HasKey("TenantId", "InvestigationId")
                         .HasName("pk_investigation_states");
 
                     b.HasIndex("SearchVector")
@@ -654,6 +654,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.InvestigationTemplate", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("TemplateId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -689,12 +695,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("template");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -709,7 +709,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("user_id");
 
-                    b.HasKey("TemplateId")
+                    b.HasKey("TenantId", "TemplateId")
                         .HasName("pk_investigation_templates");
 
                     b.HasIndex("TenantId", "UsageCount")
@@ -728,6 +728,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.SoarPlaybookExecution", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("ExecutionId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -777,12 +783,6 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("status");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("TriggerReason")
                         .HasColumnType("text")
                         .HasColumnName("trigger_reason");
@@ -791,7 +791,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("triggered_by");
 
-                    b.HasKey("ExecutionId")
+                    b.HasKey("TenantId", "ExecutionId")
                         .HasName("pk_soar_playbook_executions");
 
                     b.HasIndex("TenantId", "InvestigationId", "StartedAt")
@@ -810,6 +810,12 @@ namespace Olorin.Persistence.Postgres.Migrations
 
             modelBuilder.Entity("Olorin.Core.Models.TransactionScore", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
                     b.Property<string>("InvestigationId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -834,13 +840,7 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("score_components");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("InvestigationId", "TransactionId")
+                    b.HasKey("TenantId", "InvestigationId", "TransactionId")
                         .HasName("pk_transaction_scores");
 
                     b.HasIndex("TenantId", "CreatedAt")

@@ -5,6 +5,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
 
 namespace Olorin.Persistence.Postgres.Repositories;
@@ -34,22 +35,23 @@ internal sealed class PostgresAnomalyEventRepository(
         return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, cancellationToken);
     }
 
-    public Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
-        => ChangeAsync(tenantId, anomalyId, anomaly =>
-        {
-            // new → triaged → closed (or new → closed); the enum is declared in that order.
-            if (status < anomaly.Status)
-                return $"status cannot go back from {WireEnum.ToWire(anomaly.Status)} to {WireEnum.ToWire(status)}";
-            anomaly.Status = status;
-            return null;
-        }, cancellationToken);
+    public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
+    {
+        var allowedFrom = AnomalyTransitions.AllowedFrom(status).ToList();
+        var updated = await Scoped(tenantId, anomalyId)
+            .Where(x => allowedFrom.Contains(x.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status), cancellationToken);
+        var current = await GetAsync(tenantId, anomalyId, cancellationToken);
+        if (current is null) return Outcome.NotFound<AnomalyEvent>();
+        return updated > 0 ? Outcome.Ok(current) : Outcome.InvalidState<AnomalyEvent>(AnomalyTransitions.Refusal(anomalyId, current.Status, status));
+    }
 
-    public Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
-        => ChangeAsync(tenantId, anomalyId, anomaly =>
-        {
-            anomaly.InvestigationId = investigationId;
-            return null;
-        }, cancellationToken);
+    public async Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
+    {
+        var updated = await Scoped(tenantId, anomalyId).ExecuteUpdateAsync(s => s.SetProperty(x => x.InvestigationId, investigationId), cancellationToken);
+        var current = updated > 0 ? await GetAsync(tenantId, anomalyId, cancellationToken) : null;
+        return current is null ? Outcome.NotFound<AnomalyEvent>() : Outcome.Ok(current);
+    }
 
     public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
         => await Scoped(tenantId, anomalyId).ExecuteDeleteAsync(cancellationToken) > 0;
@@ -92,10 +94,10 @@ internal sealed class PostgresAnomalyEventRepository(
         return counts.ToDictionary(c => c.Severity, c => c.Count);
     }
 
-    public string KeyOf(AnomalyEvent document) => document.AnomalyId;
+    public TenantKey KeyOf(AnomalyEvent document) => new(document.TenantId, document.AnomalyId);
 
-    public IAsyncEnumerable<AnomalyEvent> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (AnomalyEvent x) => x.AnomalyId, after, cancellationToken);
+    public IAsyncEnumerable<AnomalyEvent> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (AnomalyEvent x) => x.TenantId, x => x.AnomalyId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.AnomalyEvents.LongCountAsync(cancellationToken);
@@ -103,7 +105,7 @@ internal sealed class PostgresAnomalyEventRepository(
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
     {
         foreach (var document in documents) EnsureEmbeddingDimensions(document.Embedding, nameof(documents), allowEmpty: true);
-        return PostgresBulkTransfer.UpsertAsync(db, documents, x => x.AnomalyId, cancellationToken);
+        return PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.AnomalyId, cancellationToken);
     }
 
     private static void EnsureEmbeddingDimensions(float[] vector, string parameterName, bool allowEmpty)
@@ -115,27 +117,6 @@ internal sealed class PostgresAnomalyEventRepository(
     }
 
     /// <summary>Loads the anomaly, lets <paramref name="change"/> apply itself or name why it may not, and saves.</summary>
-    private async Task<Outcome<AnomalyEvent>> ChangeAsync(
-        string tenantId, string anomalyId, Func<AnomalyEvent, string?> change, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var anomaly = await Scoped(tenantId, anomalyId).FirstOrDefaultAsync(cancellationToken);
-            if (anomaly is null) return Outcome.NotFound<AnomalyEvent>();
-            if (change(anomaly) is { } reason) return Outcome.InvalidState<AnomalyEvent>(reason);
-            await db.SaveChangesAsync(cancellationToken); // no-op when nothing changed
-            return Outcome.Ok(anomaly);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Outcome.NotFound<AnomalyEvent>(); // deleted between the read and the write
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
-
     private IQueryable<AnomalyEvent> Matching(string tenantId, AnomalyQuery query)
     {
         var matching = db.AnomalyEvents.AsNoTracking().Where(x => x.TenantId == tenantId);

@@ -42,7 +42,8 @@ internal static class PostgresBulkRows
         foreach (var property in entityType.GetProperties()) AddColumn(columns, property, table);
         foreach (var complex in entityType.GetComplexProperties()) AddComplex(columns, complex, table);
 
-        var key = entityType.FindPrimaryKey()!.Properties.Select(p => Quote(p.GetColumnName(table)!)).ToList();
+        var primaryKey = entityType.FindPrimaryKey()!;
+        var key = primaryKey.Properties.Select(p => Quote(p.GetColumnName(table)!)).ToList();
         var names = columns.Select(c => Quote(c.Name)).ToList();
         var sql = new StringBuilder()
             .Append($"INSERT INTO {Quote(table.Name)} ({string.Join(", ", names)}) SELECT ")
@@ -51,7 +52,9 @@ internal static class PostgresBulkRows
                 : $"s.c{i}::{c.StoreType}")))
             .Append(" FROM unnest(").Append(string.Join(", ", columns.Select((c, i) => $"@p{i}")))
             .Append(") AS s(").Append(string.Join(", ", columns.Select((_, i) => $"c{i}"))).Append(')')
-            .Append($" ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET ")
+            // The conflict target is the primary-key constraint by name, not the model's key columns: detection_runs'
+            // table key is (tenant_id, run_id) while its model keys on run_id alone (see DetectionRunConfiguration).
+            .Append($" ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO UPDATE SET ")
             .Append(string.Join(", ", names.Where(n => !key.Contains(n)).Select(n => $"{n} = EXCLUDED.{n}")))
             .ToString();
         return new Plan(sql, columns);

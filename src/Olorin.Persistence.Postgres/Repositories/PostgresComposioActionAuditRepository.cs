@@ -70,16 +70,16 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
         return stats.OrderBy(s => s.ToolkitName, StringComparer.Ordinal).ToList();
     }
 
-    public string KeyOf(ComposioActionAudit document) => document.AuditId;
+    public TenantKey KeyOf(ComposioActionAudit document) => new(document.TenantId, document.AuditId);
 
-    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (ComposioActionAudit x) => x.AuditId, after, cancellationToken);
+    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (ComposioActionAudit x) => x.TenantId, x => x.AuditId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.ComposioActionAudits.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioActionAudit> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.AuditId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.AuditId, cancellationToken);
 
     /// <summary>from ≤ executed_at &lt; to, each bound only when given.</summary>
     private static IQueryable<ComposioActionAudit> InRange(IQueryable<ComposioActionAudit> audits, DateTime? from, DateTime? to)

@@ -75,16 +75,16 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
     public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
         => await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public string KeyOf(ComposioConnection document) => document.ConnectionId;
+    public TenantKey KeyOf(ComposioConnection document) => new(document.TenantId, document.ConnectionId);
 
-    public IAsyncEnumerable<ComposioConnection> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (ComposioConnection x) => x.ConnectionId, after, cancellationToken);
+    public IAsyncEnumerable<ComposioConnection> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (ComposioConnection x) => x.TenantId, x => x.ConnectionId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.ComposioConnections.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.ConnectionId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.ConnectionId, cancellationToken);
 
     private async Task<Outcome<ComposioConnection>> ReadUpdatedAsync(int updated, string tenantId, string connectionId, CancellationToken cancellationToken)
         => updated > 0 && await GetAsync(tenantId, connectionId, cancellationToken) is { } connection

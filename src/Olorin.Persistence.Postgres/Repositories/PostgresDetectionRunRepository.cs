@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -32,37 +34,40 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
         return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, cancellationToken);
     }
 
-    public Task<Outcome<DetectionRun>> UpdateStatusAsync(
+    public async Task<Outcome<DetectionRun>> UpdateStatusAsync(
         string tenantId, string runId, DetectionRunStatus status, DetectionRunInfo? info, CancellationToken cancellationToken = default)
-        => ChangeAsync(tenantId, runId, run =>
-        {
-            if (IsFinished(run.Metadata.Status))
-                return $"run is already {WireEnum.ToWire(run.Metadata.Status)}";
-            if (status is not (DetectionRunStatus.Queued or DetectionRunStatus.Running))
-                return $"a run is finished with CompleteAsync, not moved to {WireEnum.ToWire(status)}";
-            if (status == DetectionRunStatus.Queued && run.Metadata.Status == DetectionRunStatus.Running)
-                return "a running run cannot go back to queued";
-            run.Metadata.Status = status;
-            if (info is not null) run.Info = info;
-            return null;
-        }, cancellationToken);
+    {
+        var allowedFrom = DetectionRunTransitions.StatusUpdateFrom(status);
+        if (allowedFrom.Count == 0) return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotAStatusUpdate(status));
+        var target = WireEnum.ToWire(status);
+        var infoJson = info is null ? null : JsonSerializer.Serialize(info, OlorinJson.Options);
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE detection_runs
+            SET status = {target}, info = COALESCE({infoJson}::jsonb, info)
+            WHERE tenant_id = {tenantId} AND run_id = {runId} AND status = ANY({Wire(allowedFrom)})
+            """, cancellationToken);
+        return await ReadBackAsync(tenantId, runId, updated > 0, status, cancellationToken);
+    }
 
-    public Task<Outcome<DetectionRun>> CompleteAsync(
+    public async Task<Outcome<DetectionRun>> CompleteAsync(
         string tenantId, string runId, DetectionRunStatus finalStatus, DateTime finishedAt, DetectionRunInfo info,
         CancellationToken cancellationToken = default)
-        => ChangeAsync(tenantId, runId, run =>
-        {
-            if (!IsFinished(finalStatus))
-                return $"a run completes with success or failed, not {WireEnum.ToWire(finalStatus)}";
-            if (IsFinished(run.Metadata.Status))
-                return $"run is already {WireEnum.ToWire(run.Metadata.Status)}";
-            var finished = UtcTime.Normalize(finishedAt);
-            run.Metadata.Status = finalStatus;
-            run.FinishedAt = finished;
-            run.DurationMs = Math.Max(0L, (long)(finished - run.StartedAt).TotalMilliseconds);
-            run.Info = info;
-            return null;
-        }, cancellationToken);
+    {
+        var allowedFrom = DetectionRunTransitions.CompletionFrom(finalStatus);
+        if (allowedFrom.Count == 0) return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotACompletion(finalStatus));
+        var target = WireEnum.ToWire(finalStatus);
+        var finished = UtcTime.Normalize(finishedAt);
+        var infoJson = JsonSerializer.Serialize(info, OlorinJson.Options);
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE detection_runs
+            SET status = {target},
+                finished_at = {finished},
+                duration_ms = GREATEST(0, trunc(EXTRACT(EPOCH FROM ({finished} - started_at)) * 1000))::bigint,
+                info = {infoJson}::jsonb
+            WHERE tenant_id = {tenantId} AND run_id = {runId} AND status = ANY({Wire(allowedFrom)})
+            """, cancellationToken);
+        return await ReadBackAsync(tenantId, runId, updated > 0, finalStatus, cancellationToken);
+    }
 
     public async Task<DetectionRunStats> GetStatsAsync(string tenantId, DetectionRunQuery query, CancellationToken cancellationToken = default)
     {
@@ -77,39 +82,26 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
             durations.P50, durations.P95, durations.P99, durations.Avg);
     }
 
-    public string KeyOf(DetectionRun document) => document.RunId;
+    public TenantKey KeyOf(DetectionRun document) => new(document.Metadata.TenantId, document.RunId);
 
-    public IAsyncEnumerable<DetectionRun> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (DetectionRun x) => x.RunId, after, cancellationToken);
+    public IAsyncEnumerable<DetectionRun> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (DetectionRun x) => x.Metadata.TenantId, x => x.RunId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.DetectionRuns.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.RunId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.Metadata.TenantId, x => x.RunId, cancellationToken);
 
-    private static bool IsFinished(DetectionRunStatus status) => status is DetectionRunStatus.Success or DetectionRunStatus.Failed;
+    private static string[] Wire(IReadOnlyList<DetectionRunStatus> statuses) => statuses.Select(WireEnum.ToWire).ToArray();
 
-    /// <summary>Loads the run, lets <paramref name="change"/> apply itself or name why it may not, and saves.</summary>
-    private async Task<Outcome<DetectionRun>> ChangeAsync(
-        string tenantId, string runId, Func<DetectionRun, string?> change, CancellationToken cancellationToken)
+    /// <summary>After one UPDATE guarded on the allowed-from statuses: the run, or why it was not changed.</summary>
+    private async Task<Outcome<DetectionRun>> ReadBackAsync(
+        string tenantId, string runId, bool changed, DetectionRunStatus target, CancellationToken cancellationToken)
     {
-        try
-        {
-            var run = await Scoped(tenantId, runId).FirstOrDefaultAsync(cancellationToken);
-            if (run is null) return Outcome.NotFound<DetectionRun>();
-            if (change(run) is { } reason) return Outcome.InvalidState<DetectionRun>(reason);
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(run);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Outcome.NotFound<DetectionRun>(); // deleted between the read and the write
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        var run = await GetAsync(tenantId, runId, cancellationToken);
+        if (run is null) return Outcome.NotFound<DetectionRun>();
+        return changed ? Outcome.Ok(run) : Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.Refusal(runId, run.Metadata.Status, target));
     }
 
     private IQueryable<DetectionRun> Matching(string tenantId, DetectionRunQuery query)

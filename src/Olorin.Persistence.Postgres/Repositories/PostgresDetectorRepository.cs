@@ -54,16 +54,16 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
     public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
         => await Scoped(tenantId, detectorId).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public string KeyOf(Detector document) => document.DetectorId;
+    public TenantKey KeyOf(Detector document) => new(document.TenantId, document.DetectorId);
 
-    public IAsyncEnumerable<Detector> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (Detector x) => x.DetectorId, after, cancellationToken);
+    public IAsyncEnumerable<Detector> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (Detector x) => x.TenantId, x => x.DetectorId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.Detectors.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.DetectorId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.DetectorId, cancellationToken);
 
     private IQueryable<Detector> Scoped(string tenantId, string detectorId)
         => db.Detectors.Where(x => x.TenantId == tenantId && x.DetectorId == detectorId);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
@@ -80,7 +81,7 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
     }
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
-        string tenantId, string investigationId, InvestigationProgress progress, CancellationToken cancellationToken = default)
+        string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default)
     {
         // A set-based UPDATE: it neither checks nor bumps version (Decision 6), so it never conflicts with an update.
         var now = UtcTime.Now(clock);
@@ -172,16 +173,16 @@ internal sealed class PostgresInvestigationRepository(OlorinDbContext db, TimePr
         return counts.ToDictionary(c => c.Status, c => c.Count);
     }
 
-    public string KeyOf(Investigation document) => document.InvestigationId;
+    public TenantKey KeyOf(Investigation document) => new(document.TenantId, document.InvestigationId);
 
-    public IAsyncEnumerable<Investigation> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.InvestigationId, after, cancellationToken);
+    public IAsyncEnumerable<Investigation> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.TenantId, x => x.InvestigationId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.Investigations.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.InvestigationId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.InvestigationId, cancellationToken);
 
     private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
         => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);

@@ -6,12 +6,13 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
 public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) : ISoarPlaybookExecutionRepository
 {
-    private static readonly string Running = WireEnum.ToWire(SoarExecutionStatus.Running);
+    private static readonly string Running = WireEnum.ToWire(SoarExecutionTransitions.AllowedFrom);
 
     public async Task<Outcome<SoarPlaybookExecution>> CreateAsync(SoarPlaybookExecution execution, CancellationToken cancellationToken = default)
     {
@@ -45,7 +46,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
             SET actions_executed = actions_executed || jsonb_build_array({item}::jsonb)
             WHERE tenant_id = {tenantId} AND execution_id = {executionId} AND status = {Running}
             """, cancellationToken);
-        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, "append an action to", cancellationToken);
+        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, SoarExecutionTransitions.AppendOperation, cancellationToken);
     }
 
     public async Task<Outcome<SoarPlaybookExecution>> FinishAsync(
@@ -65,19 +66,19 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
                 error_message = {errorMessage}
             WHERE tenant_id = {tenantId} AND execution_id = {executionId} AND status = {Running}
             """, cancellationToken);
-        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, "finish", cancellationToken);
+        return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, SoarExecutionTransitions.FinishOperation, cancellationToken);
     }
 
-    public string KeyOf(SoarPlaybookExecution document) => document.ExecutionId;
+    public TenantKey KeyOf(SoarPlaybookExecution document) => new(document.TenantId, document.ExecutionId);
 
-    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (SoarPlaybookExecution x) => x.ExecutionId, after, cancellationToken);
+    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (SoarPlaybookExecution x) => x.TenantId, x => x.ExecutionId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.SoarPlaybookExecutions.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.ExecutionId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.ExecutionId, cancellationToken);
 
     /// <summary>After an update guarded by status = running: the row, or why nothing was updated.</summary>
     private async Task<Outcome<SoarPlaybookExecution>> ReadAfterRunningOnlyUpdateAsync(
@@ -87,7 +88,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         if (execution is null) return Outcome.NotFound<SoarPlaybookExecution>();
         return updated > 0
             ? Outcome.Ok(execution)
-            : Outcome.InvalidState<SoarPlaybookExecution>($"Cannot {operation} execution {executionId}: it is {WireEnum.ToWire(execution.Status)}, not {Running}.");
+            : Outcome.InvalidState<SoarPlaybookExecution>(SoarExecutionTransitions.Refusal(executionId, execution.Status, operation));
     }
 
     private static SoarActionResult Normalized(SoarActionResult action) => new()

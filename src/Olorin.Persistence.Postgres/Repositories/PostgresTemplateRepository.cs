@@ -68,16 +68,16 @@ public sealed class PostgresTemplateRepository(OlorinDbContext db, TimeProvider 
     public async Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
         => await db.Templates.Where(ById(tenantId, templateId)).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public string KeyOf(InvestigationTemplate document) => document.TemplateId;
+    public TenantKey KeyOf(InvestigationTemplate document) => new(document.TenantId, document.TemplateId);
 
-    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (InvestigationTemplate x) => x.TemplateId, after, cancellationToken);
+    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkTransfer.ExportAsync(db, (InvestigationTemplate x) => x.TenantId, x => x.TemplateId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.Templates.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<InvestigationTemplate> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TemplateId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.TemplateId, cancellationToken);
 
     /// <summary>Saves the tracked changes; a taken owner/name is <c>Duplicate("name")</c>, a taken id <c>Duplicate("template_id")</c>.</summary>
     private async Task<Outcome<InvestigationTemplate>> SaveAsync(InvestigationTemplate template, CancellationToken cancellationToken)

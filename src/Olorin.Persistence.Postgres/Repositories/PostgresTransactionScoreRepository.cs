@@ -22,7 +22,7 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
             ScoreComponents = s.ScoreComponents,
             CreatedAt = s.CreatedAt == default ? now : UtcTime.Normalize(s.CreatedAt),
         }).ToList();
-        // ON CONFLICT DO NOTHING also skips another tenant's row with the same key: it is never overwritten.
+        // ON CONFLICT DO NOTHING skips a key this tenant already stored; another tenant's rows are another key.
         return TransactionScoreRows.WriteAsync(db, rows, TransactionScoreConflict.KeepStored, cancellationToken);
     }
 
@@ -58,9 +58,9 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
     public async Task<long> DeleteByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
         => await ByInvestigation(tenantId, investigationId).ExecuteDeleteAsync(cancellationToken);
 
-    public TransactionScoreKey KeyOf(TransactionScore document) => new(document.InvestigationId, document.TransactionId);
+    public TransactionScoreKey KeyOf(TransactionScore document) => new(document.TenantId, document.InvestigationId, document.TransactionId);
 
-    /// <summary>Keyset export in (investigation_id, transaction_id) order; both columns use collation "C", so the order is ordinal.</summary>
+    /// <summary>Keyset export in (tenant_id, investigation_id, transaction_id) order; the columns use collation "C", so the order is ordinal.</summary>
     /// <param name="after">The key to resume after; <c>default</c> exports everything.</param>
     public async IAsyncEnumerable<TransactionScore> ExportAsync(
         TransactionScoreKey after = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -69,12 +69,12 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
         while (true)
         {
             var query = db.TransactionScores.AsNoTracking();
-            if (cursor is { InvestigationId: var investigationId, TransactionId: var transactionId })
+            if (cursor is { TenantId: var tenantId, InvestigationId: var investigationId, TransactionId: var transactionId })
                 query = query.Where(x => EF.Functions.GreaterThan(
-                    ValueTuple.Create(x.InvestigationId, x.TransactionId),
-                    ValueTuple.Create(investigationId, transactionId)));
+                    ValueTuple.Create(x.TenantId, x.InvestigationId, x.TransactionId),
+                    ValueTuple.Create(tenantId, investigationId, transactionId)));
             var batch = await query
-                .OrderBy(x => x.InvestigationId).ThenBy(x => x.TransactionId)
+                .OrderBy(x => x.TenantId).ThenBy(x => x.InvestigationId).ThenBy(x => x.TransactionId)
                 .Take(PostgresBulkTransfer.ExportBatchSize)
                 .ToListAsync(cancellationToken);
             foreach (var score in batch) yield return score;

@@ -7,7 +7,7 @@ using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
-/// <summary>What to do with a row whose (investigation_id, transaction_id) is already stored.</summary>
+/// <summary>What to do with a row whose (tenant_id, investigation_id, transaction_id) is already stored.</summary>
 internal enum TransactionScoreConflict
 {
     KeepStored,
@@ -28,7 +28,7 @@ internal static class TransactionScoreRows
         SELECT s.investigation_id, s.transaction_id, s.tenant_id, s.risk_score, s.score_components::jsonb, s.created_at
         FROM unnest(@investigation_ids, @transaction_ids, @tenant_ids, @risk_scores, @score_components, @created_ats)
             AS s (investigation_id, transaction_id, tenant_id, risk_score, score_components, created_at)
-        ON CONFLICT (investigation_id, transaction_id)
+        ON CONFLICT (tenant_id, investigation_id, transaction_id)
         """;
 
     private const string KeepStored = " DO NOTHING";
@@ -45,13 +45,20 @@ internal static class TransactionScoreRows
     {
         if (rows.Count == 0) return 0;
         var sql = Insert + (conflict == TransactionScoreConflict.KeepStored ? KeepStored : ReplaceStored);
+        // Rows go in key order (ordinal, as collation "C" compares), so two concurrent writes over overlapping keys
+        // take their row locks in the same order and wait for each other instead of deadlocking (40P01).
+        var ordered = rows
+            .OrderBy(s => s.TenantId, StringComparer.Ordinal)
+            .ThenBy(s => s.InvestigationId, StringComparer.Ordinal)
+            .ThenBy(s => s.TransactionId, StringComparer.Ordinal)
+            .ToList();
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var written = 0;
-            foreach (var chunk in rows.Chunk(ChunkSize))
+            foreach (var chunk in ordered.Chunk(ChunkSize))
                 written += await db.Database.ExecuteSqlRawAsync(sql, Parameters(chunk), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return written;

@@ -6,6 +6,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Anomalies;
+using Olorin.Server.Security;
 
 namespace Olorin.Server.Apis;
 
@@ -26,6 +27,7 @@ public static class AnomaliesApi
             .WithSummary("Records an anomaly, optionally with its embedding.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/search/similar", SimilarAnomaliesSearch.Search)
+            .RequireAuthorization(ApiAuthorization.ReadPolicy) // a search: POST only to carry the vector
             .WithSummary("The tenant's anomalies most similar (cosine) to a vector or to another anomaly, most similar first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{anomalyId}", GetAnomaly)

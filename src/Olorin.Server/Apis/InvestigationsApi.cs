@@ -53,6 +53,8 @@ public static class InvestigationsApi
         api.MapGet("/{investigationId}/history", GetHistory)
             .WithSummary("The investigation's audit trail, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapInvestigationChangeRoutes();
+        api.MapInvestigationEventRoutes();
         return api;
     }
 
@@ -100,7 +102,7 @@ public static class InvestigationsApi
             Settings = request.Settings,
             Progress = request.Progress,
             Results = request.Results,
-            Metadata = request.Metadata ?? new InvestigationMetadata(),
+            Metadata = request.Metadata ?? InvestigationMetadata.Default(),
             Version = 1,
             CreatedAt = now,
             UpdatedAt = now,
@@ -159,6 +161,11 @@ public static class InvestigationsApi
         if (current is null) return InvestigationProblems.NotFound(investigationId);
         if (!services.Identity.MayModify(current.UserId)) return InvestigationProblems.NotOwner(investigationId);
         if (current.Version != version) return InvestigationProblems.VersionConflict(current.Version, version);
+        if (http.Request.Headers.IfMatch is [{ } ifMatch] && !InvestigationETag.HashAgrees(ifMatch, current))
+        {
+            errors.Add("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
 
         var outcome = await services.Investigations.UpdateAsync(tenant, investigationId, version, request.ToPatch(), services.Audit(), cancellationToken);
         switch (outcome)

@@ -26,6 +26,23 @@ public static class OptionsRegistration
                 $"EMBEDDING_DIMENSION must be {EmbeddingOptions.RequiredDimension}: the schema stores {EmbeddingOptions.RequiredDimension}-dimensional embeddings.")
             .ValidateOnStart();
 
+        services.AddOptions<PollingOptions>().BindConfiguration("")
+            .Validate(o => o.FastIntervalMs is >= PollingOptions.MinIntervalMs and <= PollingOptions.MaxIntervalMs,
+                $"POLLING_FAST_INTERVAL_MS must be {PollingOptions.MinIntervalMs}–{PollingOptions.MaxIntervalMs} milliseconds.")
+            .Validate(o => o.NormalIntervalMs is >= PollingOptions.MinIntervalMs and <= PollingOptions.MaxIntervalMs && o.NormalIntervalMs >= o.FastIntervalMs,
+                $"POLLING_NORMAL_INTERVAL_MS must be {PollingOptions.MinIntervalMs}–{PollingOptions.MaxIntervalMs} milliseconds and not below POLLING_FAST_INTERVAL_MS.")
+            .Validate(o => o.SlowIntervalMs is >= PollingOptions.MinIntervalMs and <= PollingOptions.MaxIntervalMs && o.SlowIntervalMs >= o.NormalIntervalMs,
+                $"POLLING_SLOW_INTERVAL_MS must be {PollingOptions.MinIntervalMs}–{PollingOptions.MaxIntervalMs} milliseconds and not below POLLING_NORMAL_INTERVAL_MS.")
+            .Validate(o => o.RateLimitMaxRequests is >= 1 and <= 1_000_000, "RATE_LIMIT_MAX_REQUESTS must be 1–1000000.")
+            .Validate(o => o.RateLimitWindowSeconds is >= 1 and <= 86_400, "RATE_LIMIT_WINDOW_SECONDS must be 1–86400 seconds.")
+            .ValidateOnStart();
+
+        services.AddOptions<LiveChangesOptions>().BindConfiguration("")
+            .Validate(o => o.HeartbeatIntervalSeconds is >= 1 and <= 3_600, "SSE_HEARTBEAT_INTERVAL_SECONDS must be 1–3600 seconds.")
+            .Validate(o => o.MaxDurationSeconds is >= 1 and <= 86_400, "SSE_MAX_DURATION_SECONDS must be 1–86400 seconds.")
+            .Validate(o => o.PollIntervalMilliseconds is >= 50 and <= 10_000, "SSE_POLL_INTERVAL_MILLISECONDS must be 50–10000 milliseconds.")
+            .ValidateOnStart();
+
         services.AddOptions<BackendOptions>().BindConfiguration("").ValidateOnStart();
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);

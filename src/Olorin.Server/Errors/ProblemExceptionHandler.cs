@@ -8,10 +8,10 @@ namespace Olorin.Server.Errors;
 
 /// <summary>
 /// Turns every exception into a ProblemDetails answer: a bad request (unreadable JSON, unknown enum value, bad
-/// header or query value) is 400 saying what was wrong; an unreachable database is 503 with <c>Retry-After</c>;
-/// anything else is 500 without internals.
+/// header or query value) is 400 saying what was wrong, in the client's field names; an unreachable database is 503
+/// with <c>Retry-After</c>; anything else — a response we cannot serialize included — is 500 without internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(
+public sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
     IEnumerable<IPersistenceFailureClassifier> classifiers,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -61,21 +61,61 @@ public sealed class ProblemExceptionHandler(
         };
     }
 
-    /// <summary>What was wrong with the request, or null when the exception is not the client's fault.</summary>
+    /// <summary>
+    /// What was wrong with the request, or null when the exception is not the client's fault. Only an exception that
+    /// reading the request raised (a <see cref="BadHttpRequestException"/>) is the client's: a bare
+    /// <see cref="JsonException"/> comes from writing our own response, which is a server error (500). The detail
+    /// names the client's field (snake_case JSON path, or the query parameter), never a .NET type or parameter.
+    /// </summary>
     private static string? BadRequestDetail(Exception exception) => exception switch
     {
-        BadHttpRequestException { InnerException: JsonException json } bad => $"{bad.Message} {JsonDetail(json)}",
-        BadHttpRequestException bad => bad.Message,
-        JsonException json => JsonDetail(json),
+        BadHttpRequestException { InnerException: JsonException json } => JsonDetail(json),
+        BadHttpRequestException bad => ClientWords(bad.Message),
         _ => null,
     };
 
     private static string JsonDetail(JsonException json)
     {
-        // System.Text.Json wraps converter errors; the innermost message names the bad value, the path says where.
+        var field = Field(json.Path);
+        // Our own converters (wire enums) word their errors for clients; System.Text.Json's own messages name .NET types.
         var message = json.InnerException is JsonException inner ? inner.Message : json.Message;
-        return json.Path is { Length: > 0 } path && !message.Contains(path, StringComparison.Ordinal)
-            ? $"{message} Path: {path}."
-            : message;
+        if (NamesDotNet(message))
+            message = field is null ? "The request body does not have the expected shape." : "Has the wrong type or an invalid value.";
+        return field is null ? message : $"{field}: {message}";
     }
+
+    /// <summary><c>$.settings.entities[0].entity_type</c> → <c>settings.entities[0].entity_type</c>; null for the whole body.</summary>
+    private static string? Field(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$") return null;
+        var path = jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        return path.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
+    }
+
+    private static bool NamesDotNet(string message)
+        => message.Contains("System.", StringComparison.Ordinal) || message.Contains("Olorin.", StringComparison.Ordinal)
+           || message.Contains('`') || message.Contains("LineNumber", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The framework's binding messages name the handler's parameter (<c>Failed to bind parameter "int? page" from
+    /// "x".</c>); rewritten to name the query parameter in its snake_case spelling.
+    /// </summary>
+    private static string ClientWords(string message)
+    {
+        var binding = BindingFailure().Match(message);
+        if (binding.Success)
+            return $"{JsonNamingPolicy.SnakeCaseLower.ConvertName(binding.Groups["name"].Value)}: \"{binding.Groups["value"].Value}\" is not a valid value.";
+        if (RequiredBody().IsMatch(message)) return "A JSON request body is required.";
+        if (ReadBody().IsMatch(message)) return "The request body could not be read as JSON.";
+        return NamesDotNet(message) || message.Contains("parameter \"", StringComparison.Ordinal) ? "The request could not be read." : message;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]*? (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \".*\" was not provided from body", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex RequiredBody();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to read parameter \".*\" from the request body", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex ReadBody();
 }

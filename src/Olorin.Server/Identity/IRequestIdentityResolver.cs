@@ -3,8 +3,8 @@ using Olorin.Core.Tenancy;
 namespace Olorin.Server.Identity;
 
 /// <summary>
-/// Decides who a request is from. Header-based today; token authentication will plug in here.
-/// Throws <see cref="BadHttpRequestException"/> when the request names an unusable identity.
+/// Decides who a request is from: the authenticated principal (<see cref="ClaimsRequestIdentityResolver"/>), whichever
+/// authentication mode produced it, so the APIs never know which mode is on.
 /// </summary>
 public interface IRequestIdentityResolver
 {

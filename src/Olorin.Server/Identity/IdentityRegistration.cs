@@ -8,7 +8,7 @@ public static class IdentityRegistration
     public static IServiceCollection AddRequestIdentity(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddSingleton<IRequestIdentityResolver, HeaderRequestIdentityResolver>();
+        services.AddSingleton<IRequestIdentityResolver, ClaimsRequestIdentityResolver>();
         services.AddScoped(sp =>
         {
             var context = sp.GetRequiredService<IHttpContextAccessor>().HttpContext

@@ -32,11 +32,21 @@ public static class MongoBootstrapCommand
             throw new StartupAbortedException($"MongoDB bootstrap failed: {result.Error} Check MONGODB_URI (and MONGODB_DATABASE).");
 
         var report = result.Bootstrap!;
+        var problems = report.Problems.ToList();
+        if (report.DeferredIndexes.Count > 0)
+        {
+            // Start-up leaves builds on populated collections to the background; here they are the point, so wait for them.
+            logger.LogInformation("Building {Count} index(es) on collections that hold documents; this can take a while", report.DeferredIndexes.Count);
+            using var client = Olorin.Persistence.Mongo.Settings.MongoClientFactory.CreateClient(result.ClientSettings!);
+            var buildProblems = await MongoBootstrapper.BuildDeferredIndexesAsync(client.GetDatabase(settings.Database), report.DeferredIndexes, logger, cancellationToken);
+            problems.RemoveAll(p => p.Contains("built in the background", StringComparison.Ordinal));
+            problems.AddRange(buildProblems);
+        }
         logger.LogInformation(
             "MongoDB bootstrap done: collections created [{Created}], time series [{TimeSeries}], indexes ensured {Indexes}, search indexes supported {SearchSupported}, created [{SearchCreated}], present [{SearchPresent}]",
             string.Join(", ", report.CollectionsCreated), string.Join(", ", report.TimeSeriesCollections), report.IndexesEnsured.Count,
             report.SearchIndexesSupported, string.Join(", ", report.SearchIndexesCreated), string.Join(", ", report.SearchIndexesPresent));
-        foreach (var problem in report.Problems) logger.LogWarning("MongoDB bootstrap problem: {Problem}", problem);
-        return report.Problems.Count == 0 ? 0 : 1;
+        foreach (var problem in problems) logger.LogWarning("MongoDB bootstrap problem: {Problem}", problem);
+        return problems.Count == 0 ? 0 : 1;
     }
 }

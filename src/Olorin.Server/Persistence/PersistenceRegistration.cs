@@ -8,6 +8,7 @@ using Olorin.Persistence.Postgres;
 using Olorin.Server.Configuration;
 using Olorin.Server.Health;
 using Olorin.Server.Logging;
+using Olorin.Server.Observability;
 
 namespace Olorin.Server.Persistence;
 
@@ -29,7 +30,13 @@ public static class PersistenceRegistration
 
         if (mongo is { UseMongo: true })
         {
-            services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!);
+            services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!, mongo.Startup.ClientSettings);
+            services.AddRepositoryInstrumentation(MongoPersistence.BackendName);
+            services.AddHostedService<MongoAuditRelayResume>();
+            if (mongo.Startup.Bootstrap!.DeferredIndexes.Count > 0)
+                services.AddHostedService(sp => new MongoDeferredIndexBuilds(
+                    sp.GetRequiredService<MongoDB.Driver.IMongoClient>(), mongo.Settings, mongo.Startup.Bootstrap.DeferredIndexes,
+                    sp.GetRequiredService<ILogger<MongoDeferredIndexBuilds>>()));
             services.AddHealthChecks().AddMongoHealthCheck();
             services.AddSingleton(new ActiveBackend(MongoPersistence.BackendName));
             return builder;
@@ -37,18 +44,20 @@ public static class PersistenceRegistration
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
         services.AddPostgresPersistence(database.ConnectionString);
+        services.AddRepositoryInstrumentation(PostgresPersistence.BackendName);
         services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
         services.AddHealthChecks().AddPostgresCheck();
         services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName, mongo?.FallbackReason));
         if (mongo is not null)
         {
             // Enabled but fell back: /status/mongodb and /health keep probing MongoDB live. Its check reports Degraded,
-            // not Unhealthy, and is not part of readiness: requests are served by PostgreSQL meanwhile.
-            var client = MongoClientFactory.CreateClient(mongo.Settings);
+            // not Unhealthy, and is not part of readiness: requests are served by PostgreSQL meanwhile. The client is
+            // made on first probe, under the probe's deadline (a mongodb+srv DNS failure must not crash start-up here).
+            var clients = new MongoClientSource(mongo.Settings);
             services.AddSingleton(mongo.Settings);
-            services.AddSingleton(new MongoStatusReporter(mongo.Settings, client));
+            services.AddSingleton(new MongoStatusReporter(mongo.Settings, clients));
             services.AddHealthChecks().Add(new HealthCheckRegistration(
-                MongoPersistence.HealthCheckName, _ => new MongoHealthCheck(client, mongo.Settings), HealthStatus.Degraded, ["db"]));
+                MongoPersistence.HealthCheckName, _ => new MongoHealthCheck(clients, mongo.Settings), HealthStatus.Degraded, ["db"]));
         }
         return builder;
     }

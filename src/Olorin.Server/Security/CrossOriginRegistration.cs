@@ -11,9 +11,11 @@ namespace Olorin.Server.Security;
 public static class CrossOriginRegistration
 {
     public static readonly string[] AllowedHeaders =
-        ["Content-Type", "Authorization", "If-Match", "If-None-Match", "X-Tenant-Id", "X-User-Id"];
+        ["Content-Type", "Authorization", "If-Match", "If-None-Match", "X-Tenant-Id", "X-User-Id", "Last-Event-ID"];
 
-    public static readonly string[] ExposedHeaders = ["ETag", "Location", "Retry-After"];
+    /// <summary>Beyond the CORS-safelisted ones: what the frontend reads to cache, follow, and pace its polling.</summary>
+    public static readonly string[] ExposedHeaders =
+        ["ETag", "Location", "Retry-After", "X-Recommended-Interval", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
     public static readonly string[] AllowedMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
 using Olorin.Server.Configuration;
+using Olorin.Server.Observability;
 using Olorin.Server.Persistence;
 
 namespace Olorin.Server.Status;
@@ -11,13 +12,15 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         _ = app.ServiceProvider.GetRequiredService<ServerInfo>(); // created now, so that started_at is the start-up time
-        app.MapGet("/status", GetStatus).WithTags("Status").WithSummary("Which backend serves requests, and since when.");
+        app.MapGet("/status", GetStatus).WithTags("Status")
+            .WithSummary("Which backend serves requests, and since when; the last minute's error rate, P99 latency and pool usage, and whether the runbook advises a rollback.");
         return app;
     }
 
-    public static Ok<StatusResponse> GetStatus(ServerInfo server, ActiveBackend backend, IOptions<BackendOptions> options, TimeProvider clock)
+    public static Ok<StatusResponse> GetStatus(ServerInfo server, ActiveBackend backend, IOptions<BackendOptions> options, TimeProvider clock, RollbackMonitor rollback)
     {
         var now = clock.GetUtcNow();
+        var signals = rollback.Evaluate();
         return TypedResults.Ok(new StatusResponse(
             backend.Name,
             options.Value.EnableMongoDb,
@@ -25,7 +28,11 @@ public static class StatusApi
             Math.Round((now - server.StartedAt).TotalSeconds, 3),
             UtcTime.Normalize(server.StartedAt.UtcDateTime),
             server.Environment,
-            backend.FallbackReason));
+            backend.FallbackReason,
+            signals.Window,
+            signals.Pools,
+            signals.RollbackAdvised,
+            signals.RollbackReason));
     }
 }
 
@@ -36,4 +43,8 @@ public sealed record StatusResponse(
     double UptimeSeconds,
     DateTime StartedAt,
     string Environment,
-    string? FallbackReason);
+    string? FallbackReason,
+    TrafficWindow Traffic,
+    IReadOnlyList<PoolUsage> Pools,
+    bool RollbackAdvised,
+    string? RollbackReason);

@@ -5,6 +5,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Tests.Infrastructure;
 
 namespace Olorin.Persistence.Tests.Contracts;
@@ -38,13 +39,32 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
     }
 
     [Fact]
-    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_same_tenant_but_another_tenant_may_use_it()
     {
         var first = (await Anomalies.CreateAsync(NewAnomaly(Tenant), Ct)).Value;
 
         Assert.Equal(new Outcome<AnomalyEvent>.Duplicate("anomaly_id"), await Anomalies.CreateAsync(NewAnomaly(Tenant, first.AnomalyId), Ct));
-        Assert.Equal(new Outcome<AnomalyEvent>.Duplicate("anomaly_id"), await Anomalies.CreateAsync(NewAnomaly(OtherTenant, first.AnomalyId), Ct));
-        Assert.Null(await Anomalies.GetAsync(OtherTenant, first.AnomalyId, Ct));
+        // Ids are unique per tenant (Decision 4 revised): no existence oracle, no squatting on another tenant's ids.
+        Assert.IsType<Outcome<AnomalyEvent>.Ok>(await Anomalies.CreateAsync(NewAnomaly(OtherTenant, first.AnomalyId), Ct));
+        Assert.Equal(Tenant, (await Anomalies.GetAsync(Tenant, first.AnomalyId, Ct))!.TenantId);
+        Assert.Equal(OtherTenant, (await Anomalies.GetAsync(OtherTenant, first.AnomalyId, Ct))!.TenantId);
+    }
+
+    [Fact]
+    public async Task A_closed_anomaly_never_goes_back_under_concurrent_triage_and_refusals_are_the_Core_text()
+    {
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var created = (await Anomalies.CreateAsync(NewAnomaly(Tenant), Ct)).Value;
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Repo<IAnomalyEventRepository>().UpdateStatusAsync(
+                Tenant, created.AnomalyId, i % 2 == 0 ? AnomalyStatus.Closed : AnomalyStatus.Triaged, Ct), Ct)));
+
+            // Every closed that was acknowledged stays closed; a triage after a close is refused with the Core text.
+            Assert.Contains(outcomes, o => o.IsOk && o.Value.Status == AnomalyStatus.Closed);
+            Assert.Equal(AnomalyStatus.Closed, (await Anomalies.GetAsync(Tenant, created.AnomalyId, Ct))!.Status);
+            foreach (var refused in outcomes.OfType<Outcome<AnomalyEvent>.InvalidState>())
+                Assert.Equal(AnomalyTransitions.Refusal(created.AnomalyId, AnomalyStatus.Closed, AnomalyStatus.Triaged), refused.Reason);
+        }
     }
 
     [Fact]
@@ -286,12 +306,14 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         string[] ids = ["an-b", "AN-a", "an-a", "an_a", "an-ß"];
         await repo.BulkUpsertAsync(ids.Select((id, i) => { var a = Stored(i % 2 == 0 ? Tenant : OtherTenant, "", 1); a.AnomalyId = id; return a; }).ToList(), Ct);
 
-        var all = await store.Repo<IAnomalyEventRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var resumed = await store.Repo<IAnomalyEventRepository>().ExportAsync("an-a", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "an-a");
+        var all = await store.Repo<IAnomalyEventRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var resumed = await store.Repo<IAnomalyEventRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "an-a") > 0), resumed.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), resumed.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IAnomalyEventRepository>().CountAllAsync(Ct));
     }
 

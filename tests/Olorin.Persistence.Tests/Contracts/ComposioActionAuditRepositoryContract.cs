@@ -235,12 +235,15 @@ public abstract class ComposioActionAuditRepositoryContract(IBackendFixture back
         await using var store = await Backend.CreateIsolatedStoreAsync();
         var repo = store.Repo<IComposioActionAuditRepository>();
         string[] ordered = ["B-audit", "Z-audit", "_-audit", "a-audit", "b-audit"];
-        foreach (var (id, i) in new[] { "a-audit", "_-audit", "Z-audit", "b-audit", "B-audit" }.Select((id, i) => (id, i)))
+        string[] created = ["a-audit", "_-audit", "Z-audit", "b-audit", "B-audit"];
+        foreach (var (id, i) in created.Select((id, i) => (id, i)))
             await repo.CreateAsync(Audit(i % 2 == 0 ? Tenant : OtherTenant, id, T0.AddMinutes(i)), Ct);
-
-        Assert.Equal(ordered, await repo.ExportAsync(cancellationToken: Ct).Select(x => x.AuditId).ToListAsync(Ct));
-        Assert.Equal(ordered[2..], await repo.ExportAsync("Z-audit", Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
-        Assert.Empty(await repo.ExportAsync("b-audit", Ct).ToListAsync(Ct));
+        // Keys are (tenant_id, id), ordinal, tenant first; the ids alone keep their ordinal order within a tenant.
+        var expected = created.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        Assert.Equal(expected, await repo.ExportAsync(cancellationToken: Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Equal(ordered.Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)), (await repo.ExportAsync(cancellationToken: Ct).ToListAsync(Ct)).Select(x => x.AuditId).Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)));
+        Assert.Equal(expected.Skip(2), await repo.ExportAsync(expected[1], Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Empty(await repo.ExportAsync(expected[^1], Ct).ToListAsync(Ct));
         Assert.Equal(5, await repo.CountAllAsync(Ct));
     }
 

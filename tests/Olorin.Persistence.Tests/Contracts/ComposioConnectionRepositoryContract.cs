@@ -242,12 +242,15 @@ public abstract class ComposioConnectionRepositoryContract(IBackendFixture backe
         await using var store = await Backend.CreateIsolatedStoreAsync();
         var repo = store.Repo<IComposioConnectionRepository>();
         string[] ordered = ["B-conn", "Z-conn", "_-conn", "a-conn", "b-conn"];
-        foreach (var (id, i) in new[] { "a-conn", "_-conn", "Z-conn", "b-conn", "B-conn" }.Select((id, i) => (id, i)))
+        string[] created = ["a-conn", "_-conn", "Z-conn", "b-conn", "B-conn"];
+        foreach (var (id, i) in created.Select((id, i) => (id, i)))
             await repo.CreateAsync(NewConnection(i % 2 == 0 ? Tenant : OtherTenant, id, "slack"), Ct);
-
-        Assert.Equal(ordered, await repo.ExportAsync(cancellationToken: Ct).Select(x => x.ConnectionId).ToListAsync(Ct));
-        Assert.Equal(ordered[2..], await repo.ExportAsync("Z-conn", Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
-        Assert.Empty(await repo.ExportAsync("b-conn", Ct).ToListAsync(Ct));
+        // Keys are (tenant_id, id), ordinal, tenant first; the ids alone keep their ordinal order within a tenant.
+        var expected = created.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        Assert.Equal(expected, await repo.ExportAsync(cancellationToken: Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Equal(ordered.Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)), (await repo.ExportAsync(cancellationToken: Ct).ToListAsync(Ct)).Select(x => x.ConnectionId).Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)));
+        Assert.Equal(expected.Skip(2), await repo.ExportAsync(expected[1], Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Empty(await repo.ExportAsync(expected[^1], Ct).ToListAsync(Ct));
         Assert.Equal(5, await repo.CountAllAsync(Ct));
     }
 

@@ -5,6 +5,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Tests.Infrastructure;
 
 namespace Olorin.Persistence.Tests.Contracts;
@@ -28,13 +29,15 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
     }
 
     [Fact]
-    public async Task Create_with_a_taken_run_id_is_Duplicate_even_from_another_tenant()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_same_tenant_but_another_tenant_may_use_it()
     {
         var first = (await Runs.CreateAsync(NewRun(Tenant), Ct)).Value;
 
         Assert.Equal(new Outcome<DetectionRun>.Duplicate("run_id"), await Runs.CreateAsync(NewRun(Tenant, first.RunId), Ct));
-        Assert.Equal(new Outcome<DetectionRun>.Duplicate("run_id"), await Runs.CreateAsync(NewRun(OtherTenant, first.RunId), Ct));
-        Assert.Null(await Runs.GetAsync(OtherTenant, first.RunId, Ct));
+        // Ids are unique per tenant (Decision 4 revised): no existence oracle, no squatting on another tenant's ids.
+        Assert.IsType<Outcome<DetectionRun>.Ok>(await Runs.CreateAsync(NewRun(OtherTenant, first.RunId), Ct));
+        Assert.Equal(Tenant, (await Runs.GetAsync(Tenant, first.RunId, Ct))!.Metadata.TenantId);
+        Assert.Equal(OtherTenant, (await Runs.GetAsync(OtherTenant, first.RunId, Ct))!.Metadata.TenantId);
     }
 
     [Fact]
@@ -159,6 +162,59 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
     }
 
     [Fact]
+    public async Task Of_20_concurrent_completions_exactly_one_wins_and_the_others_get_the_Core_refusal()
+    {
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var run = (await Runs.CreateAsync(NewRun(Tenant), Ct)).Value;
+            var at = run.StartedAt.AddMinutes(1);
+            // Each call resolves its own repository (its own connection), like concurrent requests.
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Repo<IDetectionRunRepository>().CompleteAsync(
+                Tenant, run.RunId, i % 2 == 0 ? DetectionRunStatus.Success : DetectionRunStatus.Failed, at, new DetectionRunInfo(), Ct), Ct)));
+
+            var winner = Assert.Single(outcomes, o => o.IsOk).Value;
+            var stored = (await Runs.GetAsync(Tenant, run.RunId, Ct))!;
+            Assert.Equal(winner.Metadata.Status, stored.Metadata.Status);
+            foreach (var lost in outcomes.Where(o => !o.IsOk))
+            {
+                var refusal = Assert.IsType<Outcome<DetectionRun>.InvalidState>(lost);
+                Assert.True(refusal.Reason == DetectionRunTransitions.Refusal(run.RunId, stored.Metadata.Status, DetectionRunStatus.Success)
+                            || refusal.Reason == DetectionRunTransitions.Refusal(run.RunId, stored.Metadata.Status, DetectionRunStatus.Failed), refusal.Reason);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_completion_racing_status_updates_is_never_undone()
+    {
+        var run = (await Runs.CreateAsync(NewRun(Tenant), Ct)).Value;
+        var calls = Enumerable.Range(0, 12).Select(i => Task.Run<object>(async () => i == 6
+            ? await Repo<IDetectionRunRepository>().CompleteAsync(Tenant, run.RunId, DetectionRunStatus.Success, run.StartedAt.AddMinutes(1), new DetectionRunInfo(), Ct)
+            : await Repo<IDetectionRunRepository>().UpdateStatusAsync(Tenant, run.RunId, DetectionRunStatus.Running, null, Ct), Ct));
+        await Task.WhenAll(calls);
+
+        var stored = (await Runs.GetAsync(Tenant, run.RunId, Ct))!;
+        Assert.Equal(DetectionRunStatus.Success, stored.Metadata.Status);
+        Assert.NotNull(stored.FinishedAt);
+        Assert.Equal(new Outcome<DetectionRun>.InvalidState(DetectionRunTransitions.Refusal(run.RunId, DetectionRunStatus.Success, DetectionRunStatus.Running)),
+            await Runs.UpdateStatusAsync(Tenant, run.RunId, DetectionRunStatus.Running, null, Ct));
+    }
+
+    [Fact]
+    public async Task Refusals_are_the_Core_texts()
+    {
+        var run = (await Runs.CreateAsync(NewRun(Tenant), Ct)).Value;
+        var at = run.StartedAt.AddMinutes(1);
+        Assert.Equal(new Outcome<DetectionRun>.InvalidState(DetectionRunTransitions.NotACompletion(DetectionRunStatus.Running)),
+            await Runs.CompleteAsync(Tenant, run.RunId, DetectionRunStatus.Running, at, new DetectionRunInfo(), Ct));
+        Assert.Equal(new Outcome<DetectionRun>.InvalidState(DetectionRunTransitions.NotAStatusUpdate(DetectionRunStatus.Success)),
+            await Runs.UpdateStatusAsync(Tenant, run.RunId, DetectionRunStatus.Success, null, Ct));
+        await Runs.CompleteAsync(Tenant, run.RunId, DetectionRunStatus.Failed, at, new DetectionRunInfo(), Ct);
+        Assert.Equal(new Outcome<DetectionRun>.InvalidState($"Run {run.RunId} is already failed; it cannot move to success."),
+            await Runs.CompleteAsync(Tenant, run.RunId, DetectionRunStatus.Success, at, new DetectionRunInfo(), Ct));
+    }
+
+    [Fact]
     public async Task Complete_refuses_a_finished_run_a_non_final_status_and_other_tenants()
     {
         var run = (await Runs.CreateAsync(NewRun(Tenant), Ct)).Value;
@@ -245,12 +301,14 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
         string[] ids = ["run-2", "run-10", "RUN-1", "run_1", "run-1"];
         await repo.BulkUpsertAsync(ids.Select((id, i) => { var r = Stored(i % 2 == 0 ? Tenant : OtherTenant, "", Now()); r.RunId = id; return r; }).ToList(), Ct);
 
-        var all = await store.Repo<IDetectionRunRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var resumed = await store.Repo<IDetectionRunRepository>().ExportAsync("run-10", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "run-10");
+        var all = await store.Repo<IDetectionRunRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var resumed = await store.Repo<IDetectionRunRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "run-10") > 0), resumed.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), resumed.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IDetectionRunRepository>().CountAllAsync(Ct));
     }
 

@@ -27,17 +27,19 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         var stored = await Detectors.GetAsync(Tenant, created.DetectorId, Ct);
         AssertSameDocument(created, stored);
         Assert.Equal(DetectorType.MatrixProfile, stored!.Type);
-        Assert.Equal("p95", (string?)stored.CohortBy.Filters["nested"]!["stat"]);
+        Assert.Equal("p95", (string?)stored.CohortBy["filters"]!["nested"]!["stat"]);
     }
 
     [Fact]
-    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_same_tenant_but_another_tenant_may_use_it()
     {
         var first = (await Detectors.CreateAsync(NewDetector(Tenant), Ct)).Value;
 
         Assert.Equal(new Outcome<Detector>.Duplicate("detector_id"), await Detectors.CreateAsync(NewDetector(Tenant, first.DetectorId), Ct));
-        Assert.Equal(new Outcome<Detector>.Duplicate("detector_id"), await Detectors.CreateAsync(NewDetector(OtherTenant, first.DetectorId), Ct));
-        Assert.Null(await Detectors.GetAsync(OtherTenant, first.DetectorId, Ct));
+        // Ids are unique per tenant (Decision 4 revised): no existence oracle, no squatting on another tenant's ids.
+        Assert.IsType<Outcome<Detector>.Ok>(await Detectors.CreateAsync(NewDetector(OtherTenant, first.DetectorId), Ct));
+        Assert.Equal(Tenant, (await Detectors.GetAsync(Tenant, first.DetectorId, Ct))!.TenantId);
+        Assert.Equal(OtherTenant, (await Detectors.GetAsync(OtherTenant, first.DetectorId, Ct))!.TenantId);
     }
 
     [Fact]
@@ -103,14 +105,14 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
     public async Task Update_applies_only_the_given_members_and_moves_updated_at()
     {
         var created = (await Detectors.CreateAsync(FullDetector(Tenant), Ct)).Value;
-        var patch = new DetectorPatch(Name: "renamed", Enabled: false, Params: new DetectorParams { Sensitivity = 0.2 });
+        var patch = new DetectorPatch(Name: "renamed", Enabled: false, Params: new JsonObject { ["sensitivity"] = 0.2 });
 
         var updated = (await Detectors.UpdateAsync(Tenant, created.DetectorId, patch, Ct)).Value;
 
         Assert.Equal("renamed", updated.Name);
         Assert.False(updated.Enabled);
-        Assert.Equal(0.2, updated.Params.Sensitivity);
-        Assert.Equal(Node(created.Metrics)!.ToJsonString(), Node(updated.Metrics)!.ToJsonString());
+        Assert.Equal(0.2, (double?)updated.Params["sensitivity"]);
+        Assert.True(JsonNode.DeepEquals(Node(created.Metrics), Node(updated.Metrics))); // jsonb does not keep member order
         Assert.True(JsonNode.DeepEquals(Node(created.CohortBy), Node(updated.CohortBy)));
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
         Assert.True(updated.UpdatedAt >= created.UpdatedAt);
@@ -147,12 +149,14 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         string[] ids = ["det-b", "Det-a", "det-a", "det_a", "det-ä"];
         await repo.BulkUpsertAsync(ids.Select((id, i) => { var d = Stored(i % 2 == 0 ? Tenant : OtherTenant, "", Now()); d.DetectorId = id; return d; }).ToList(), Ct);
 
-        var all = await store.Repo<IDetectorRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var resumed = await store.Repo<IDetectorRepository>().ExportAsync("det-a", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "det-a");
+        var all = await store.Repo<IDetectorRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var resumed = await store.Repo<IDetectorRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "det-a") > 0), resumed.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), resumed.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IDetectorRepository>().CountAllAsync(Ct));
     }
 
@@ -179,7 +183,7 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = id ?? NewId("det"),
         Name = "Login velocity",
         Type = DetectorType.StlMad,
-        Metrics = new DetectorMetrics { Primary = "logins" },
+        Metrics = new JsonObject { ["primary"] = "logins" },
         TenantId = tenant,
     };
 
@@ -188,7 +192,7 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = $"{tenant}:{name}",
         Name = name,
         Type = DetectorType.Cusum,
-        Metrics = new DetectorMetrics { Primary = "tx_count" },
+        Metrics = new JsonObject { ["primary"] = "tx_count" },
         TenantId = tenant,
         CreatedAt = createdAt,
         UpdatedAt = createdAt.AddMinutes(5),
@@ -199,19 +203,15 @@ public abstract class DetectorRepositoryContract(IBackendFixture backend) : Cont
         DetectorId = NewId("det"),
         Name = "Merchant refund spikes",
         Type = DetectorType.MatrixProfile,
-        CohortBy = new DetectorCohort
-        {
-            Dimensions = ["merchant_id", "country"],
-            Filters = new JsonObject { ["country"] = new JsonArray("US", "CA"), ["nested"] = new JsonObject { ["stat"] = "p95" } },
-        },
-        Metrics = new DetectorMetrics { Primary = "refund_amount", Secondary = ["refund_count"], Aggregations = ["sum", "p95"] },
-        Params = new DetectorParams
-        {
-            Sensitivity = 0.75,
-            Threshold = 3.5,
-            WindowSize = 48,
-            AlgorithmSpecific = new JsonObject { ["motif_length"] = 12, ["exclusion"] = 0.5, ["flags"] = new JsonObject { ["z"] = true } },
-        },
+        // As a client sends them (Decision 12): known members and others, kept verbatim.
+        CohortBy = JsonNode.Parse("""
+            {"dimensions": ["merchant_id", "country"], "filters": {"country": ["US", "CA"], "nested": {"stat": "p95"}}, "min_size": 30}
+            """)!.AsObject(),
+        Metrics = JsonNode.Parse("""{"primary": "refund_amount", "secondary": ["refund_count"], "aggregations": ["sum", "p95"], "unit": "USD"}""")!.AsObject(),
+        Params = JsonNode.Parse("""
+            {"sensitivity": 0.75, "threshold": 3.5, "window_size": 48, "k": 3,
+             "algorithm_specific": {"motif_length": 12, "exclusion": 0.5, "flags": {"z": true}}}
+            """)!.AsObject(),
         Enabled = false,
         TenantId = tenant,
     };

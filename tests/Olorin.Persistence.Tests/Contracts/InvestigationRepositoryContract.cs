@@ -49,7 +49,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     }
 
     [Fact]
-    public async Task Create_with_a_taken_id_is_Duplicate_even_from_another_tenant_and_writes_no_audit_entry()
+    public async Task Create_with_a_taken_id_is_Duplicate_in_the_tenant_and_writes_no_audit_entry_but_another_tenant_may_use_it()
     {
         var first = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
 
@@ -57,9 +57,12 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var fromOther = await Investigations.CreateAsync(NewInvestigation(OtherTenant, first.InvestigationId), Audit, Ct);
 
         Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), again);
-        Assert.Equal(new Outcome<Investigation>.Duplicate("investigation_id"), fromOther);
+        // Ids are unique per tenant (Decision 4 revised): the other tenant gets its own investigation under that id.
+        Assert.IsType<Outcome<Investigation>.Ok>(fromOther);
         Assert.Single(await AuditLog.GetHistoryAsync(Tenant, first.InvestigationId, 10, 0, Ct));
-        Assert.Empty(await AuditLog.GetHistoryAsync(OtherTenant, first.InvestigationId, 10, 0, Ct));
+        Assert.Single(await AuditLog.GetHistoryAsync(OtherTenant, first.InvestigationId, 10, 0, Ct));
+        Assert.Equal(Tenant, (await Investigations.GetAsync(Tenant, first.InvestigationId, Ct))!.TenantId);
+        Assert.Equal(OtherTenant, (await Investigations.GetAsync(OtherTenant, first.InvestigationId, Ct))!.TenantId);
     }
 
     [Fact]
@@ -82,8 +85,10 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         AssertSameDocument(created, stored);
         Assert.Equal(InvestigationStatus.InProgress, stored!.Status);
         Assert.Equal(LifecycleStage.InProgress, stored.LifecycleStage);
-        Assert.Equal(DateTimeKind.Utc, stored.Settings!.TimeRange!.StartDate!.Value.Kind);
-        Assert.Equal(3, (int?)stored.Results!.Findings[0]["details"]!["nested"]!["depth"]);
+        // Free-form objects come back exactly as sent (Decision 12): the time range in the spelling and form the client used.
+        Assert.Equal("2026-01-01T00:00:00", (string?)stored.Settings!["time_range"]!["start_time"]);
+        Assert.Equal("device_analysis", (string?)stored.Settings["tools"]![0]!["tool_id"]);
+        Assert.Equal(3, (int?)stored.Results!["findings"]![0]!["details"]!["nested"]!["depth"]);
     }
 
     // ---- list ---------------------------------------------------------------------------------------------
@@ -165,14 +170,14 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
         var patch = new InvestigationPatch(
             Status: InvestigationStatus.InProgress,
-            Results: new InvestigationResults { Summary = "card testing ring", RiskScore = 0.91 });
+            Results: new JsonObject { ["summary"] = "card testing ring", ["risk_score"] = 0.91 });
 
         var updated = (await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, patch, Audit, Ct)).Value;
 
         Assert.Equal(2, updated.Version);
         Assert.Equal(InvestigationStatus.InProgress, updated.Status);
         Assert.Equal(LifecycleStage.Created, updated.LifecycleStage);
-        Assert.Equal(created.Settings!.Name, updated.Settings!.Name);
+        Assert.True(JsonNode.DeepEquals(created.Settings, updated.Settings));
         Assert.True(updated.UpdatedAt >= created.UpdatedAt);
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
         AssertSameDocument(updated, await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
@@ -184,6 +189,43 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         Assert.Equal(["results", "status"], entry.Changes.FieldsModified.Order(StringComparer.Ordinal));
         Assert.Equal("IN_PROGRESS", (string?)entry.Changes.After["status"]);
         Assert.Equal("CREATED", (string?)entry.Changes.Before["status"]);
+    }
+
+    /// <summary>About 5 MB of findings (5,120 objects of ~1 KB).</summary>
+    private static System.Text.Json.Nodes.JsonObject FiveMegabytesOfResults(string tag) => new()
+    {
+        ["summary"] = tag,
+        ["findings"] = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(0, 5 * 1024).Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = $"{tag}-{i}",
+            ["text"] = new string((char)('a' + i % 26), 1000),
+        }).ToArray()),
+    };
+
+    [Fact]
+    public async Task An_investigation_with_5_MB_of_results_stays_creatable_updatable_and_deletable_with_bounded_audit_entries()
+    {
+        var input = NewInvestigation(Tenant);
+        input.Results = FiveMegabytesOfResults("first");
+        var created = (await Investigations.CreateAsync(input, Audit, Ct)).Value;
+
+        var updated = await Investigations.UpdateAsync(Tenant, created.InvestigationId, 1, new InvestigationPatch(Results: FiveMegabytesOfResults("second")), Audit, Ct);
+        Assert.Equal(2, updated.Value.Version);
+        Assert.Equal("second", (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.Results!["summary"]!.GetValue<string>());
+        Assert.IsType<Outcome<Investigation>.Ok>(await Investigations.DeleteAsync(Tenant, created.InvestigationId, Audit, Ct));
+
+        var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct);
+        Assert.Equal(3, history.Count);
+        Assert.All(history, e =>
+        {
+            Assert.True(AuditEntries.JsonSize(e) <= AuditEntries.MaxEntryBytes, $"{e.Metadata.ActionType}: {AuditEntries.JsonSize(e)} bytes");
+            Assert.Contains(AuditEntries.SnapshotName, e.Changes.Truncated);
+            Assert.Equal(true, (bool?)e.StateSnapshot["truncated"]);
+        });
+        var update = Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
+        Assert.Equal(["results"], update.Changes.FieldsModified);
+        Assert.Contains("results", update.Changes.Truncated);
+        Assert.Equal(2, (int?)update.StateSnapshot["version"]);
     }
 
     [Fact]
@@ -220,13 +262,13 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
 
         var outcomes = await Task.WhenAll(repositories.Select((repo, i) => Task.Run(() => repo.UpdateAsync(
             Tenant, created.InvestigationId, 1,
-            new InvestigationPatch(Progress: new InvestigationProgress { CurrentPhase = $"writer-{i}" }), Audit, Ct))));
+            new InvestigationPatch(Progress: new JsonObject { ["current_phase"] = $"writer-{i}" }), Audit, Ct))));
 
         Assert.Single(outcomes, o => o.IsOk);
         Assert.Equal(writers - 1, outcomes.Count(o => o is Outcome<Investigation>.VersionConflict { CurrentVersion: 2 }));
         var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
         Assert.Equal(2, stored!.Version);
-        Assert.Equal(outcomes.Single(o => o.IsOk).Value.Progress!.CurrentPhase, stored.Progress!.CurrentPhase);
+        Assert.Equal((string?)outcomes.Single(o => o.IsOk).Value.Progress!["current_phase"], (string?)stored.Progress!["current_phase"]);
         var history = await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 100, 0, Ct);
         Assert.Single(history, e => e.Metadata.ActionType == AuditActionType.Update);
     }
@@ -237,13 +279,13 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     public async Task UpdateProgress_replaces_progress_and_moves_updated_at_without_bumping_version()
     {
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
-        var progress = new InvestigationProgress
+        var progress = new JsonObject
         {
-            CurrentPhase = "network-analysis",
-            ProgressPercentage = 42.5,
-            PhasesCompleted = ["init", "device"],
-            EstimatedCompletion = Now().AddMinutes(5),
-            AdditionalData = new JsonObject { ["agents"] = new JsonArray("device", "network") },
+            ["current_phase"] = "network-analysis",
+            ["progress_percentage"] = 42.5,
+            ["phases_completed"] = new JsonArray("init", "device"),
+            ["estimated_completion"] = "2026-01-01T10:00:00Z",
+            ["additional_data"] = new JsonObject { ["agents"] = new JsonArray("device", "network") },
         };
 
         var updated = (await Investigations.UpdateProgressAsync(Tenant, created.InvestigationId, progress, Ct)).Value;
@@ -261,7 +303,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     public async Task UpdateProgress_of_a_missing_or_foreign_investigation_is_NotFound()
     {
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
-        var progress = new InvestigationProgress { CurrentPhase = "x" };
+        var progress = new JsonObject { ["current_phase"] = "x" };
 
         Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(Tenant, NewId("missing"), progress, Ct));
         Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateProgressAsync(OtherTenant, created.InvestigationId, progress, Ct));
@@ -370,17 +412,17 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     {
         var marker = $"zq{Guid.NewGuid():N}"[..12];
         var strong = NewInvestigation(Tenant);
-        strong.Settings!.Name = $"{marker} review";
-        strong.Results = new InvestigationResults
+        strong.Settings!["name"] = $"{marker} review";
+        strong.Results = new JsonObject
         {
-            Summary = $"{marker} pattern confirmed",
-            Findings = [new JsonObject { ["title"] = $"{marker} across {marker} devices" }],
+            ["summary"] = $"{marker} pattern confirmed",
+            ["findings"] = new JsonArray(new JsonObject { ["title"] = $"{marker} across {marker} devices" }),
         };
         var weak = NewInvestigation(Tenant);
-        weak.Results = new InvestigationResults { Summary = $"possible {marker}" };
+        weak.Results = new JsonObject { ["summary"] = $"possible {marker}" };
         var unrelated = NewInvestigation(Tenant);
         var foreign = NewInvestigation(OtherTenant);
-        foreign.Results = new InvestigationResults { Findings = [new JsonObject { ["title"] = marker }] };
+        foreign.Results = new JsonObject { ["findings"] = new JsonArray(new JsonObject { ["title"] = marker }) };
         foreach (var i in new[] { weak, strong, unrelated, foreign }) await Investigations.CreateAsync(i, Audit, Ct);
         await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 2);
 
@@ -400,9 +442,9 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     {
         var marker = $"ent{Guid.NewGuid():N}"[..14];
         var mine = NewInvestigation(Tenant);
-        mine.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        mine.Settings!["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "email", ["entity_value"] = marker });
         var theirs = NewInvestigation(OtherTenant);
-        theirs.Settings!.Entities = [new InvestigationEntity { EntityType = "email", EntityValue = marker }];
+        theirs.Settings!["entities"] = new JsonArray(new JsonObject { ["entity_type"] = "email", ["entity_value"] = marker });
         await Investigations.CreateAsync(mine, Audit, Ct);
         await Investigations.CreateAsync(theirs, Audit, Ct);
         await EventuallyAsync(() => Investigations.SearchAsync(Tenant, marker, new PageRequest(), Ct), r => r.TotalCount >= 1);
@@ -442,12 +484,14 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var docs = ids.Select((id, i) => Stored(i % 2 == 0 ? Tenant : OtherTenant, id, Now())).ToList();
         await repo.BulkUpsertAsync(docs, Ct);
 
-        var all = await store.Repo<IInvestigationRepository>().ExportAsync(null, Ct).ToListAsync(Ct);
-        var afterA = await store.Repo<IInvestigationRepository>().ExportAsync("a-1", Ct).ToListAsync(Ct);
+        // Keys are (tenant_id, id), ordinal, tenant first.
+        var keys = ids.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        var after = keys.Single(k => k.Id == "a-1");
+        var all = await store.Repo<IInvestigationRepository>().ExportAsync(default, Ct).ToListAsync(Ct);
+        var afterA = await store.Repo<IInvestigationRepository>().ExportAsync(after, Ct).ToListAsync(Ct);
 
-        var ordinal = ids.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinal, all.Select(repo.KeyOf));
-        Assert.Equal(ordinal.Where(id => string.CompareOrdinal(id, "a-1") > 0), afterA.Select(repo.KeyOf));
+        Assert.Equal(keys, all.Select(repo.KeyOf));
+        Assert.Equal(keys.Where(k => k.CompareTo(after) > 0), afterA.Select(repo.KeyOf));
         Assert.Equal(ids.Length, await store.Repo<IInvestigationRepository>().CountAllAsync(Ct));
         Assert.Contains(all, d => d.TenantId == OtherTenant);
     }
@@ -479,7 +523,7 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         InvestigationId = id ?? NewId("inv"),
         UserId = "analyst-1",
         TenantId = tenant,
-        Settings = new InvestigationSettings { Name = "Account takeover", EntityType = "user_id", EntityValue = "u-42" },
+        Settings = new JsonObject { ["name"] = "Account takeover", ["entity_type"] = "user_id", ["entity_value"] = "u-42" },
     };
 
     /// <summary>A document as the migration tools hand it over: version and timestamps already set.</summary>
@@ -503,46 +547,31 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
             TenantId = tenant,
             LifecycleStage = LifecycleStage.InProgress,
             Status = InvestigationStatus.InProgress,
-            Settings = new InvestigationSettings
-            {
-                Name = "Card testing",
-                EntityType = "email",
-                EntityValue = "fraud@example.com",
-                Entities = [new InvestigationEntity { EntityType = "ip", EntityValue = "203.0.113.9" }],
-                TimeRange = new InvestigationTimeRange { StartDate = t.AddDays(-7), EndDate = t, DurationHours = 168, Type = "relative" },
-                InvestigationType = "hybrid",
-                InvestigationMode = "risk",
-                AutoSelectEntities = true,
-                Tools = [new InvestigationTool { ToolName = "splunk", Enabled = false, Config = new JsonObject { ["index"] = "fraud", ["limit"] = 50 } }],
-                CorrelationMode = "AND",
-                AgentsSelected = ["device", "network"],
-                DataSources = ["splunk", "snowflake"],
-                AdditionalConfig = new JsonObject { ["flags"] = new JsonArray(true, false), ["ratio"] = 0.25 },
-            },
-            Progress = new InvestigationProgress
-            {
-                CurrentPhase = "analysis",
-                ProgressPercentage = 66.6,
-                PhasesCompleted = ["init"],
-                EstimatedCompletion = t.AddHours(1),
-                AdditionalData = new JsonObject { ["note"] = "ünïcode ✓" },
-            },
-            Results = new InvestigationResults
-            {
-                Summary = "Coordinated card testing",
-                RiskScore = 0.87,
-                Findings = [new JsonObject { ["title"] = "velocity", ["details"] = new JsonObject { ["nested"] = new JsonObject { ["depth"] = 3 } } }],
-                Recommendations = ["block card", "notify issuer"],
-                Metadata = new JsonObject { ["model"] = "v2", ["null_value"] = null },
-            },
+            // The existing clients' shapes (Decision 12): frontend tools by tool_id, a script's naive time range,
+            // members the server does not know, numbers of every kind and nested objects.
+            Settings = JsonNode.Parse("""
+                {"name": "Card testing", "entity_type": "email", "entity_value": "fraud@example.com",
+                 "entities": [{"entity_type": "ip", "entity_value": "203.0.113.9"}],
+                 "time_range": {"start_time": "2026-01-01T00:00:00", "end_time": "2026-01-08T00:00:00", "duration_hours": 168, "type": "relative"},
+                 "investigation_type": "hybrid", "investigation_mode": "risk", "auto_select_entities": true,
+                 "tools": [{"tool_id": "device_analysis", "enabled": false, "config": {"index": "fraud", "limit": 50}}, {"tool_name": "splunk"}],
+                 "correlation_mode": "AND", "agents_selected": ["device", "network"], "data_sources": ["splunk", "snowflake"],
+                 "additional_config": {"flags": [true, false], "ratio": 0.25}, "unknown_member": {"kept": [1, 2.5, "x", null]}}
+                """)!.AsObject(),
+            Progress = JsonNode.Parse("""
+                {"current_phase": "analysis", "progress_percentage": 66.6, "phases_completed": ["init"],
+                 "estimated_completion": "2026-01-01T01:00:00Z", "additional_data": {"note": "ünïcode ✓"}, "tools_executed": ["a"]}
+                """)!.AsObject(),
+            Results = JsonNode.Parse("""
+                {"summary": "Coordinated card testing", "risk_score": 0.87,
+                 "findings": [{"title": "velocity", "details": {"nested": {"depth": 3}}}],
+                 "recommendations": ["block card", "notify issuer"], "metadata": {"model": "v2", "null_value": null}, "extra": 7}
+                """)!.AsObject(),
             LastAccessed = t.AddMinutes(-5),
-            Metadata = new InvestigationMetadata
-            {
-                Source = "API",
-                Priority = "high",
-                Tags = ["ato", "priority"],
-                CustomFields = new JsonObject { ["case"] = new JsonObject { ["ref"] = "C-1", ["amount"] = 1234.5 } },
-            },
+            Metadata = JsonNode.Parse("""
+                {"source": "API", "priority": "high", "tags": ["ato", "priority"],
+                 "custom_fields": {"case": {"ref": "C-1", "amount": 1234.5}}, "owner_team": "risk"}
+                """)!.AsObject(),
         };
     }
 

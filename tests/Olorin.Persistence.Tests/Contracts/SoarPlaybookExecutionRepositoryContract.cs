@@ -5,6 +5,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Tests.Infrastructure;
 
 namespace Olorin.Persistence.Tests.Contracts;
@@ -198,6 +199,19 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
     }
 
     [Fact]
+    public async Task Of_20_concurrent_finishes_exactly_one_wins_and_the_others_get_the_Core_refusal()
+    {
+        var id = NewId("exec");
+        await Executions.CreateAsync(Running(Tenant, id, T0), Ct);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Repo<ISoarPlaybookExecutionRepository>().FinishAsync(
+            Tenant, id, i % 2 == 0 ? SoarExecutionStatus.Completed : SoarExecutionStatus.Failed, T0.AddSeconds(i), null, Ct), Ct)));
+
+        var winner = Assert.Single(outcomes, o => o.IsOk).Value;
+        foreach (var refused in outcomes.Where(o => !o.IsOk))
+            Assert.Equal(new Outcome<SoarPlaybookExecution>.InvalidState(SoarExecutionTransitions.Refusal(id, winner.Status, SoarExecutionTransitions.FinishOperation)), refused);
+    }
+
+    [Fact]
     public async Task Finish_of_a_finished_execution_is_InvalidState_and_keeps_the_first_result()
     {
         var id = NewId("exec");
@@ -247,12 +261,15 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
         var repo = store.Repo<ISoarPlaybookExecutionRepository>();
         // Ordinal order: upper case before "_" before lower case (a linguistic collation would differ).
         string[] ordered = ["B-exec", "Z-exec", "_-exec", "a-exec", "b-exec"];
-        foreach (var (id, i) in new[] { "a-exec", "_-exec", "Z-exec", "b-exec", "B-exec" }.Select((id, i) => (id, i)))
+        string[] created = ["a-exec", "_-exec", "Z-exec", "b-exec", "B-exec"];
+        foreach (var (id, i) in created.Select((id, i) => (id, i)))
             await repo.CreateAsync(Running(i % 2 == 0 ? Tenant : OtherTenant, id, T0.AddMinutes(i)), Ct);
-
-        Assert.Equal(ordered, await repo.ExportAsync(cancellationToken: Ct).Select(x => x.ExecutionId).ToListAsync(Ct));
-        Assert.Equal(ordered[2..], await repo.ExportAsync("Z-exec", Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
-        Assert.Empty(await repo.ExportAsync("b-exec", Ct).ToListAsync(Ct));
+        // Keys are (tenant_id, id), ordinal, tenant first; the ids alone keep their ordinal order within a tenant.
+        var expected = created.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        Assert.Equal(expected, await repo.ExportAsync(cancellationToken: Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Equal(ordered.Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)), (await repo.ExportAsync(cancellationToken: Ct).ToListAsync(Ct)).Select(x => x.ExecutionId).Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)));
+        Assert.Equal(expected.Skip(2), await repo.ExportAsync(expected[1], Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Empty(await repo.ExportAsync(expected[^1], Ct).ToListAsync(Ct));
         Assert.Equal(5, await repo.CountAllAsync(Ct));
     }
 

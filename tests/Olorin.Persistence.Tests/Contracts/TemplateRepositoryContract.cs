@@ -249,12 +249,15 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
         await using var store = await Backend.CreateIsolatedStoreAsync();
         var repo = store.Repo<ITemplateRepository>();
         string[] ordered = ["B-tpl", "Z-tpl", "_-tpl", "a-tpl", "b-tpl"];
-        foreach (var (id, i) in new[] { "a-tpl", "_-tpl", "Z-tpl", "b-tpl", "B-tpl" }.Select((id, i) => (id, i)))
+        string[] created = ["a-tpl", "_-tpl", "Z-tpl", "b-tpl", "B-tpl"];
+        foreach (var (id, i) in created.Select((id, i) => (id, i)))
             await repo.CreateAsync(NewTemplate(i % 2 == 0 ? Tenant : OtherTenant, id, $"name-{i}"), Ct);
-
-        Assert.Equal(ordered, await repo.ExportAsync(cancellationToken: Ct).Select(x => x.TemplateId).ToListAsync(Ct));
-        Assert.Equal(ordered[2..], await repo.ExportAsync("Z-tpl", Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
-        Assert.Empty(await repo.ExportAsync("b-tpl", Ct).ToListAsync(Ct));
+        // Keys are (tenant_id, id), ordinal, tenant first; the ids alone keep their ordinal order within a tenant.
+        var expected = created.Select((id, i) => new TenantKey(i % 2 == 0 ? Tenant : OtherTenant, id)).Order().ToList();
+        Assert.Equal(expected, await repo.ExportAsync(cancellationToken: Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Equal(ordered.Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)), (await repo.ExportAsync(cancellationToken: Ct).ToListAsync(Ct)).Select(x => x.TemplateId).Where(id => expected.Any(k => k.Id == id && k.TenantId == Tenant)));
+        Assert.Equal(expected.Skip(2), await repo.ExportAsync(expected[1], Ct).Select(x => repo.KeyOf(x)).ToListAsync(Ct));
+        Assert.Empty(await repo.ExportAsync(expected[^1], Ct).ToListAsync(Ct));
         Assert.Equal(5, await repo.CountAllAsync(Ct));
     }
 

@@ -88,15 +88,16 @@ public abstract class TransactionScoreRepositoryContract(IBackendFixture backend
     }
 
     [Fact]
-    public async Task Insert_never_overwrites_another_tenants_score_with_the_same_key()
+    public async Task Insert_never_touches_another_tenants_score_with_the_same_key_and_stores_its_own()
     {
         var investigation = NewId("inv");
         await Scores.InsertManyAsync(OtherTenant, [Score(OtherTenant, investigation, "tx", 0.75)], Ct);
 
         var inserted = await Scores.InsertManyAsync(Tenant, [Score(Tenant, investigation, "tx", 0.25)], Ct);
 
-        Assert.Equal(0, inserted);
-        Assert.Null(await Scores.GetAsync(Tenant, investigation, "tx", Ct));
+        // Keys are (tenant_id, investigation_id, transaction_id): the same ids in another tenant are another score.
+        Assert.Equal(1, inserted);
+        Assert.Equal(0.25, (await Scores.GetAsync(Tenant, investigation, "tx", Ct))!.RiskScore);
         var theirs = await Scores.GetAsync(OtherTenant, investigation, "tx", Ct);
         Assert.Equal(0.75, theirs!.RiskScore);
         Assert.Equal(OtherTenant, theirs.TenantId);
@@ -225,20 +226,21 @@ public abstract class TransactionScoreRepositoryContract(IBackendFixture backend
     {
         await using var store = await Backend.CreateIsolatedStoreAsync();
         var repo = store.Repo<ITransactionScoreRepository>();
-        // Ordinal order on investigation_id, then transaction_id: upper case < "_" < lower case.
+        // Ordinal order on tenant_id, then investigation_id, then transaction_id: upper case < "_" < lower case.
         await repo.InsertManyAsync(Tenant, Enumerable.Range(0, 1_200).Select(i => Score(Tenant, "inv-a", $"tx-{i:D4}", 0.5)).ToList(), Ct);
         await repo.InsertManyAsync(OtherTenant, [Score(OtherTenant, "inv-B", "tx-b", 0.1), Score(OtherTenant, "inv-B", "tx-B", 0.2), Score(OtherTenant, "inv-_", "tx", 0.3)], Ct);
 
         var all = await repo.ExportAsync(cancellationToken: Ct).Select(repo.KeyOf).ToListAsync(Ct);
 
-        TransactionScoreKey[] head = [new("inv-B", "tx-B"), new("inv-B", "tx-b"), new("inv-_", "tx"), new("inv-a", "tx-0000")];
+        // OtherTenant ("other-…") sorts before Tenant ("tenant-…").
+        TransactionScoreKey[] head = [new(OtherTenant, "inv-B", "tx-B"), new(OtherTenant, "inv-B", "tx-b"), new(OtherTenant, "inv-_", "tx"), new(Tenant, "inv-a", "tx-0000")];
         Assert.Equal(1_203, all.Count);
         Assert.Equal(head, all.Take(4));
-        Assert.Equal(new TransactionScoreKey("inv-a", "tx-1199"), all[^1]);
+        Assert.Equal(new TransactionScoreKey(Tenant, "inv-a", "tx-1199"), all[^1]);
         Assert.Equal(all.Order(), all);
         Assert.Equal(1_203, await repo.CountAllAsync(Ct));
 
-        var resumed = await repo.ExportAsync(new TransactionScoreKey("inv-B", "tx-b"), Ct).Select(repo.KeyOf).ToListAsync(Ct);
+        var resumed = await repo.ExportAsync(new TransactionScoreKey(OtherTenant, "inv-B", "tx-b"), Ct).Select(repo.KeyOf).ToListAsync(Ct);
         Assert.Equal(all.Skip(2), resumed);
         Assert.Equal(all.Skip(1_000), await repo.ExportAsync(all[999], Ct).Select(repo.KeyOf).ToListAsync(Ct));
         Assert.Empty(await repo.ExportAsync(all[^1], Ct).ToListAsync(Ct));

@@ -34,6 +34,7 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
     public async Task<TestStore> CreateIsolatedStoreAsync()
     {
         var settings = AdjustSettings(await NewDatabaseSettingsAsync());
+        await PrepareDatabaseAsync(settings);
         var started = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, CancellationToken.None);
         if (!started.Succeeded) throw new InvalidOperationException($"MongoDB test database could not be bootstrapped: {started.Error}");
         if (started.Bootstrap!.SearchIndexesCreated.Count > 0)
@@ -42,6 +43,9 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
             using var client = MongoClientFactory.CreateClient(settings);
             await MongoBootstrapper.WaitForSearchIndexesAsync(
                 client.GetDatabase(settings.Database), IndexCatalog.For(settings), TimeSpan.FromMinutes(2), CancellationToken.None);
+            // A just-created index is not used before it is queryable: start again, as a restarted server would.
+            started = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, CancellationToken.None);
+            if (!started.Succeeded) throw new InvalidOperationException($"MongoDB test database could not be bootstrapped again: {started.Error}");
         }
 
         var services = new ServiceCollection()
@@ -54,6 +58,9 @@ public class MongoBackendFixture : IBackendFixture, IAsyncLifetime
 
     /// <summary>The settings the store is bootstrapped and run with; a variant fixture can turn features off.</summary>
     protected virtual MongoSettings AdjustSettings(MongoSettings settings) => settings;
+
+    /// <summary>Runs before bootstrap on the new database; a variant fixture can create what an earlier system left.</summary>
+    protected virtual Task PrepareDatabaseAsync(MongoSettings settings) => Task.CompletedTask;
 
     /// <summary>The capabilities the repositories are given; a variant fixture can make them those of another server.</summary>
     protected virtual MongoCapabilities Adjust(MongoCapabilities probed) => probed;

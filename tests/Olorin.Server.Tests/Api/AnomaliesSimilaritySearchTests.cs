@@ -30,7 +30,7 @@ public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) :
         var query = Vector(10);
         var near = await CreateAsync(ValidAnomaly(embedding: Nudge(query, 0.05f, seed: 11), severity: "critical"));
         var nearer = await CreateAsync(ValidAnomaly(embedding: Nudge(query, 0.01f, seed: 12), severity: "warn", detectorId: "det-x"));
-        await CreateAsync(ValidAnomaly(embedding: Vector(13))); // unrelated: similarity ≈ 0, below the default 0.7
+        await CreateAsync(ValidAnomaly(embedding: Vector(13))); // unrelated: similarity ≈ 0, below the default 0.4
         await CreateAsync(ValidAnomaly()); // no embedding
 
         var all = await (await SearchAsync(new { vector = query })).AssertJsonAsync(HttpStatusCode.OK);
@@ -51,6 +51,32 @@ public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) :
         Assert.Single(one["anomalies"]!.AsArray());
         var loose = await (await SearchAsync(new { vector = query, min_similarity = 0.0 })).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal(3, loose["anomalies"]!.AsArray().Count);
+    }
+
+    /// <summary>A unit vector at cosine <paramref name="cosine"/> to the first axis (all 384 components finite, not all zero).</summary>
+    private static float[] AtCosine(double cosine)
+    {
+        var v = new float[AnomaliesApiTests.Dimension];
+        v[0] = (float)cosine;
+        v[1] = (float)Math.Sqrt(1 - cosine * cosine);
+        return v;
+    }
+
+    [Fact]
+    public async Task The_default_threshold_is_cosine_0_4_the_references_atlas_score_0_7_and_negative_thresholds_are_accepted()
+    {
+        var axis = AtCosine(1);
+        var kept = await CreateAsync(ValidAnomaly(embedding: AtCosine(0.45)));     // Atlas score 0.725: the reference kept it
+        var dropped = await CreateAsync(ValidAnomaly(embedding: AtCosine(0.35)));  // Atlas score 0.675: the reference dropped it
+        var opposed = await CreateAsync(ValidAnomaly(embedding: AtCosine(-0.5)));
+
+        var byDefault = (await (await SearchAsync(new { vector = axis })).AssertJsonAsync(HttpStatusCode.OK))["anomalies"]!.AsArray();
+        Assert.Equal([kept], byDefault.Select(h => h!["anomaly_id"]!.GetValue<string>()));
+        Assert.Equal(0.45, byDefault[0]!["similarity"]!.GetValue<double>(), 4);
+
+        var all = (await (await SearchAsync(new { vector = axis, min_similarity = -0.6 })).AssertJsonAsync(HttpStatusCode.OK))["anomalies"]!.AsArray();
+        Assert.Equal([kept, dropped, opposed], all.Select(h => h!["anomaly_id"]!.GetValue<string>()));
+        Assert.Equal(-0.5, all[2]!["similarity"]!.GetValue<double>(), 4);
     }
 
     [Fact]
@@ -103,6 +129,7 @@ public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) :
     [InlineData("k = 0", "k")]
     [InlineData("k = 101", "k")]
     [InlineData("min_similarity = 1.5", "min_similarity")]
+    [InlineData("min_similarity = -1.5", "min_similarity")]
     [InlineData("unknown severity", "severity")]
     public async Task Invalid_search_is_400(string invalidCase, string field)
     {
@@ -116,6 +143,7 @@ public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) :
             "k = 0" => $"{{\"vector\": {vector}, \"k\": 0}}",
             "k = 101" => $"{{\"vector\": {vector}, \"k\": 101}}",
             "min_similarity = 1.5" => $"{{\"vector\": {vector}, \"min_similarity\": 1.5}}",
+            "min_similarity = -1.5" => $"{{\"vector\": {vector}, \"min_similarity\": -1.5}}",
             "unknown severity" => $"{{\"vector\": {vector}, \"severity\": \"urgent\"}}",
             _ => throw new ArgumentOutOfRangeException(nameof(invalidCase)),
         };

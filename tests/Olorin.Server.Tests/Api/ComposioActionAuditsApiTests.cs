@@ -31,9 +31,19 @@ public sealed class ComposioActionAuditsApiTests(PostgresApiFixture fixture) : I
         error_message = status == "success" ? null : "rate limited",
     };
 
+    /// <summary>An audit must name a connection of its tenant: the one it names is created first (once).</summary>
+    private async Task<HttpResponseMessage> PostAuditAsync(object body, string? tenant = null)
+    {
+        var connection = (string)System.Text.Json.JsonSerializer.SerializeToNode(body)!["connection_id"]!;
+        var created = await Client(tenant).PostAsJsonAsync("/composio/connections",
+            new { connection_id = connection, toolkit_name = "slack", composio_connection_id = "ca-" + connection, access_token = "t" }, Ct);
+        Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await created.Content.ReadAsStringAsync(Ct));
+        return await Client(tenant).PostAsJsonAsync("/composio/action-audits", body, Ct);
+    }
+
     private async Task<string> CreateAsync(object body, string? tenant = null)
     {
-        var response = await Client(tenant).PostAsJsonAsync("/composio/action-audits", body, Ct);
+        var response = await PostAuditAsync(body, tenant);
         return (await response.AssertJsonAsync(HttpStatusCode.Created))["audit_id"]!.GetValue<string>();
     }
 
@@ -42,7 +52,7 @@ public sealed class ComposioActionAuditsApiTests(PostgresApiFixture fixture) : I
     [Fact]
     public async Task Create_is_201_get_returns_it_and_another_tenant_gets_404()
     {
-        var response = await Client().PostAsJsonAsync("/composio/action-audits", Audit("failed", executionId: "exec-1"), Ct);
+        var response = await PostAuditAsync(Audit("failed", executionId: "exec-1"));
         var created = await response.AssertJsonAsync(HttpStatusCode.Created);
         var id = created["audit_id"]!.GetValue<string>();
         Assert.Equal($"/composio/action-audits/{id}", response.Headers.Location!.OriginalString);

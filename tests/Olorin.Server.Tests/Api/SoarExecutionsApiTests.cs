@@ -22,6 +22,11 @@ public sealed class SoarExecutionsApiTests(PostgresApiFixture fixture) : IClassF
     [Fact]
     public async Task Start_is_201_running_with_the_servers_start_time_and_another_tenant_gets_404()
     {
+        // The references must name documents of the tenant.
+        await (await Client().PostAsJsonAsync("/investigations", new { investigation_id = "inv-1" }, Ct)).AssertJsonAsync(HttpStatusCode.Created);
+        var anomaly = AnomaliesApiTests.ValidAnomaly("an-1");
+        anomaly["investigation_id"] = "inv-1";
+        await (await Client().PostAsJsonAsync("/anomalies", anomaly, Ct)).AssertJsonAsync(HttpStatusCode.Created);
         var before = DateTime.UtcNow.AddSeconds(-1);
         var response = await Client().PostAsJsonAsync("/soar/executions", new
         {

@@ -120,4 +120,44 @@ public sealed class MongoSelectionTests(PostgresApiFixture postgres) : IClassFix
         Assert.DoesNotContain(Password, exit.Output);
         Assert.Contains("MONGODB_URI", Assert.Single(exit.Output.Split('\n'), line => line.Contains("FTL")));
     }
+
+    /// <summary>The <c>.invalid</c> TLD never resolves (RFC 6761): the mongodb+srv TXT/SRV lookups fail.</summary>
+    private Dictionary<string, string?> UnresolvableSrvSettings(bool failOnError)
+    {
+        var settings = MongoSettings(failOnError);
+        settings["MONGODB_URI"] = $"mongodb+srv://user:{Password}@nonexistent.invalid/";
+        settings["MONGODB_SERVER_SELECTION_TIMEOUT_MS"] = "2000";
+        return settings;
+    }
+
+    [Fact]
+    public async Task An_unresolvable_mongodb_srv_name_falls_back_to_postgres_like_an_unreachable_host()
+    {
+        await using var factory = new OlorinApiFactory(UnresolvableSrvSettings(failOnError: false));
+        var client = factory.CreateClient("t-srv", "u1");
+
+        var status = await client.GetFromJsonAsync<JsonObject>("/status", Ct);
+        Assert.Equal("postgres", (string?)status!["backend"]);
+        var reason = (string?)status["fallback_reason"];
+        Assert.Contains("mongodb+srv://user:***@nonexistent.invalid/", reason);
+        Assert.DoesNotContain(Password, reason);
+
+        var mongo = await client.GetAsync("/status/mongodb", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, mongo.StatusCode);
+        Assert.DoesNotContain(Password, await mongo.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_real_process_exits_1_with_one_error_line_when_a_required_mongodb_srv_name_does_not_resolve()
+    {
+        var exit = await ServerProcess.RunUntilExitAsync(UnresolvableSrvSettings(failOnError: true), TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(1, exit.Code);
+        Assert.DoesNotContain(Password, exit.Output);
+        var fatal = Assert.Single(exit.Output.Split('\n'), line => line.Contains("FTL"));
+        Assert.Contains("MONGODB_URI", fatal);
+        Assert.Contains("nonexistent.invalid", fatal);
+        Assert.DoesNotContain("   at ", exit.Output); // no stack trace
+    }
 }

@@ -29,6 +29,12 @@ public static class HttpAssertions
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    public static async Task AssertNoContentAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"Expected 204, got {(int)response.StatusCode}: {text}");
+    }
+
     public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient client, string url, object body, CancellationToken ct)
         => client.PatchAsync(url, JsonContent.Create(body), ct);
 

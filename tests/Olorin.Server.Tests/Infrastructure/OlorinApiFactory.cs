@@ -12,6 +12,8 @@ public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settin
     public static Dictionary<string, string?> SettingsFor(string connectionString, bool migrate = true) => new()
     {
         ["DATABASE_URL"] = "",
+        // The API tests speak header identity; the token tests (tests/…/Auth) switch to jwt. Unset means jwt.
+        ["AUTH_MODE"] = "headers",
         ["ConnectionStrings:Postgres"] = connectionString,
         ["Database:MigrateOnStartup"] = migrate ? "true" : "false",
         // Test servers keep their Data Protection key ring out of the user's profile.

@@ -64,6 +64,8 @@ public sealed class AnomaliesRulesTests
     {
         Assert.True(SimilarityRules.Validate(Filled(0.2f), null, null, null, null, Dimension).IsEmpty);
         Assert.True(SimilarityRules.Validate(null, "an-1", 100, 1, "det", Dimension).IsEmpty);
+        Assert.True(SimilarityRules.Validate(null, "an-1", 10, -1, null, Dimension).IsEmpty); // cosine: -1 to 1 (Decision 11)
+        Assert.True(SimilarityRules.Validate(null, "an-1", 10, -0.1, null, Dimension).IsEmpty);
         Assert.NotEmpty(SimilarityRules.Validate(null, null, null, null, null, Dimension)["vector"]);
         Assert.NotEmpty(SimilarityRules.Validate(Filled(0.2f), "an-1", null, null, null, Dimension)["vector"]);
         Assert.NotEmpty(SimilarityRules.Validate([], null, null, null, null, Dimension)["vector"]);
@@ -72,7 +74,7 @@ public sealed class AnomaliesRulesTests
     [Theory]
     [InlineData(0, null)]
     [InlineData(101, null)]
-    [InlineData(10, -0.1)]
+    [InlineData(10, -1.01)]
     [InlineData(10, 1.01)]
     [InlineData(10, double.NaN)]
     public void K_and_min_similarity_have_ranges(int k, double? minSimilarity)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 using Olorin.Core.Validation;
 
@@ -5,7 +6,7 @@ namespace Olorin.Server.Tests.Unit;
 
 public sealed class DetectorsRulesTests
 {
-    private static readonly DetectorMetrics Metrics = new() { Primary = "tx_count" };
+    private static readonly JsonObject Metrics = new() { ["primary"] = "tx_count" };
 
     [Fact]
     public void Name_type_and_metrics_primary_are_required_on_create()
@@ -16,26 +17,31 @@ public sealed class DetectorsRulesTests
         Assert.NotEmpty(errors["type"]);
         Assert.NotEmpty(errors["metrics"]);
         Assert.True(DetectorRules.ValidateCreate(null, "n", DetectorType.Rcf, null, Metrics, null).IsEmpty);
-        Assert.NotEmpty(DetectorRules.ValidateCreate(null, "n", DetectorType.Rcf, null, new DetectorMetrics { Primary = " " }, null)["metrics.primary"]);
+        Assert.NotEmpty(DetectorRules.ValidateCreate(null, "n", DetectorType.Rcf, null, new JsonObject { ["primary"] = " " }, null)["metrics.primary"]);
     }
 
     [Theory]
-    [InlineData(1.0001, null, null, "params.sensitivity")]
-    [InlineData(double.NaN, null, null, "params.sensitivity")]
-    [InlineData(null, -1, null, "params.window_size")]
-    [InlineData(null, null, double.PositiveInfinity, "params.threshold")]
-    public void Params_are_range_checked_not_clamped(double? sensitivity, int? windowSize, double? threshold, string field)
-    {
-        var parameters = new DetectorParams { Sensitivity = sensitivity, WindowSize = windowSize, Threshold = threshold };
+    [InlineData("""{"sensitivity": 1.0001}""", "params.sensitivity")]
+    [InlineData("""{"sensitivity": "high"}""", "params.sensitivity")]
+    [InlineData("""{"window_size": -1}""", "params.window_size")]
+    [InlineData("""{"window_size": 1.5}""", "params.window_size")]
+    [InlineData("""{"threshold": "3"}""", "params.threshold")]
+    [InlineData("""{"algorithm_specific": []}""", "params.algorithm_specific")]
+    public void Params_are_range_checked_not_clamped(string parameters, string field)
+        => Assert.NotEmpty(DetectorRules.ValidatePatch(null, null, null, JsonNode.Parse(parameters)!.AsObject())[field]);
 
-        Assert.NotEmpty(DetectorRules.ValidatePatch(null, null, null, parameters)[field]);
-    }
+    [Fact]
+    public void Members_the_server_does_not_read_are_kept_unchecked()
+        => Assert.True(DetectorRules.ValidatePatch(null,
+            JsonNode.Parse("""{"dimensions": ["m"], "min_size": 3}""")!.AsObject(),
+            JsonNode.Parse("""{"primary": "tx", "unit": {"x": 1}}""")!.AsObject(),
+            JsonNode.Parse("""{"k": 3, "custom": [1, "a"]}""")!.AsObject()).IsEmpty);
 
     [Fact]
     public void A_patch_only_checks_what_it_sends()
     {
         Assert.True(DetectorRules.ValidatePatch(null, null, null, null).IsEmpty);
-        Assert.True(DetectorRules.ValidatePatch("renamed", null, null, new DetectorParams { Sensitivity = 0, WindowSize = 1 }).IsEmpty);
+        Assert.True(DetectorRules.ValidatePatch("renamed", null, null, new JsonObject { ["sensitivity"] = 0, ["window_size"] = 1 }).IsEmpty);
         Assert.NotEmpty(DetectorRules.ValidatePatch(new string('x', 501), null, null, null)["name"]);
     }
 }

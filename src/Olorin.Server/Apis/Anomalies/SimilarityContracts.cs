@@ -8,7 +8,7 @@ namespace Olorin.Server.Apis.Anomalies;
 /// ("more like this": that anomaly's embedding, the anomaly itself left out).
 /// </summary>
 /// <param name="K">1–100, default 10.</param>
-/// <param name="MinSimilarity">Cosine similarity 0–1 a result must reach; default 0.7.</param>
+/// <param name="MinSimilarity">Cosine similarity (−1 to 1) a result must reach; default 0.4 (the reference's Atlas score 0.7).</param>
 public sealed record SimilarAnomaliesRequest(
     float[]? Vector = null,
     string? AnomalyId = null,

@@ -100,6 +100,7 @@ public static class ComposioActionAuditsApi
         CreateComposioActionAuditRequest request,
         RequestIdentity identity,
         IComposioActionAuditRepository audits,
+        IComposioConnectionRepository connections,
         TimeProvider clock,
         HttpContext http,
         CancellationToken cancellationToken)
@@ -108,6 +109,8 @@ public static class ComposioActionAuditsApi
             request.AuditId, request.ActionId, request.ToolkitName, request.ActionName, request.ConnectionId, request.ExecutionId,
             request.Status, request.RetryCount);
         ResourceIds.RequireAddressable(errors, "audit_id", request.AuditId, "failed", "stats");
+        await References.RequireInTenantAsync(errors, "connection_id", request.ConnectionId, "Connection",
+            async id => await connections.GetAsync(identity.TenantId, id, cancellationToken) is not null);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var audit = new ComposioActionAudit

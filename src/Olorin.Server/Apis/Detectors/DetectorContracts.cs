@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -11,17 +12,17 @@ public sealed record CreateDetectorRequest(
     string? DetectorId = null,
     string? Name = null,
     DetectorType? Type = null,
-    DetectorCohort? CohortBy = null,
-    DetectorMetrics? Metrics = null,
-    DetectorParams? Params = null,
+    JsonObject? CohortBy = null,
+    JsonObject? Metrics = null,
+    JsonObject? Params = null,
     bool? Enabled = null);
 
 /// <summary>Absent members keep their stored value; a present nested object replaces the stored one.</summary>
 public sealed record UpdateDetectorRequest(
     string? Name = null,
-    DetectorCohort? CohortBy = null,
-    DetectorMetrics? Metrics = null,
-    DetectorParams? Params = null,
+    JsonObject? CohortBy = null,
+    JsonObject? Metrics = null,
+    JsonObject? Params = null,
     bool? Enabled = null)
 {
     [JsonIgnore]
@@ -35,9 +36,9 @@ public sealed record DetectorResponse(
     string DetectorId,
     string Name,
     DetectorType Type,
-    DetectorCohort CohortBy,
-    DetectorMetrics Metrics,
-    DetectorParams Params,
+    JsonObject CohortBy,
+    JsonObject Metrics,
+    JsonObject Params,
     bool Enabled,
     DateTime CreatedAt,
     DateTime UpdatedAt)

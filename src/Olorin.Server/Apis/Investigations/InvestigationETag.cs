@@ -20,7 +20,7 @@ public static class InvestigationETag
             investigation.Version.ToString(CultureInfo.InvariantCulture),
             WireEnum.ToWire(investigation.Status),
             WireEnum.ToWire(investigation.LifecycleStage),
-            (investigation.Progress?.ProgressPercentage ?? 0).ToString(CultureInfo.InvariantCulture),
+            InvestigationReadings.ProgressPercentage(investigation.Progress).ToString(CultureInfo.InvariantCulture),
             investigation.Results is null ? "false" : "true");
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(fingerprint)));
         return $"W/\"{investigation.Version}-{hash[..8]}\"";
@@ -42,6 +42,17 @@ public static class InvestigationETag
         var dash = opaque.IndexOf('-');
         var number = dash >= 0 ? opaque[..dash] : opaque;
         return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1 ? version : null;
+    }
+
+    /// <summary>
+    /// False when <paramref name="ifMatch"/> is a full ETag (<c>W/"3-1a2b3c4d"</c>) whose hash is not the one of
+    /// <paramref name="current"/>: then it is not an ETag of this investigation. A plain version (<c>"3"</c>) carries no
+    /// hash and agrees.
+    /// </summary>
+    public static bool HashAgrees(string ifMatch, Investigation current)
+    {
+        var opaque = Opaque(ifMatch.Trim());
+        return !opaque.Contains('-') || opaque == Opaque(For(current));
     }
 
     private static string Opaque(string tag)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 
 namespace Olorin.Server.Apis.Investigations;
@@ -7,20 +8,20 @@ public sealed record CreateInvestigationRequest(
     string? InvestigationId = null,
     LifecycleStage? LifecycleStage = null,
     InvestigationStatus? Status = null,
-    InvestigationSettings? Settings = null,
-    InvestigationProgress? Progress = null,
-    InvestigationResults? Results = null,
-    InvestigationMetadata? Metadata = null);
+    JsonObject? Settings = null,
+    JsonObject? Progress = null,
+    JsonObject? Results = null,
+    JsonObject? Metadata = null);
 
 /// <summary>Absent members keep their stored value.</summary>
 /// <param name="Version">The version the client read; required unless an <c>If-Match</c> header names it.</param>
 public sealed record UpdateInvestigationRequest(
     LifecycleStage? LifecycleStage = null,
     InvestigationStatus? Status = null,
-    InvestigationSettings? Settings = null,
-    InvestigationProgress? Progress = null,
-    InvestigationResults? Results = null,
-    InvestigationMetadata? Metadata = null,
+    JsonObject? Settings = null,
+    JsonObject? Progress = null,
+    JsonObject? Results = null,
+    JsonObject? Metadata = null,
     int? Version = null)
 {
     public InvestigationPatch ToPatch() => new(LifecycleStage, Status, Settings, Progress, Results, Metadata);

@@ -11,14 +11,14 @@ public record InvestigationResponse(
     string UserId,
     LifecycleStage LifecycleStage,
     InvestigationStatus Status,
-    InvestigationSettings? Settings,
-    InvestigationProgress? Progress,
-    InvestigationResults? Results,
+    JsonObject? Settings,
+    JsonObject? Progress,
+    JsonObject? Results,
     int Version,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? LastAccessed,
-    InvestigationMetadata Metadata,
+    JsonObject Metadata,
     string Etag)
 {
     public static InvestigationResponse From(Investigation i) => new(
@@ -63,6 +63,7 @@ public sealed record HistoryEntryResponse(
             FieldsModified = e.Changes.FieldsModified.Where(f => f != TenantField).ToList(),
             Before = WithoutTenant(e.Changes.Before),
             After = WithoutTenant(e.Changes.After),
+            Truncated = e.Changes.Truncated,
         },
         WithoutTenant(e.StateSnapshot), e.FromVersion, e.ToVersion, e.IpAddress, e.UserAgent);
 
@@ -73,3 +74,43 @@ public sealed record HistoryEntryResponse(
         return copy;
     }
 }
+
+/// <summary>
+/// One change of an investigation, from its audit entry: the version it produced (<c>from_version</c> for a delete),
+/// when, by whom, and the fields it changed with their values before and after. The shape of <c>/changes</c> items
+/// and of the event stream's data.
+/// </summary>
+public sealed record ChangeResponse(
+    string EntryId,
+    string InvestigationId,
+    AuditActionType ActionType,
+    int? Version,
+    int? FromVersion,
+    DateTime UpdatedAt,
+    string UserId,
+    AuditSource Source,
+    IReadOnlyList<string> FieldsModified,
+    JsonObject Before,
+    JsonObject After)
+{
+    public static ChangeResponse From(AuditLogEntry e)
+    {
+        var entry = HistoryEntryResponse.From(e);
+        return new(entry.EntryId, entry.InvestigationId, entry.ActionType, e.ToVersion, e.FromVersion, e.Timestamp,
+            entry.UserId, entry.Source, entry.Changes.FieldsModified, entry.Changes.Before, entry.Changes.After);
+    }
+}
+
+/// <param name="CurrentVersion">Null when the investigation has been deleted.</param>
+/// <param name="Complete">False when more changes matched than one answer carries (then re-read <c>snapshot</c>).</param>
+/// <param name="Snapshot">The current investigation, with <c>include_snapshot=true</c> (null when deleted).</param>
+public sealed record ChangesResponse(
+    string InvestigationId,
+    int SinceVersion,
+    int? CurrentVersion,
+    bool HasChanges,
+    IReadOnlyList<ChangeResponse> Changes,
+    bool Complete,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] InvestigationResponse? Snapshot);
+
+public sealed record VersionResponse(string InvestigationId, int Version, DateTime UpdatedAt, string Etag);

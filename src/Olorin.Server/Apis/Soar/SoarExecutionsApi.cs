@@ -98,12 +98,18 @@ public static class SoarExecutionsApi
         StartSoarExecutionRequest request,
         RequestIdentity identity,
         ISoarPlaybookExecutionRepository executions,
+        IInvestigationRepository investigations,
+        IAnomalyEventRepository anomalies,
         TimeProvider clock,
         HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = SoarRules.ValidateStart(request.ExecutionId, request.PlaybookId, request.InvestigationId, request.AnomalyId);
         ResourceIds.RequireAddressable(errors, "execution_id", request.ExecutionId);
+        await References.RequireInTenantAsync(errors, "investigation_id", request.InvestigationId, "Investigation",
+            async id => await investigations.GetAsync(identity.TenantId, id, cancellationToken) is not null);
+        await References.RequireInTenantAsync(errors, "anomaly_id", request.AnomalyId, "Anomaly",
+            async id => await anomalies.GetAsync(identity.TenantId, id, cancellationToken) is not null);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var execution = new SoarPlaybookExecution

@@ -114,7 +114,51 @@ public sealed class BootstrapIntegrationTests
         var capabilities = started.Capabilities!;
         Assert.Matches(@"^\d+\.\d+", capabilities.ServerVersion);
         Assert.Equal(capabilities.SearchIndexesSupported, started.Bootstrap!.SearchIndexesSupported);
-        Assert.Equal(capabilities.SearchIndexesSupported, capabilities.VectorSearchAvailable);
-        Assert.Equal(capabilities.SearchIndexesSupported, capabilities.AtlasSearchAvailable);
+        // Just created, so still building: not used before it is queryable (review #5).
+        Assert.False(capabilities.VectorSearchAvailable);
+        Assert.False(capabilities.AtlasSearchAvailable);
+        if (!capabilities.SearchIndexesSupported) return;
+
+        using var client = MongoClientFactory.CreateClient(db.Settings);
+        await MongoBootstrapper.WaitForSearchIndexesAsync(client.GetDatabase(db.Settings.Database), IndexCatalog.For(db.Settings), TimeSpan.FromMinutes(2), Ct);
+        var again = await MongoStartup.ConnectAndBootstrapAsync(db.Settings, NullLogger.Instance, Ct);
+        Assert.True(again.Capabilities!.VectorSearchAvailable);
+        Assert.True(again.Capabilities.AtlasSearchAvailable);
+        Assert.Empty(again.Bootstrap!.Problems);
+    }
+
+    [Fact]
+    public async Task Indexes_missing_on_a_populated_collection_are_deferred_not_built_inside_the_start_up()
+    {
+        await using var db = await RealServerDatabase.CreateAsync();
+        using var client = MongoClientFactory.CreateClient(db.Settings);
+        var detectors = client.GetDatabase(db.Settings.Database).GetCollection<MongoDB.Bson.BsonDocument>("detectors");
+        await detectors.InsertOneAsync(new MongoDB.Bson.BsonDocument { { "detector_id", "d1" }, { "tenant_id", "t1" } }, cancellationToken: Ct);
+
+        var started = await MongoStartup.ConnectAndBootstrapAsync(db.Settings, NullLogger.Instance, Ct);
+
+        Assert.True(started.Succeeded, started.Error);
+        Assert.Equal(IndexCatalog.For(db.Settings).IndexesOf("detectors").Count(), started.Bootstrap!.DeferredIndexes.Count(i => i.Collection == "detectors"));
+        Assert.DoesNotContain(started.Bootstrap.DeferredIndexes, i => i.Collection != "detectors");
+        var problems = await MongoBootstrapper.BuildDeferredIndexesAsync(client.GetDatabase(db.Settings.Database), started.Bootstrap.DeferredIndexes, NullLogger.Instance, Ct);
+        Assert.Empty(problems);
+        Assert.Empty((await MongoStartup.ConnectAndBootstrapAsync(db.Settings, NullLogger.Instance, Ct)).Bootstrap!.DeferredIndexes);
+    }
+
+    [Fact]
+    public async Task A_legacy_detection_runs_time_series_is_kept_served_and_reported_with_its_migration()
+    {
+        await using var db = await RealServerDatabase.CreateAsync();
+        using var client = MongoClientFactory.CreateClient(db.Settings);
+        var spec = IndexCatalog.LegacyDetectionRunsTimeSeries;
+        await client.GetDatabase(db.Settings.Database).CreateCollectionAsync("detection_runs",
+            new CreateCollectionOptions { TimeSeriesOptions = new TimeSeriesOptions(spec.TimeField, spec.MetaField, spec.Granularity) }, Ct);
+
+        var started = await MongoStartup.ConnectAndBootstrapAsync(db.Settings, NullLogger.Instance, Ct);
+
+        Assert.True(started.Succeeded, started.Error);
+        Assert.Contains("detection_runs", started.Bootstrap!.TimeSeriesCollections);
+        Assert.Contains(started.Bootstrap.Problems, p => p.Contains(CollectionKindCheck.DetectionRunsMigration, StringComparison.Ordinal));
+        Assert.DoesNotContain(started.Bootstrap.Problems, p => p.Contains("metadata.tenant_id_1_run_id_1", StringComparison.Ordinal)); // created non-unique
     }
 }

@@ -34,4 +34,23 @@ public sealed class CollectionKindTests
         Assert.False(MongoBootstrapper.IsTimeSeries(RegularInfo));
         Assert.False(MongoBootstrapper.IsTimeSeries(BsonDocument.Parse("""{ "name": "v", "type": "view" }""")));
     }
+
+    [Fact]
+    public void A_detection_runs_time_series_left_by_the_earlier_system_is_reported_with_the_migration()
+    {
+        var verdict = CollectionKindCheck.Judge(new RequiredCollection("detection_runs"),
+            BsonDocument.Parse("""{ "name": "detection_runs", "type": "timeseries", "options": { "timeseries": { "timeField": "started_at", "metaField": "metadata" } } }"""));
+
+        Assert.Equal(("timeseries", false), (verdict.Kind, verdict.WantedTimeSeries));
+        Assert.Contains("guarded replace", verdict.Problem);
+        Assert.Contains(CollectionKindCheck.DetectionRunsMigration, verdict.Problem);
+    }
+
+    [Fact]
+    public void A_missing_collection_is_no_kind_problem()
+    {
+        var verdict = CollectionKindCheck.Judge(new RequiredCollection("detection_runs"), existingInfo: null);
+
+        Assert.Equal(("missing", (string?)null), (verdict.Kind, verdict.Problem));
+    }
 }

@@ -14,16 +14,15 @@ public sealed class IndexCatalogTests
     private static string[] Specs(string collection) => Catalog.IndexesOf(collection).Select(i => i.ToSpec().ToJson()).ToArray();
 
     [Fact]
-    public void All_ten_collections_are_required_and_two_are_time_series()
+    public void All_ten_collections_are_required_and_only_audit_log_is_a_time_series()
     {
         Assert.Equal(MongoCollectionNames.All, Catalog.Collections.Select(c => c.Name));
         Assert.Equal(
-            """{ "timeField" : "started_at", "metaField" : "metadata", "granularity" : "minutes" }""",
-            Catalog.Collections.Single(c => c.Name == "detection_runs").TimeSeries!.ToDocument().ToJson());
-        Assert.Equal(
             """{ "timeField" : "timestamp", "metaField" : "metadata", "granularity" : "seconds" }""",
             Catalog.Collections.Single(c => c.Name == "audit_log").TimeSeries!.ToDocument().ToJson());
-        Assert.Equal(["detection_runs", "audit_log"], Catalog.Collections.Where(c => c.TimeSeries is not null).Select(c => c.Name));
+        Assert.Equal(["audit_log"], Catalog.Collections.Where(c => c.TimeSeries is not null).Select(c => c.Name));
+        // Decision 2 (revised): runs change status, which MongoDB 8.0 still cannot do to a time-series measurement.
+        Assert.Null(Catalog.Collections.Single(c => c.Name == "detection_runs").ToCreateOptions().TimeSeriesOptions);
     }
 
     [Fact]
@@ -49,7 +48,7 @@ public sealed class IndexCatalogTests
     public void Investigations_indexes()
         => Assert.Equal(
         [
-            """{ "key" : { "investigation_id" : 1 }, "name" : "investigation_id_1", "unique" : true }""",
+            """{ "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "tenant_id_1_investigation_id_1", "unique" : true }""",
             """{ "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""",
             """{ "key" : { "tenant_id" : 1, "status" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_status_1_updated_at_-1" }""",
             """{ "key" : { "tenant_id" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_updated_at_-1" }""",
@@ -57,15 +56,29 @@ public sealed class IndexCatalogTests
         ], Specs("investigations"));
 
     [Fact]
-    public void Time_series_indexes_are_non_unique_and_led_by_the_metadata_tenant()
-    {
-        Assert.Equal(
+    public void Detection_run_indexes_make_run_id_unique_per_tenant()
+        => Assert.Equal(
         [
-            """{ "key" : { "run_id" : 1 }, "name" : "run_id_1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_run_id_1", "unique" : true }""",
             """{ "key" : { "metadata.tenant_id" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_started_at_-1" }""",
             """{ "key" : { "metadata.tenant_id" : 1, "metadata.detector_id" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_metadata.detector_id_1_started_at_-1" }""",
             """{ "key" : { "metadata.tenant_id" : 1, "metadata.status" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_metadata.status_1_started_at_-1" }""",
         ], Specs("detection_runs"));
+
+    [Fact]
+    public void On_a_legacy_detection_runs_time_series_the_unique_index_is_created_non_unique_under_the_same_name()
+    {
+        var unique = Catalog.IndexesOf("detection_runs").First();
+
+        Assert.Equal(
+            """{ "key" : { "metadata.tenant_id" : 1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_run_id_1" }""",
+            unique.OnTimeSeries().ToSpec().ToJson());
+        Assert.False(unique.OnTimeSeries().ToCreateModel().Options.Unique ?? false);
+    }
+
+    [Fact]
+    public void Time_series_indexes_are_non_unique_and_led_by_the_metadata_tenant()
+    {
         Assert.Equal(
         [
             """{ "key" : { "entry_id" : 1 }, "name" : "entry_id_1" }""",
@@ -78,14 +91,14 @@ public sealed class IndexCatalogTests
     [Fact]
     public void Unique_keys_of_scores_and_templates()
     {
-        Assert.Equal("""{ "key" : { "investigation_id" : 1, "transaction_id" : 1 }, "name" : "investigation_id_1_transaction_id_1", "unique" : true }""",
+        Assert.Equal("""{ "key" : { "tenant_id" : 1, "investigation_id" : 1, "transaction_id" : 1 }, "name" : "tenant_id_1_investigation_id_1_transaction_id_1", "unique" : true }""",
             Specs("transaction_scores")[0]);
         Assert.Contains("""{ "key" : { "tenant_id" : 1, "user_id" : 1, "name" : 1 }, "name" : "tenant_id_1_user_id_1_name_1", "unique" : true }""",
             Specs("templates"));
     }
 
     [Fact]
-    public void Every_index_is_unique_on_a_global_id_or_led_by_the_tenant()
+    public void Every_index_is_unique_or_led_by_the_tenant()
     {
         foreach (var index in Catalog.Indexes)
         {
@@ -93,7 +106,7 @@ public sealed class IndexCatalogTests
             var timeSeries = Catalog.Collections.Single(c => c.Name == index.Collection).TimeSeries is not null;
             var isIdLookup = index.Keys.ElementCount == 1 && first.EndsWith("_id", StringComparison.Ordinal);
             Assert.True(
-                index.Unique || isIdLookup || first == (timeSeries ? "metadata.tenant_id" : "tenant_id"),
+                index.Unique || isIdLookup || first == (timeSeries || index.Collection == "detection_runs" ? "metadata.tenant_id" : "tenant_id"),
                 $"{index.Collection}.{index.Name} neither unique on an id nor led by the tenant");
             Assert.False(timeSeries && index.Unique, $"{index.Collection}.{index.Name}: a time series cannot have a unique index");
         }
@@ -104,7 +117,10 @@ public sealed class IndexCatalogTests
     {
         string[] ids = ["investigation_id", "detector_id", "run_id", "anomaly_id", "investigation_id", "entry_id", "template_id", "connection_id", "audit_id", "execution_id"];
         foreach (var (collection, id) in MongoCollectionNames.All.Zip(ids))
-            Assert.Contains(Catalog.IndexesOf(collection), i => i.Keys.GetElement(0).Name == id);
+            // Ids are unique per tenant (Decision 4 revised): the id is indexed alone, right after the tenant, or last in a unique index.
+            Assert.Contains(Catalog.IndexesOf(collection), i => i.Keys.GetElement(0).Name == id
+                || (i.Keys.ElementCount >= 2 && i.Keys.GetElement(0).Name == "tenant_id" && i.Keys.GetElement(1).Name == id)
+                || (i.Unique && i.Keys.Names.Last() == id));
         Assert.Equal(Catalog.Indexes.Count, Catalog.Indexes.Select(i => $"{i.Collection}.{i.Name}").Distinct().Count());
     }
 
@@ -138,13 +154,34 @@ public sealed class IndexCatalogTests
     }
 
     [Fact]
+    public void The_superseded_global_id_indexes_are_the_ones_the_per_tenant_indexes_replace()
+    {
+        foreach (var (collection, name) in IndexCatalog.Superseded)
+        {
+            Assert.Contains(Catalog.IndexesOf(collection), i => i.Unique && i.Keys.GetElement(0).Name == "tenant_id" && i.Name == "tenant_id_1_" + name);
+            Assert.DoesNotContain(Catalog.IndexesOf(collection), i => i.Name == name);
+        }
+    }
+
+    [Fact]
     public void An_index_created_elsewhere_with_the_same_keys_counts_as_present()
     {
         var index = Catalog.IndexesOf("investigations").First();
 
-        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "legacy_id", "unique" : true }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "legacy_id" }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "legacy_id", "unique" : true }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "legacy_id" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "investigation_id" : 1 }, "name" : "investigation_id_1", "unique" : true }""")));
         Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "_id" : 1 }, "name" : "_id_" }""")));
+    }
+
+    [Fact]
+    public void Our_name_on_other_keys_or_uniqueness_is_drift_not_a_match()
+    {
+        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_created_at_-1");
+
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1", "unique" : true }""")));
     }
 
     [Fact]

@@ -24,13 +24,15 @@ public sealed class StoredShapeTests
         Assert.Equal("IN_PROGRESS", doc["lifecycle_stage"].AsString);
         Assert.Equal("CANCELLED", doc["status"].AsString);
         Assert.Equal(
-            ["name", "entity_type", "entity_value", "entities", "time_range", "investigation_type", "investigation_mode",
-             "auto_select_entities", "tools", "correlation_mode", "agents_selected", "data_sources", "additional_config"],
+            ["name", "entity_type", "entity_value", "entities", "time_range", "investigation_type", "tools", "additional_config",
+             "unknown_member"],
             doc["settings"].AsBsonDocument.Names);
         Assert.Equal("10.0.0.1", doc["settings"]["entities"][0]["entity_value"].AsString);
-        Assert.Equal(["start_date", "end_date", "duration_hours", "type"], doc["settings"]["time_range"].AsBsonDocument.Names);
-        Assert.Equal(["tool_name", "enabled", "config"], doc["settings"]["tools"][0].AsBsonDocument.Names);
-        Assert.Equal(["current_phase", "progress_percentage", "phases_completed", "estimated_completion", "additional_data"],
+        // Free-form objects are stored as the client sent them (Decision 12): its spellings, its strings for dates.
+        Assert.Equal(["start", "end", "duration_hours", "type"], doc["settings"]["time_range"].AsBsonDocument.Names);
+        Assert.Equal("2026-01-01T01:00:00", doc["settings"]["time_range"]["end"].AsString);
+        Assert.Equal(["tool_id", "enabled", "config"], doc["settings"]["tools"][0].AsBsonDocument.Names);
+        Assert.Equal(["current_phase", "progress_percentage", "phases_completed", "additional_data"],
             doc["progress"].AsBsonDocument.Names);
         Assert.Equal(["summary", "risk_score", "findings", "recommendations", "metadata"], doc["results"].AsBsonDocument.Names);
         Assert.Equal("velocity spike", doc["results"]["findings"][1]["description"].AsString);
@@ -101,7 +103,7 @@ public sealed class StoredShapeTests
         Assert.Equal(["investigation_id", "user_id", "tenant_id", "action_type", "source"], doc["metadata"].AsBsonDocument.Names);
         Assert.Equal("SETTINGS_CHANGE", doc["metadata"]["action_type"].AsString);
         Assert.Equal("WEBHOOK", doc["metadata"]["source"].AsString);
-        Assert.Equal(["fields_modified", "before", "after"], doc["changes"].AsBsonDocument.Names);
+        Assert.Equal(["fields_modified", "before", "after", "truncated"], doc["changes"].AsBsonDocument.Names);
     }
 
     [Theory]
@@ -173,7 +175,7 @@ public sealed class StoredShapeTests
         Assert.Equal(["detector_id", "name", "type", "cohort_by", "metrics", "params", "enabled", "tenant_id", "created_at", "updated_at"],
             SampleDocuments.Detector().ToBsonDocument().Names);
         Assert.Equal("matrix_profile", SampleDocuments.Detector().ToBsonDocument()["type"].AsString);
-        Assert.Equal(["sensitivity", "threshold", "window_size", "algorithm_specific"], SampleDocuments.Detector().ToBsonDocument()["params"].AsBsonDocument.Names);
+        Assert.Equal(["sensitivity", "threshold", "window_size", "algorithm_specific", "k"], SampleDocuments.Detector().ToBsonDocument()["params"].AsBsonDocument.Names);
         Assert.Equal(["investigation_id", "transaction_id", "tenant_id", "risk_score", "score_components", "created_at"],
             SampleDocuments.TransactionScore().ToBsonDocument().Names);
         Assert.Equal(["device_risk", "location_risk", "velocity_risk", "network_risk"],

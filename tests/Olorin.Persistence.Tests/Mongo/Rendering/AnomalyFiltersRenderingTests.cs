@@ -94,7 +94,7 @@ public sealed class AnomalyFiltersRenderingTests
                       "input": "$embedding", "initialValue": 0.0,
                       "in": { "$add": ["$$value", { "$multiply": ["$$this", "$$this"] }] } } } } },
                   "in": { "$cond": [{ "$eq": ["$$norm", 0] }, null, { "$divide": ["$$dot", { "$multiply": ["$$norm", 5.0] }] }] } } } } },
-              { "$match": { "score": { "$gte": 0.7 } } },
+              { "$match": { "score": { "$gte": 0.4 } } },
               { "$sort": { "score": -1, "document.anomaly_id": 1 } },
               { "$limit": 10 }
             ]

@@ -38,9 +38,9 @@ public sealed class DetectorFiltersRenderingTests
         => Rendered.Equal(
             """
             { "$set": {
-                "params": { "sensitivity": 0.5, "threshold": null, "window_size": 7, "algorithm_specific": { "k": 3 } },
+                "params": { "sensitivity": 0.5, "window_size": 7, "algorithm_specific": { "k": 3 } },
                 "updated_at": { "$date": "2026-01-02T03:04:05.678Z" } } }
             """,
             Rendered.Update(DetectorFilters.Patch(
-                new DetectorPatch(Params: new DetectorParams { Sensitivity = 0.5, WindowSize = 7, AlgorithmSpecific = new JsonObject { ["k"] = 3 } }), Now)));
+                new DetectorPatch(Params: new JsonObject { ["sensitivity"] = 0.5, ["window_size"] = 7, ["algorithm_specific"] = new JsonObject { ["k"] = 3 } }), Now)));
 }

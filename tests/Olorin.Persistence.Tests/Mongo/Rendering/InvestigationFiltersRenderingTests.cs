@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Mongo.Repositories;
@@ -12,20 +13,20 @@ public sealed class InvestigationFiltersRenderingTests
     [Fact]
     public void ById_and_the_optimistic_locking_guard()
     {
-        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1" }""", Rendered.Filter(InvestigationFilters.ById("t1", "i1")));
-        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "version": 4 }""", Rendered.Filter(InvestigationFilters.AtVersion("t1", "i1", 4)));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.ById("t1", "i1")));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false }, "version": 4 }""", Rendered.Filter(InvestigationFilters.AtVersion("t1", "i1", 4)));
     }
 
     [Fact]
     public void List_filters_status_owner_and_an_escaped_case_insensitive_id_substring()
         => Rendered.Equal(
-            """{ "tenant_id": "t1", "status": "IN_PROGRESS", "user_id": "u1", "investigation_id": { "$regularExpression": { "pattern": "a\\.b\\*", "options": "i" } } }""",
+            """{ "tenant_id": "t1", "olorin_deleted_at": { "$exists": false }, "status": "IN_PROGRESS", "user_id": "u1", "investigation_id": { "$regularExpression": { "pattern": "a\\.b\\*", "options": "i" } } }""",
             Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(InvestigationStatus.InProgress, "a.b*", "u1"))));
 
     [Fact]
     public void List_without_options_is_the_tenant_only_and_sorts_newest_updated_first()
     {
-        Rendered.Equal("""{ "tenant_id": "t1" }""", Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(Search: ""))));
+        Rendered.Equal("""{ "tenant_id": "t1", "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.List("t1", new InvestigationQuery(Search: ""))));
         Rendered.Equal("""{ "updated_at": -1, "investigation_id": 1 }""", Rendered.Sort(InvestigationFilters.ListSort));
     }
 
@@ -34,12 +35,12 @@ public sealed class InvestigationFiltersRenderingTests
         => Rendered.Equal(
             $$"""
             { "$set": { "lifecycle_stage": "COMPLETED", "status": "COMPLETED",
-                "results": { "summary": "done", "risk_score": 0.9, "findings": [], "recommendations": [], "metadata": { } },
+                "results": { "summary": "done", "risk_score": 0.9 },
                 "updated_at": {{NowJson}} },
               "$inc": { "version": 1 } }
             """,
             Rendered.Update(InvestigationFilters.Patch(new InvestigationPatch(
-                LifecycleStage.Completed, InvestigationStatus.Completed, Results: new InvestigationResults { Summary = "done", RiskScore = 0.9 }), Now)));
+                LifecycleStage.Completed, InvestigationStatus.Completed, Results: new JsonObject { ["summary"] = "done", ["risk_score"] = 0.9 }), Now)));
 
     [Fact]
     public void Empty_patch_still_bumps_version_and_updated_at()
@@ -51,11 +52,11 @@ public sealed class InvestigationFiltersRenderingTests
     {
         Rendered.Equal(
             $$"""
-            { "$set": { "progress": { "current_phase": "scan", "progress_percentage": 40.0, "phases_completed": ["a"],
-                "estimated_completion": null, "additional_data": { } }, "updated_at": {{NowJson}} } }
+            { "$set": { "progress": { "current_phase": "scan", "progress_percentage": 40, "phases_completed": ["a"] },
+                "updated_at": {{NowJson}} } }
             """,
             Rendered.Update(InvestigationFilters.ReplaceProgress(
-                new InvestigationProgress { CurrentPhase = "scan", ProgressPercentage = 40, PhasesCompleted = ["a"] }, Now)));
+                new JsonObject { ["current_phase"] = "scan", ["progress_percentage"] = 40, ["phases_completed"] = new JsonArray("a") }, Now)));
         Rendered.Equal($$"""{ "$set": { "last_accessed": {{NowJson}} } }""", Rendered.Update(InvestigationFilters.TouchLastAccessed(Now)));
     }
 
@@ -64,7 +65,7 @@ public sealed class InvestigationFiltersRenderingTests
         => Rendered.Equal(
             """
             [
-              { "$match": { "tenant_id": "t1" } },
+              { "$match": { "tenant_id": "t1", "olorin_deleted_at": { "$exists": false } } },
               { "$group": { "_id": "$status", "__agg0": { "$sum": 1 } } },
               { "$project": { "Status": "$_id", "Count": "$__agg0", "_id": 0 } }
             ]
@@ -74,11 +75,11 @@ public sealed class InvestigationFiltersRenderingTests
     [Fact]
     public void TextSearch_states_the_tenant_and_orders_by_text_score_then_id()
     {
-        Rendered.Equal("""{ "tenant_id": "t1", "$text": { "$search": "fraud ring" } }""", Rendered.Filter(InvestigationFilters.TextSearch("t1", "fraud ring")));
+        Rendered.Equal("""{ "tenant_id": "t1", "$text": { "$search": "fraud ring" }, "olorin_deleted_at": { "$exists": false } }""", Rendered.Filter(InvestigationFilters.TextSearch("t1", "fraud ring")));
         Rendered.Equal(
             """
             [
-              { "$match": { "tenant_id": "t1", "$text": { "$search": "fraud" } } },
+              { "$match": { "tenant_id": "t1", "$text": { "$search": "fraud" }, "olorin_deleted_at": { "$exists": false } } },
               { "$project": { "_id": 0, "document": "$$ROOT", "score": { "$meta": "textScore" } } },
               { "$sort": { "score": -1, "document.investigation_id": 1 } },
               { "$skip": 20 },
@@ -103,6 +104,7 @@ public sealed class InvestigationFiltersRenderingTests
             $$"""
             [
               { "$search": { {{search.Trim()[1..^1]}}, "index": "investigations_search" } },
+              { "$match": { "olorin_deleted_at": { "$exists": false } } },
               { "$project": { "_id": 0, "document": "$$ROOT", "score": { "$meta": "searchScore" } } },
               { "$sort": { "score": -1, "document.investigation_id": 1 } },
               { "$skip": 0 },

@@ -16,7 +16,7 @@ public sealed class TemplateAndSoarFiltersRenderingTests
     public void Template_ById_and_IdTaken()
     {
         Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x" }""", Rendered.Filter(TemplateFilters.ById("t1", "x")));
-        Rendered.Equal("""{ "template_id": "x" }""", Rendered.Filter(TemplateFilters.IdTaken("x")));
+        Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x" }""", Rendered.Filter(TemplateFilters.IdTaken("t1", "x")));
     }
 
     [Fact]

@@ -15,10 +15,10 @@ public sealed class TimeSeriesFiltersRenderingTests
     // ---- detection runs ----
 
     [Fact]
-    public void Run_ById_uses_the_metadata_tenant_and_RunIdTaken_spans_tenants()
+    public void Run_ById_uses_the_metadata_tenant_and_RunIdTaken_is_per_tenant()
     {
         Rendered.Equal("""{ "metadata.tenant_id": "t1", "run_id": "r1" }""", Rendered.Filter(DetectionRunFilters.ById("t1", "r1")));
-        Rendered.Equal("""{ "run_id": "r1" }""", Rendered.Filter(DetectionRunFilters.RunIdTaken("r1")));
+        Rendered.Equal("""{ "metadata.tenant_id": "t1", "run_id": "r1" }""", Rendered.Filter(DetectionRunFilters.RunIdTaken("t1", "r1")));
     }
 
     [Fact]

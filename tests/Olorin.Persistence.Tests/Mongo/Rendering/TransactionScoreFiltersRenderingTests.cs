@@ -38,11 +38,11 @@ public sealed class TransactionScoreFiltersRenderingTests
     {
         Rendered.Equal("""{ }""", Rendered.Filter(TransactionScoreFilters.After(default)));
         Rendered.Equal(
-            """{ "$or": [ { "investigation_id": { "$gt": "i1" } }, { "investigation_id": "i1", "transaction_id": { "$gt": "x1" } } ] }""",
-            Rendered.Filter(TransactionScoreFilters.After(new TransactionScoreKey("i1", "x1"))));
-        Rendered.Equal("""{ "investigation_id": 1, "transaction_id": 1 }""", Rendered.Sort(TransactionScoreFilters.KeyOrder));
-        Rendered.Equal("""{ "investigation_id": "i1", "transaction_id": "x1" }""",
-            Rendered.Filter(TransactionScoreFilters.Key(new TransactionScoreKey("i1", "x1"))));
+            """{ "$or": [ { "tenant_id": { "$gt": "t1" } }, { "tenant_id": "t1", "investigation_id": { "$gt": "i1" } }, { "tenant_id": "t1", "investigation_id": "i1", "transaction_id": { "$gt": "x1" } } ] }""",
+            Rendered.Filter(TransactionScoreFilters.After(new TransactionScoreKey("t1", "i1", "x1"))));
+        Rendered.Equal("""{ "tenant_id": 1, "investigation_id": 1, "transaction_id": 1 }""", Rendered.Sort(TransactionScoreFilters.KeyOrder));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "transaction_id": "x1" }""",
+            Rendered.Filter(TransactionScoreFilters.Key(new TransactionScoreKey("t1", "i1", "x1"))));
     }
 }
 
