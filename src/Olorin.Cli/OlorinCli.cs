@@ -13,6 +13,10 @@ public static class OlorinCli
         var root = new RootCommand("Olorin operator tools: set-up checks, data migration between PostgreSQL and MongoDB, verification, benchmarks.");
         root.Subcommands.Add(Commands.EmbedCommand.Build());
         root.Subcommands.Add(Commands.TokenCommand.Create());
+        root.Subcommands.Add(Commands.MigrateCommand.Create());
+        root.Subcommands.Add(Commands.VerifySetupCommand.Create());
+        root.Subcommands.Add(Commands.VerifyMigrationCommand.Create());
+        root.Subcommands.Add(Commands.BenchmarkCommand.Create());
         return root;
     }
 }

@@ -47,6 +47,7 @@ public static class MongoPersistence
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddRepositoriesFrom(typeof(MongoPersistence).Assembly);
+        services.AddSingleton<IMigrationStateStore, Repositories.MongoMigrationStateStore>();
         return services;
     }
 

@@ -29,6 +29,7 @@ public static class PostgresPersistence
             .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES must be ≥ 0.")
             .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
+        services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         return services;
     }
 

@@ -30,7 +30,7 @@ internal static class PostgresBulkTransfer
                 // tenant > c.tenant OR (tenant = c.tenant AND id > c.id)
                 var after_ = Expression.OrElse(
                     GreaterThan(tenant.Body, c.TenantId),
-                    Expression.AndAlso(Expression.Equal(tenant.Body, Expression.Constant(c.TenantId)), GreaterThan(idBody, c.Id)));
+                    Expression.AndAlso(EqualTo(tenant.Body, c.TenantId), GreaterThan(idBody, c.Id)));
                 query = query.Where(Expression.Lambda<Func<T, bool>>(after_, tenant.Parameters));
             }
             var batch = await query.OrderBy(tenant).ThenBy(id).Take(ExportBatchSize).ToListAsync(cancellationToken);
@@ -41,8 +41,9 @@ internal static class PostgresBulkTransfer
     }
 
     /// <summary>
-    /// Replaces the rows with the documents' (tenant, id) keys by the documents, exactly as given, in one transaction
-    /// (delete-then-insert; the last document wins when a key repeats; another tenant's row with the same id is untouched).
+    /// Replaces the rows with the documents' (tenant, id) keys by the documents, exactly as given, in one statement
+    /// (<see cref="PostgresBulkRows"/>: insert, or update every column on a primary-key conflict; the last document
+    /// wins when a key repeats; another tenant's row with the same id is untouched).
     /// </summary>
     public static async Task<int> UpsertAsync<T>(
         OlorinDbContext db, IReadOnlyCollection<T> documents, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id,
@@ -50,30 +51,8 @@ internal static class PostgresBulkTransfer
     {
         if (documents.Count == 0) return 0;
         var keyOf = KeyOf(tenant, id);
-        var tenantOf = tenant.Compile();
-        var idOf = id.Compile();
         var unique = documents.GroupBy(keyOf).Select(g => g.Last()).ToList();
-        var idBody = Rebind(id, tenant.Parameters[0]);
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var ofTenant in unique.GroupBy(tenantOf, StringComparer.Ordinal))
-            {
-                var ids = ofTenant.Select(idOf).ToList();
-                var match = Expression.AndAlso(
-                    Expression.Equal(tenant.Body, Expression.Constant(ofTenant.Key)),
-                    Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Constant(ids), idBody));
-                await db.Set<T>().Where(Expression.Lambda<Func<T, bool>>(match, tenant.Parameters)).ExecuteDeleteAsync(cancellationToken);
-                // One tenant at a time: a model keyed on the id alone (detection runs) tracks one row per id.
-                db.Set<T>().AddRange(ofTenant);
-                await db.SaveChangesAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-            }
-            await transaction.CommitAsync(cancellationToken);
-            return unique.Count;
-        });
+        return await PostgresBulkRows.UpsertAsync(db, unique, cancellationToken);
     }
 
     /// <summary>Every row with key &gt; <paramref name="after"/>, in key order (single-key tables: the audit log).</summary>
@@ -95,7 +74,10 @@ internal static class PostgresBulkTransfer
         }
     }
 
-    /// <summary>Single-key variant of <see cref="UpsertAsync{T}(OlorinDbContext,IReadOnlyCollection{T},Expression{Func{T,string}},Expression{Func{T,string}},CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Replaces the rows with the documents' keys by the documents, exactly as given, in one statement
+    /// (<see cref="PostgresBulkRows"/>; the last document wins when a key repeats). Single-key tables: the audit log.
+    /// </summary>
     public static async Task<int> UpsertAsync<T>(
         OlorinDbContext db, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
         CancellationToken cancellationToken) where T : class
@@ -103,20 +85,7 @@ internal static class PostgresBulkTransfer
         if (documents.Count == 0) return 0;
         var keyOf = key.Compile();
         var unique = documents.GroupBy(keyOf, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var keys = unique.Select(keyOf).ToList();
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Constant(keys), key.Body);
-            await db.Set<T>().Where(Expression.Lambda<Func<T, bool>>(contains, key.Parameters)).ExecuteDeleteAsync(cancellationToken);
-            db.Set<T>().AddRange(unique);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return unique.Count;
-        });
+        return await PostgresBulkRows.UpsertAsync(db, unique, cancellationToken);
     }
 
     public static Func<T, TenantKey> KeyOf<T>(Expression<Func<T, string>> tenant, Expression<Func<T, string>> id)
@@ -126,10 +95,22 @@ internal static class PostgresBulkTransfer
         return document => new TenantKey(tenantOf(document), idOf(document));
     }
 
+    // The cursor values are read through a holder, not inlined as constants, so EF Core sends them as parameters and
+    // compiles each query shape once (an inlined constant made every batch a new query to compile).
+    private sealed class Holder<TValue>(TValue value)
+    {
+        public TValue Value { get; } = value;
+    }
+
+    private static Expression Parameter(string value)
+        => Expression.Property(Expression.Constant(new Holder<string>(value)), nameof(Holder<string>.Value));
+
     private static Expression GreaterThan(Expression member, string value)
         => Expression.GreaterThan(
-            Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, member, Expression.Constant(value)),
+            Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, member, Parameter(value)),
             Expression.Constant(0));
+
+    private static Expression EqualTo(Expression member, string value) => Expression.Equal(member, Parameter(value));
 
     private static Expression Rebind<T>(Expression<Func<T, string>> lambda, ParameterExpression parameter)
         => new Rebinder(lambda.Parameters[0], parameter).Visit(lambda.Body);

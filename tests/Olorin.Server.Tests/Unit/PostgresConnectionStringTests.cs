@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Olorin.Server.Configuration;
+using Olorin.Persistence.Postgres.Settings;
 
 namespace Olorin.Server.Tests.Unit;
 

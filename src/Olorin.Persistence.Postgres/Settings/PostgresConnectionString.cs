@@ -3,11 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Olorin.Server.Configuration;
+namespace Olorin.Persistence.Postgres.Settings;
 
 /// <summary>
 /// Turns the configured PostgreSQL location (a <c>postgresql://user:pass@host:port/db</c> URI in <c>DATABASE_URL</c>,
 /// else the Npgsql string in <c>ConnectionStrings:Postgres</c>) into an Npgsql connection string that fails fast.
+/// Shared by the server and the operator CLI, so both read the same settings the same way.
 /// </summary>
 public static class PostgresConnectionString
 {
@@ -80,5 +81,5 @@ public static class PostgresConnectionString
     }
 
     private static OptionsValidationException Invalid(string source, string message)
-        => new(source, typeof(DatabaseOptions), [message]);
+        => new(source, typeof(PostgresConnectionString), [message]);
 }

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Olorin.Migration;
+using Olorin.Migration.Preflight;
+using Olorin.Persistence.Mongo;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories;
+using Olorin.Persistence.Postgres;
+
+namespace Olorin.Cli.Cli;
+
+/// <summary>A backend composed the way the server composes it (every port), ready for the migration engine.</summary>
+public sealed class OpenedEndpoint : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+
+    private OpenedEndpoint(EndpointSpec spec, ServiceProvider services, string? serverVersion)
+    {
+        Spec = spec;
+        this.services = services;
+        ServerVersion = serverVersion;
+        Endpoint = new MigrationEndpoint(
+            spec.Backend == Backend.Postgres ? PostgresPersistence.BackendName : MongoPersistence.BackendName,
+            spec.Description, services, spec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb);
+    }
+
+    public EndpointSpec Spec { get; }
+    public MigrationEndpoint Endpoint { get; }
+    public string? ServerVersion { get; }
+    public IServiceProvider Services => services;
+
+    /// <summary>
+    /// Connects. With <paramref name="prepare"/> an empty target is made ready first: PostgreSQL gets the schema
+    /// migrations (the database is created when missing), MongoDB the bootstrap (collections, time series, indexes).
+    /// A MongoDB endpoint is always bootstrapped and its pending audit entries flushed, as the server does at start-up
+    /// (idempotent).
+    /// </summary>
+    public static async Task<OpenedEndpoint> OpenAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton(TimeProvider.System);
+        if (spec.Backend == Backend.Postgres)
+        {
+            collection.AddPostgresPersistence(spec.PostgresConnection!);
+            var provider = collection.BuildServiceProvider();
+            try
+            {
+                if (prepare) await provider.MigratePostgresAsync(cancellationToken);
+                var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                return new OpenedEndpoint(spec, provider, connection.PostgreSqlVersion.ToString());
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                await provider.DisposeAsync();
+                throw new CliException($"{role} {spec.Description}: cannot {(prepare ? "prepare" : "connect to")} PostgreSQL: {CommandRunner.Redact(ex.Message)}");
+            }
+        }
+
+        var settings = spec.Mongo!;
+        var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, cancellationToken);
+        if (!startup.Succeeded) throw new CliException($"{role} {spec.Description}: {startup.Error}");
+        collection.AddMongoPersistence(settings, startup.Capabilities!);
+        var mongo = collection.BuildServiceProvider();
+        try
+        {
+            // Audit entries still pending inside investigation documents (a server stopped between a write and the
+            // move) are flushed into audit_log first, as the server does at start-up, so the export of investigations
+            // and audit_log sees every entry exactly once.
+            await mongo.GetRequiredService<MongoAuditRelay>().ResumeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoDB.Driver.MongoException or TimeoutException)
+        {
+            await mongo.DisposeAsync();
+            throw new CliException($"{role} {spec.Description}: cannot flush pending audit entries: {CommandRunner.Redact(ex.Message)}");
+        }
+        return new OpenedEndpoint(spec, mongo, startup.Capabilities!.ServerVersion);
+    }
+
+    public ValueTask DisposeAsync() => services.DisposeAsync();
+}

@@ -1,0 +1,264 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Cli.Cli;
+using Olorin.Migration.Collections;
+using Olorin.Migration.Copying;
+using Olorin.Migration.Preflight;
+using Spectre.Console;
+
+namespace Olorin.Cli.Commands;
+
+/// <summary><c>olorin migrate</c>: preflight, prepare the target, copy every collection, resumably and idempotently.</summary>
+public static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var from = CommonOptions.From();
+        var to = CommonOptions.To();
+        var collections = CommonOptions.Collections();
+        var batchSize = new Option<int>("--batch-size") { Description = "Documents per read and per write batch (memory holds two batches per collection).", DefaultValueFactory = _ => 1000 };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Preflight and count only: write nothing, not even the schema, and say what a run would do." };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Copy the rest when the preflight finds documents the target cannot hold (they are counted as skipped and listed); by default such findings stop the migration before it writes." };
+        var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints a stopped run left on the target and copy everything again (upserts: nothing is duplicated)." };
+        var noPreflight = new Option<bool>("--no-preflight") { Description = "Skip the preflight scan (it reads the source once more)." };
+
+        var command = new Command("migrate", """
+            Copy every document from the source to the target through the repository ports, in batches, as upserts
+            keyed by (tenant_id, id): a second run changes nothing. A checkpoint per collection is stored on the target
+            after every batch, so a killed run resumes where it stopped when started again (from any machine).
+            version, created_at and updated_at are copied exactly. Before writing, a preflight scans the source for
+            documents the target cannot hold as is (size limits, '$'/'.' keys, non-finite numbers, embedding
+            dimensions, timestamps finer than the target stores, NUL characters) and names them.
+
+            Examples:
+              olorin migrate                                         # DATABASE_URL → MONGODB_URI/MONGODB_DATABASE
+              olorin migrate --from postgresql://olorin:pw@db:5432/olorin --to mongodb+srv://user:pw@cluster/olorin
+              olorin migrate --from mongodb://mongo:27017/olorin --to postgresql://olorin:pw@db:5432/olorin   # rollback
+              olorin migrate --collections investigations,audit_log --batch-size 2000
+              olorin migrate --dry-run --json
+            Exit code: 0 when every document was copied; 1 when a document failed, was skipped or the preflight found
+            problems; 2 when a database cannot be reached or the arguments are wrong.
+            """);
+        foreach (var option in new Option[] { from, to, collections, batchSize, dryRun, skipInvalid, restart, noPreflight, json }) command.Options.Add(option);
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var output = new CliOutput(parse.GetValue(json));
+            return CommandRunner.RunAsync(output, "migrate", () => RunAsync(output, new Arguments(
+                parse.GetValue(from), parse.GetValue(to), parse.GetValue(collections), parse.GetValue(batchSize),
+                parse.GetValue(dryRun), parse.GetValue(skipInvalid), parse.GetValue(restart), parse.GetValue(noPreflight)), cancellationToken));
+        });
+        return command;
+    }
+
+    private sealed record Arguments(string? From, string? To, string? Collections, int BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight);
+
+    private static async Task<int> RunAsync(CliOutput output, Arguments args, CancellationToken cancellationToken)
+    {
+        if (args.BatchSize is < 1 or > 100_000) throw new CliException("--batch-size must be between 1 and 100000.");
+        var configuration = CliConfiguration.Build();
+        var sourceSpec = EndpointSpec.Resolve(args.From, Backend.Postgres, configuration, "--from");
+        var targetSpec = EndpointSpec.Resolve(args.To, Backend.MongoDb, configuration, "--to");
+        if (sourceSpec.Description == targetSpec.Description) throw new CliException("--from and --to name the same database.");
+        IReadOnlyList<MigrationCollection> selected;
+        try
+        {
+            selected = MigrationCollections.Select(args.Collections?.Split(','));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--collections: {ex.Message}");
+        }
+
+        output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
+        output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
+        await using var source = await OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
+        var targetLimits = targetSpec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb;
+
+        PreflightReport? preflight = null;
+        if (!args.NoPreflight)
+        {
+            preflight = await PreflightAsync(output, source, targetLimits, selected, cancellationToken);
+            ReportPreflight(output, preflight);
+        }
+
+        if (args.DryRun) return await DryRunAsync(output, source, targetSpec, selected, preflight, args, cancellationToken);
+
+        if (preflight is { Clean: false } && !args.SkipInvalid)
+        {
+            output.Line("[red]The preflight found documents the target cannot hold as is; nothing was written.[/] Fix them at the source, or rerun with --skip-invalid to copy the rest.");
+            output.Result(new { command = "migrate", success = false, source = sourceSpec.Description, target = targetSpec.Description, preflight = PreflightJson(preflight), collections = Array.Empty<object>() });
+            return ExitCodes.Failed;
+        }
+
+        output.Line("Preparing the target (schema migrations / bootstrap)…");
+        await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: true, cancellationToken);
+
+        var options = new CopyOptions
+        {
+            BatchSize = args.BatchSize,
+            Restart = args.Restart,
+            Skip = preflight is { Clean: false } ? preflight.KeysByCollection() : new Dictionary<string, HashSet<Olorin.Migration.DocumentKey>>(),
+        };
+        var results = await CopyWithProgressAsync(output, source, target, selected, options, cancellationToken);
+
+        var failed = results.Sum(r => r.Failed);
+        var skipped = results.Sum(r => r.Skipped);
+        PrintTable(output, results);
+        foreach (var result in results)
+            foreach (var failure in result.Failures)
+                output.Line($"[red]failed[/] {result.Collection} {Markup.Escape(failure.Key.ToString())}: {Markup.Escape(failure.Error)}");
+
+        var success = failed == 0 && skipped == 0;
+        output.Line(success
+            ? "[green]Migration complete.[/] Next: olorin verify-migration with the same --from/--to."
+            : $"[red]Migration finished with {failed:N0} failed and {skipped:N0} skipped document(s).[/]");
+        output.Result(new
+        {
+            command = "migrate",
+            success,
+            source = sourceSpec.Description,
+            target = targetSpec.Description,
+            dry_run = false,
+            batch_size = args.BatchSize,
+            preflight = preflight is null ? null : PreflightJson(preflight),
+            collections = results.Select(r => new
+            {
+                collection = r.Collection, source_count = r.SourceCount, copied = r.Copied, skipped = r.Skipped, failed = r.Failed,
+                seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond), resumed = r.Resumed,
+                already_complete = r.AlreadyComplete,
+                failures = r.Failures.Select(f => new { tenant_id = f.Key.TenantId, id = f.Key.Id, error = f.Error }),
+            }),
+            totals = new
+            {
+                source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), skipped, failed,
+                seconds = Math.Round(results.Sum(r => r.Elapsed.TotalSeconds), 3),
+            },
+        });
+        return success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static async Task<PreflightReport> PreflightAsync(
+        CliOutput output, OpenedEndpoint source, TargetLimits limits, IReadOnlyList<MigrationCollection> selected, CancellationToken cancellationToken)
+    {
+        output.Line($"Preflight: scanning the source for what {limits.Backend} cannot hold as is…");
+        return await PreflightScanner.ScanAsync(source.Endpoint, limits, selected, keep: 100_000, progress: null, cancellationToken);
+    }
+
+    private static void ReportPreflight(CliOutput output, PreflightReport report)
+    {
+        var scanned = report.Scanned.Values.Sum();
+        if (report.Clean)
+        {
+            output.Line($"[green]Preflight: {scanned:N0} documents scanned, nothing the target cannot hold.[/]");
+            return;
+        }
+        output.Line($"[red]Preflight: {report.TotalFindings:N0} finding(s) in {scanned:N0} documents:[/]");
+        foreach (var finding in report.Findings.Take(50))
+            output.Line($"  {finding.Collection} {Markup.Escape(finding.Key.ToString())} [yellow]{finding.Rule}[/]: {Markup.Escape(finding.Detail)}");
+        if (report.TotalFindings > 50) output.Line($"  … and {report.TotalFindings - 50:N0} more (--json lists up to 100,000).");
+    }
+
+    private static object PreflightJson(PreflightReport report) => new
+    {
+        scanned = report.Scanned,
+        total_findings = report.TotalFindings,
+        findings = report.Findings.Select(f => new { collection = f.Collection, tenant_id = f.Key.TenantId, id = f.Key.Id, rule = f.Rule, detail = f.Detail }),
+    };
+
+    private static async Task<int> DryRunAsync(
+        CliOutput output, OpenedEndpoint source, EndpointSpec targetSpec, IReadOnlyList<MigrationCollection> selected,
+        PreflightReport? preflight, Arguments args, CancellationToken cancellationToken)
+    {
+        var counts = new List<(string Collection, long Count)>();
+        foreach (var collection in selected)
+        {
+            await using var scope = source.Services.CreateAsyncScope();
+            counts.Add((collection.Name, await collection.CountAsync(scope.ServiceProvider, cancellationToken)));
+        }
+        var table = new Table().AddColumns("Collection", "Source count");
+        foreach (var (name, count) in counts) table.AddRow(name, count.ToString("N0"));
+        table.AddRow("[bold]total[/]", $"[bold]{counts.Sum(c => c.Count):N0}[/]");
+        output.Human.Write(table);
+        var success = preflight is null or { Clean: true } || args.SkipInvalid;
+        output.Line("Dry run: nothing was written. A real run prepares the target (schema / bootstrap), then copies in batches of "
+                    + $"{args.BatchSize:N0}{(args.Restart ? " from the start (--restart)" : ", resuming any run a checkpoint on the target says stopped part-way")}.");
+        output.Result(new
+        {
+            command = "migrate",
+            success,
+            dry_run = true,
+            source = source.Spec.Description,
+            target = targetSpec.Description,
+            preflight = preflight is null ? null : PreflightJson(preflight),
+            collections = counts.Select(c => new { collection = c.Collection, source_count = c.Count }),
+        });
+        return success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static async Task<IReadOnlyList<CollectionCopyResult>> CopyWithProgressAsync(
+        CliOutput output, OpenedEndpoint source, OpenedEndpoint target, IReadOnlyList<MigrationCollection> selected,
+        CopyOptions options, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CollectionCopyResult> results = [];
+        await output.Human.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var observer = new ProgressObserver(output, context);
+                results = await new CopyEngine(source.Endpoint, target.Endpoint, options, observer).CopyAsync(selected, cancellationToken);
+                observer.Finish();
+            });
+        return results;
+    }
+
+    private static void PrintTable(CliOutput output, IReadOnlyList<CollectionCopyResult> results)
+    {
+        var table = new Table().AddColumns("Collection", "Source count", "Copied", "Skipped", "Failed", "Docs/s");
+        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
+        foreach (var r in results)
+            table.AddRow(r.Collection, r.SourceCount.ToString("N0"), r.Copied.ToString("N0"), r.Skipped.ToString("N0"),
+                r.Failed == 0 ? "0" : $"[red]{r.Failed:N0}[/]", r.AlreadyComplete ? "(done before)" : r.DocumentsPerSecond.ToString("N0"));
+        var seconds = results.Where(r => !r.AlreadyComplete).Sum(r => r.Elapsed.TotalSeconds);
+        var copied = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
+        table.AddRow("[bold]total[/]", $"[bold]{results.Sum(r => r.SourceCount):N0}[/]", $"[bold]{results.Sum(r => r.Copied):N0}[/]",
+            $"[bold]{results.Sum(r => r.Skipped):N0}[/]", $"[bold]{results.Sum(r => r.Failed):N0}[/]", $"[bold]{(seconds > 0 ? copied / seconds : 0):N0}[/]");
+        output.Human.Write(table);
+    }
+
+    /// <summary>One progress bar per collection, its description showing docs/s; a line per finished collection for logs.</summary>
+    private sealed class ProgressObserver(CliOutput output, ProgressContext context) : ICopyObserver
+    {
+        private readonly Dictionary<string, (ProgressTask Task, System.Diagnostics.Stopwatch Clock, long Start)> tasks = [];
+
+        public void Started(string collection, long sourceCount, long alreadyDone, bool resumed)
+        {
+            var task = context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
+            task.Value = Math.Min(alreadyDone, Math.Max(1, sourceCount));
+            if (resumed && alreadyDone > 0) output.Line($"{collection}: resuming after {alreadyDone:N0} document(s) (checkpoint on the target)");
+            tasks[collection] = (task, System.Diagnostics.Stopwatch.StartNew(), alreadyDone);
+            if (sourceCount == 0) task.Value = 1;
+        }
+
+        public void Progress(string collection, long done)
+        {
+            var (task, clock, start) = tasks[collection];
+            task.Value = Math.Min(done, task.MaxValue);
+            var rate = clock.Elapsed.TotalSeconds > 0 ? (done - start) / clock.Elapsed.TotalSeconds : 0;
+            task.Description = Describe(collection, rate);
+        }
+
+        public void Failed(string collection, FailedDocument failure)
+            => output.Line($"[red]{collection} {Markup.Escape(failure.Key.ToString())} failed:[/] {Markup.Escape(failure.Error)}");
+
+        public void Finish()
+        {
+            foreach (var (task, _, _) in tasks.Values) task.Value = task.MaxValue;
+        }
+
+        private static string Describe(string collection, double rate) => $"{collection,-26} {rate,9:N0} docs/s";
+    }
+}

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using Olorin.Cli.Cli;
+using Olorin.Migration.Collections;
+using Olorin.Migration.Verification;
+using Spectre.Console;
+
+namespace Olorin.Cli.Commands;
+
+/// <summary><c>olorin verify-migration</c>: counts, per-range content hashes, field-level diffs, embedding coverage, indexes.</summary>
+public static class VerifyMigrationCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var from = CommonOptions.From();
+        var to = CommonOptions.To();
+        var collections = CommonOptions.Collections();
+        var limit = new Option<int>("--limit") { Description = "How many differing documents to list per collection (all are counted).", DefaultValueFactory = _ => 20 };
+        var rangeSize = new Option<int>("--range-size") { Description = "Source documents per key range (one content hash per range and side).", DefaultValueFactory = _ => 1000 };
+        var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints of a stopped verification and start again." };
+
+        var command = new Command("verify-migration", """
+            Prove the target equal to the source, document by document. Per collection: counts; then both sides are
+            read in key order, cut into key ranges, and each range gets an order-independent content hash computed
+            from one canonical form (field order, number kinds, timestamps to 100 ns, embeddings bit-exact); only the
+            ranges whose hashes differ are compared field by field. Reports missing / extra / different documents
+            with (tenant_id, id) and the differing field paths, the embedding coverage and the indexes of the target.
+            Checkpointed on the target like migrate: a stopped run resumes.
+
+            Examples:
+              olorin verify-migration                                # DATABASE_URL vs MONGODB_URI/MONGODB_DATABASE
+              olorin verify-migration --from postgresql://olorin:pw@db:5432/a --to postgresql://olorin:pw@db:5432/b
+              olorin verify-migration --collections anomaly_events --limit 100 --json
+            Exit code: 0 when every collection is equal; 1 on any difference; 2 when a database cannot be reached.
+            """);
+        foreach (var option in new Option[] { from, to, collections, limit, rangeSize, restart, json }) command.Options.Add(option);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var output = new CliOutput(parse.GetValue(json));
+            return CommandRunner.RunAsync(output, "verify-migration", () => RunAsync(output, parse.GetValue(from), parse.GetValue(to),
+                parse.GetValue(collections), new VerifyOptions { Limit = parse.GetValue(limit), RangeSize = parse.GetValue(rangeSize), Restart = parse.GetValue(restart) },
+                cancellationToken));
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliOutput output, string? from, string? to, string? collectionList, VerifyOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Limit < 0) throw new CliException("--limit must be 0 or more.");
+        if (options.RangeSize is < 1 or > 100_000) throw new CliException("--range-size must be between 1 and 100000.");
+        var configuration = CliConfiguration.Build();
+        var sourceSpec = EndpointSpec.Resolve(from, Backend.Postgres, configuration, "--from");
+        var targetSpec = EndpointSpec.Resolve(to, Backend.MongoDb, configuration, "--to");
+        IReadOnlyList<MigrationCollection> selected;
+        try
+        {
+            selected = MigrationCollections.Select(collectionList?.Split(','));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--collections: {ex.Message}");
+        }
+
+        output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
+        output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
+        await using var source = await OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
+        await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: false, cancellationToken);
+
+        IReadOnlyList<CollectionVerification> results = [];
+        await output.Human.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var observer = new ProgressObserver(context);
+                results = await new Verifier(source.Endpoint, target.Endpoint, options, observer).VerifyAsync(selected, cancellationToken);
+                observer.Finish();
+            });
+        var indexes = await TargetIndexes.CheckAsync(target, selected.Select(c => c.Name).ToList(), cancellationToken);
+
+        var table = new Table().AddColumns("Collection", "Source", "Target", "Missing", "Extra", "Different", "Ranges (differing)", "Docs/s", "Result");
+        foreach (var column in table.Columns.Skip(1).Take(7)) column.RightAligned();
+        foreach (var r in results)
+            table.AddRow(r.Collection, r.SourceCount.ToString("N0"), r.TargetCount.ToString("N0"), r.Missing.ToString("N0"), r.Extra.ToString("N0"),
+                r.Different.ToString("N0"), $"{r.Ranges:N0} ({r.DifferingRanges:N0})", r.DocumentsPerSecond.ToString("N0"), r.Equal ? "[green]equal[/]" : "[red]DIFFERENT[/]");
+        output.Human.Write(table);
+
+        foreach (var r in results)
+            foreach (var m in r.Mismatches)
+            {
+                output.Line($"[red]{m.Kind}[/] {m.Collection} tenant_id={Markup.Escape(m.TenantId)} id={Markup.Escape(m.Id)}");
+                foreach (var field in m.Fields)
+                    output.Line($"    {Markup.Escape(field.Path)}: source {Markup.Escape(field.Source)} ≠ target {Markup.Escape(field.Target)}");
+            }
+        foreach (var r in results.Where(r => r.Embeddings is not null))
+            output.Line($"Embeddings ({r.Collection}): {(r.Embeddings!.Matching == r.Embeddings.WithEmbedding ? "[green]" : "[red]")}{r.Embeddings}[/]");
+        foreach (var problem in indexes.Problems) output.Line($"[red]index[/] {Markup.Escape(problem)}");
+        if (indexes.Problems.Count == 0) output.Line($"[green]Indexes: all {indexes.Checked} required indexes present on the target.[/]");
+
+        var equal = results.All(r => r.Equal) && indexes.Problems.Count == 0;
+        var compared = results.Sum(r => r.Compared);
+        var seconds = results.Sum(r => r.Elapsed.TotalSeconds);
+        output.Line(equal
+            ? $"[green]Verified: {compared:N0} documents equal in {seconds:N1} s ({(seconds > 0 ? compared / seconds : 0):N0} docs/s).[/]"
+            : "[red]Verification FAILED: the target differs from the source (see above).[/]");
+        output.Result(new
+        {
+            command = "verify-migration",
+            success = equal,
+            source = sourceSpec.Description,
+            target = targetSpec.Description,
+            collections = results.Select(r => new
+            {
+                collection = r.Collection, equal = r.Equal, source_count = r.SourceCount, target_count = r.TargetCount, compared = r.Compared,
+                ranges = r.Ranges, differing_ranges = r.DifferingRanges, missing = r.Missing, extra = r.Extra, different = r.Different,
+                seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond), resumed = r.Resumed,
+                embeddings = r.Embeddings is null ? null : new { with_embedding = r.Embeddings.WithEmbedding, matching = r.Embeddings.Matching, text = r.Embeddings.ToString() },
+                mismatches = r.Mismatches.Select(m => new
+                {
+                    kind = m.Kind, tenant_id = m.TenantId, id = m.Id,
+                    fields = m.Fields.Select(f => new { path = f.Path, source = f.Source, target = f.Target }),
+                }),
+            }),
+            indexes = new { @checked = indexes.Checked, problems = indexes.Problems },
+            totals = new { compared, seconds = Math.Round(seconds, 3), docs_per_second = Math.Round(seconds > 0 ? compared / seconds : 0) },
+        });
+        return equal ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private sealed class ProgressObserver(ProgressContext context) : IVerifyObserver
+    {
+        private readonly Dictionary<string, ProgressTask> tasks = [];
+
+        public void Started(string collection, long sourceCount, long targetCount, long alreadyCompared, bool resumed)
+        {
+            var task = context.AddTask($"{collection,-26}", maxValue: Math.Max(1, Math.Max(sourceCount, targetCount)));
+            task.Value = Math.Min(alreadyCompared, task.MaxValue);
+            tasks[collection] = task;
+        }
+
+        public void Progress(string collection, long compared) => tasks[collection].Value = Math.Min(compared, tasks[collection].MaxValue);
+
+        public void Finish()
+        {
+            foreach (var task in tasks.Values) task.Value = task.MaxValue;
+        }
+    }
+}

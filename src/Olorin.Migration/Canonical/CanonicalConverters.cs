@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Olorin.Migration.Canonical;
+
+// Write-only converters of the canonical form (CanonicalForm). Reading canonical JSON back into models is never needed.
+
+internal sealed class CanonicalDoubleConverter : JsonConverter<double>
+{
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Double(value), skipInputValidation: true);
+        else
+        {
+            CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
+            writer.WriteStringValue("\u0000" + value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
+
+internal sealed class CanonicalFloatConverter : JsonConverter<float>
+{
+    public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
+    {
+        if (float.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Float(value), skipInputValidation: true);
+        else
+        {
+            CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
+            writer.WriteStringValue("\u0000" + value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
+
+internal sealed class CanonicalDecimalConverter : JsonConverter<decimal>
+{
+    public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options)
+        => writer.WriteRawValue(value.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+}
+
+internal sealed class CanonicalDateTimeConverter : JsonConverter<DateTime>
+{
+    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+    {
+        CanonicalInspection.Current?.Timestamp(value);
+        writer.WriteStringValue(CanonicalNumbers.Timestamp(value));
+    }
+}
+
+/// <summary>Free-form objects: keys in ordinal order, numbers by kind (<see cref="CanonicalNumbers.Classify"/>).</summary>
+internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) => typeof(JsonNode).IsAssignableFrom(typeToConvert);
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
+        => (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(typeToConvert))!;
+
+    private sealed class Converter<T> : JsonConverter<T> where T : JsonNode
+    {
+        public override bool HandleNull => true;
+
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options) => WriteNode(writer, value, "");
+    }
+
+    internal static void WriteNode(Utf8JsonWriter writer, JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, child) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    CanonicalInspection.Current?.FreeFormKey(path, name);
+                    writer.WritePropertyName(name);
+                    WriteNode(writer, child, path.Length == 0 ? name : path + "." + name);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                for (var i = 0; i < array.Count; i++) WriteNode(writer, array[i], $"{path}[{i}]");
+                writer.WriteEndArray();
+                break;
+            case JsonValue value:
+                WriteValue(writer, value);
+                break;
+        }
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, JsonValue value)
+    {
+        if (value.TryGetValue<JsonElement>(out var element)) { WriteElement(writer, element, ""); return; }
+        if (value.TryGetValue<string>(out var s)) { CanonicalInspection.Current?.Text(s); writer.WriteStringValue(s); return; }
+        if (value.TryGetValue<bool>(out var b)) { writer.WriteBooleanValue(b); return; }
+        if (value.TryGetValue<int>(out var i)) { writer.WriteNumberValue(i); return; }
+        if (value.TryGetValue<long>(out var l)) { writer.WriteNumberValue(l); return; }
+        if (value.TryGetValue<short>(out var sh)) { writer.WriteNumberValue(sh); return; }
+        if (value.TryGetValue<byte>(out var by)) { writer.WriteNumberValue(by); return; }
+        if (value.TryGetValue<uint>(out var ui)) { writer.WriteNumberValue(ui); return; }
+        if (value.TryGetValue<double>(out var d)) { new CanonicalDoubleConverter().Write(writer, d, null!); return; }
+        if (value.TryGetValue<float>(out var f)) { new CanonicalDoubleConverter().Write(writer, f, null!); return; }
+        if (value.TryGetValue<decimal>(out var m)) { writer.WriteRawValue(m.ToString(CultureInfo.InvariantCulture), skipInputValidation: true); return; }
+        if (value.TryGetValue<DateTime>(out var dt)) { new CanonicalDateTimeConverter().Write(writer, dt, null!); return; }
+        if (value.TryGetValue<DateTimeOffset>(out var dto)) { new CanonicalDateTimeConverter().Write(writer, dto.UtcDateTime, null!); return; }
+        WriteElement(writer, JsonSerializer.SerializeToElement(value), "");
+    }
+
+    private static void WriteElement(Utf8JsonWriter writer, JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteElement(writer, property.Value, path);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) WriteElement(writer, item, path);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                switch (CanonicalNumbers.Classify(element))
+                {
+                    case CanonicalNumbers.Kind.Integer: writer.WriteNumberValue(element.GetInt64()); break;
+                    case CanonicalNumbers.Kind.Decimal: writer.WriteRawValue(element.GetDecimal().ToString(CultureInfo.InvariantCulture), skipInputValidation: true); break;
+                    default: writer.WriteRawValue(CanonicalNumbers.Double(element.GetDouble()), skipInputValidation: true); break;
+                }
+                break;
+            case JsonValueKind.String:
+                var s = element.GetString()!;
+                CanonicalInspection.Current?.Text(s);
+                writer.WriteStringValue(s);
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+}
+
+internal sealed class CanonicalStringConverter : JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+    {
+        CanonicalInspection.Current?.Text(value);
+        writer.WriteStringValue(value);
+    }
+}

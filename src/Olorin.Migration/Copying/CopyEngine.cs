@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Migration.Checkpoints;
+using Olorin.Migration.Collections;
+
+namespace Olorin.Migration.Copying;
+
+public sealed record CopyOptions
+{
+    public int BatchSize { get; init; } = 1000;
+
+    /// <summary>Ignore checkpoints and copy everything again (idempotent: upserts by key).</summary>
+    public bool Restart { get; init; }
+
+    /// <summary>Documents not to copy (the preflight's findings when the operator chose to skip them), per collection.</summary>
+    public IReadOnlyDictionary<string, HashSet<DocumentKey>> Skip { get; init; } = new Dictionary<string, HashSet<DocumentKey>>();
+
+    /// <summary>How many failed documents to keep with their ids and errors per collection.</summary>
+    public int KeepFailures { get; init; } = 100;
+}
+
+public sealed record FailedDocument(DocumentKey Key, string Error);
+
+public sealed record CollectionCopyResult(
+    string Collection, long SourceCount, long Copied, long Skipped, long Failed, TimeSpan Elapsed, bool Resumed,
+    bool AlreadyComplete, IReadOnlyList<FailedDocument> Failures)
+{
+    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>What the engine tells its caller while it copies (progress bars, logs).</summary>
+public interface ICopyObserver
+{
+    void Started(string collection, long sourceCount, long alreadyDone, bool resumed);
+    void Progress(string collection, long done);
+    void Failed(string collection, FailedDocument failure);
+}
+
+/// <summary>
+/// Copies collections from one endpoint to another through the ports: the source is read in export (key) order by
+/// one task while another writes the previous batch (bounded channel: at most two batches in memory), each batch is
+/// upserted by key and then the collection's checkpoint (cursor of the batch's last document, counters) is stored
+/// on the target. A run killed at any point resumes after the last stored batch; a batch written but not
+/// checkpointed is written again, which upserts change nothing by.
+/// </summary>
+public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint target, CopyOptions options, ICopyObserver observer)
+{
+    public const string CheckpointKind = "copy";
+
+    private readonly CheckpointStore checkpoints = new(target, CheckpointKind);
+
+    /// <summary>
+    /// Whether a previous run stopped part-way (a collection's checkpoint is still running): then collections that
+    /// run completed are not copied again and the others resume; otherwise every collection is copied from the start.
+    /// </summary>
+    public async Task<bool> IsResumingAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
+    {
+        if (options.Restart) return false;
+        foreach (var collection in collections)
+            if (await checkpoints.GetAsync(collection.Name, cancellationToken) is { IsRunning: true })
+                return true;
+        return false;
+    }
+
+    public async Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
+    {
+        var resuming = await IsResumingAsync(collections, cancellationToken);
+        var runId = Guid.NewGuid().ToString("N");
+        var results = new List<CollectionCopyResult>();
+        foreach (var collection in collections)
+        {
+            var previous = resuming ? await checkpoints.GetAsync(collection.Name, cancellationToken) : null;
+            results.Add(await CopyCollectionAsync(collection, previous, runId, cancellationToken));
+        }
+        return results;
+    }
+
+    private async Task<CollectionCopyResult> CopyCollectionAsync(
+        MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
+    {
+        long sourceCount;
+        await using (var countScope = source.Services.CreateAsyncScope())
+            sourceCount = await collection.CountAsync(countScope.ServiceProvider, cancellationToken);
+
+        if (previous is { State: Checkpoint.Complete })
+        {
+            observer.Started(collection.Name, sourceCount, previous.Copied + previous.Skipped + previous.Failed, resumed: true);
+            return new(collection.Name, sourceCount, previous.Copied, previous.Skipped, previous.Failed,
+                TimeSpan.FromSeconds(previous.ElapsedSeconds), Resumed: true, AlreadyComplete: true, []);
+        }
+
+        var now = DateTime.UtcNow;
+        var checkpoint = previous ?? new Checkpoint { RunId = runId, Source = source.Description, StartedAt = now, UpdatedAt = now };
+        var resumed = previous is not null;
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed);
+
+        var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
+        var failures = new List<FailedDocument>();
+        var clock = Stopwatch.StartNew();
+        var elapsedBefore = checkpoint.ElapsedSeconds;
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(() => ReadAsync(collection, checkpoint.Cursor, skip, channel.Writer, linked.Token), linked.Token);
+
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(linked.Token))
+            {
+                var (written, failed) = await WriteAsync(collection, batch.Documents, failures, linked.Token);
+                checkpoint = checkpoint with
+                {
+                    Cursor = batch.LastCursor,
+                    Copied = checkpoint.Copied + written,
+                    Failed = checkpoint.Failed + failed,
+                    Skipped = checkpoint.Skipped + batch.Skipped,
+                    ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
+                    UpdatedAt = DateTime.UtcNow,
+                };
+                await checkpoints.PutAsync(collection.Name, checkpoint, linked.Token);
+                observer.Progress(collection.Name, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed);
+            }
+            await reader;
+        }
+        catch
+        {
+            await linked.CancelAsync();
+            try { await reader; } catch (Exception) { /* the first error is the one reported */ }
+            throw;
+        }
+
+        checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow };
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        return new(collection.Name, sourceCount, checkpoint.Copied, checkpoint.Skipped, checkpoint.Failed,
+            TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed, AlreadyComplete: false, failures);
+    }
+
+    private sealed record Batch(List<object> Documents, string LastCursor, long Skipped);
+
+    private async Task ReadAsync(
+        MigrationCollection collection, string? cursor, HashSet<DocumentKey> skip, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = source.Services.CreateAsyncScope();
+            var documents = new List<object>(options.BatchSize);
+            long skipped = 0;
+            string? last = null;
+            await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, cursor, cancellationToken))
+            {
+                last = exported.Cursor;
+                if (skip.Contains(exported.Key)) skipped++;
+                else documents.Add(exported.Document);
+                if (documents.Count + skipped >= options.BatchSize)
+                {
+                    await writer.WriteAsync(new Batch(documents, last, skipped), cancellationToken);
+                    documents = new List<object>(options.BatchSize);
+                    skipped = 0;
+                }
+            }
+            if (last is not null && documents.Count + skipped > 0) await writer.WriteAsync(new Batch(documents, last, skipped), cancellationToken);
+            writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            writer.Complete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Upserts the batch (in a scope of its own, so a failed write leaves nothing behind for the next one); when the
+    /// batch fails as a whole, each document alone, so that one document the target refuses is reported with its id
+    /// and error and the others are still copied. Never drops one silently.
+    /// </summary>
+    private async Task<(int Written, int Failed)> WriteAsync(
+        MigrationCollection collection, List<object> documents, List<FailedDocument> failures, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0) return (0, 0);
+        try
+        {
+            await using var scope = target.Services.CreateAsyncScope();
+            await collection.UpsertAsync(scope.ServiceProvider, documents, cancellationToken);
+            return (documents.Count, 0);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && documents.Count > 1)
+        {
+            int written = 0, failed = 0;
+            foreach (var document in documents)
+            {
+                var (w, f) = await WriteAsync(collection, [document], failures, cancellationToken);
+                written += w;
+                failed += f;
+            }
+            return (written, failed);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = new FailedDocument(collection.KeyOf(documents[0]), OneLine(ex));
+            if (failures.Count < options.KeepFailures) failures.Add(failure);
+            observer.Failed(collection.Name, failure);
+            return (0, 1);
+        }
+    }
+
+    private static string OneLine(Exception ex)
+    {
+        var innermost = ex;
+        while (innermost.InnerException is not null) innermost = innermost.InnerException;
+        return innermost.Message.ReplaceLineEndings(" ");
+    }
+}

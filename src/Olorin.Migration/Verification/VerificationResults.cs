@@ -1,0 +1,50 @@
+using Olorin.Migration.Canonical;
+
+namespace Olorin.Migration.Verification;
+
+public sealed record VerifyOptions
+{
+    /// <summary>Source documents per key range (one content hash per range and side).</summary>
+    public int RangeSize { get; init; } = 1000;
+
+    /// <summary>How many mismatching documents to report per collection (all are counted).</summary>
+    public int Limit { get; init; } = 20;
+
+    /// <summary>Ignore a stopped verification's checkpoints and start again.</summary>
+    public bool Restart { get; init; }
+}
+
+public static class MismatchKinds
+{
+    public const string Missing = "missing";
+    public const string Extra = "extra";
+    public const string Different = "different";
+}
+
+/// <summary>A document missing on the target, extra on the target, or different (with the differing fields).</summary>
+public sealed record DocumentMismatch(string Collection, string Kind, string TenantId, string Id, IReadOnlyList<FieldDifference> Fields);
+
+/// <summary><c>12,456/12,456 (100.0%)</c>: source documents with an embedding, and how many of those the target holds bit-for-bit.</summary>
+public sealed record EmbeddingCoverage(long WithEmbedding, long Matching)
+{
+    public override string ToString()
+        => $"{Matching:N0}/{WithEmbedding:N0} ({(WithEmbedding == 0 ? 100.0 : 100.0 * Matching / WithEmbedding):0.0}%)";
+}
+
+public sealed record CollectionVerification(
+    string Collection, long SourceCount, long TargetCount, long Compared, long Ranges, long DifferingRanges,
+    long Missing, long Extra, long Different, IReadOnlyList<DocumentMismatch> Mismatches, EmbeddingCoverage? Embeddings,
+    TimeSpan Elapsed, bool Resumed)
+{
+    public bool Equal => SourceCount == TargetCount && Missing == 0 && Extra == 0 && Different == 0
+                         && (Embeddings is null || Embeddings.Matching == Embeddings.WithEmbedding);
+
+    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Compared / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>What the verifier tells its caller while it runs.</summary>
+public interface IVerifyObserver
+{
+    void Started(string collection, long sourceCount, long targetCount, long alreadyCompared, bool resumed);
+    void Progress(string collection, long compared);
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Migration.Canonical;
+using Olorin.Migration.Checkpoints;
+using Olorin.Migration.Collections;
+
+namespace Olorin.Migration.Verification;
+
+/// <summary>
+/// Proves a target equal to its source, collection by collection: counts; then both sides are streamed in export
+/// (key) order, cut into key ranges of <see cref="VerifyOptions.RangeSize"/> source documents, and each side of a range
+/// gets an order-independent content hash (the sum of per-document XxHash3 of key + <see cref="CanonicalForm"/>);
+/// only a range whose counts or hashes differ is diffed document by document and field by field. Memory holds two
+/// ranges per side at most; a checkpoint per collection on the target after every range makes it resumable.
+/// </summary>
+public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target, VerifyOptions options, IVerifyObserver observer)
+{
+    public const string CheckpointKind = "verify";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly CheckpointStore checkpoints = new(target, CheckpointKind);
+
+    public async Task<IReadOnlyList<CollectionVerification>> VerifyAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
+    {
+        var resuming = false;
+        if (!options.Restart)
+            foreach (var collection in collections)
+                resuming |= await checkpoints.GetAsync(collection.Name, cancellationToken) is { IsRunning: true };
+
+        var results = new List<CollectionVerification>();
+        foreach (var collection in collections)
+        {
+            var previous = resuming ? await checkpoints.GetAsync(collection.Name, cancellationToken) : null;
+            results.Add(await VerifyCollectionAsync(collection, previous, cancellationToken));
+        }
+        return results;
+    }
+
+    private sealed class Tally
+    {
+        public long Compared { get; set; }
+        public long Ranges { get; set; }
+        public long DifferingRanges { get; set; }
+        public long Missing { get; set; }
+        public long Extra { get; set; }
+        public long Different { get; set; }
+        public long WithEmbedding { get; set; }
+        public long EmbeddingMismatches { get; set; }
+        public List<DocumentMismatch> Mismatches { get; set; } = [];
+    }
+
+    private sealed record Item(object Document, DocumentKey Key, string Cursor, byte[] Canonical, ulong Hash, float[]? Embedding);
+
+    private async Task<CollectionVerification> VerifyCollectionAsync(MigrationCollection collection, Checkpoint? previous, CancellationToken cancellationToken)
+    {
+        long sourceCount, targetCount;
+        await using (var s = source.Services.CreateAsyncScope()) sourceCount = await collection.CountAsync(s.ServiceProvider, cancellationToken);
+        await using (var t = target.Services.CreateAsyncScope()) targetCount = await collection.CountAsync(t.ServiceProvider, cancellationToken);
+
+        var tally = previous?.Results is { } saved ? saved.Deserialize<Tally>(Json) ?? new Tally() : new Tally();
+        if (previous is { State: Checkpoint.Complete })
+        {
+            observer.Started(collection.Name, sourceCount, targetCount, tally.Compared, resumed: true);
+            return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(previous.ElapsedSeconds), resumed: true);
+        }
+
+        var now = DateTime.UtcNow;
+        var checkpoint = previous ?? new Checkpoint { RunId = Guid.NewGuid().ToString("N"), Source = source.Description, StartedAt = now, UpdatedAt = now };
+        var resumed = previous is not null;
+        observer.Started(collection.Name, sourceCount, targetCount, tally.Compared, resumed);
+        var elapsedBefore = checkpoint.ElapsedSeconds;
+        var clock = Stopwatch.StartNew();
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sourceItems = Prefetch(source, collection, checkpoint.Cursor, linked.Token);
+        var targetItems = Prefetch(target, collection, checkpoint.Cursor, linked.Token);
+        try
+        {
+            await using var src = sourceItems.Reader.ReadAllAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+            await using var tgt = targetItems.Reader.ReadAllAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+            var targetPending = await tgt.MoveNextAsync() ? tgt.Current : null;
+            var sourceDone = false;
+            while (true)
+            {
+                var sourceRange = new List<Item>(options.RangeSize);
+                while (!sourceDone && sourceRange.Count < options.RangeSize)
+                {
+                    if (await src.MoveNextAsync()) sourceRange.Add(src.Current);
+                    else sourceDone = true;
+                }
+
+                var targetRange = new List<Item>();
+                if (sourceRange.Count > 0)
+                {
+                    var boundary = sourceRange[^1].Document;
+                    while (targetPending is not null && collection.CompareOrder(targetPending.Document, boundary) <= 0)
+                    {
+                        targetRange.Add(targetPending);
+                        targetPending = await tgt.MoveNextAsync() ? tgt.Current : null;
+                    }
+                }
+                else
+                {
+                    // The source is exhausted: whatever the target still holds is extra, range by range.
+                    while (targetPending is not null && targetRange.Count < options.RangeSize)
+                    {
+                        targetRange.Add(targetPending);
+                        targetPending = await tgt.MoveNextAsync() ? tgt.Current : null;
+                    }
+                    if (targetRange.Count == 0) break;
+                }
+
+                CompareRange(collection, sourceRange, targetRange, tally);
+                var cursor = sourceRange.Count > 0 ? sourceRange[^1].Cursor : targetRange[^1].Cursor;
+                checkpoint = checkpoint with
+                {
+                    Cursor = cursor,
+                    ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
+                    UpdatedAt = DateTime.UtcNow,
+                    Results = JsonSerializer.SerializeToElement(tally, Json),
+                };
+                await checkpoints.PutAsync(collection.Name, checkpoint, linked.Token);
+                observer.Progress(collection.Name, tally.Compared);
+            }
+        }
+        finally
+        {
+            await linked.CancelAsync();
+        }
+
+        checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed);
+    }
+
+    private CollectionVerification Result(MigrationCollection collection, long sourceCount, long targetCount, Tally tally, TimeSpan elapsed, bool resumed)
+        => new(collection.Name, sourceCount, targetCount, tally.Compared, tally.Ranges, tally.DifferingRanges, tally.Missing, tally.Extra,
+            tally.Different, tally.Mismatches,
+            collection.Name == "anomaly_events" || tally.WithEmbedding > 0 ? new EmbeddingCoverage(tally.WithEmbedding, tally.WithEmbedding - tally.EmbeddingMismatches) : null,
+            elapsed, resumed);
+
+    /// <summary>Hashes both sides of one range; only when they differ, finds the documents and fields that do.</summary>
+    private void CompareRange(MigrationCollection collection, List<Item> sourceRange, List<Item> targetRange, Tally tally)
+    {
+        tally.Ranges++;
+        tally.Compared += sourceRange.Count > 0 ? sourceRange.Count : targetRange.Count;
+        var withEmbedding = sourceRange.Count(i => i.Embedding is { Length: > 0 });
+        tally.WithEmbedding += withEmbedding;
+
+        ulong sourceHash = 0, targetHash = 0;
+        foreach (var item in sourceRange) sourceHash += item.Hash;
+        foreach (var item in targetRange) targetHash += item.Hash;
+        if (sourceRange.Count == targetRange.Count && sourceHash == targetHash) return;
+
+        tally.DifferingRanges++;
+        var targetByKey = new Dictionary<DocumentKey, Item>(targetRange.Count);
+        foreach (var item in targetRange) targetByKey[item.Key] = item;
+        foreach (var item in sourceRange)
+        {
+            if (!targetByKey.Remove(item.Key, out var other))
+            {
+                tally.Missing++;
+                if (item.Embedding is { Length: > 0 }) tally.EmbeddingMismatches++;
+                Keep(tally, new DocumentMismatch(collection.Name, MismatchKinds.Missing, item.Key.TenantId, item.Key.Id, []));
+                continue;
+            }
+            if (item.Embedding is { Length: > 0 } && !SameBits(item.Embedding, other.Embedding)) tally.EmbeddingMismatches++;
+            if (item.Canonical.AsSpan().SequenceEqual(other.Canonical)) continue;
+            tally.Different++;
+            if (tally.Mismatches.Count < options.Limit)
+                Keep(tally, new DocumentMismatch(collection.Name, MismatchKinds.Different, item.Key.TenantId, item.Key.Id, FieldDiff.Compare(item.Canonical, other.Canonical)));
+        }
+        foreach (var extra in targetByKey.Values)
+        {
+            tally.Extra++;
+            Keep(tally, new DocumentMismatch(collection.Name, MismatchKinds.Extra, extra.Key.TenantId, extra.Key.Id, []));
+        }
+    }
+
+    private void Keep(Tally tally, DocumentMismatch mismatch)
+    {
+        if (tally.Mismatches.Count < options.Limit) tally.Mismatches.Add(mismatch);
+    }
+
+    private static bool SameBits(float[] a, float[]? b)
+    {
+        if (b is null || a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
+        return true;
+    }
+
+    /// <summary>Reads one side in its own task, writing canonical forms ahead (bounded), so both sides and the comparison overlap.</summary>
+    private Channel<Item> Prefetch(MigrationEndpoint endpoint, MigrationCollection collection, string? cursor, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(options.RangeSize) { SingleReader = true, SingleWriter = true });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = endpoint.Services.CreateAsyncScope();
+                await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, cursor, cancellationToken))
+                {
+                    var canonical = CanonicalForm.Of(exported.Document);
+                    var item = new Item(exported.Document, exported.Key, exported.Cursor, canonical,
+                        CanonicalForm.Hash(exported.Key, canonical), collection.EmbeddingOf(exported.Document));
+                    await channel.Writer.WriteAsync(item, cancellationToken);
+                }
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        }, cancellationToken);
+        return channel;
+    }
+}

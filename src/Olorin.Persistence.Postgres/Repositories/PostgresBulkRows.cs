@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+/// <summary>
+/// Upserts many entities in one statement, generically from the EF model: one array parameter per column (values
+/// converted by the column's EF value converter, so jsonb, enums and vectors are stored exactly as EF stores them),
+/// expanded server-side with <c>unnest</c>, and <c>ON CONFLICT (primary key) DO UPDATE</c> replacing every column.
+/// About twenty times faster than change tracking with SaveChanges for the migration tools' batches, and it follows
+/// the model: a new column or a new primary key (e.g. (tenant_id, id)) needs no change here.
+/// </summary>
+internal static class PostgresBulkRows
+{
+    private sealed record Column(string Name, string StoreType, Type ProviderType, Func<object, object?> Value);
+
+    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns);
+
+    private static readonly ConcurrentDictionary<IEntityType, Plan> Plans = new();
+
+    public static async Task<int> UpsertAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
+    {
+        if (rows.Count == 0) return 0;
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var plan = Plans.GetOrAdd(entityType, BuildPlan);
+        var parameters = plan.Columns.Select((column, i) =>
+        {
+            var values = Array.CreateInstance(column.ProviderType, rows.Count);
+            for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
+            return (object)new NpgsqlParameter($"p{i}", values);
+        }).ToArray();
+        return await db.Database.ExecuteSqlRawAsync(plan.Sql, parameters, cancellationToken);
+    }
+
+    private static Plan BuildPlan(IEntityType entityType)
+    {
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var columns = new List<Column>();
+        foreach (var property in entityType.GetProperties()) AddColumn(columns, property, table);
+        foreach (var complex in entityType.GetComplexProperties()) AddComplex(columns, complex, table);
+
+        var primaryKey = entityType.FindPrimaryKey()!;
+        var key = primaryKey.Properties.Select(p => Quote(p.GetColumnName(table)!)).ToList();
+        var names = columns.Select(c => Quote(c.Name)).ToList();
+        var sql = new StringBuilder()
+            .Append($"INSERT INTO {Quote(table.Name)} ({string.Join(", ", names)}) SELECT ")
+            .Append(string.Join(", ", columns.Select((c, i) => c.StoreType.EndsWith("[]", StringComparison.Ordinal)
+                ? $"CASE WHEN s.c{i} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(s.c{i}::jsonb))::{c.StoreType} END"
+                : $"s.c{i}::{c.StoreType}")))
+            .Append(" FROM unnest(").Append(string.Join(", ", columns.Select((c, i) => $"@p{i}")))
+            .Append(") AS s(").Append(string.Join(", ", columns.Select((_, i) => $"c{i}"))).Append(')')
+            // The conflict target is the primary-key constraint by name, not the model's key columns: detection_runs'
+            // table key is (tenant_id, run_id) while its model keys on run_id alone (see DetectionRunConfiguration).
+            .Append($" ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO UPDATE SET ")
+            .Append(string.Join(", ", names.Where(n => !key.Contains(n)).Select(n => $"{n} = EXCLUDED.{n}")))
+            .ToString();
+        return new Plan(sql, columns);
+    }
+
+    private static void AddComplex(List<Column> columns, IComplexProperty complex, StoreObjectIdentifier table)
+    {
+        foreach (var property in complex.ComplexType.GetProperties()) AddColumn(columns, property, table);
+        foreach (var nested in complex.ComplexType.GetComplexProperties()) AddComplex(columns, nested, table);
+    }
+
+    private static void AddColumn(List<Column> columns, IProperty property, StoreObjectIdentifier table)
+    {
+        if (property.GetComputedColumnSql() is not null || property.IsShadowProperty()) return;
+        var name = property.GetColumnName(table)!;
+        var converter = property.GetTypeMapping().Converter;
+        var getter = property.GetGetter();
+        var storeType = property.GetColumnType();
+        // Array columns (text[]) travel as JSON text, since unnest cannot take an array of arrays; jsonb travels as
+        // text; everything else as its provider type.
+        if (storeType.EndsWith("[]", StringComparison.Ordinal))
+        {
+            columns.Add(new Column(name, storeType, typeof(string), entity =>
+            {
+                var value = getter.GetClrValueUsingContainingEntity(entity);
+                if (value is null) return null;
+                var provider = converter is null ? value : converter.ConvertToProvider(value);
+                return provider is null ? null : System.Text.Json.JsonSerializer.Serialize(provider, provider.GetType());
+            }));
+            return;
+        }
+        var providerType = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? property.ClrType) ?? converter?.ProviderClrType ?? property.ClrType;
+        var nullableProvider = providerType.IsValueType && property.IsNullable ? typeof(Nullable<>).MakeGenericType(providerType) : providerType;
+        columns.Add(new Column(name, storeType, nullableProvider, entity =>
+        {
+            var value = getter.GetClrValueUsingContainingEntity(entity);
+            if (value is null) return null;
+            return converter is null ? value : converter.ConvertToProvider(value);
+        }));
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Migration.Collections;
+using Olorin.Migration.Copying;
+using Olorin.Migration.Seeding;
+using Olorin.Migration.Verification;
+
+namespace Olorin.Migration.Tests;
+
+/// <summary>
+/// The verifier is itself tested: a copy is made equal, then one fault at a time is injected into the target
+/// (one field, one number kind, one embedding component by one ulp, one timestamp by a millisecond, one document
+/// deleted, one added), and each must be found and named; after the fault is undone the copy verifies equal again.
+/// </summary>
+public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixture<MutationFixture>
+{
+    private const string Tenant = MutationFixture.Tenant;
+    private readonly SyntheticDataset dataset = fixture.Dataset;
+    private readonly PostgresEndpoint source = fixture.Source;
+    private readonly PostgresEndpoint target = fixture.Target;
+
+    private async Task<CollectionVerification> VerifyAsync(string collection, int rangeSize = 64)
+        => (await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = rangeSize, Restart = true }, new QuietObserver())
+            .VerifyAsync(MigrationCollections.Select([collection]), TestContext.Current.CancellationToken)).Single();
+
+    private async Task AssertEqualAgainAsync(string collection)
+    {
+        var result = await VerifyAsync(collection);
+        Assert.True(result.Equal, $"{collection} not equal after undoing the fault: {string.Join("; ", result.Mismatches.Select(m => $"{m.Kind} {m.Id}"))}");
+    }
+
+    private static DocumentMismatch Single(CollectionVerification result, string kind, string id)
+    {
+        Assert.False(result.Equal);
+        Assert.Equal(1, result.DifferingRanges);
+        var mismatch = Assert.Single(result.Mismatches);
+        Assert.Equal(kind, mismatch.Kind);
+        Assert.Equal(id, mismatch.Id);
+        Assert.Equal(Tenant, mismatch.TenantId);
+        return mismatch;
+    }
+
+    [Fact]
+    public async Task The_copy_starts_equal_in_every_collection()
+    {
+        var results = await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = 100 }, new QuietObserver())
+            .VerifyAsync(MigrationCollections.All, TestContext.Current.CancellationToken);
+        Assert.All(results, r => Assert.True(r.Equal, r.Collection));
+        Assert.All(results, r => Assert.Equal(0, r.DifferingRanges));
+        Assert.Equal("200/200 (100.0%)", results.Single(r => r.Collection == "anomaly_events").Embeddings!.ToString());
+    }
+
+    [Fact]
+    public async Task One_changed_field_is_found_with_its_path()
+    {
+        var id = dataset.InvestigationId(17);
+        await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{name}}', '\"tampered\"') WHERE investigation_id = '{id}'");
+        var mismatch = Single(await VerifyAsync("investigations"), MismatchKinds.Different, id);
+        var field = Assert.Single(mismatch.Fields);
+        Assert.Equal("settings.name", field.Path);
+        Assert.Equal("\"Investigation 17\"", field.Source);
+        Assert.Equal("\"tampered\"", field.Target);
+
+        await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{name}}', '\"Investigation 17\"') WHERE investigation_id = '{id}'");
+        await AssertEqualAgainAsync("investigations");
+    }
+
+    [Fact]
+    public async Task An_integer_turned_into_a_double_of_equal_value_is_found()
+    {
+        var id = dataset.InvestigationId(5); // additional_config.count = 5 % 13 = 5
+        await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{additional_config,count}}', '5.0') WHERE investigation_id = '{id}'");
+        var field = Assert.Single(Single(await VerifyAsync("investigations"), MismatchKinds.Different, id).Fields);
+        Assert.Equal("settings.additional_config.count", field.Path);
+        Assert.Equal("5 (integer)", field.Source);
+        Assert.Equal("5.0 (double)", field.Target);
+
+        await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{additional_config,count}}', '5') WHERE investigation_id = '{id}'");
+        await AssertEqualAgainAsync("investigations");
+    }
+
+    [Fact]
+    public async Task One_embedding_component_off_by_one_ulp_is_found_and_lowers_the_coverage()
+    {
+        var id = dataset.AnomalyId(42);
+        AnomalyEvent original;
+        await using (var scope = target.Services.CreateAsyncScope())
+        {
+            var repository = scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>();
+            original = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
+            Assert.Equal(id, original.AnomalyId);
+            var tampered = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
+            tampered.Embedding[7] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(tampered.Embedding[7]) + 1);
+            await repository.BulkUpsertAsync([tampered]);
+        }
+        var result = await VerifyAsync("anomaly_events");
+        var field = Assert.Single(Single(result, MismatchKinds.Different, id).Fields);
+        Assert.Equal("embedding[7]", field.Path);
+        Assert.Equal("199/200 (99.5%)", result.Embeddings!.ToString());
+
+        await using (var scope = target.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>().BulkUpsertAsync([original]);
+        await AssertEqualAgainAsync("anomaly_events");
+    }
+
+    [Fact]
+    public async Task A_timestamp_moved_by_one_millisecond_is_found()
+    {
+        var investigation = dataset.InvestigationId(9);
+        await target.ExecuteAsync($"UPDATE transaction_scores SET created_at = created_at + interval '1 millisecond' WHERE investigation_id = '{investigation}' AND transaction_id = 'tx-00000028'");
+        var field = Assert.Single(Single(await VerifyAsync("transaction_scores"), MismatchKinds.Different, $"{investigation}/tx-00000028").Fields);
+        Assert.Equal("created_at", field.Path);
+
+        await target.ExecuteAsync($"UPDATE transaction_scores SET created_at = created_at - interval '1 millisecond' WHERE investigation_id = '{investigation}' AND transaction_id = 'tx-00000028'");
+        await AssertEqualAgainAsync("transaction_scores");
+    }
+
+    [Fact]
+    public async Task A_deleted_document_is_missing_and_an_added_one_is_extra()
+    {
+        var deleted = $"{Tenant}-audit-00000123";
+        var saved = await target.ScalarAsync<string>($"SELECT row_to_json(t)::text FROM investigation_audit_log t WHERE entry_id = '{deleted}'");
+        Assert.NotNull(saved);
+        await target.ExecuteAsync($"DELETE FROM investigation_audit_log WHERE entry_id = '{deleted}'");
+        var missing = await VerifyAsync("audit_log");
+        Single(missing, MismatchKinds.Missing, deleted);
+        Assert.Equal(missing.SourceCount - 1, missing.TargetCount);
+        await target.ExecuteAsync($"INSERT INTO investigation_audit_log SELECT * FROM json_populate_record(NULL::investigation_audit_log, '{saved!.Replace("'", "''")}')");
+        await AssertEqualAgainAsync("audit_log");
+
+        var extra = new Detector { DetectorId = $"{Tenant}-det-zzzzz", Name = "only on the target", TenantId = Tenant, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        await using (var scope = target.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IDetectorRepository>().BulkUpsertAsync([extra]);
+        var result = await VerifyAsync("detectors");
+        Single(result, MismatchKinds.Extra, extra.DetectorId);
+        Assert.Equal(result.SourceCount + 1, result.TargetCount);
+        await target.ExecuteAsync($"DELETE FROM detectors WHERE detector_id = '{extra.DetectorId}'");
+        await AssertEqualAgainAsync("detectors");
+    }
+
+    [Fact]
+    public async Task The_cli_exits_1_naming_the_document_and_the_jsonb_field_path()
+    {
+        var id = dataset.InvestigationId(3);
+        await target.ExecuteAsync($"UPDATE investigation_states SET metadata = jsonb_set(metadata, '{{custom_fields,ticket}}', '\"T-999\"') WHERE investigation_id = '{id}'");
+        try
+        {
+            var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), "verify-migration", "--from", source.Url, "--to", target.Url,
+                "--collections", "investigations", "--json", "--restart");
+            Assert.True(result.ExitCode == 1, result.ToString());
+            var mismatch = Assert.Single(result.Json.GetProperty("collections")[0].GetProperty("mismatches").EnumerateArray());
+            Assert.Equal("different", mismatch.GetProperty("kind").GetString());
+            Assert.Equal(id, mismatch.GetProperty("id").GetString());
+            Assert.Equal("metadata.custom_fields.ticket", mismatch.GetProperty("fields")[0].GetProperty("path").GetString());
+            Assert.Contains(id, result.Stderr);
+            Assert.Contains("metadata.custom_fields.ticket", result.Stderr);
+            Assert.DoesNotContain("olorin:olorin", result.Stdout + result.Stderr); // no password printed
+        }
+        finally
+        {
+            await target.ExecuteAsync($"UPDATE investigation_states SET metadata = jsonb_set(metadata, '{{custom_fields,ticket}}', '\"T-3\"') WHERE investigation_id = '{id}'");
+        }
+    }
+}
+
+/// <summary>A small dataset copied once; every mutation test undoes its fault, so they share it (run one after another).</summary>
+public sealed class MutationFixture : IAsyncLifetime
+{
+    public const string Tenant = "tenant-mut";
+
+    public SyntheticDataset Dataset { get; } = new(Tenant, 200, seed: 11);
+    public PostgresEndpoint Source { get; private set; } = null!;
+    public PostgresEndpoint Target { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Source = await PostgresEndpoint.CreateAsync();
+        Target = await PostgresEndpoint.CreateAsync();
+        await Dataset.WriteAsync(Source.Services);
+        var copied = await new CopyEngine(Source.Endpoint, Target.Endpoint, new CopyOptions { BatchSize = 300 }, new QuietObserver())
+            .CopyAsync(MigrationCollections.All, CancellationToken.None);
+        foreach (var c in copied)
+            if (c.Copied != c.SourceCount) throw new InvalidOperationException($"{c.Collection}: copied {c.Copied} of {c.SourceCount}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Source.DisposeAsync();
+        await Target.DisposeAsync();
+    }
+}
