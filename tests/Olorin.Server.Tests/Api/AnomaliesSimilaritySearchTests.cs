@@ -264,17 +264,7 @@ public sealed class AnomaliesSimilaritySearchTests(PostgresApiFixture fixture) :
         return vector.Select(v => v + (float)(random.NextDouble() * 2 - 1) * amplitude).ToArray();
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
-    }
+    private static double Cosine(float[] a, float[] b) => VectorMath.Cosine(a, b);
 
     private static string Json(float[] vector) => new JsonArray(vector.Select(v => (JsonNode?)v).ToArray()).ToJsonString();
 }

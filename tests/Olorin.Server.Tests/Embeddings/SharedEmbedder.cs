@@ -22,15 +22,5 @@ public static class SharedEmbedder
         return model;
     }
 
-    public static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
-    }
+    public static double Cosine(float[] a, float[] b) => Infrastructure.VectorMath.Cosine(a, b);
 }
