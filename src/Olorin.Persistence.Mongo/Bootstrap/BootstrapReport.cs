@@ -15,6 +15,9 @@ public sealed record BootstrapReport(
     /// <summary>Indexes missing on collections that hold documents, left for a background build (or bootstrap-mongodb).</summary>
     public IReadOnlyList<RequiredIndex> DeferredIndexes { get; init; } = [];
 
+    /// <summary>Indexes this pass dropped (collection.name): superseded ones, and the text index where Atlas Search serves.</summary>
+    public IReadOnlyList<string> IndexesDropped { get; init; } = [];
+
     /// <summary>Each enabled search index as judged by <see cref="SearchIndexCheck"/> (empty where search indexes are unsupported).</summary>
     public SearchIndexVerdicts SearchIndexes { get; init; } = SearchIndexVerdicts.None;
 }

@@ -40,10 +40,26 @@ public sealed class IndexCatalog
 
     public IEnumerable<RequiredIndex> IndexesOf(string collection) => Indexes.Where(i => i.Collection == collection);
 
+    /// <summary>The indexes of <paramref name="collection"/> the server should hold, given whether <c>investigations_search</c> serves.</summary>
+    public IEnumerable<RequiredIndex> IndexesOf(string collection, bool atlasSearchServes) => IndexesOf(collection).Where(i => IsWanted(i, atlasSearchServes));
+
     /// <summary>
-    /// The unique indexes of the first Decision 4 (ids unique across tenants), by their server default names. They
-    /// would keep another tenant from using an id, so the bootstrapper drops each one once its per-tenant
-    /// replacement (led by tenant_id) exists; dropping a unique index only relaxes a constraint.
+    /// Whether <paramref name="index"/> should exist: every index, except the wildcard <c>$text</c> index where
+    /// <c>investigations_search</c> serves full-text search (usable: queryable, with a definition that fits). There
+    /// the text index would only cost writes — a text index holds an entry per distinct word of every indexed string
+    /// of every document, maintained on each insert and update, and this one indexes every string (<c>$**</c>)
+    /// (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/; on Atlas the manual points full-text
+    /// search to Atlas Search) — for queries <c>$search</c> answers. Decided at each bootstrap from the search-index verdicts; see
+    /// <see cref="MongoBootstrapper.EnsureAsync"/> for what happens when the answer changes.
+    /// </summary>
+    public static bool IsWanted(RequiredIndex index, bool atlasSearchServes) => !(index.UnlessAtlasSearchServes && atlasSearchServes);
+
+    /// <summary>
+    /// Indexes earlier catalogs created that this one replaces, by their server default names: the unique indexes of
+    /// the first Decision 4 (ids unique across tenants, which would keep another tenant from using an id) and the list
+    /// indexes that lacked the sort's tie-breaker (each a prefix of its replacement, so the replacement serves every
+    /// query it served). The bootstrapper drops one only once every index the catalog wants on that collection
+    /// exists; dropping only relaxes a constraint or removes a redundant index.
     /// </summary>
     public static IReadOnlyList<(string Collection, string Name)> Superseded { get; } =
     [
@@ -55,6 +71,36 @@ public sealed class IndexCatalog
         (ComposioConnections, "connection_id_1"),
         (ComposioActionAudits, "audit_id_1"),
         (SoarPlaybookExecutions, "execution_id_1"),
+
+        (Investigations, "tenant_id_1_user_id_1_created_at_-1"),
+        (Investigations, "tenant_id_1_status_1_updated_at_-1"),
+        (Investigations, "tenant_id_1_updated_at_-1"),
+        (Detectors, "tenant_id_1_enabled_1"),
+        (Detectors, "tenant_id_1_type_1_enabled_1"),
+        (Detectors, "tenant_id_1_created_at_-1"),
+        (DetectionRuns, "metadata.tenant_id_1_started_at_-1"),
+        (DetectionRuns, "metadata.tenant_id_1_metadata.detector_id_1_started_at_-1"),
+        (DetectionRuns, "metadata.tenant_id_1_metadata.status_1_started_at_-1"),
+        (AnomalyEvents, "tenant_id_1_run_id_1_created_at_-1"),
+        (AnomalyEvents, "tenant_id_1_detector_id_1_score_-1"),
+        (AnomalyEvents, "tenant_id_1_status_1_severity_-1"),
+        (AnomalyEvents, "tenant_id_1_investigation_id_1"),
+        (AnomalyEvents, "tenant_id_1_score_-1"),
+        (TransactionScores, "tenant_id_1_investigation_id_1_risk_score_-1"),
+        (AuditLog, "metadata.tenant_id_1_metadata.investigation_id_1_timestamp_-1"),
+        (AuditLog, "metadata.tenant_id_1_timestamp_-1"),
+        (AuditLog, "metadata.tenant_id_1_metadata.action_type_1_timestamp_-1"),
+        (Templates, "tenant_id_1_usage_count_-1"),
+        (ComposioConnections, "tenant_id_1_toolkit_name_1_status_1"),
+        (ComposioConnections, "tenant_id_1_created_at_-1"),
+        (ComposioActionAudits, "tenant_id_1_executed_at_-1"),
+        (ComposioActionAudits, "tenant_id_1_connection_id_1_executed_at_-1"),
+        (ComposioActionAudits, "tenant_id_1_toolkit_name_1_executed_at_-1"),
+        (ComposioActionAudits, "tenant_id_1_status_1_retry_count_1"),
+        (SoarPlaybookExecutions, "tenant_id_1_started_at_-1"),
+        (SoarPlaybookExecutions, "tenant_id_1_status_1_started_at_-1"),
+        (SoarPlaybookExecutions, "tenant_id_1_investigation_id_1_started_at_-1"),
+        (SoarPlaybookExecutions, "tenant_id_1_playbook_id_1_started_at_-1"),
     ];
 
     public static IndexCatalog For(MongoSettings settings)
@@ -79,62 +125,88 @@ public sealed class IndexCatalog
         _ => null,
     };
 
+    // Every list query is served by an index, so a page never costs a blocking sort over everything the filter
+    // matches: the index holds the query's equality fields, then exactly the sort keys — the tie-breaker last — in
+    // the sort's directions (or all reversed). "The sort keys must be listed in the same order as they appear in the
+    // index", with "the same sort direction for all its keys as the index key pattern or the reverse", and an index
+    // supports a sort on a non-prefix subset of its keys only when "the query include[s] equality conditions on all
+    // the prefix keys that precede the sort keys" (https://www.mongodb.com/docs/manual/tutorial/sort-results-with-indexes/).
+    // Each optional equality filter of a list has its own index (tenant, filter, sort…); a query combining filters
+    // is served by one of them, the other equalities checked on the fetched documents. A range on a sort key
+    // (min score, from/to) bounds the same index. ListSortCoverageTests checks every list query against this.
     private static List<RequiredIndex> RegularIndexes() =>
     [
         Unique(Investigations, ("tenant_id", 1), ("investigation_id", 1)),
-        Index(Investigations, ("tenant_id", 1), ("user_id", 1), ("created_at", -1)),
-        Index(Investigations, ("tenant_id", 1), ("status", 1), ("updated_at", -1)),
-        Index(Investigations, ("tenant_id", 1), ("updated_at", -1)),
+        Index(Investigations, ("tenant_id", 1), ("updated_at", -1), ("investigation_id", 1)),
+        Index(Investigations, ("tenant_id", 1), ("status", 1), ("updated_at", -1), ("investigation_id", 1)),
+        Index(Investigations, ("tenant_id", 1), ("user_id", 1), ("updated_at", -1), ("investigation_id", 1)),
         InvestigationsText(),
 
         Unique(Detectors, ("tenant_id", 1), ("detector_id", 1)),
-        Index(Detectors, ("tenant_id", 1), ("enabled", 1)),
-        Index(Detectors, ("tenant_id", 1), ("type", 1), ("enabled", 1)),
-        Index(Detectors, ("tenant_id", 1), ("created_at", -1)),
+        Index(Detectors, ("tenant_id", 1), ("created_at", -1), ("detector_id", 1)),
+        Index(Detectors, ("tenant_id", 1), ("type", 1), ("created_at", -1), ("detector_id", 1)),
+        Index(Detectors, ("tenant_id", 1), ("enabled", 1), ("created_at", -1), ("detector_id", 1)),
 
         // A regular collection (Decision 2), so the server enforces run_id per tenant (Decision 4); runs keep the
         // earlier system's shape, with the tenant under metadata. On a time series left by the earlier system the
         // bootstrapper creates it non-unique (time series take no unique index, see RequiredIndex.OnTimeSeries).
         Unique(DetectionRuns, ("metadata.tenant_id", 1), ("run_id", 1)),
-        Index(DetectionRuns, ("metadata.tenant_id", 1), ("started_at", -1)),
-        Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.detector_id", 1), ("started_at", -1)),
-        Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.status", 1), ("started_at", -1)),
+        Index(DetectionRuns, ("metadata.tenant_id", 1), ("started_at", -1), ("run_id", 1)),
+        Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.detector_id", 1), ("started_at", -1), ("run_id", 1)),
+        Index(DetectionRuns, ("metadata.tenant_id", 1), ("metadata.status", 1), ("started_at", -1), ("run_id", 1)),
+        // The percentile reads (n-th shortest duration): an index walk to the rank instead of a top-k sort per percentile.
+        Index(DetectionRuns, ("metadata.tenant_id", 1), ("duration_ms", 1), ("run_id", 1)),
 
         Unique(AnomalyEvents, ("tenant_id", 1), ("anomaly_id", 1)),
-        Index(AnomalyEvents, ("tenant_id", 1), ("run_id", 1), ("created_at", -1)),
-        Index(AnomalyEvents, ("tenant_id", 1), ("detector_id", 1), ("score", -1)),
-        Index(AnomalyEvents, ("tenant_id", 1), ("status", 1), ("severity", -1)),
-        Index(AnomalyEvents, ("tenant_id", 1), ("investigation_id", 1)),
-        Index(AnomalyEvents, ("tenant_id", 1), ("score", -1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("score", -1), ("anomaly_id", 1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("run_id", 1), ("score", -1), ("anomaly_id", 1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("detector_id", 1), ("score", -1), ("anomaly_id", 1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("investigation_id", 1), ("score", -1), ("anomaly_id", 1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("severity", 1), ("score", -1), ("anomaly_id", 1)),
+        Index(AnomalyEvents, ("tenant_id", 1), ("status", 1), ("score", -1), ("anomaly_id", 1)),
 
         Unique(TransactionScores, ("tenant_id", 1), ("investigation_id", 1), ("transaction_id", 1)),
-        Index(TransactionScores, ("tenant_id", 1), ("investigation_id", 1), ("risk_score", -1)),
+        Index(TransactionScores, ("tenant_id", 1), ("investigation_id", 1), ("risk_score", -1), ("transaction_id", 1)),
         Index(TransactionScores, ("tenant_id", 1), ("created_at", -1)),
 
+        // audit_log is a time series by default. There an index on a measurement field (entry_id) is kept per bucket
+        // (its min and max), so it narrows buckets but cannot give the tie-breaker's order: the equality + timestamp
+        // part is served ("sort operations on time series collections can use secondary indexes on the timeField",
+        // https://www.mongodb.com/docs/manual/core/timeseries/timeseries-secondary-index/) and only entries sharing a
+        // timestamp are sorted. As a regular collection (MONGODB_ENABLE_TIME_SERIES=false) the whole sort is served.
         Index(AuditLog, ("entry_id", 1)),
-        Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.investigation_id", 1), ("timestamp", -1)),
-        Index(AuditLog, ("metadata.tenant_id", 1), ("timestamp", -1)),
-        Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.action_type", 1), ("timestamp", -1)),
+        Index(AuditLog, ("metadata.tenant_id", 1), ("timestamp", -1), ("entry_id", -1)),
+        Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.investigation_id", 1), ("timestamp", -1), ("entry_id", -1)),
+        Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.action_type", 1), ("timestamp", -1), ("entry_id", -1)),
+        Index(AuditLog, ("metadata.tenant_id", 1), ("metadata.user_id", 1), ("timestamp", -1), ("entry_id", -1)),
 
         Unique(Templates, ("tenant_id", 1), ("template_id", 1)),
         Unique(Templates, ("tenant_id", 1), ("user_id", 1), ("name", 1)),
-        Index(Templates, ("tenant_id", 1), ("usage_count", -1)),
+        Index(Templates, ("tenant_id", 1), ("usage_count", -1), ("name", 1), ("template_id", 1)),
+        Index(Templates, ("tenant_id", 1), ("user_id", 1), ("usage_count", -1), ("name", 1), ("template_id", 1)),
+        // Multikey on tags; the sort keys are not arrays, so the index can still give the order
+        // (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-multikey/#sorting).
+        Index(Templates, ("tenant_id", 1), ("tags", 1), ("usage_count", -1), ("name", 1), ("template_id", 1)),
 
         Unique(ComposioConnections, ("tenant_id", 1), ("connection_id", 1)),
-        Index(ComposioConnections, ("tenant_id", 1), ("toolkit_name", 1), ("status", 1)),
-        Index(ComposioConnections, ("tenant_id", 1), ("created_at", -1)),
+        Index(ComposioConnections, ("tenant_id", 1), ("created_at", -1), ("connection_id", 1)),
+        Index(ComposioConnections, ("tenant_id", 1), ("toolkit_name", 1), ("created_at", -1), ("connection_id", 1)),
+        Index(ComposioConnections, ("tenant_id", 1), ("status", 1), ("created_at", -1), ("connection_id", 1)),
 
         Unique(ComposioActionAudits, ("tenant_id", 1), ("audit_id", 1)),
-        Index(ComposioActionAudits, ("tenant_id", 1), ("executed_at", -1)),
-        Index(ComposioActionAudits, ("tenant_id", 1), ("connection_id", 1), ("executed_at", -1)),
-        Index(ComposioActionAudits, ("tenant_id", 1), ("toolkit_name", 1), ("executed_at", -1)),
-        Index(ComposioActionAudits, ("tenant_id", 1), ("status", 1), ("retry_count", 1)),
+        Index(ComposioActionAudits, ("tenant_id", 1), ("executed_at", -1), ("audit_id", 1)),
+        Index(ComposioActionAudits, ("tenant_id", 1), ("connection_id", 1), ("executed_at", -1), ("audit_id", 1)),
+        Index(ComposioActionAudits, ("tenant_id", 1), ("toolkit_name", 1), ("executed_at", -1), ("audit_id", 1)),
+        Index(ComposioActionAudits, ("tenant_id", 1), ("status", 1), ("executed_at", -1), ("audit_id", 1)),
+        Index(ComposioActionAudits, ("tenant_id", 1), ("execution_id", 1), ("executed_at", -1), ("audit_id", 1)),
+        // Failed actions oldest first (executed_at, audit_id both ascending: not the reverse of the list order).
+        Index(ComposioActionAudits, ("tenant_id", 1), ("status", 1), ("executed_at", 1), ("audit_id", 1)),
 
         Unique(SoarPlaybookExecutions, ("tenant_id", 1), ("execution_id", 1)),
-        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("started_at", -1)),
-        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("status", 1), ("started_at", -1)),
-        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("investigation_id", 1), ("started_at", -1)),
-        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("playbook_id", 1), ("started_at", -1)),
+        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("started_at", -1), ("execution_id", 1)),
+        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("status", 1), ("started_at", -1), ("execution_id", 1)),
+        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("investigation_id", 1), ("started_at", -1), ("execution_id", 1)),
+        Index(SoarPlaybookExecutions, ("tenant_id", 1), ("playbook_id", 1), ("started_at", -1), ("execution_id", 1)),
     ];
 
     /// <summary>
@@ -157,6 +229,7 @@ public sealed class IndexCatalog
             },
             DefaultLanguage = "none",
             LanguageOverride = TextLanguageOverrideField,
+            UnlessAtlasSearchServes = true,
         };
 
     /// <summary>DATA-MODEL.md §4: 384 dimensions, cosine, filterable on tenant, severity and detector.</summary>

@@ -6,8 +6,8 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>
 /// Creates whatever the <see cref="IndexCatalog"/> requires and the database lacks; running it again changes
-/// nothing. It never alters what exists, and drops only the superseded global-id unique indexes
-/// (<see cref="IndexCatalog.Superseded"/>): a conflicting index or a collection of the wrong kind is reported in
+/// nothing. It never alters what exists, and drops only superseded indexes (<see cref="IndexCatalog.Superseded"/>) and the
+/// <c>$text</c> index where Atlas Search serves (<see cref="IndexCatalog.IsWanted"/>): a conflicting index or a collection of the wrong kind is reported in
 /// <see cref="BootstrapReport.Problems"/> and left for an operator.
 /// </summary>
 public static partial class MongoBootstrapper
@@ -15,8 +15,14 @@ public static partial class MongoBootstrapper
     private const int NamespaceExists = 48;
 
     /// <summary>
-    /// Collections, then their indexes, then — where the server manages search indexes (probed once the
-    /// collections exist) — the enabled search indexes, each judged by <see cref="SearchIndexCheck"/>. With
+    /// Collections, then — where the server manages search indexes (probed once the collections exist) — the enabled
+    /// search indexes, each judged by <see cref="SearchIndexCheck"/>, then the regular indexes: the wildcard
+    /// <c>$text</c> index only while <c>investigations_search</c> does not serve (<see cref="IndexCatalog.IsWanted"/>).
+    /// On a switch the next bootstrap (start-up or bootstrap-mongodb) follows: once the search index is usable the
+    /// text index is dropped; if it stops being usable (dropped, FAILED, redefined) the text index is built again —
+    /// on a populated collection in the background — and until it stands a full-text search that falls back to
+    /// <c>$text</c> is refused by the server ("text index required", IndexNotFound), which the API reports as 503
+    /// (<see cref="Health.MongoFailureClassifier"/>). With
     /// <paramref name="deferBuildsOnPopulatedCollections"/>, an index missing on a collection that already holds
     /// documents is not built but listed in <see cref="BootstrapReport.DeferredIndexes"/> (see <see cref="MongoStartup"/>).
     /// </summary>
@@ -25,18 +31,21 @@ public static partial class MongoBootstrapper
     {
         var problems = new List<string>();
         var (created, timeSeries) = await EnsureCollectionsAsync(database, catalog, problems, logger, cancellationToken);
-        var (indexes, deferred) = await EnsureIndexesAsync(
-            database, catalog, timeSeries, deferBuildsOnPopulatedCollections ? created : null, problems, logger, cancellationToken);
         var searchSupported = await MongoCapabilityProbe.SearchIndexesSupportedAsync(
             database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
         var (searchCreated, verdicts) = searchSupported
             ? await EnsureSearchIndexesAsync(database, catalog, problems, logger, cancellationToken)
             : ([], []);
+        var search = new SearchIndexVerdicts(verdicts);
+        var (indexes, deferred, dropped) = await EnsureIndexesAsync(
+            database, catalog, timeSeries, deferBuildsOnPopulatedCollections ? created : null, AtlasSearchServes(catalog, search),
+            problems, logger, cancellationToken);
         return new BootstrapReport(created, indexes, searchSupported, searchCreated, verdicts.Where(v => v.Exists).Select(v => v.Name).ToList(), problems)
         {
             TimeSeriesCollections = timeSeries,
             DeferredIndexes = deferred,
-            SearchIndexes = new SearchIndexVerdicts(verdicts),
+            SearchIndexes = search,
+            IndexesDropped = dropped,
         };
     }
 
@@ -92,14 +101,20 @@ public static partial class MongoBootstrapper
     /// </summary>
     public static string? KindMismatch(RequiredCollection required, BsonDocument existingInfo) => CollectionKindCheck.Judge(required, existingInfo).Problem;
 
+    /// <summary>Whether <c>investigations_search</c> is in the catalog (enabled) and usable now.</summary>
+    public static bool AtlasSearchServes(IndexCatalog catalog, SearchIndexVerdicts search)
+        => catalog.SearchIndexes.Any(i => i.Name == IndexCatalog.InvestigationsSearchIndex) && search.IsUsable(IndexCatalog.InvestigationsSearchIndex);
+
     /// <param name="buildOnlyIn">When set, missing indexes are built only on these (just created) collections and on
     /// empty ones; the rest are returned as deferred.</param>
-    private static async Task<(List<string> Ensured, List<RequiredIndex> Deferred)> EnsureIndexesAsync(
+    /// <param name="atlasSearchServes">Leaves out (and drops) the indexes <see cref="IndexCatalog.IsWanted"/> says are not wanted then.</param>
+    private static async Task<(List<string> Ensured, List<RequiredIndex> Deferred, List<string> Dropped)> EnsureIndexesAsync(
         IMongoDatabase database, IndexCatalog catalog, IReadOnlyCollection<string> timeSeries, IReadOnlyCollection<string>? buildOnlyIn,
-        List<string> problems, ILogger logger, CancellationToken cancellationToken)
+        bool atlasSearchServes, List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
         var ensured = new List<string>();
         var deferred = new List<RequiredIndex>();
+        var dropped = new List<string>();
         foreach (var group in catalog.Indexes.GroupBy(i => i.Collection))
         {
             var collection = database.GetCollection<BsonDocument>(group.Key);
@@ -108,6 +123,15 @@ public static partial class MongoBootstrapper
             foreach (var required in group)
             {
                 var index = timeSeries.Contains(group.Key) ? required.OnTimeSeries() : required;
+                if (!IndexCatalog.IsWanted(index, atlasSearchServes))
+                {
+                    foreach (var unwanted in existing.Where(index.IsSatisfiedBy))
+                    {
+                        if (await DropAsync(collection, unwanted.GetValue("name", "").AsString, problems, logger, cancellationToken))
+                            dropped.Add($"{group.Key}.{unwanted["name"].AsString}");
+                    }
+                    continue;
+                }
                 if (existing.Any(index.IsSatisfiedBy))
                 {
                     ensured.Add($"{group.Key}.{index.Name}");
@@ -122,30 +146,45 @@ public static partial class MongoBootstrapper
                 }
                 if (await CreateIndexAsync(collection, index, problems, logger, cancellationToken)) ensured.Add($"{group.Key}.{index.Name}");
             }
-            await DropSupersededAsync(collection, group.Key, existing, group.Where(i => i.Unique).Select(i => i.Name).ToHashSet(), problems, logger, cancellationToken);
+            dropped.AddRange(await DropSupersededAsync(
+                collection, group.Key, existing, group.Select(i => i.Name).ToHashSet(StringComparer.Ordinal), problems, logger, cancellationToken));
         }
-        return (ensured, deferred);
+        return (ensured, deferred, dropped);
     }
 
-    /// <summary>Drops a superseded global unique index of <paramref name="collectionName"/>, only once every unique index the catalog wants there was ensured.</summary>
-    private static async Task DropSupersededAsync(
-        IMongoCollection<BsonDocument> collection, string collectionName, List<BsonDocument> existing, HashSet<string> requiredUnique,
+    /// <summary>
+    /// Drops the superseded indexes of <paramref name="collectionName"/> (<see cref="IndexCatalog.Superseded"/>), only
+    /// once every index the catalog wants there exists (no problem reported on the collection, nothing deferred).
+    /// </summary>
+    private static async Task<List<string>> DropSupersededAsync(
+        IMongoCollection<BsonDocument> collection, string collectionName, List<BsonDocument> existing, HashSet<string> required,
         List<string> problems, ILogger logger, CancellationToken cancellationToken)
     {
-        if (problems.Any(p => p.Contains($" on {collectionName} ", StringComparison.Ordinal))) return;
+        var dropped = new List<string>();
+        if (problems.Any(p => p.Contains($" on {collectionName} ", StringComparison.Ordinal))) return dropped;
         foreach (var (_, name) in IndexCatalog.Superseded.Where(s => s.Collection == collectionName))
         {
-            if (requiredUnique.Contains(name) || !existing.Any(i => i.GetValue("name", "").AsString == name)) continue;
-            try
-            {
-                // https://www.mongodb.com/docs/manual/reference/method/db.collection.dropIndex/ — drop by index name.
-                await collection.Indexes.DropOneAsync(name, cancellationToken);
-                LogDroppedIndex(logger, collectionName, name);
-            }
-            catch (MongoCommandException e)
-            {
-                problems.Add($"Superseded index {name} on {collectionName} could not be dropped: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
-            }
+            if (required.Contains(name) || !existing.Any(i => i.GetValue("name", "").AsString == name)) continue;
+            if (await DropAsync(collection, name, problems, logger, cancellationToken)) dropped.Add($"{collectionName}.{name}");
+        }
+        return dropped;
+    }
+
+    private static async Task<bool> DropAsync(
+        IMongoCollection<BsonDocument> collection, string name, List<string> problems, ILogger logger, CancellationToken cancellationToken)
+    {
+        var collectionName = collection.CollectionNamespace.CollectionName;
+        try
+        {
+            // https://www.mongodb.com/docs/manual/reference/method/db.collection.dropIndex/ — drop by index name.
+            await collection.Indexes.DropOneAsync(name, cancellationToken);
+            LogDroppedIndex(logger, collectionName, name);
+            return true;
+        }
+        catch (MongoCommandException e)
+        {
+            problems.Add($"Index {name} on {collectionName} could not be dropped: {e.CodeName} ({e.Code}): {e.ErrorMessage}");
+            return false;
         }
     }
 
@@ -257,7 +296,7 @@ public static partial class MongoBootstrapper
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created index {Index} on {Collection}")]
     private static partial void LogCreatedIndex(ILogger logger, string collection, string index);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: dropped index {Index} on {Collection} (ids are unique per tenant now)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: dropped index {Index} on {Collection} (superseded, or not wanted with this search setup)")]
     private static partial void LogDroppedIndex(ILogger logger, string collection, string index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB: created search index {Index} on {Collection}")]

@@ -18,6 +18,12 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
     /// <summary>Text indexes only: the per-document language field (moved away from <c>language</c>, see the catalog).</summary>
     public string? LanguageOverride { get; init; }
 
+    /// <summary>
+    /// Only wanted while Atlas Search does not serve the queries it would serve (<see cref="IndexCatalog.IsWanted"/>):
+    /// the <c>$text</c> fallback's index.
+    /// </summary>
+    public bool UnlessAtlasSearchServes { get; init; }
+
     public string Name => ExplicitName ?? string.Join("_", Keys.Select(k => $"{k.Name}_{k.Value}"));
 
     public bool IsText => Keys.Values.Any(v => v == "text");

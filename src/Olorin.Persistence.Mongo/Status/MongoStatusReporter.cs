@@ -83,29 +83,9 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
         var problems = new List<string>();
         string? detectionRunsKind = null;
 
-        foreach (var required in _catalog.Collections)
-        {
-            var verdict = CollectionKindCheck.Judge(required, existing.GetValueOrDefault(required.Name));
-            if (required.Name == MongoCollectionNames.DetectionRuns) detectionRunsKind = verdict.Kind;
-            if (verdict.Problem is { } problem) problems.Add(problem);
-            if (!existing.TryGetValue(required.Name, out var info))
-            {
-                missing.AddRange(_catalog.IndexesOf(required.Name).Select(i => $"{required.Name}.{i.Name}"));
-                continue;
-            }
-            var collection = database.GetCollection<BsonDocument>(required.Name);
-            collections.Add(new MongoCollectionStatus(
-                required.Name,
-                await EstimatedCountAsync(collection, cancellationToken),
-                info.GetValue("type", "collection").AsString == "timeseries"));
-            var indexes = await MongoBootstrapper.ExistingIndexesAsync(collection, cancellationToken);
-            foreach (var catalogued in _catalog.IndexesOf(required.Name))
-            {
-                var index = verdict.IsTimeSeries ? catalogued.OnTimeSeries() : catalogued;
-                (indexes.Any(index.IsSatisfiedBy) ? present : missing).Add($"{required.Name}.{index.Name}");
-            }
-        }
-
+        // Search indexes first: whether investigations_search serves decides whether the $text index is wanted.
+        var searchPresent = new List<string>();
+        var searchMissing = new List<string>();
         var searchSupported = existing.ContainsKey(MongoCollectionNames.Investigations)
             && await MongoCapabilityProbe.SearchIndexesSupportedAsync(database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations), cancellationToken);
         var verdicts = new List<SearchIndexVerdict>();
@@ -119,11 +99,37 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
                 var verdict = SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name));
                 verdicts.Add(verdict);
                 if (verdict.Problem is { } problem) problems.Add(problem);
-                (verdict.Exists ? present : missing).Add($"{index.Collection}.{index.Name}");
+                (verdict.Exists ? searchPresent : searchMissing).Add($"{index.Collection}.{index.Name}");
             }
         }
         var search = new SearchIndexVerdicts(verdicts);
+        var atlasSearchServes = MongoBootstrapper.AtlasSearchServes(_catalog, search);
 
+        foreach (var required in _catalog.Collections)
+        {
+            var verdict = CollectionKindCheck.Judge(required, existing.GetValueOrDefault(required.Name));
+            if (required.Name == MongoCollectionNames.DetectionRuns) detectionRunsKind = verdict.Kind;
+            if (verdict.Problem is { } problem) problems.Add(problem);
+            if (!existing.TryGetValue(required.Name, out var info))
+            {
+                missing.AddRange(_catalog.IndexesOf(required.Name, atlasSearchServes).Select(i => $"{required.Name}.{i.Name}"));
+                continue;
+            }
+            var collection = database.GetCollection<BsonDocument>(required.Name);
+            collections.Add(new MongoCollectionStatus(
+                required.Name,
+                await EstimatedCountAsync(collection, cancellationToken),
+                info.GetValue("type", "collection").AsString == "timeseries"));
+            var indexes = await MongoBootstrapper.ExistingIndexesAsync(collection, cancellationToken);
+            foreach (var catalogued in _catalog.IndexesOf(required.Name, atlasSearchServes))
+            {
+                var index = verdict.IsTimeSeries ? catalogued.OnTimeSeries() : catalogued;
+                (indexes.Any(index.IsSatisfiedBy) ? present : missing).Add($"{required.Name}.{index.Name}");
+            }
+        }
+
+        present.AddRange(searchPresent);
+        missing.AddRange(searchMissing);
         return report with
         {
             AuditWritesAtomic = true,

@@ -49,9 +49,9 @@ public sealed class IndexCatalogTests
         => Assert.Equal(
         [
             """{ "key" : { "tenant_id" : 1, "investigation_id" : 1 }, "name" : "tenant_id_1_investigation_id_1", "unique" : true }""",
-            """{ "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""",
-            """{ "key" : { "tenant_id" : 1, "status" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_status_1_updated_at_-1" }""",
-            """{ "key" : { "tenant_id" : 1, "updated_at" : -1 }, "name" : "tenant_id_1_updated_at_-1" }""",
+            """{ "key" : { "tenant_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_updated_at_-1_investigation_id_1" }""",
+            """{ "key" : { "tenant_id" : 1, "status" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_status_1_updated_at_-1_investigation_id_1" }""",
+            """{ "key" : { "tenant_id" : 1, "user_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1" }""",
             """{ "key" : { "tenant_id" : 1, "$**" : "text" }, "name" : "investigations_text", "weights" : { "settings.name" : 10, "settings.entity_value" : 10, "settings.entities.entity_value" : 8, "results.summary" : 5 }, "default_language" : "none", "language_override" : "olorin_text_language" }""",
         ], Specs("investigations"));
 
@@ -60,9 +60,10 @@ public sealed class IndexCatalogTests
         => Assert.Equal(
         [
             """{ "key" : { "metadata.tenant_id" : 1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_run_id_1", "unique" : true }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_started_at_-1" }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "metadata.detector_id" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_metadata.detector_id_1_started_at_-1" }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "metadata.status" : 1, "started_at" : -1 }, "name" : "metadata.tenant_id_1_metadata.status_1_started_at_-1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "started_at" : -1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_started_at_-1_run_id_1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "metadata.detector_id" : 1, "started_at" : -1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_metadata.detector_id_1_started_at_-1_run_id_1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "metadata.status" : 1, "started_at" : -1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_metadata.status_1_started_at_-1_run_id_1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "duration_ms" : 1, "run_id" : 1 }, "name" : "metadata.tenant_id_1_duration_ms_1_run_id_1" }""",
         ], Specs("detection_runs"));
 
     [Fact]
@@ -82,9 +83,10 @@ public sealed class IndexCatalogTests
         Assert.Equal(
         [
             """{ "key" : { "entry_id" : 1 }, "name" : "entry_id_1" }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "metadata.investigation_id" : 1, "timestamp" : -1 }, "name" : "metadata.tenant_id_1_metadata.investigation_id_1_timestamp_-1" }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "timestamp" : -1 }, "name" : "metadata.tenant_id_1_timestamp_-1" }""",
-            """{ "key" : { "metadata.tenant_id" : 1, "metadata.action_type" : 1, "timestamp" : -1 }, "name" : "metadata.tenant_id_1_metadata.action_type_1_timestamp_-1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "timestamp" : -1, "entry_id" : -1 }, "name" : "metadata.tenant_id_1_timestamp_-1_entry_id_-1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "metadata.investigation_id" : 1, "timestamp" : -1, "entry_id" : -1 }, "name" : "metadata.tenant_id_1_metadata.investigation_id_1_timestamp_-1_entry_id_-1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "metadata.action_type" : 1, "timestamp" : -1, "entry_id" : -1 }, "name" : "metadata.tenant_id_1_metadata.action_type_1_timestamp_-1_entry_id_-1" }""",
+            """{ "key" : { "metadata.tenant_id" : 1, "metadata.user_id" : 1, "timestamp" : -1, "entry_id" : -1 }, "name" : "metadata.tenant_id_1_metadata.user_id_1_timestamp_-1_entry_id_-1" }""",
         ], Specs("audit_log"));
     }
 
@@ -168,10 +170,26 @@ public sealed class IndexCatalogTests
     [Fact]
     public void The_superseded_global_id_indexes_are_the_ones_the_per_tenant_indexes_replace()
     {
-        foreach (var (collection, name) in IndexCatalog.Superseded)
+        foreach (var (collection, name) in IndexCatalog.Superseded.Where(s => !s.Name.StartsWith("tenant_id_", StringComparison.Ordinal) && !s.Name.StartsWith("metadata.", StringComparison.Ordinal)))
         {
             Assert.Contains(Catalog.IndexesOf(collection), i => i.Unique && i.Keys.GetElement(0).Name == "tenant_id" && i.Name == "tenant_id_1_" + name);
             Assert.DoesNotContain(Catalog.IndexesOf(collection), i => i.Name == name);
+        }
+    }
+
+    [Fact]
+    public void Each_superseded_list_index_is_a_key_prefix_of_an_index_that_replaces_it()
+    {
+        var listIndexes = IndexCatalog.Superseded.Where(s => s.Name.StartsWith("tenant_id_", StringComparison.Ordinal) || s.Name.StartsWith("metadata.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(29, listIndexes.Count);
+        foreach (var (collection, name) in listIndexes)
+        {
+            Assert.DoesNotContain(Catalog.IndexesOf(collection), i => i.Name == name);
+            // A replacement starts with the old name's keys (tie-breaker appended), or, where the old keys were not a
+            // list order at all, the replacement holds the same equality field right after the tenant.
+            Assert.True(Catalog.IndexesOf(collection).Any(i => i.Name.StartsWith(name + "_", StringComparison.Ordinal))
+                || Catalog.IndexesOf(collection).Any(i => i.Keys.ElementCount > 2 && name.StartsWith($"{i.Keys.GetElement(0).Name}_1_{i.Keys.GetElement(1).Name}_1", StringComparison.Ordinal)),
+                $"{collection}.{name} has no replacement");
         }
     }
 
@@ -189,24 +207,24 @@ public sealed class IndexCatalogTests
     [Fact]
     public void Our_name_on_other_keys_or_uniqueness_is_drift_not_a_match()
     {
-        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_created_at_-1");
+        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1");
 
-        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1 }, "name" : "tenant_id_1_user_id_1_created_at_-1" }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "created_at" : -1 }, "name" : "tenant_id_1_user_id_1_created_at_-1", "unique" : true }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1 }, "name" : "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1, "user_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1", "unique" : true }""")));
     }
 
     [Fact]
     public void An_index_whose_directions_are_doubles_is_the_same_index()
     {
         // The legacy mongo shell sends 1 as a double; listIndexes then reports 1.0 (and -1.0).
-        var index = Catalog.IndexesOf("investigations").Single(i => i.Name == "tenant_id_1_user_id_1_created_at_-1");
+        var index = Catalog.IndexesOf("detectors").Single(i => i.Name == "tenant_id_1_created_at_-1_detector_id_1");
 
-        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "user_id" : 1.0, "created_at" : -1.0 }, "name" : "by_shell" }""")));
-        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : { "$numberLong" : "1" }, "user_id" : 1, "created_at" : -1 }, "name" : "by_driver" }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "user_id" : 1.0, "created_at" : 1.0 }, "name" : "other_direction" }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "user_id" : 1, "tenant_id" : 1, "created_at" : -1 }, "name" : "other_order" }""")));
-        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : "hashed", "user_id" : 1, "created_at" : -1 }, "name" : "hashed" }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "created_at" : -1.0, "detector_id" : 1.0 }, "name" : "by_shell" }""")));
+        Assert.True(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : { "$numberLong" : "1" }, "created_at" : -1, "detector_id" : 1 }, "name" : "by_driver" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : 1.0, "created_at" : 1.0, "detector_id" : 1.0 }, "name" : "other_direction" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "created_at" : -1, "tenant_id" : 1, "detector_id" : 1 }, "name" : "other_order" }""")));
+        Assert.False(index.IsSatisfiedBy(BsonDocument.Parse("""{ "v" : 2, "key" : { "tenant_id" : "hashed", "created_at" : -1, "detector_id" : 1 }, "name" : "hashed" }""")));
     }
 
     [Fact]
