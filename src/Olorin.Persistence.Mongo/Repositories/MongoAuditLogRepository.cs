@@ -68,8 +68,9 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
 
     public string KeyOf(AuditLogEntry document) => document.EntryId;
 
+    /// <summary>One sorted cursor (<see cref="MongoBulkTransfer.ExportInOneCursorAsync{T}(IMongoCollection{T},System.Linq.Expressions.Expression{Func{T,string}},string?,CancellationToken)"/>): audit_log is a time series by default.</summary>
     public IAsyncEnumerable<AuditLogEntry> ExportAsync(string? after = null, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Entries, e => e.EntryId, after, cancellationToken);
+        => MongoBulkTransfer.ExportInOneCursorAsync(Entries, e => e.EntryId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Entries, cancellationToken);

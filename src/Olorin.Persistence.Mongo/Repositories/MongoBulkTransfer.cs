@@ -32,6 +32,69 @@ internal static class MongoBulkTransfer
         }
     }
 
+    /// <summary>
+    /// The export of a time series, in the same key order (the port's contract: the migration verifier merges the two
+    /// backends' exports by key, and a checkpoint resumes after a key). The keyset export above would re-run its query
+    /// per batch, and on a time series no index gives an order on a measurement field such as entry_id (a
+    /// measurement-field index is kept per bucket as min/max; sorts use secondary indexes on the timeField, and under
+    /// conditions on metaField and timeField: https://www.mongodb.com/docs/manual/core/timeseries/timeseries-secondary-index/),
+    /// so each batch would unpack and sort every later
+    /// bucket again. Here one query sorts once and one cursor walks the result a batch at a time (a sort larger than
+    /// 100 MB writes temporary files by default since 6.0: https://www.mongodb.com/docs/manual/reference/method/cursor.allowDiskUse/).
+    /// Entry ids are time-ordered (UUIDv7, AuditEntries), so for entries Olorin wrote this key order is time order, and
+    /// the <c>$gt</c> on the key prunes whole buckets through the bucket-level entry_id index. A server cursor idle
+    /// longer than the server's cursor timeout (10 minutes by default,
+    /// https://www.mongodb.com/docs/manual/reference/parameters/#mongodb-parameter-param.cursorTimeoutMillis) while a
+    /// slow consumer writes is killed; the export then re-opens after the last key it yielded.
+    /// </summary>
+    public static IAsyncEnumerable<T> ExportInOneCursorAsync<T>(
+        IMongoCollection<T> collection, Expression<Func<T, string>> key, string? after, CancellationToken cancellationToken)
+        => StreamAsync(collection, k => KeyFilters.After(key, k), KeyFilters.Ascending(key), key.Compile(), after, cancellationToken);
+
+    /// <summary><see cref="ExportInOneCursorAsync{T}(IMongoCollection{T},Expression{Func{T,string}},string?,CancellationToken)"/> in (tenant, id) order.</summary>
+    public static IAsyncEnumerable<T> ExportInOneCursorAsync<T>(
+        IMongoCollection<T> collection, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id, TenantKey after, CancellationToken cancellationToken)
+        => StreamAsync(collection, k => KeyFilters.After(tenant, id, k), KeyFilters.Ascending(tenant, id), KeyOf(tenant, id), after, cancellationToken);
+
+    private const int MaxCursorReopens = 10;
+
+    private static async IAsyncEnumerable<T> StreamAsync<T, TKey>(
+        IMongoCollection<T> collection, Func<TKey, FilterDefinition<T>> after, SortDefinition<T> order, Func<T, TKey> keyOf, TKey start,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = start;
+        var reopened = 0;
+        IAsyncCursor<T>? cursor = null;
+        try
+        {
+            while (true)
+            {
+                cursor ??= await ExportQueries.OneCursor(collection, after(last), order).ToCursorAsync(cancellationToken);
+                bool more;
+                try
+                {
+                    more = await cursor.MoveNextAsync(cancellationToken);
+                }
+                catch (MongoCursorNotFoundException) when (reopened++ < MaxCursorReopens)
+                {
+                    cursor.Dispose();
+                    cursor = null;
+                    continue;
+                }
+                if (!more) yield break;
+                foreach (var document in cursor.Current)
+                {
+                    yield return document;
+                    last = keyOf(document);
+                }
+            }
+        }
+        finally
+        {
+            cursor?.Dispose();
+        }
+    }
+
     public static Task<long> CountAllAsync<T>(IMongoCollection<T> collection, CancellationToken cancellationToken)
         => collection.CountDocumentsAsync(Builders<T>.Filter.Empty, cancellationToken: cancellationToken);
 

@@ -120,8 +120,11 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
 
     public TenantKey KeyOf(DetectionRun document) => new(document.Metadata.TenantId, document.RunId);
 
+    /// <summary>Keyset batches over the unique index; one sorted cursor on a legacy time series (see <see cref="MongoBulkTransfer"/>).</summary>
     public IAsyncEnumerable<DetectionRun> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Runs, r => r.Metadata.TenantId, r => r.RunId, after, cancellationToken);
+        => UpdatesInPlace
+            ? MongoBulkTransfer.ExportAsync(Runs, r => r.Metadata.TenantId, r => r.RunId, after, cancellationToken)
+            : MongoBulkTransfer.ExportInOneCursorAsync(Runs, r => r.Metadata.TenantId, r => r.RunId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Runs, cancellationToken);
