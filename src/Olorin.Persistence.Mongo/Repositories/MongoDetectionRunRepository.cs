@@ -165,55 +165,96 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     }
 
     private const int MaxReplaceAttempts = 3;
-    private const int MaxReinsertAttempts = 5;
 
     /// <summary>
     /// Replaces <paramref name="current"/> in a time series: a delete guarded on the status just read (so a transition
     /// that slipped in is not overwritten with a stale copy; deletes take any filter from 7.0,
     /// https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#deletes), then the insert. False
-    /// when the guard matched nothing. <c>deleteMany</c> is not a retryable write
-    /// (https://www.mongodb.com/docs/manual/core/retryable-writes/#retryable-write-operations) and time-series writes
-    /// cannot join a transaction, so any failure once the delete was sent is settled by reading the run back: missing
-    /// means our delete ran, and the replacement is inserted (again) until it stands. The settling is not cancellable:
-    /// a cancelled request must not leave the run deleted.
+    /// when the guard matched nothing. Time-series writes cannot join a transaction, so the two writes are settled
+    /// step by step as <see cref="TimeSeriesReplace"/> decides: after any failure the run is read back before anything
+    /// is written again, and the replacement is inserted until a read shows it stands — never twice. Only the first
+    /// delete is cancellable: once a write may have run, a cancelled request must not leave the run deleted. If the
+    /// server stays unreachable through every step, the error says the run may be missing and carries its new state.
     /// </summary>
     private async Task<bool> ReplaceAsync(DetectionRun current, DetectionRun replacement, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // nothing sent yet; from here on the transition is settled, not abandoned
         var guard = DetectionRunFilters.InStatus(current.Metadata.TenantId, current.RunId, [current.Metadata.Status]);
+        var next = TimeSeriesReplace.Next.Delete;
+        var inserting = false;
+        Exception? failure = null;
+        for (var step = 0; step < MaxSettleSteps; step++)
+        {
+            switch (next)
+            {
+                case TimeSeriesReplace.Next.Delete:
+                    try
+                    {
+                        // deleteOne: a retryable write (the driver retries it once with the same transaction number),
+                        // unlike deleteMany; the guard matches one run.
+                        var deleted = await Runs.DeleteOneAsync(guard, failure is null ? cancellationToken : CancellationToken.None);
+                        next = TimeSeriesReplace.AfterDelete(deleted.DeletedCount, earlierAttemptFailed: failure is not null);
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                        next = TimeSeriesReplace.AfterFailedDelete();
+                    }
+                    break;
+                case TimeSeriesReplace.Next.Insert:
+                    inserting = true;
+                    try
+                    {
+                        await Runs.InsertOneAsync(replacement, cancellationToken: CancellationToken.None);
+                        return true;
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                        next = TimeSeriesReplace.AfterFailedInsert();
+                    }
+                    break;
+                case TimeSeriesReplace.Next.Read:
+                    next = TimeSeriesReplace.AfterRead(await SeeAsync(current, step), inserting);
+                    break;
+                case TimeSeriesReplace.Next.Done:
+                    return true;
+                case TimeSeriesReplace.Next.NotReplaced:
+                    return false;
+            }
+        }
+        return next switch
+        {
+            TimeSeriesReplace.Next.Done => true,
+            TimeSeriesReplace.Next.NotReplaced => false,
+            _ => throw Unsettled(replacement, inserting ? "whether the replacement was inserted" : "whether the delete ran", failure),
+        };
+    }
+
+    /// <summary>How many steps (writes and reads) settling may take before it gives up, naming what is unknown.</summary>
+    private const int MaxSettleSteps = 12;
+
+    /// <summary>The run as stored now (by tenant and run_id), compared with the status read before the delete. Waits a little before a retried read.</summary>
+    private async Task<TimeSeriesReplace.Seen> SeeAsync(DetectionRun current, int step)
+    {
+        if (step > 1) await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(step, 8)), CancellationToken.None);
         try
         {
-            var deleted = await Runs.DeleteManyAsync(guard, cancellationToken);
-            if (deleted.DeletedCount == 0) return false;
+            var stored = await Runs.Find(DetectionRunFilters.ById(current.Metadata.TenantId, current.RunId))
+                .Project(r => r.Metadata.Status).Limit(1).ToListAsync(CancellationToken.None);
+            return stored.Count == 0 ? TimeSeriesReplace.Seen.Missing
+                : stored[0] == current.Metadata.Status ? TimeSeriesReplace.Seen.AsRead
+                : TimeSeriesReplace.Seen.Changed;
         }
-        catch (Exception)
+        catch (Exception e) when (e is MongoException or TimeoutException)
         {
-            // Did the delete run although its reply was lost (or the request was cancelled once it was sent)?
-            if (!await IsMissingAsync(current)) throw;
+            return TimeSeriesReplace.Seen.Unknown;
         }
-        await ReinsertAsync(replacement);
-        return true;
     }
 
-    private async Task<bool> IsMissingAsync(DetectionRun run)
-        => await Runs.Find(DetectionRunFilters.ById(run.Metadata.TenantId, run.RunId)).FirstOrDefaultAsync(CancellationToken.None) is null;
-
-    /// <summary>Inserts the replacement, and after a failure inserts it again only if it is still missing (so never twice).</summary>
-    private async Task ReinsertAsync(DetectionRun replacement)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await Runs.InsertOneAsync(replacement, cancellationToken: CancellationToken.None);
-                return;
-            }
-            catch (Exception) when (attempt < MaxReinsertAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
-                if (!await IsMissingAsync(replacement)) return;
-            }
-        }
-    }
+    private static InvalidOperationException Unsettled(DetectionRun replacement, string unknown, Exception? cause)
+        => new($"Detection run {replacement.RunId} (tenant {replacement.Metadata.TenantId}) could not be settled: MongoDB did not answer {unknown}; " +
+               $"the run may be missing. Its new state: {replacement.ToJson()}", cause);
 
     private async Task<Outcome<DetectionRun>> ReadBackAsync(string tenantId, string runId, bool changed, DetectionRunStatus target, CancellationToken cancellationToken)
     {
