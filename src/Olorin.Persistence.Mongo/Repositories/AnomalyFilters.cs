@@ -55,10 +55,13 @@ public static class AnomalyFilters
     }
 
     /// <summary>
-    /// Atlas <c>$vectorSearch</c> on <paramref name="indexName"/> (cosine): numCandidates = max(10·k, 100) capped at 10,000, pre-filtered
-    /// on the tenant (and severity, detector: filter fields of the index). Asks one extra neighbour when an anomaly is
-    /// to be excluded, so excluding it still leaves k. The score is projected and converted to cosine similarity
-    /// (Atlas reports (1 + cos) / 2), then the minimum similarity and the exclusion apply.
+    /// Atlas <c>$vectorSearch</c> on <paramref name="indexName"/> (cosine), per https://www.mongodb.com/docs/atlas/atlas-vector-search/vector-search-stage/:
+    /// the first stage of the pipeline; <c>numCandidates</c> from <see cref="CandidatesFor"/>; pre-filtered on the tenant
+    /// (and severity, detector) with <c>$eq</c> inside <c>$and</c> — operators the pre-filter accepts, on fields the
+    /// index declares as <c>filter</c> (…#atlas-vector-search-pre-filter). Asks one extra neighbour when an anomaly is
+    /// to be excluded, so excluding it still leaves k. The score is read with <c>{$meta: "vectorSearchScore"}</c> and
+    /// converted to cosine similarity (for cosine the score is (1 + cos) / 2, …#atlas-vector-search-score), then the
+    /// minimum similarity and the exclusion apply.
     /// </summary>
     public static PipelineDefinition<AnomalyEvent, ScoredDocument<AnomalyEvent>> VectorSearch(string tenantId, SimilarityQuery query, string indexName)
     {
@@ -66,7 +69,7 @@ public static class AnomalyFilters
         var options = new VectorSearchOptions<AnomalyEvent>
         {
             IndexName = indexName,
-            NumberOfCandidates = CandidatesFor(query.K),
+            NumberOfCandidates = CandidatesFor(limit),
             Filter = SimilarityScope(tenantId, query),
         };
         return new EmptyPipelineDefinition<AnomalyEvent>()
@@ -83,7 +86,9 @@ public static class AnomalyFilters
     }
 
     /// <summary>
-    /// Exact cosine similarity where <c>$vectorSearch</c> is not available (community server, index missing):
+    /// Exact cosine similarity where <c>$vectorSearch</c> is not available (community server, index missing), in plain
+    /// aggregation (<c>$reduce</c> over <c>$zip</c>; <c>$sort</c> followed by <c>$limit</c> keeps only the top k in
+    /// memory: https://www.mongodb.com/docs/manual/reference/operator/aggregation/sort/#sort-and-limit-memory-optimization):
     /// computed on the server over the tenant's anomalies whose embedding has the query's dimension, so only the top
     /// k documents cross the network (a client-side scan would pull every 384-float embedding of the tenant per
     /// query), and the top-k <c>$sort</c> + <c>$limit</c> keeps server memory bounded. Linear in the tenant's anomalies.
@@ -102,10 +107,17 @@ public static class AnomalyFilters
             .Sort(Builders<ScoredDocument<AnomalyEvent>>.Sort.Descending(s => s.Score).Ascending(s => s.Document.AnomalyId))
             .Limit(query.K);
 
-    /// <summary>Ten candidates per neighbour, at least 100, at most the 10,000 <c>$vectorSearch</c> accepts.</summary>
-    public static int CandidatesFor(int k) => (int)Math.Clamp(10L * k, 100L, MaxCandidates);
+    /// <summary>
+    /// <c>numCandidates</c> for a <c>$vectorSearch</c> returning <paramref name="limit"/> documents: twenty per result
+    /// ("we recommend that you specify a number at least 20 times higher than the number of documents to return"),
+    /// at least 100, and at most the 10,000 the stage accepts; never below <c>limit</c>, which it may not be
+    /// (https://www.mongodb.com/docs/atlas/atlas-vector-search/vector-search-stage/#fields). Callers keep limit ≤ 10,000.
+    /// </summary>
+    public static int CandidatesFor(int limit) => (int)Math.Clamp(CandidatesPerResult * (long)limit, 100L, MaxCandidates);
 
-    /// <summary>The largest <c>numCandidates</c> the server accepts.</summary>
+    public const int CandidatesPerResult = 20;
+
+    /// <summary>The largest <c>numCandidates</c> (and so <c>limit</c>) <c>$vectorSearch</c> accepts.</summary>
     public const int MaxCandidates = 10_000;
 
     private static FilterDefinition<ScoredDocument<AnomalyEvent>> SimilarEnough(SimilarityQuery query)

@@ -8,7 +8,9 @@ namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
 /// The queries of the embedding worker and backfill: documents without an embedding (absent, null or empty array),
-/// in (tenant_id, id) order after a key, and the guarded writes that fill one in.
+/// in (tenant_id, id) order after a key — served by the unique (tenant_id, id) index (ListSortCoverageTests) — and
+/// the guarded writes that fill one in (a filter that no longer matches once another writer filled it: single-document
+/// writes are atomic, https://www.mongodb.com/docs/manual/core/write-operations-atomicity/).
 /// </summary>
 public static class EmbeddingFilters
 {
@@ -36,7 +38,11 @@ public static class EmbeddingFilters
     public static UpdateDefinition<T> SetEmbedding<T>(Expression<Func<T, float[]>> field, float[] embedding)
         => Builders<T>.Update.Set(field, embedding);
 
-    /// <summary>No embedding: the field absent, null, or an empty array (how the model's "none" is stored).</summary>
+    /// <summary>
+    /// No embedding: the field absent (<c>$exists: false</c>), null (<c>$type: null</c> matches only a stored null, not a
+    /// missing field: https://www.mongodb.com/docs/manual/tutorial/query-for-null-fields/), or an empty array
+    /// (<c>$size: 0</c>; how the model's "none" is stored).
+    /// </summary>
     public static FilterDefinition<T> Missing<T>(Expression<Func<T, float[]>> field)
     {
         var filter = Builders<T>.Filter;

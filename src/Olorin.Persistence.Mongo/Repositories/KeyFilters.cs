@@ -8,7 +8,9 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// Filters and sort of the bulk-transfer half of the repositories. These are the only queries that span tenants
 /// (export and migration move every tenant's documents). Ids are unique per tenant (Decision 4 revised), so a
 /// document's key is (tenant_id, id); only the audit log's generated entry ids are a key alone.
-/// BSON compares strings by their UTF-8 bytes, which is the ordinal order the port asks for.
+/// Without a collation MongoDB compares strings by simple binary comparison of their UTF-8 bytes
+/// (https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/#strings), which is the ordinal order
+/// the port asks for; no collection or index here has a collation.
 /// </summary>
 public static class KeyFilters
 {

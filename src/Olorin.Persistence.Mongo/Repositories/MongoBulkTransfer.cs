@@ -100,7 +100,11 @@ internal static class MongoBulkTransfer
 
     /// <summary>
     /// Replaces each stored document with the same key, or inserts it, exactly as given (one ordered bulk write of
-    /// upserting replaces; the last document wins when a key repeats).
+    /// upserting replaces; the last document wins when a key repeats, deduplicated here). Ordered: the server stops at
+    /// the first error and reports it, leaving the rest unwritten
+    /// (https://www.mongodb.com/docs/manual/reference/method/db.collection.bulkWrite/#ordered-vs-unordered-operations),
+    /// so a failed batch is simply written again. A race with another writer on a new key is retried
+    /// (<see cref="MongoErrors.RetryUpsertOnDuplicateKeyAsync{T}"/>): the filter is equality on the unique key.
     /// </summary>
     public static async Task<int> UpsertAsync<T>(
         IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
@@ -109,15 +113,16 @@ internal static class MongoBulkTransfer
         var unique = LastPerKey(documents, key.Compile());
         if (unique.Count == 0) return 0;
         var keyOf = key.Compile();
-        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(key, keyOf(d)), d) { IsUpsert = true });
-        await collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(key, keyOf(d)), d) { IsUpsert = true }).ToList();
+        await MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken));
         return unique.Count;
     }
 
     /// <summary>
-    /// The time-series variant: time-series collections reject upserts, so the stored documents with the keys are
-    /// deleted (allowed on any field since MongoDB 7.0) and the documents inserted. Not atomic: time-series writes
-    /// cannot join a transaction; re-running the same upsert converges.
+    /// The time-series variant: a time series takes no upsert ("update commands must not … use upsert", and updates only
+    /// the metaField: https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#updates), so the
+    /// stored documents with the keys are deleted (any filter from MongoDB 7.0, …#deletes) and the documents inserted.
+    /// Not atomic: time-series writes cannot join a transaction (…#transactions); re-running the same upsert converges.
     /// </summary>
     public static async Task<int> DeleteThenInsertAsync<T>(
         IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> key,
@@ -153,7 +158,11 @@ internal static class MongoBulkTransfer
         }
     }
 
-    /// <summary>Upserting replaces by (tenant, id), one ordered bulk write; the last document wins when a key repeats.</summary>
+    /// <summary>
+    /// Upserting replaces by (tenant, id), one ordered bulk write; the last document wins when a key repeats. The
+    /// filter is equality on exactly the fields of the unique (tenant_id, id) index, the form the server's own
+    /// duplicate-key retry of upserts needs (see the single-key overload).
+    /// </summary>
     public static async Task<int> UpsertAsync<T>(
         IMongoCollection<T> collection, IReadOnlyCollection<T> documents, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id,
         CancellationToken cancellationToken)
@@ -161,8 +170,8 @@ internal static class MongoBulkTransfer
         var keyOf = KeyOf(tenant, id);
         var unique = documents.GroupBy(keyOf).Select(g => g.Last()).ToList();
         if (unique.Count == 0) return 0;
-        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(tenant, id, keyOf(d)), d) { IsUpsert = true });
-        await collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        var models = unique.Select(d => new ReplaceOneModel<T>(KeyFilters.Is(tenant, id, keyOf(d)), d) { IsUpsert = true }).ToList();
+        await MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => collection.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken));
         return unique.Count;
     }
 

@@ -129,8 +129,11 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => MongoBulkTransfer.CountAllAsync(Runs, cancellationToken);
 
+    /// <summary>Upserting replaces on the regular collection (unique key); delete + insert on a legacy time series, which takes no upsert.</summary>
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
+        => UpdatesInPlace
+            ? MongoBulkTransfer.UpsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken)
+            : MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
 
     private bool UpdatesInPlace => DetectionRunStorage.UpdatesInPlace(capabilities, settings);
 

@@ -21,12 +21,23 @@ internal sealed class MongoMigrationStateStore(MongoContext context) : IMigratio
         return found?["state"].AsString;
     }
 
+    /// <summary>
+    /// Replace-or-insert by <c>_id</c> (a unique index on every collection): equality on exactly that key, the form whose
+    /// duplicate-key race the server retries and <see cref="MongoErrors.RetryUpsertOnDuplicateKeyAsync{T}"/> covers.
+    /// A state is one document, far below the 16 MB BSON limit (https://www.mongodb.com/docs/manual/reference/limits/#mongodb-limit-BSON-Document-Size):
+    /// a checkpoint holds cursors and counts, not documents.
+    /// </summary>
     public Task PutAsync(string name, string json, CancellationToken cancellationToken = default)
-        => Collection.ReplaceOneAsync(
+        => MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => Collection.ReplaceOneAsync(
             Builders<BsonDocument>.Filter.Eq("_id", name),
             new BsonDocument { ["_id"] = name, ["state"] = json, ["updated_at"] = DateTime.UtcNow },
-            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+            new ReplaceOptions { IsUpsert = true }, cancellationToken));
 
+    /// <summary>
+    /// Every state whose name starts with <paramref name="prefix"/>: an anchored, case-sensitive regular expression
+    /// (the prefix escaped), which the <c>_id</c> index serves as a range ("a prefix expression … can use an index",
+    /// https://www.mongodb.com/docs/manual/reference/operator/query/regex/#index-use).
+    /// </summary>
     public Task DeleteAsync(string prefix, CancellationToken cancellationToken = default)
         => Collection.DeleteManyAsync(
             Builders<BsonDocument>.Filter.Regex("_id", new BsonRegularExpression("^" + System.Text.RegularExpressions.Regex.Escape(prefix))),

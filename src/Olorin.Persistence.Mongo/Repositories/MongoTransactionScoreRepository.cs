@@ -14,7 +14,9 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
 
     /// <summary>
     /// One unordered bulk insert: the unique index rejects the keys already stored (and repeats within the batch),
-    /// every other score is inserted, and the count of inserted ones is the answer.
+    /// every other score is inserted — unordered, the server goes on past a failed write and reports every error at
+    /// the end (https://www.mongodb.com/docs/manual/reference/method/db.collection.bulkWrite/#ordered-vs-unordered-operations)
+    /// — and the count of inserted ones is the answer (a write-concern error is not swallowed: it rethrows).
     /// </summary>
     public async Task<int> InsertManyAsync(string tenantId, IReadOnlyCollection<TransactionScore> scores, CancellationToken cancellationToken = default)
     {
@@ -89,8 +91,9 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
     {
         var unique = documents.GroupBy(KeyOf).Select(g => g.Last()).ToList();
         if (unique.Count == 0) return 0;
-        var models = unique.Select(s => new ReplaceOneModel<TransactionScore>(TransactionScoreFilters.Key(KeyOf(s)), s) { IsUpsert = true });
-        await Scores.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        // Equality on exactly the unique (tenant_id, investigation_id, transaction_id) key: see MongoBulkTransfer.UpsertAsync.
+        var models = unique.Select(s => new ReplaceOneModel<TransactionScore>(TransactionScoreFilters.Key(KeyOf(s)), s) { IsUpsert = true }).ToList();
+        await MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => Scores.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken));
         return unique.Count;
     }
 }

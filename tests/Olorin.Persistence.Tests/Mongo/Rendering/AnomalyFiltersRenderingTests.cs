@@ -69,11 +69,11 @@ public sealed class AnomalyFiltersRenderingTests
                 "anomaly_vector_index")));
 
     [Fact]
-    public void VectorSearch_asks_ten_candidates_per_result_above_one_hundred()
+    public void VectorSearch_asks_twenty_candidates_per_result_above_one_hundred()
         => Rendered.Equal(
             """
             { "$vectorSearch": {
-                "path": "embedding", "limit": 20, "numCandidates": 200, "index": "idx",
+                "path": "embedding", "limit": 20, "numCandidates": 400, "index": "idx",
                 "filter": { "tenant_id": { "$eq": "t1" } }, "queryVector": [1.0] } }
             """,
             Rendered.Pipeline(AnomalyFilters.VectorSearch("t1", new SimilarityQuery([1f], K: 20), "idx"))[0].AsBsonDocument);

@@ -56,7 +56,7 @@ public sealed class EmbeddingFiltersRenderingTests
 
         Rendered.Equal(
             """
-            [{ "$vectorSearch" : { "path" : "embedding", "limit" : 30, "numCandidates" : 300,
+            [{ "$vectorSearch" : { "path" : "embedding", "limit" : 30, "numCandidates" : 600,
                  "index" : "investigations_vector", "filter" : { "tenant_id" : { "$eq" : "t" } }, "queryVector" : [1.0, 0.0] } },
              { "$project" : { "_id" : 0, "document" : "$$ROOT",
                  "score" : { "$subtract" : [{ "$multiply" : [2, { "$meta" : "vectorSearchScore" }] }, 1] } } },

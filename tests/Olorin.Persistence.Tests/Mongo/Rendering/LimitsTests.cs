@@ -15,11 +15,16 @@ public sealed class LimitsTests
 
     [Theory]
     [InlineData(1, 100)]
-    [InlineData(10, 100)]
-    [InlineData(25, 250)]
-    [InlineData(1_000, 10_000)]
-    [InlineData(5_000, 10_000)]
+    [InlineData(5, 100)]
+    [InlineData(11, 220)]
+    [InlineData(101, 2_020)]
+    [InlineData(500, 10_000)]
+    [InlineData(10_000, 10_000)]
     [InlineData(int.MaxValue, 10_000)]
-    public void Vector_search_candidates_are_ten_per_neighbour_between_100_and_the_servers_10000(int k, int candidates)
-        => Assert.Equal(candidates, AnomalyFilters.CandidatesFor(k));
+    public void Vector_search_candidates_are_twenty_per_result_between_100_and_the_servers_10000(int limit, int candidates)
+    {
+        Assert.Equal(candidates, AnomalyFilters.CandidatesFor(limit));
+        // The stage refuses numCandidates below limit; callers keep limit within the 10,000.
+        if (limit <= AnomalyFilters.MaxCandidates) Assert.True(AnomalyFilters.CandidatesFor(limit) >= limit);
+    }
 }
