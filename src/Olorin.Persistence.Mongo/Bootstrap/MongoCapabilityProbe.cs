@@ -12,7 +12,11 @@ public static class MongoCapabilityProbe
         return buildInfo.GetValue("version", "unknown").AsString;
     }
 
-    /// <summary>True for a replica-set member (<c>setName</c>) or a mongos (<c>msg: "isdbgrid"</c>).</summary>
+    /// <summary>
+    /// True for a replica-set member (<c>setName</c>) or a mongos (<c>msg: "isdbgrid"</c>)
+    /// (https://www.mongodb.com/docs/manual/reference/command/hello/#output): multi-document transactions need a
+    /// replica set or a sharded cluster, never a standalone (https://www.mongodb.com/docs/manual/core/transactions/).
+    /// </summary>
     public static async Task<bool> TransactionsSupportedAsync(IMongoClient client, CancellationToken cancellationToken)
     {
         var hello = await Admin(client).RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
@@ -20,8 +24,9 @@ public static class MongoCapabilityProbe
     }
 
     /// <summary>
-    /// Listing a collection's search indexes succeeds only where search indexes exist (Atlas, Atlas local); a
-    /// community or enterprise server answers with a command error. The collection should exist.
+    /// Listing a collection's search indexes succeeds only where search indexes exist (Atlas, Atlas local, or a
+    /// server with mongot); elsewhere <c>$listSearchIndexes</c> answers with a command error
+    /// (https://www.mongodb.com/docs/manual/reference/operator/aggregation/listSearchIndexes/). The collection should exist.
     /// </summary>
     public static async Task<bool> SearchIndexesSupportedAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Olorin.Persistence.Mongo.Status;
 namespace Olorin.Persistence.Mongo.Health;
 
 /// <summary>
-/// Healthy when the server answers a <c>ping</c> within <see cref="Timeout"/>; otherwise the registration's failure
+/// Healthy when the server answers a <c>ping</c> (https://www.mongodb.com/docs/manual/reference/command/ping/) within <see cref="Timeout"/>; otherwise the registration's failure
 /// status (Unhealthy when MongoDB serves requests, Degraded when PostgreSQL does and MongoDB is only probed).
 /// </summary>
 public sealed class MongoHealthCheck(MongoClientSource clients, MongoSettings settings) : IHealthCheck

@@ -7,7 +7,8 @@ using Olorin.Core.Serialization;
 namespace Olorin.Persistence.Mongo.Mapping;
 
 /// <summary>
-/// A BSON date in UTC at millisecond precision (<see cref="UtcTime.Normalize(DateTime)"/>); an unspecified kind is
+/// A BSON date in UTC at millisecond precision — a BSON date is milliseconds since the Unix epoch, UTC
+/// (https://www.mongodb.com/docs/manual/reference/bson-types/#date) — (<see cref="UtcTime.Normalize(DateTime)"/>); an unspecified kind is
 /// taken as UTC, never as local time. Reads back a <see cref="DateTimeKind.Utc"/> value. ISO-8601 strings written
 /// by older tools are accepted on read.
 /// </summary>

@@ -79,8 +79,10 @@ public static class InvestigationFilters
     public static SearchPathDefinition<Investigation> FindingsFields { get; } = Builders<Investigation>.SearchPath.Wildcard("results.findings.*");
 
     /// <summary>
-    /// Atlas <c>$search</c>: text on the named fields or the findings (at least one), the tenant as a non-scoring
-    /// <c>equals</c> filter (tenant_id is a token in the index).
+    /// Atlas <c>$search</c>: a <c>compound</c> of <c>text</c> on the named fields or the findings (at least one:
+    /// <c>minimumShouldMatch</c>), the tenant as a non-scoring <c>filter</c> clause with <c>equals</c>, which on a string
+    /// needs the field indexed as <c>token</c> (https://www.mongodb.com/docs/atlas/atlas-search/equals/ ,
+    /// https://www.mongodb.com/docs/atlas/atlas-search/compound/).
     /// </summary>
     public static SearchDefinition<Investigation> AtlasSearch(string tenantId, string text)
         => Builders<Investigation>.Search.Compound()
@@ -98,19 +100,23 @@ public static class InvestigationFilters
             .Skip(skip)
             .Limit(limit);
 
-    /// <summary>The exact number of matches, from <c>$searchMeta</c>.</summary>
+    /// <summary>The exact number of matches, from <c>$searchMeta</c> with <c>count: {type: "total"}</c> (https://www.mongodb.com/docs/atlas/atlas-search/counting/).</summary>
     public static PipelineDefinition<Investigation, SearchMetaResult> AtlasSearchCount(string tenantId, string text, string indexName)
         => new EmptyPipelineDefinition<Investigation>()
             .SearchMeta(AtlasSearch(tenantId, text), indexName: indexName, count: new SearchCountOptions { Type = SearchCountType.Total });
 
     /// <summary>
-    /// The community fallback: <c>$text</c> over the wildcard text index, whose first key is tenant_id (so the tenant
-    /// equality is required, and given).
+    /// The community fallback: <c>$text</c> over the wildcard text index, whose first key is tenant_id — a compound
+    /// text index needs equality on the keys before the text key, and the <c>$match</c> holding <c>$text</c> must be
+    /// the first stage (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/text-index-restrictions/).
+    /// The user's text goes to the server as given: <c>$text</c> reads quoted words as a phrase and a leading minus as
+    /// a negation (https://www.mongodb.com/docs/manual/reference/operator/query/text/#search-field), which <c>$search</c>
+    /// does not, so the two backends' search syntax differs there (docs/api.md).
     /// </summary>
     public static FilterDefinition<Investigation> TextSearch(string tenantId, string text)
         => Filter.Eq(i => i.TenantId, tenantId) & Filter.Text(text) & PendingAudit.Live;
 
-    /// <summary>Highest <c>textScore</c> first (then investigation_id), one page, as <c>{ document, score }</c>.</summary>
+    /// <summary>Highest <c>textScore</c> first (then investigation_id), one page, as <c>{ document, score }</c> (<c>{$meta: "textScore"}</c>, https://www.mongodb.com/docs/manual/reference/operator/aggregation/meta/).</summary>
     public static PipelineDefinition<Investigation, ScoredDocument<Investigation>> TextSearchPage(string tenantId, string text, int skip, int limit)
         => new EmptyPipelineDefinition<Investigation>()
             .Match(TextSearch(tenantId, text))

@@ -5,7 +5,12 @@ namespace Olorin.Persistence.Mongo.Repositories;
 
 internal static class MongoPaging
 {
-    /// <summary>One page of <paramref name="filter"/> in <paramref name="sort"/> order, with the total count.</summary>
+    /// <summary>
+    /// One page of <paramref name="filter"/> in <paramref name="sort"/> order, with the total count: an exact
+    /// <c>countDocuments</c> (a <c>$match</c> + <c>$group</c> count over the same filter, served by the same index;
+    /// https://www.mongodb.com/docs/manual/reference/method/db.collection.countDocuments/#mechanics), then
+    /// <c>skip</c> + <c>limit</c> on the index order (the sort's index: ListSortCoverageTests).
+    /// </summary>
     public static async Task<PagedResult<T>> FindPageAsync<T>(
         IMongoCollection<T> collection, FilterDefinition<T> filter, SortDefinition<T> sort, PageRequest page,
         CancellationToken cancellationToken)
