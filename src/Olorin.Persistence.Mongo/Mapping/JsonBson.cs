@@ -45,12 +45,32 @@ public static class JsonBson
         BsonType.Int32 => JsonValue.Create(value.AsInt32),
         BsonType.Int64 => JsonValue.Create(value.AsInt64),
         BsonType.Double => JsonValue.Create(value.AsDouble),
-        BsonType.Decimal128 => JsonValue.Create(value.AsDecimal),
+        BsonType.Decimal128 => ExtendedJson(value),
         BsonType.DateTime => JsonValue.Create(value.ToUniversalTime()),
         BsonType.ObjectId => JsonValue.Create(value.AsObjectId.ToString()),
         BsonType.Timestamp => JsonValue.Create(value.AsBsonTimestamp.Value),
-        var other => throw new FormatException($"BSON {other} has no JSON representation."),
+        // Types other tools may have written (binary, regular expression, JavaScript, min/max key, …) and decimals
+        // beyond .NET's range are read as their relaxed Extended JSON (https://www.mongodb.com/docs/manual/reference/mongodb-extended-json/),
+        // e.g. {"$binary": {...}}, instead of failing the whole read.
+        _ => ExtendedJson(value),
     };
+
+    private static JsonNode? ExtendedJson(BsonValue value)
+    {
+        if (value.BsonType == BsonType.Decimal128 && !Decimal128.IsNaN(value.AsDecimal128) && !Decimal128.IsInfinity(value.AsDecimal128))
+        {
+            try
+            {
+                return JsonValue.Create(Decimal128.ToDecimal(value.AsDecimal128));
+            }
+            catch (OverflowException)
+            {
+                // Beyond decimal's range: the Extended JSON below keeps every digit.
+            }
+        }
+        var wrapped = new BsonDocument("v", value).ToJson(new MongoDB.Bson.IO.JsonWriterSettings { OutputMode = MongoDB.Bson.IO.JsonOutputMode.RelaxedExtendedJson });
+        return JsonNode.Parse(wrapped)!["v"]?.DeepClone();
+    }
 
     private static BsonValue ToBsonValue(JsonValue value)
     {

@@ -19,6 +19,9 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
     {
     }
 
+    /// <summary>The ping deadline of the report: the health check's.</summary>
+    public static TimeSpan PingTimeout => Health.MongoHealthCheck.Timeout;
+
     public async Task<MongoStatusReport> GetReportAsync(CancellationToken cancellationToken = default)
     {
         var report = new MongoStatusReport
@@ -50,7 +53,21 @@ public sealed class MongoStatusReporter(MongoSettings settings, MongoClientSourc
                     (long)clientSettings.ServerSelectionTimeout.TotalMilliseconds,
                     clientSettings.ApplicationName),
             };
-            var ping = await MongoCapabilityProbe.PingAsync(client, deadline.Token);
+            // A server that is down answers nothing until the selection timeout (30 s by default); the status page
+            // answers after the health check's ping deadline instead, then gives the rest the whole budget.
+            TimeSpan ping;
+            using (var pingDeadline = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
+            {
+                pingDeadline.CancelAfter(PingTimeout);
+                try
+                {
+                    ping = await MongoCapabilityProbe.PingAsync(client, pingDeadline.Token);
+                }
+                catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    return report with { Error = $"MongoDB did not answer a ping within {(long)PingTimeout.TotalMilliseconds} ms." };
+                }
+            }
             report = report with
             {
                 Connected = true,
