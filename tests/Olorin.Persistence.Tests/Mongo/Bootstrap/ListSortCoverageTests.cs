@@ -17,7 +17,9 @@ namespace Olorin.Persistence.Tests.Mongo.Bootstrap;
 /// fields of the query, then exactly the sort keys in order — so the index ends with the sort's tie-breaker — with
 /// the sort's directions or all of them reversed. For the list without optional filters and with each optional
 /// equality filter alone, the index must hold exactly the query's equality fields before the sort; a query combining
-/// filters is served by one of those (the other equalities are checked on the fetched documents).
+/// filters is served by one of those (the other equalities are checked on the fetched documents). Not here, because no
+/// index can hold them: sorts on a computed score (<c>$search</c>/<c>$text</c> relevance, cosine similarity) and on
+/// <c>$group</c> output (a handful of rows per tenant).
 /// </summary>
 public sealed class ListSortCoverageTests
 {
