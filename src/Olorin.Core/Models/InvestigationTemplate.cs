@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using System.Text.Json.Serialization;
+
 namespace Olorin.Core.Models;
 
 /// <summary>A saved investigation configuration (collection <c>templates</c>, table <c>investigation_templates</c>).</summary>
@@ -18,11 +20,15 @@ public sealed class InvestigationTemplate
     public DateTime UpdatedAt { get; set; }
 }
 
-public sealed class TemplateBody
+public sealed class TemplateBody : IKeepsUnknownMembers
 {
     public string? EntityType { get; set; }
     public JsonObject Settings { get; set; } = [];
     public List<string> Agents { get; set; } = [];
     public List<string> DataSources { get; set; } = [];
     public JsonObject DefaultParams { get; set; } = [];
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }

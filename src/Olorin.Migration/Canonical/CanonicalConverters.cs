@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Olorin.Core.Models;
 
 namespace Olorin.Migration.Canonical;
 
@@ -153,6 +154,27 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
             default:
                 element.WriteTo(writer);
                 break;
+        }
+    }
+}
+
+/// <summary>
+/// The members a fixed-shape object keeps unknown (<see cref="UnknownMembers"/>), written inline among the known ones:
+/// System.Text.Json hands a converter of the <c>[JsonExtensionData]</c> type the writer in place of those members. Keys
+/// in ordinal order and values as free-form JSON (keys sorted, numbers by kind), so PostgreSQL's jsonb and MongoDB's
+/// BSON of the same members give the same bytes.
+/// </summary>
+internal sealed class CanonicalUnknownMembersConverter : JsonConverter<UnknownMembers>
+{
+    public override UnknownMembers Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, UnknownMembers value, JsonSerializerOptions options)
+    {
+        foreach (var (name, member) in value.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            CanonicalInspection.Current?.FreeFormKey("", name);
+            writer.WritePropertyName(name);
+            CanonicalJsonNodeConverterFactory.WriteNode(writer, JsonSerializer.SerializeToNode(member), name);
         }
     }
 }

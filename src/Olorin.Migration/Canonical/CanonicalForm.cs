@@ -37,6 +37,7 @@ public static class CanonicalForm
         options.WriteIndented = false;
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Insert(0, new CanonicalJsonNodeConverterFactory());
+        options.Converters.Insert(0, new CanonicalUnknownMembersConverter());
         options.Converters.Insert(0, new CanonicalDoubleConverter());
         options.Converters.Insert(0, new CanonicalFloatConverter());
         options.Converters.Insert(0, new CanonicalDecimalConverter());
