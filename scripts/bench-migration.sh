@@ -48,6 +48,8 @@ timed() {
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$WORK/$1.time"; }
 cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f s user + %.1f s system", u, s }' "$WORK/$1.time"; }
+# Documents per second of the tool's own CPU (start-up included): what a machine without competing load bounds.
+per_cpu() { awk -F': ' -v n="$2" '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.0f", n / (u + s) }' "$WORK/$1.time"; }
 
 section "migrate $SRC_DB → $DST_DB (batch size $BATCH)"
 LOAD_BEFORE_MIGRATE="$(uptime | sed 's/.*load average: //')"
@@ -74,5 +76,6 @@ info "process: wall clock $(wall verify), CPU $(cpu verify), peak RSS $(peak_mb 
 
 section "Summary"
 info "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr)"
-info "migrate:          $MIGRATE_TOTAL docs/s copying ($MIGRATE_WITH_INDEXES docs/s with the deferred index builds), peak RSS $(peak_mb migrate) MB (load average before: $LOAD_BEFORE_MIGRATE; after: $LOAD_AFTER_MIGRATE)"
-info "verify-migration: $VERIFY_TOTAL docs/s, peak RSS $(peak_mb verify) MB (load average before: $LOAD_BEFORE_VERIFY; after: $LOAD_AFTER_VERIFY)"
+DOCS="$(jq -r .totals.copied "$WORK/migrate.json")"
+info "migrate:          $MIGRATE_TOTAL docs/s copying ($MIGRATE_WITH_INDEXES docs/s with the deferred index builds; $(per_cpu migrate "$DOCS") docs per second of its CPU), peak RSS $(peak_mb migrate) MB (load average before: $LOAD_BEFORE_MIGRATE; after: $LOAD_AFTER_MIGRATE)"
+info "verify-migration: $VERIFY_TOTAL docs/s ($(per_cpu verify "$DOCS") docs per second of its CPU), peak RSS $(peak_mb verify) MB (load average before: $LOAD_BEFORE_VERIFY; after: $LOAD_AFTER_VERIFY)"
