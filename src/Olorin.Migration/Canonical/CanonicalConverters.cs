@@ -14,7 +14,7 @@ internal sealed class CanonicalDoubleConverter : JsonConverter<double>
 
     public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
     {
-        if (double.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Double(value), skipInputValidation: true);
+        if (double.IsFinite(value)) CanonicalNumbers.WriteDouble(writer, value);
         else
         {
             CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
@@ -27,13 +27,45 @@ internal sealed class CanonicalFloatConverter : JsonConverter<float>
 {
     public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
 
+    /// <summary>The float32 bits as eight hex digits (see <see cref="CanonicalForm"/>); non-finite values are reported to the preflight too.</summary>
     public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
     {
-        if (float.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Float(value), skipInputValidation: true);
-        else
+        if (!float.IsFinite(value)) CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
+        Span<byte> hex = stackalloc byte[8];
+        BitConverter.SingleToUInt32Bits(value).TryFormat(hex, out _, "x8", CultureInfo.InvariantCulture);
+        writer.WriteStringValue(hex);
+    }
+}
+
+/// <summary>A whole embedding in one raw write: <c>["3e4ccccd",…]</c>, each component as <see cref="CanonicalFloatConverter"/> writes it.</summary>
+internal sealed class CanonicalEmbeddingConverter : JsonConverter<float[]>
+{
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    public override float[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, float[] value, JsonSerializerOptions options)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2 + value.Length * 11);
+        try
         {
-            CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
-            writer.WriteStringValue("\u0000" + value.ToString(CultureInfo.InvariantCulture));
+            var at = 0;
+            buffer[at++] = (byte)'[';
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (!float.IsFinite(value[i])) CanonicalInspection.Current?.NonFinite(value[i].ToString(CultureInfo.InvariantCulture));
+                if (i > 0) buffer[at++] = (byte)',';
+                buffer[at++] = (byte)'"';
+                var bits = BitConverter.SingleToUInt32Bits(value[i]);
+                for (var shift = 28; shift >= 0; shift -= 4) buffer[at++] = Hex[(int)(bits >> shift) & 0xF];
+                buffer[at++] = (byte)'"';
+            }
+            buffer[at++] = (byte)']';
+            writer.WriteRawValue(buffer.AsSpan(0, at), skipInputValidation: true);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
@@ -53,7 +85,7 @@ internal sealed class CanonicalDateTimeConverter : JsonConverter<DateTime>
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
     {
         CanonicalInspection.Current?.Timestamp(value);
-        writer.WriteStringValue(CanonicalNumbers.Timestamp(value));
+        CanonicalNumbers.WriteTimestamp(writer, value);
     }
 }
 
@@ -83,7 +115,10 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
                 break;
             case JsonObject obj:
                 writer.WriteStartObject();
-                foreach (var (name, child) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                var properties = new KeyValuePair<string, JsonNode?>[obj.Count];
+                ((ICollection<KeyValuePair<string, JsonNode?>>)obj).CopyTo(properties, 0);
+                if (properties.Length > 1) Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                foreach (var (name, child) in properties)
                 {
                     CanonicalInspection.Current?.FreeFormKey(path, name);
                     writer.WritePropertyName(name);
@@ -143,7 +178,7 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
                 {
                     case CanonicalNumbers.Kind.Integer: writer.WriteNumberValue(element.GetInt64()); break;
                     case CanonicalNumbers.Kind.Decimal: writer.WriteRawValue(element.GetDecimal().ToString(CultureInfo.InvariantCulture), skipInputValidation: true); break;
-                    default: writer.WriteRawValue(CanonicalNumbers.Double(element.GetDouble()), skipInputValidation: true); break;
+                    default: CanonicalNumbers.WriteDouble(writer, element.GetDouble()); break;
                 }
                 break;
             case JsonValueKind.String:
