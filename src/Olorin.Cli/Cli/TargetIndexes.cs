@@ -60,10 +60,11 @@ public static class TargetIndexes
         var catalog = IndexCatalog.For(settings);
         var problems = new List<string>();
         var count = 0;
+        var atlasSearchServes = MongoBootstrapper.AtlasSearchServes(catalog, await MongoBootstrapper.JudgeSearchIndexesAsync(context.Database, catalog, cancellationToken));
         foreach (var collection in collections)
         {
             var existing = await MongoBootstrapper.ExistingIndexesAsync(context.Database.GetCollection<BsonDocument>(collection), cancellationToken);
-            foreach (var required in catalog.IndexesOf(collection))
+            foreach (var required in catalog.IndexesOf(collection, atlasSearchServes))
             {
                 count++;
                 if (!existing.Any(e => Setup.MongoSetupChecks.MatchesByContent(required, e)))

@@ -82,14 +82,17 @@ public static class MongoSetupChecks
     private static async Task<SetupCheck> IndexesAsync(IMongoDatabase database, IndexCatalog catalog, IReadOnlyDictionary<string, BsonDocument> existing, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        foreach (var group in catalog.Indexes.GroupBy(i => i.Collection))
+        // The $text index is wanted only while investigations_search does not serve; the bootstrap drops it otherwise.
+        var atlasSearchServes = MongoBootstrapper.AtlasSearchServes(catalog, await MongoBootstrapper.JudgeSearchIndexesAsync(database, catalog, cancellationToken));
+        var wanted = catalog.Indexes.Where(i => IndexCatalog.IsWanted(i, atlasSearchServes)).ToList();
+        foreach (var group in wanted.GroupBy(i => i.Collection))
         {
             if (!existing.ContainsKey(group.Key)) { problems.Add($"{group.Key}: collection missing, so are its {group.Count()} indexes"); continue; }
             var indexes = await MongoBootstrapper.ExistingIndexesAsync(database.GetCollection<BsonDocument>(group.Key), cancellationToken);
             problems.AddRange(IndexProblems(group, indexes));
         }
         return problems.Count == 0
-            ? SetupCheck.Pass("Indexes", $"All {catalog.Indexes.Count} required indexes verified (keys and options)")
+            ? SetupCheck.Pass("Indexes", $"All {wanted.Count} required indexes verified (keys and options)")
             : SetupCheck.Fail("Indexes", $"{problems.Count} index problem(s)", problems);
     }
 

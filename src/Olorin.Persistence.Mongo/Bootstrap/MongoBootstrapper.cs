@@ -252,6 +252,30 @@ public static partial class MongoBootstrapper
     }
 
     /// <summary>
+    /// The catalog's search indexes judged as they stand (<see cref="SearchIndexCheck"/>); none usable on a deployment
+    /// without search indexes, where <c>$listSearchIndexes</c> is a command error
+    /// (https://www.mongodb.com/docs/manual/reference/operator/aggregation/listSearchIndexes/). What the operator
+    /// tools use to know which indexes the bootstrap wants (<see cref="IndexCatalog.IsWanted"/>).
+    /// </summary>
+    public static async Task<SearchIndexVerdicts> JudgeSearchIndexesAsync(IMongoDatabase database, IndexCatalog catalog, CancellationToken cancellationToken)
+    {
+        var verdicts = new List<SearchIndexVerdict>();
+        try
+        {
+            foreach (var index in catalog.SearchIndexes)
+            {
+                var listed = await ListSearchIndexesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken);
+                verdicts.Add(SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name)));
+            }
+        }
+        catch (MongoCommandException)
+        {
+            return SearchIndexVerdicts.None;
+        }
+        return new SearchIndexVerdicts(verdicts);
+    }
+
+    /// <summary>
     /// Waits until every required search index is queryable (a new one builds asynchronously), or the timeout passes.
     /// Returns the names still not queryable.
     /// </summary>
