@@ -50,8 +50,16 @@ internal static class Seeder
                 ["severity"] = severities[i % 3],
                 ["embedding"] = new JsonArray([.. RandomUnit(random).Select(v => (JsonNode?)v)]),
             }).ToArray();
-            var response = await client.PostAsJsonAsync("anomalies/bulk", new JsonObject { ["anomalies"] = new JsonArray(items) }, token);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"anomalies: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}");
+            var body = new JsonObject { ["anomalies"] = new JsonArray(items) };
+            // A batch is idempotent by anomaly_id, so a 503 (e.g. the 30 s command timeout on an overloaded machine) is retried as is.
+            for (var attempt = 1; ; attempt++)
+            {
+                var response = await client.PostAsJsonAsync("anomalies/bulk", body, token);
+                if (response.IsSuccessStatusCode) break;
+                var text = await response.Content.ReadAsStringAsync(token);
+                if ((int)response.StatusCode != 503 || attempt == 5) throw new InvalidOperationException($"anomalies: {(int)response.StatusCode} {text}");
+                Console.Error.WriteLine($"batch {b}: 503, retrying ({attempt})");
+            }
         });
         Console.WriteLine($"seeded {count:N0} anomalies with embeddings in {watch.Elapsed.TotalSeconds:0.0} s ({count / watch.Elapsed.TotalSeconds:N0}/s) through POST /anomalies/bulk");
     }
