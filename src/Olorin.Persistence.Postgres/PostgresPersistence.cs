@@ -30,6 +30,7 @@ public static class PostgresPersistence
             .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
+        services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
         return services;
     }
 

@@ -56,6 +56,7 @@ public sealed record CreateAnomalyRequest(
             Start = UtcTime.Normalize(Window!.Start),
             End = UtcTime.Normalize(Window.End),
             DurationMinutes = Window.DurationMinutes,
+            UnknownMembers = Window.UnknownMembers,
         },
         Metric = Metric!,
         Observed = Observed!.Value,
