@@ -7,6 +7,7 @@ using Olorin.Server.Apis.Polling;
 using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;
 using Olorin.Server.Apis.TransactionScores;
+using Olorin.Server.Caching;
 using Olorin.Server.Configuration;
 using Olorin.Server.Embeddings;
 using Olorin.Server.Edge;
@@ -52,6 +53,7 @@ try
     builder.Services.AddSingleton<ServerInfo>();
     builder.Services.AddOlorinOpenApi();
     builder.Services.AddOlorinEmbeddings(builder.Configuration);
+    builder.Services.AddOlorinQueryCache();
 
     var app = builder.Build();
 

@@ -11,6 +11,13 @@ public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, Tenan
 
     Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Inserts, all at once, the anomalies whose anomaly_id the tenant has not stored yet; a stored one is left as it
+    /// is, so repeating a call changes nothing. Every anomaly is stamped with <paramref name="tenantId"/>; created_at
+    /// = now unless set. Ids must not repeat within the call. Returns how many were inserted.
+    /// </summary>
+    Task<int> InsertManyAsync(string tenantId, IReadOnlyCollection<AnomalyEvent> anomalies, CancellationToken cancellationToken = default);
+
     /// <summary>Highest score first (then anomaly_id).</summary>
     Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default);
 
@@ -54,13 +61,15 @@ public sealed record AnomalyQuery(
     double? MinScore = null);
 
 /// <param name="ExcludeAnomalyId">Left out of the results ("more like this" excludes the anomaly itself).</param>
+/// <param name="Exact">Rank every candidate exactly instead of through an approximate (ANN) index, whatever their number.</param>
 public sealed record SimilarityQuery(
     float[] Vector,
     int K = 10,
     double MinSimilarity = Validation.SimilarityRules.DefaultMinSimilarity,
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
-    string? ExcludeAnomalyId = null);
+    string? ExcludeAnomalyId = null,
+    bool Exact = false);
 
 /// <param name="Similarity">Cosine similarity, 1 − cosine distance.</param>
 public sealed record SimilarAnomaly(AnomalyEvent Anomaly, double Similarity);

@@ -5,6 +5,15 @@ namespace Olorin.Core.Validation;
 /// <summary>What a client may send for an anomaly event (DATA-MODEL.md §4, Decisions 1 and 5).</summary>
 public static class AnomalyRules
 {
+    /// <summary>Anomalies in one <c>POST /anomalies/bulk</c>.</summary>
+    public const int MaxPerBulkRequest = 1_000;
+
+    public static void BulkSize(ValidationErrors errors, string field, int count)
+    {
+        if (count == 0) errors.Add(field, $"{field} must contain at least one anomaly.");
+        else if (count > MaxPerBulkRequest) errors.Add(field, $"{field} may contain at most {MaxPerBulkRequest} anomalies (had {count}).");
+    }
+
     /// <summary>The content of a new anomaly; <paramref name="embeddingDimension"/> is <c>EMBEDDING_DIMENSION</c>.</summary>
     public static ValidationErrors ValidateCreate(
         string? anomalyId,

@@ -28,6 +28,16 @@ public static class AnomalyFilters
         return filter;
     }
 
+    /// <summary>One insert per anomaly, for the unordered bulk write of <see cref="InsertIgnoringStored"/>.</summary>
+    public static IEnumerable<WriteModel<AnomalyEvent>> InsertEach(IEnumerable<AnomalyEvent> anomalies)
+        => anomalies.Select(a => new InsertOneModel<AnomalyEvent>(a));
+
+    /// <summary>
+    /// Unordered: an insert refused by the unique (tenant_id, anomaly_id) index (an id already stored) does not stop
+    /// the others (https://www.mongodb.com/docs/manual/reference/method/db.collection.bulkWrite/#ordered-vs-unordered-operations).
+    /// </summary>
+    public static BulkWriteOptions InsertIgnoringStored { get; } = new() { IsOrdered = false };
+
     /// <summary>Highest score first, then anomaly_id.</summary>
     public static SortDefinition<AnomalyEvent> ListSort { get; } =
         Builders<AnomalyEvent>.Sort.Descending(a => a.Score).Ascending(a => a.AnomalyId);

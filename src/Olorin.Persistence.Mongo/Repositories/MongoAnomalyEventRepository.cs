@@ -20,12 +20,38 @@ internal sealed class MongoAnomalyEventRepository(
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
-        anomaly.CreatedAt = anomaly.CreatedAt == default ? UtcTime.Now(clock) : UtcTime.Normalize(anomaly.CreatedAt);
-        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
-        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
-        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
-        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
+        Normalize(anomaly, anomaly.TenantId, UtcTime.Now(clock));
         return await MongoErrors.InsertAsync(Anomalies, anomaly, "anomaly_id", cancellationToken);
+    }
+
+    /// <summary>
+    /// One unordered bulk insert: the unique index on (tenant_id, anomaly_id) rejects the ids already stored, every
+    /// other anomaly is inserted, and the count of inserted ones is the answer. With ordered: false the server keeps
+    /// going after a write error and reports every error at the end
+    /// (https://www.mongodb.com/docs/manual/reference/method/db.collection.bulkWrite/#ordered-vs-unordered-operations);
+    /// a duplicate key is error code 11000 (https://www.mongodb.com/docs/manual/core/index-unique/). Unlike the
+    /// PostgreSQL statement this is not all-or-nothing against a server failure mid-batch; a retry of the same
+    /// batch converges, because stored ids are skipped.
+    /// </summary>
+    public async Task<int> InsertManyAsync(string tenantId, IReadOnlyCollection<AnomalyEvent> anomalies, CancellationToken cancellationToken = default)
+    {
+        if (anomalies.Count == 0) return 0;
+        var now = UtcTime.Now(clock);
+        foreach (var anomaly in anomalies)
+        {
+            EnsureDimensions(anomaly.Embedding, nameof(anomalies), allowEmpty: true);
+            Normalize(anomaly, tenantId, now);
+        }
+        try
+        {
+            var result = await Anomalies.BulkWriteAsync(AnomalyFilters.InsertEach(anomalies), AnomalyFilters.InsertIgnoringStored, cancellationToken);
+            return (int)result.InsertedCount;
+        }
+        catch (MongoBulkWriteException<AnomalyEvent> e)
+            when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+        {
+            return (int)e.Result.InsertedCount;
+        }
     }
 
     public async Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
@@ -58,13 +84,13 @@ internal sealed class MongoAnomalyEventRepository(
 
     /// <summary>
     /// <c>$vectorSearch</c> when the vector index is enabled and usable now (exists, queryable, fitting definition:
-    /// <see cref="MongoSearchAvailability"/>), else the exact cosine pipeline.
+    /// <see cref="MongoSearchAvailability"/>) and the query does not ask for exact ranking, else the exact cosine pipeline.
     /// </summary>
     public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
         if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
-        var pipeline = await search.VectorSearchUsableAsync(cancellationToken)
+        var pipeline = !query.Exact && await search.VectorSearchUsableAsync(cancellationToken)
             ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
         var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
@@ -103,6 +129,16 @@ internal sealed class MongoAnomalyEventRepository(
     {
         foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
         return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken);
+    }
+
+    private static void Normalize(AnomalyEvent anomaly, string tenantId, DateTime now)
+    {
+        anomaly.TenantId = tenantId;
+        anomaly.CreatedAt = anomaly.CreatedAt == default ? now : UtcTime.Normalize(anomaly.CreatedAt);
+        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
+        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
+        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
+        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
     }
 
     /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>

@@ -40,9 +40,10 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
 
         builder.HasIndex(x => new { x.TenantId, x.Status, x.Severity });
         builder.HasIndex(x => new { x.TenantId, x.RunId, x.CreatedAt }).IsDescending(false, false, true);
-        builder.HasIndex(x => new { x.TenantId, x.DetectorId, x.Score }).IsDescending(false, false, true);
+        // The list's order (score DESC, anomaly_id) in full, so a page is read off the index with no sort step.
+        builder.HasIndex(x => new { x.TenantId, x.DetectorId, x.Score, x.AnomalyId }).IsDescending(false, false, true, false);
         builder.HasIndex(x => new { x.TenantId, x.InvestigationId });
-        builder.HasIndex(x => new { x.TenantId, x.Score }).IsDescending(false, true);
+        builder.HasIndex(x => new { x.TenantId, x.Score, x.AnomalyId }).IsDescending(false, true, false);
         builder.HasIndex(x => x.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
     }
 }

@@ -16,7 +16,8 @@ internal sealed class TransactionScoreConfiguration : IEntityTypeConfiguration<T
         builder.Property(x => x.TenantId).IsBusinessId().IsRequired();
         builder.Property(x => x.ScoreComponents).HasJsonColumn();
 
-        builder.HasIndex(x => new { x.TenantId, x.InvestigationId, x.RiskScore }).IsDescending(false, false, true);
+        // The list's order (risk_score DESC, transaction_id) in full: a page is read off the index with no sort step.
+        builder.HasIndex(x => new { x.TenantId, x.InvestigationId, x.RiskScore, x.TransactionId }).IsDescending(false, false, true, false);
         builder.HasIndex(x => new { x.TenantId, x.CreatedAt }).IsDescending(false, true);
     }
 }

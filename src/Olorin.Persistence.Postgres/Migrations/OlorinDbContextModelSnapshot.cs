@@ -152,20 +152,20 @@ namespace Olorin.Persistence.Postgres.Migrations
                     b.HasIndex("TenantId", "InvestigationId")
                         .HasDatabaseName("ix_anomaly_events_tenant_id_investigation_id");
 
-                    b.HasIndex("TenantId", "Score")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_anomaly_events_tenant_id_score");
-
-                    b.HasIndex("TenantId", "DetectorId", "Score")
-                        .IsDescending(false, false, true)
-                        .HasDatabaseName("ix_anomaly_events_tenant_id_detector_id_score");
-
                     b.HasIndex("TenantId", "RunId", "CreatedAt")
                         .IsDescending(false, false, true)
                         .HasDatabaseName("ix_anomaly_events_tenant_id_run_id_created_at");
 
+                    b.HasIndex("TenantId", "Score", "AnomalyId")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_anomaly_events_tenant_id_score_anomaly_id");
+
                     b.HasIndex("TenantId", "Status", "Severity")
                         .HasDatabaseName("ix_anomaly_events_tenant_id_status_severity");
+
+                    b.HasIndex("TenantId", "DetectorId", "Score", "AnomalyId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_anomaly_events_tenant_id_detector_id_score_anomaly_id");
 
                     b.ToTable("anomaly_events", null, t =>
                         {
@@ -871,9 +871,9 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_transaction_scores_tenant_id_created_at");
 
-                    b.HasIndex("TenantId", "InvestigationId", "RiskScore")
-                        .IsDescending(false, false, true)
-                        .HasDatabaseName("ix_transaction_scores_tenant_id_investigation_id_risk_score");
+                    b.HasIndex("TenantId", "InvestigationId", "RiskScore", "TransactionId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_transaction_scores_tenant_id_investigation_id_risk_score_tr");
 
                     b.ToTable("transaction_scores", null, t =>
                         {

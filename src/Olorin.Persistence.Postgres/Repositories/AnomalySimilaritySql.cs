@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,14 +37,25 @@ internal static class AnomalySimilaritySql
     public static async Task ConfigureExactScanAsync(OlorinDbContext db, CancellationToken cancellationToken)
         => await db.Database.ExecuteSqlAsync($"SELECT set_config('enable_indexscan', 'off', true)", cancellationToken);
 
-    /// <summary>How many anomalies the query ranks (tenant, filters, with an embedding), counting no further than <paramref name="limit"/>.</summary>
-    public static async Task<int> CountCandidatesAsync(
-        OlorinDbContext db, string tenantId, SimilarityQuery query, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The planner's estimate of how many anomalies the query ranks (tenant, filters, with an embedding), from the
+    /// table statistics that ANALYZE (autovacuum) keeps: <c>EXPLAIN</c> plans the candidate query without running it,
+    /// so this costs a plan (well under a millisecond), not a scan. Right after a large load and before the next
+    /// analyze the estimate can lag; the price is only the choice of path, never a wrong answer on the exact path.
+    /// </summary>
+    public static async Task<double> EstimateCandidatesAsync(
+        OlorinDbContext db, string tenantId, SimilarityQuery query, CancellationToken cancellationToken)
     {
         var (where, parameters) = Candidates(tenantId, query);
-        parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
-        var sql = $"SELECT count(*)::int AS \"Value\" FROM (SELECT 1 FROM anomaly_events WHERE {where} LIMIT @limit) AS candidates";
-        return await db.Database.SqlQueryRaw<int>(sql, [.. parameters]).SingleAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM anomaly_events WHERE {where}", connection)
+        {
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
+        command.Parameters.AddRange(parameters.ToArray());
+        var plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        using var json = JsonDocument.Parse(plan);
+        return json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
     }
 
     public static async Task<List<AnomalyNeighbour>> NearestAsync(

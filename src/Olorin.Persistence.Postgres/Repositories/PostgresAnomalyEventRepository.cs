@@ -18,13 +18,26 @@ internal sealed class PostgresAnomalyEventRepository(
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
         EnsureEmbeddingDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
-        anomaly.CreatedAt = anomaly.CreatedAt == default ? UtcTime.Now(clock) : UtcTime.Normalize(anomaly.CreatedAt);
-        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
-        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
-        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
-        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
+        Normalize(anomaly, anomaly.TenantId, UtcTime.Now(clock));
         db.AnomalyEvents.Add(anomaly);
         return await db.SaveInsertAsync(anomaly, "anomaly_id", cancellationToken);
+    }
+
+    /// <summary>
+    /// One multi-row <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> (<see cref="PostgresBulkRows"/>):
+    /// the whole batch commits or none of it. Rows go in id order, so two concurrent batches over overlapping ids
+    /// take their locks in the same order and wait for each other instead of deadlocking.
+    /// </summary>
+    public async Task<int> InsertManyAsync(string tenantId, IReadOnlyCollection<AnomalyEvent> anomalies, CancellationToken cancellationToken = default)
+    {
+        var now = UtcTime.Now(clock);
+        foreach (var anomaly in anomalies)
+        {
+            EnsureEmbeddingDimensions(anomaly.Embedding, nameof(anomalies), allowEmpty: true);
+            Normalize(anomaly, tenantId, now);
+        }
+        var ordered = anomalies.OrderBy(a => a.AnomalyId, StringComparer.Ordinal).ToList();
+        return await PostgresBulkRows.InsertNewAsync(db, ordered, cancellationToken);
     }
 
     public Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
@@ -63,12 +76,14 @@ internal sealed class PostgresAnomalyEventRepository(
         ArgumentOutOfRangeException.ThrowIfLessThan(query.K, 1, nameof(query));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // HNSW recall falls with the candidate count (about 40 % of the true top 10 at ef_search 100 over 20,000
-        // random 384-dimensional vectors), while an exact ranking of that many costs tens of milliseconds; so a
-        // query over few enough candidates is answered exactly and only larger ones go through the index.
+        // HNSW recall falls with the candidate count while an exact ranking costs time linear in it; so a query over
+        // few enough candidates (or one that asks for it) is ranked exactly and only larger ones go through the
+        // index. The candidates are estimated by the planner, not counted (docs/performance.md, "Similarity").
         var options = vectorSearch.Value;
-        var candidates = await AnomalySimilaritySql.CountCandidatesAsync(db, tenantId, query, options.ExactSearchMaxCandidates + 1, cancellationToken);
-        if (candidates <= options.ExactSearchMaxCandidates)
+        var path = query.Exact
+            ? VectorSearchPath.Exact
+            : VectorSearchPlanner.Choose(false, await AnomalySimilaritySql.EstimateCandidatesAsync(db, tenantId, query, cancellationToken), options.ExactSearchMaxCandidates);
+        if (path == VectorSearchPath.Exact)
             await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
         else
             await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, query.K), cancellationToken);
@@ -130,6 +145,16 @@ internal sealed class PostgresAnomalyEventRepository(
     {
         foreach (var document in documents) EnsureEmbeddingDimensions(document.Embedding, nameof(documents), allowEmpty: true);
         return PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.AnomalyId, cancellationToken);
+    }
+
+    private static void Normalize(AnomalyEvent anomaly, string tenantId, DateTime now)
+    {
+        anomaly.TenantId = tenantId;
+        anomaly.CreatedAt = anomaly.CreatedAt == default ? now : UtcTime.Normalize(anomaly.CreatedAt);
+        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
+        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
+        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
+        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
     }
 
     private static void EnsureEmbeddingDimensions(float[] vector, string parameterName, bool allowEmpty)

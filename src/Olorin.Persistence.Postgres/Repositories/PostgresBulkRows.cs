@@ -17,11 +17,23 @@ internal static class PostgresBulkRows
 {
     private sealed record Column(string Name, string StoreType, Type ProviderType, Func<object, object?> Value);
 
-    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns);
+    /// <param name="Sql">Insert, or replace every column on a primary-key conflict.</param>
+    /// <param name="InsertNewSql">Insert, leaving a row whose primary key is stored as it is.</param>
+    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns, string InsertNewSql);
 
     private static readonly ConcurrentDictionary<IEntityType, Plan> Plans = new();
 
-    public static async Task<int> UpsertAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
+    public static Task<int> UpsertAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
+        => WriteAsync(db, rows, insertNew: false, cancellationToken);
+
+    /// <summary>
+    /// Inserts the rows whose primary key is not stored yet (<c>ON CONFLICT DO NOTHING</c>) and leaves the others;
+    /// returns how many were inserted. A key must not repeat within <paramref name="rows"/>.
+    /// </summary>
+    public static Task<int> InsertNewAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
+        => WriteAsync(db, rows, insertNew: true, cancellationToken);
+
+    private static async Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
     {
         if (rows.Count == 0) return 0;
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
@@ -32,7 +44,7 @@ internal static class PostgresBulkRows
             for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
             return (object)new NpgsqlParameter($"p{i}", values);
         }).ToArray();
-        return await db.Database.ExecuteSqlRawAsync(plan.Sql, parameters, cancellationToken);
+        return await db.Database.ExecuteSqlRawAsync(insertNew ? plan.InsertNewSql : plan.Sql, parameters, cancellationToken);
     }
 
     private static Plan BuildPlan(IEntityType entityType)
@@ -45,19 +57,21 @@ internal static class PostgresBulkRows
         var primaryKey = entityType.FindPrimaryKey()!;
         var key = primaryKey.Properties.Select(p => Quote(p.GetColumnName(table)!)).ToList();
         var names = columns.Select(c => Quote(c.Name)).ToList();
-        var sql = new StringBuilder()
+        var insert = new StringBuilder()
             .Append($"INSERT INTO {Quote(table.Name)} ({string.Join(", ", names)}) SELECT ")
             .Append(string.Join(", ", columns.Select((c, i) => c.StoreType.EndsWith("[]", StringComparison.Ordinal)
                 ? $"CASE WHEN s.c{i} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(s.c{i}::jsonb))::{c.StoreType} END"
                 : $"s.c{i}::{c.StoreType}")))
             .Append(" FROM unnest(").Append(string.Join(", ", columns.Select((c, i) => $"@p{i}")))
             .Append(") AS s(").Append(string.Join(", ", columns.Select((_, i) => $"c{i}"))).Append(')')
+            .ToString();
+        var sql = new StringBuilder(insert)
             // The conflict target is the primary-key constraint by name, not the model's key columns: detection_runs'
             // table key is (tenant_id, run_id) while its model keys on run_id alone (see DetectionRunConfiguration).
             .Append($" ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO UPDATE SET ")
             .Append(string.Join(", ", names.Where(n => !key.Contains(n)).Select(n => $"{n} = EXCLUDED.{n}")))
             .ToString();
-        return new Plan(sql, columns);
+        return new Plan(sql, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING");
     }
 
     private static void AddComplex(List<Column> columns, IComplexProperty complex, StoreObjectIdentifier table)

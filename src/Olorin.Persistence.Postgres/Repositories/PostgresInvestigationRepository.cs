@@ -142,6 +142,9 @@ internal sealed class PostgresInvestigationRepository(
         }
     }
 
+    /// <summary>How many matches a full-text search ranks at most: the most recently updated ones.</summary>
+    public const int SearchRankCandidates = 1_000;
+
     public async Task<PagedResult<InvestigationSearchHit>> SearchAsync(string tenantId, string text, PageRequest page, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(text)) return new PagedResult<InvestigationSearchHit>([], 0, page.Page, page.PageSize);
@@ -152,7 +155,12 @@ internal sealed class PostgresInvestigationRepository(
                     .Matches(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)));
 
         var total = await matching.LongCountAsync(cancellationToken);
+        // Bounded ranking work: ts_rank reads each match's whole tsvector, so only the SearchRankCandidates most
+        // recently updated matches are ranked (the planner finds them through the GIN index for a rare term, or
+        // walks (tenant_id, updated_at) and stops early for a common one); a page past them is empty.
         var hits = await matching
+            .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId)
+            .Take(SearchRankCandidates)
             .Select(x => new
             {
                 Investigation = x,

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
@@ -42,15 +44,28 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
     public async Task<IReadOnlyList<RiskBucket>> GetDistributionAsync(string tenantId, string investigationId, int buckets, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        if (buckets == TransactionScoreHistogramSql.Buckets)
+        {
+            // Maintained by triggers in the writes' own transactions: 10 rows read instead of every score scanned.
+            var stored = await db.Database.SqlQueryRaw<BucketCount>(
+                    TransactionScoreHistogramSql.Read,
+                    new NpgsqlParameter("tenant_id", NpgsqlDbType.Varchar) { Value = tenantId },
+                    new NpgsqlParameter("investigation_id", NpgsqlDbType.Varchar) { Value = investigationId })
+                .ToDictionaryAsync(x => x.Bucket, x => x.Count, cancellationToken);
+            return Buckets(buckets, stored);
+        }
         // Bucket i holds [i/n, (i+1)/n); a score of exactly 1 would be bucket n, so it is folded into the last one.
         var counts = await ByInvestigation(tenantId, investigationId)
             .GroupBy(x => Math.Min((int)Math.Floor(x.RiskScore * buckets), buckets - 1))
             .Select(g => new { Bucket = g.Key, Count = g.LongCount() })
             .ToDictionaryAsync(x => x.Bucket, x => x.Count, cancellationToken);
-        return Enumerable.Range(0, buckets)
+        return Buckets(buckets, counts);
+    }
+
+    private static List<RiskBucket> Buckets(int buckets, Dictionary<int, long> counts)
+        => Enumerable.Range(0, buckets)
             .Select(i => new RiskBucket((double)i / buckets, (double)(i + 1) / buckets, counts.GetValueOrDefault(i)))
             .ToList();
-    }
 
     public Task<long> CountByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
         => ByInvestigation(tenantId, investigationId).LongCountAsync(cancellationToken);

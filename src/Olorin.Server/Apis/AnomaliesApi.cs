@@ -27,6 +27,9 @@ public static class AnomaliesApi
         api.MapPost("/", CreateAnomaly)
             .WithSummary("Records an anomaly, optionally with its embedding; without one, the server computes it after the write.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/bulk", AnomalyBulkInsert.Insert)
+            .WithSummary($"Stores up to {AnomalyRules.MaxPerBulkRequest} anomalies at once, idempotently by anomaly_id: those already stored are left as they are.")
+            .WithMetadata(new RequestSizeLimitAttribute(AnomalyBulkInsert.MaxRequestBytes));
         api.MapPost("/search/similar", SimilarAnomaliesSearch.Search)
             .RequireAuthorization(ApiAuthorization.ReadPolicy) // a search: POST only to carry the vector or text
             .WithSummary("The tenant's anomalies most similar (cosine) to a vector, another anomaly or a text (embedded by the server), most similar first.")
@@ -85,44 +88,12 @@ public static class AnomaliesApi
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var errors = AnomalyRules.ValidateCreate(
-            request.AnomalyId, request.RunId, request.DetectorId, request.InvestigationId, request.Window, request.Metric,
-            request.Observed, request.Expected, request.Score, request.Severity, request.PersistedN, request.Embedding,
-            services.EmbeddingDimension);
-        ResourceIds.RequireAddressable(errors, "anomaly_id", request.AnomalyId);
+        var errors = request.Validate(services.EmbeddingDimension);
         if (errors.IsEmpty && request.InvestigationId is { } investigationId && !await services.InvestigationExistsAsync(investigationId, cancellationToken))
             errors.Add("investigation_id", $"Investigation '{investigationId}' does not exist in this tenant.");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var window = request.Window!;
-        var anomaly = new AnomalyEvent
-        {
-            AnomalyId = request.AnomalyId ?? Guid.NewGuid().ToString(),
-            RunId = request.RunId!,
-            DetectorId = request.DetectorId!,
-            TenantId = services.Identity.TenantId,
-            InvestigationId = request.InvestigationId,
-            Cohort = request.Cohort ?? [],
-            Evidence = request.Evidence ?? [],
-            Window = new AnomalyWindow
-            {
-                Start = UtcTime.Normalize(window.Start),
-                End = UtcTime.Normalize(window.End),
-                DurationMinutes = window.DurationMinutes,
-                UnknownMembers = window.UnknownMembers,
-            },
-            Metric = request.Metric!,
-            Observed = request.Observed!.Value,
-            Expected = request.Expected!.Value,
-            Score = request.Score!.Value,
-            Severity = request.Severity!.Value,
-            Status = request.Status ?? AnomalyStatus.New,
-            PersistedN = request.PersistedN ?? 1,
-            FirstSeen = UtcTime.Normalize(request.FirstSeen),
-            LastSeen = UtcTime.Normalize(request.LastSeen),
-            Embedding = request.Embedding ?? [],
-            CreatedAt = UtcTime.Now(services.Clock),
-        };
+        var anomaly = request.ToAnomaly(services.Identity.TenantId, UtcTime.Now(services.Clock));
 
         var outcome = await services.Anomalies.CreateAsync(anomaly, cancellationToken);
         // Stored without an embedding: the embedding worker computes it after the response (a client's vector is kept).

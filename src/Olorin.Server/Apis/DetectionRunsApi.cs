@@ -6,6 +6,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.DetectionRuns;
+using Olorin.Server.Caching;
 
 namespace Olorin.Server.Apis;
 
@@ -19,7 +20,7 @@ public static class DetectionRunsApi
 
     public static IEndpointRouteBuilder MapDetectionRunsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/detection-runs").WithTags("Detection runs");
+        var api = app.MapGroup("/detection-runs").WithTags("Detection runs").InvalidatesStats(StatsSource.DetectionRuns);
         api.MapGet("/", ListRuns)
             .WithSummary("Lists the tenant's runs, newest started_at first; filter by `detector_id`, `status` and `from` ≤ started_at < `to`.");
         api.MapPost("/", CreateRun)
@@ -63,6 +64,7 @@ public static class DetectionRunsApi
 
     public static async Task<Results<Ok<DetectionRunStatsResponse>, ValidationProblem>> GetStats(
         [AsParameters] DetectionRunServices services,
+        StatsCache cache,
         [FromQuery(Name = "detector_id")] string? detectorId,
         [FromQuery] string? from,
         [FromQuery] string? to,
@@ -72,8 +74,11 @@ public static class DetectionRunsApi
         var query = TimeRangeQuery(errors, detectorId, from, to);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var stats = await services.Runs.GetStatsAsync(services.Identity.TenantId, query, cancellationToken);
-        return TypedResults.Ok(DetectionRunStatsResponse.From(stats));
+        var tenant = services.Identity.TenantId;
+        var response = await cache.GetOrComputeAsync(
+            StatsSource.DetectionRuns, tenant, $"stats|{detectorId}|{query.From:O}|{query.To:O}",
+            async token => DetectionRunStatsResponse.From(await services.Runs.GetStatsAsync(tenant, query, token)), cancellationToken);
+        return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Created<DetectionRunResponse>, ValidationProblem, ProblemHttpResult>> CreateRun(

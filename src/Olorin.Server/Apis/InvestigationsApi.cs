@@ -8,6 +8,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
+using Olorin.Server.Caching;
 
 namespace Olorin.Server.Apis;
 
@@ -28,6 +29,7 @@ public static class InvestigationsApi
             app.MapGroup(prefix)
                 .WithTags("Investigations")
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+                .InvalidatesStats(StatsSource.TransactionScores) // deleting an investigation deletes its scores
                 .MapInvestigationRoutes();
         return app;
     }

@@ -87,6 +87,56 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         Assert.Null(await Anomalies.GetAsync(OtherTenant, created.AnomalyId, Ct));
     }
 
+    // ---- insert many (POST /anomalies/bulk) -----------------------------------------------------------------
+
+    [Fact]
+    public async Task InsertMany_inserts_the_new_ids_leaves_stored_ones_as_they_are_and_counts_only_the_new()
+    {
+        var stored = NewAnomaly(Tenant, NewId("kept"));
+        stored.Score = 1;
+        await Anomalies.InsertManyAsync(Tenant, [stored], Ct);
+        var again = NewAnomaly(Tenant, stored.AnomalyId);
+        again.Score = 9;
+        var full = FullAnomaly(Tenant);
+        var bare = NewAnomaly("ignored: the tenant argument wins");
+        var before = Now();
+
+        var inserted = await Anomalies.InsertManyAsync(Tenant, [again, full, bare], Ct);
+
+        Assert.Equal(2, inserted);
+        Assert.Equal(1, (await Anomalies.GetAsync(Tenant, stored.AnomalyId, Ct))!.Score);
+        AssertSameDocument(full, await Anomalies.GetAsync(Tenant, full.AnomalyId, Ct));
+        var bareStored = await Anomalies.GetAsync(Tenant, bare.AnomalyId, Ct);
+        Assert.Equal(Tenant, bareStored!.TenantId);
+        Assert.InRange(bareStored.CreatedAt, before.AddMinutes(-1), Now().AddMinutes(1));
+        Assert.Equal(0, await Anomalies.InsertManyAsync(Tenant, [again, full, bare], Ct));
+        // Ids are per tenant: the same id in another tenant is a new anomaly there.
+        Assert.Equal(1, await Anomalies.InsertManyAsync(OtherTenant, [NewAnomaly(OtherTenant, stored.AnomalyId)], Ct));
+    }
+
+    [Fact]
+    public async Task InsertMany_rejects_a_batch_with_a_wrong_sized_embedding_and_writes_none_of_it()
+    {
+        var good = NewAnomaly(Tenant);
+        var bad = NewAnomaly(Tenant);
+        bad.Embedding = new float[5];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Anomalies.InsertManyAsync(Tenant, [good, bad], Ct));
+        Assert.Null(await Anomalies.GetAsync(Tenant, good.AnomalyId, Ct));
+    }
+
+    [Fact]
+    public async Task Exact_search_ranks_every_candidate()
+    {
+        await Anomalies.InsertManyAsync(Tenant, [WithEmbedding(Stored(Tenant, "x", 1), Unit(0)), WithEmbedding(Stored(Tenant, "y", 1), Unit(1))], Ct);
+
+        var hits = await EventuallyAsync(
+            () => Anomalies.SearchSimilarAsync(Tenant, new SimilarityQuery(Unit(0), K: 2, MinSimilarity: -1, Exact: true), Ct), h => h.Count >= 2);
+
+        Assert.Equal(Ids(Tenant, "x", "y"), hits.Select(h => h.Anomaly.AnomalyId));
+        Assert.Equal(1.0, hits[0].Similarity, 5);
+    }
+
     // ---- list / count -------------------------------------------------------------------------------------
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
+using Olorin.Core.Serialization;
+using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Anomalies;
 
@@ -27,7 +29,55 @@ public sealed record CreateAnomalyRequest(
     int? PersistedN = null,
     DateTime? FirstSeen = null,
     DateTime? LastSeen = null,
-    float[]? Embedding = null);
+    float[]? Embedding = null)
+{
+    /// <summary>The content rules of a new anomaly, field names as sent (snake_case).</summary>
+    public ValidationErrors Validate(int embeddingDimension)
+    {
+        var errors = AnomalyRules.ValidateCreate(
+            AnomalyId, RunId, DetectorId, InvestigationId, Window, Metric, Observed, Expected, Score, Severity, PersistedN, Embedding,
+            embeddingDimension);
+        ResourceIds.RequireAddressable(errors, "anomaly_id", AnomalyId);
+        return errors;
+    }
+
+    /// <summary>The anomaly to store; call only once <see cref="Validate"/> found nothing.</summary>
+    public AnomalyEvent ToAnomaly(string tenantId, DateTime now) => new()
+    {
+        AnomalyId = AnomalyId ?? Guid.NewGuid().ToString(),
+        RunId = RunId!,
+        DetectorId = DetectorId!,
+        TenantId = tenantId,
+        InvestigationId = InvestigationId,
+        Cohort = Cohort ?? [],
+        Evidence = Evidence ?? [],
+        Window = new AnomalyWindow
+        {
+            Start = UtcTime.Normalize(Window!.Start),
+            End = UtcTime.Normalize(Window.End),
+            DurationMinutes = Window.DurationMinutes,
+            UnknownMembers = Window.UnknownMembers,
+        },
+        Metric = Metric!,
+        Observed = Observed!.Value,
+        Expected = Expected!.Value,
+        Score = Score!.Value,
+        Severity = Severity!.Value,
+        Status = Status ?? AnomalyStatus.New,
+        PersistedN = PersistedN ?? 1,
+        FirstSeen = UtcTime.Normalize(FirstSeen),
+        LastSeen = UtcTime.Normalize(LastSeen),
+        Embedding = Embedding ?? [],
+        CreatedAt = now,
+    };
+}
+
+/// <summary>Up to 1,000 anomalies; each needs its anomaly_id (what makes a retry idempotent).</summary>
+public sealed record BulkCreateAnomaliesRequest(List<CreateAnomalyRequest?>? Anomalies);
+
+/// <param name="Inserted">Anomalies this request added.</param>
+/// <param name="AlreadyStored">Anomalies of the request whose anomaly_id was already stored; left as they were.</param>
+public sealed record BulkCreateAnomaliesResponse(int Inserted, int AlreadyStored);
 
 /// <summary>Status moves forward only: new → triaged → closed (or new → closed).</summary>
 public sealed record UpdateAnomalyRequest(AnomalyStatus? Status = null);

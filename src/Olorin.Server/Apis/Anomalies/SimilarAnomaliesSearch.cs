@@ -47,7 +47,8 @@ public static class SimilarAnomaliesSearch
             request.MinSimilarity ?? SimilarityRules.DefaultMinSimilarity,
             request.Severity,
             string.IsNullOrEmpty(request.DetectorId) ? null : request.DetectorId,
-            ExcludeAnomalyId: request.AnomalyId);
+            ExcludeAnomalyId: request.AnomalyId,
+            Exact: request.Exact ?? false);
         var hits = await services.Anomalies.SearchSimilarAsync(tenant, query, cancellationToken);
         return TypedResults.Ok(SimilarAnomaliesResponse.From(hits, includeEmbedding ?? false));
     }

@@ -10,6 +10,11 @@ namespace Olorin.Server.Apis.Anomalies;
 /// </summary>
 /// <param name="K">1–100, default 10.</param>
 /// <param name="MinSimilarity">Cosine similarity (−1 to 1) a result must reach; default 0.4 (the reference's Atlas score 0.7).</param>
+/// <param name="Exact">
+/// true: rank every candidate exactly (the true nearest neighbours, at a cost linear in the tenant's anomalies)
+/// instead of through the approximate index. Default false: the server ranks exactly when the candidates are few
+/// (PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES) and through the index otherwise.
+/// </param>
 public sealed record SimilarAnomaliesRequest(
     float[]? Vector = null,
     string? AnomalyId = null,
@@ -17,7 +22,8 @@ public sealed record SimilarAnomaliesRequest(
     AnomalySeverity? Severity = null,
     string? DetectorId = null,
     double? MinSimilarity = null,
-    string? Text = null);
+    string? Text = null,
+    bool? Exact = null);
 
 /// <summary>The most similar anomalies of the tenant, most similar first.</summary>
 public sealed record SimilarAnomaliesResponse(IReadOnlyList<SimilarAnomalyItem> Anomalies)

@@ -7,6 +7,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
+using Olorin.Server.Caching;
 
 namespace Olorin.Server.Apis.Composio;
 
@@ -15,7 +16,7 @@ public static class ComposioActionAuditsApi
 {
     public static IEndpointRouteBuilder MapComposioActionAuditsApi(this IEndpointRouteBuilder app)
     {
-        var audits = app.MapGroup("/composio/action-audits").WithTags("Composio action audits");
+        var audits = app.MapGroup("/composio/action-audits").WithTags("Composio action audits").InvalidatesStats(StatsSource.ComposioActionAudits);
         audits.MapGet("/", ListActionAudits)
             .WithSummary("Lists the tenant's action audits, newest first; from ≤ executed_at < to.");
         audits.MapPost("/", CreateActionAudit)
@@ -80,14 +81,19 @@ public static class ComposioActionAuditsApi
         [FromQuery] DateTimeOffset? to,
         RequestIdentity identity,
         IComposioActionAuditRepository audits,
+        StatsCache cache,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var stats = await audits.GetToolkitStatsAsync(identity.TenantId, Utc(from), Utc(to), cancellationToken);
-        return TypedResults.Ok(new ComposioActionStatsResponse(Utc(from), Utc(to), stats.Select(ToolkitActionStatsResponse.From).ToList()));
+        var response = await cache.GetOrComputeAsync(
+            StatsSource.ComposioActionAudits, identity.TenantId, $"toolkit-stats|{Utc(from):O}|{Utc(to):O}",
+            async token => new ComposioActionStatsResponse(Utc(from), Utc(to),
+                (await audits.GetToolkitStatsAsync(identity.TenantId, Utc(from), Utc(to), token)).Select(ToolkitActionStatsResponse.From).ToList()),
+            cancellationToken);
+        return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<ComposioActionAuditResponse>, ProblemHttpResult>> GetActionAudit(

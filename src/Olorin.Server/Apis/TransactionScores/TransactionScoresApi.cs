@@ -7,6 +7,7 @@ using Olorin.Core.Serialization;
 using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
+using Olorin.Server.Caching;
 
 namespace Olorin.Server.Apis.TransactionScores;
 
@@ -26,7 +27,8 @@ public static class TransactionScoresApi
     {
         foreach (var prefix in InvestigationsApi.Prefixes)
         {
-            var scores = app.MapGroup($"{prefix}/{{investigationId}}/transaction-scores").WithTags("Transaction scores");
+            var scores = app.MapGroup($"{prefix}/{{investigationId}}/transaction-scores").WithTags("Transaction scores")
+                .InvalidatesStats(StatsSource.TransactionScores);
             scores.MapPost("/", InsertScores)
                 .WithSummary($"Stores up to {TransactionScoreRules.MaxScoresPerRequest} scores; scores already stored are left as they are.")
                 .WithMetadata(new RequestSizeLimitAttribute(MaxBulkRequestBytes))
@@ -102,11 +104,19 @@ public static class TransactionScoresApi
         RequestIdentity identity,
         IInvestigationRepository investigations,
         ITransactionScoreRepository scores,
+        StatsCache cache,
         CancellationToken cancellationToken)
     {
         if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
             return InvestigationProblems.NotFound(investigationId);
-        var buckets = await scores.GetDistributionAsync(identity.TenantId, investigationId, TransactionScoreRules.DistributionBuckets, cancellationToken);
-        return TypedResults.Ok(new RiskDistributionResponse(buckets, buckets.Sum(b => b.Count)));
+        var response = await cache.GetOrComputeAsync(
+            StatsSource.TransactionScores, identity.TenantId, $"distribution|{investigationId}",
+            async token =>
+            {
+                var buckets = await scores.GetDistributionAsync(identity.TenantId, investigationId, TransactionScoreRules.DistributionBuckets, token);
+                return new RiskDistributionResponse(buckets, buckets.Sum(b => b.Count));
+            },
+            cancellationToken);
+        return TypedResults.Ok(response);
     }
 }

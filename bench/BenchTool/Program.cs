@@ -1,0 +1,33 @@
+using System.Globalization;
+
+// The load benchmark's helpers (bench/run.sh) and the vector measurements (docs/performance.md):
+//   seed-scores <base url> <tenant> <investigation id> <count>      1M scores: 10,000 per request, 4 requests in flight
+//   seed-anomalies <base url> <tenant> <count>                       POST /anomalies/bulk, 1,000 per request, random unit embeddings
+//   raw <connection string> <get|list> <tenant> <connections> <seconds>   raw Npgsql ceiling for the same SELECT as the server
+//   embed … / sweep …                                                see VectorSweep.cs
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+switch (args.FirstOrDefault())
+{
+    case "seed-scores":
+        await Seeder.ScoresAsync(new Uri(args[1]), args[2], args[3], int.Parse(args[4]));
+        return 0;
+    case "seed-anomalies":
+        await Seeder.AnomaliesAsync(new Uri(args[1]), args[2], int.Parse(args[3]));
+        return 0;
+    case "raw":
+        await RawCeiling.RunAsync(args[1], args[2], args[3], int.Parse(args[4]), int.Parse(args[5]));
+        return 0;
+    case "embed":
+        await VectorSweep.EmbedAsync(int.Parse(args[1]), args[2], args.Length > 3 ? int.Parse(args[3]) : 12);
+        return 0;
+    case "sweep":
+        await VectorSweep.SweepAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]),
+            args[5].Split(',').Select(p => p.Split(':')).Select(p => (M: int.Parse(p[0]), Efc: int.Parse(p[1]))).ToList(),
+            args[6].Split(',').Select(int.Parse).ToList(), args.Length > 7 ? double.Parse(args[7]) : 0.02);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|raw|embed|sweep … (see Program.cs)");
+        return 2;
+}
