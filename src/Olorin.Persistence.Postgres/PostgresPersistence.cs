@@ -21,7 +21,8 @@ public static class PostgresPersistence
     {
         var dataSource = PostgresPersistence.BuildDataSource(connectionString);
         services.AddSingleton(dataSource);
-        services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
+        // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
+        services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddSingleton<IConnectionPoolProbe, PostgresPoolProbe>();
         services.AddOptions<PostgresVectorSearchOptions>()

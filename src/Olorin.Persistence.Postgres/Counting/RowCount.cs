@@ -1,0 +1,15 @@
+namespace Olorin.Persistence.Postgres.Counting;
+
+/// <summary>
+/// How many rows of <see cref="TableName"/> a tenant has (<see cref="Dimension"/> empty), or have
+/// <see cref="Dimension"/> = <see cref="Value"/>. Kept by statement-level triggers (<see cref="RowCountSql"/>) in the
+/// same transaction as every INSERT, UPDATE and DELETE of that table, so a list's total is one primary-key read.
+/// </summary>
+internal sealed class RowCount
+{
+    public string TableName { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public string Dimension { get; set; } = "";
+    public string Value { get; set; } = "";
+    public long N { get; set; }
+}
