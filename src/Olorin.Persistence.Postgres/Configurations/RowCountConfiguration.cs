@@ -10,7 +10,7 @@ internal sealed class RowCountConfiguration : IEntityTypeConfiguration<RowCount>
     {
         // No CHECK (n >= 0): an upsert's proposed row carries a negative delta before ON CONFLICT turns it into an update.
         builder.ToTable("row_counts");
-        builder.HasKey(x => new { x.TableName, x.TenantId, x.Dimension, x.Value });
+        builder.HasKey(x => new { x.TableName, x.TenantId, x.Dimension, x.Value, x.Slot });
         builder.Property(x => x.TableName).HasMaxLength(63).UseCollation("C");
         builder.Property(x => x.TenantId).IsBusinessId();
         builder.Property(x => x.Dimension).HasMaxLength(63).UseCollation("C");

@@ -1,14 +1,25 @@
 namespace Olorin.Persistence.Postgres.Counting;
 
 /// <summary>
-/// The triggers that keep <c>row_counts</c> (used by the <c>RowCounters</c> migration). One generic function,
-/// attached per table with the dimension columns as arguments, as three statement-level triggers whose transition
-/// tables (https://www.postgresql.org/docs/15/sql-createtrigger.html, REFERENCING) give every changed row: a bulk
-/// COPY or multi-row INSERT costs one upsert per touched counter, not one per row. Counter rows are upserted in key
-/// order, so two transactions always lock shared counters in the same order (no deadlock between them).
+/// The triggers that keep <c>row_counts</c> (used by the <c>RowCounters</c> migration), generated per counted table
+/// with static SQL, so PL/pgSQL plans each statement once per connection:
+/// <list type="bullet">
+/// <item>INSERT and DELETE: statement-level triggers whose transition tables
+/// (https://www.postgresql.org/docs/15/sql-createtrigger.html, REFERENCING) hold every changed row, so a bulk COPY or
+/// multi-row INSERT costs one upsert per touched counter, not one per row;</item>
+/// <item>UPDATE: a row-level trigger on the counted columns only, with a WHEN condition, so an update that leaves them
+/// as they were (a PATCH without status, last_accessed, progress, embeddings) runs no trigger function at all
+/// (transition tables are not allowed with a column list).</item>
+/// </list>
+/// Each counter is split in <see cref="Slots"/> rows and a connection writes the slot of its backend pid, so concurrent
+/// writers of one tenant rarely wait for each other's commit on a counter row. Rows are upserted in key order, so two
+/// transactions lock shared counters in the same order (no deadlock between them).
 /// </summary>
 internal static class RowCountSql
 {
+    /// <summary>Partial counters per counted slice; a read sums at most this many rows.</summary>
+    public const int Slots = 16;
+
     /// <summary>Tables whose lists read their totals from <c>row_counts</c>, and the filter columns counted besides the tenant total.</summary>
     public static readonly IReadOnlyList<(string Table, string[] Dimensions)> Counted =
     [
@@ -17,67 +28,69 @@ internal static class RowCountSql
         ("transaction_scores", ["investigation_id"]),
     ];
 
-    public const string CreateFunction = """
-        CREATE FUNCTION olorin_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
-        DECLARE
-            keys text := '('''', '''')';
-            rows text;
-            dim text;
-        BEGIN
-            FOREACH dim IN ARRAY TG_ARGV LOOP
-                keys := keys || format(', (%L, r.%I::text)', dim, dim);
-            END LOOP;
-            rows := CASE TG_OP
-                WHEN 'INSERT' THEN 'SELECT *, 1 AS delta FROM new_rows'
-                WHEN 'DELETE' THEN 'SELECT *, -1 AS delta FROM old_rows'
-                ELSE 'SELECT *, 1 AS delta FROM new_rows UNION ALL SELECT *, -1 AS delta FROM old_rows' END;
-            EXECUTE format($q$
-                INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, n)
-                SELECT %L, r.tenant_id, k.dimension, k.value, sum(r.delta)
-                FROM (%s) r CROSS JOIN LATERAL (VALUES %s) AS k(dimension, value)
+    private static string Upsert(string table, string rows)
+        => $"""
+            INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
+                SELECT '{table}', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % {Slots})::smallint, sum(k.delta)
+                FROM ({rows}) AS k(tenant_id, dimension, value, delta)
                 WHERE k.value IS NOT NULL
-                GROUP BY r.tenant_id, k.dimension, k.value
-                HAVING sum(r.delta) <> 0
+                GROUP BY k.tenant_id, k.dimension, k.value
+                HAVING sum(k.delta) <> 0
                 ORDER BY 2, 3, 4
-                ON CONFLICT (table_name, tenant_id, dimension, value) DO UPDATE SET n = c.n + excluded.n
-                $q$, TG_TABLE_NAME, rows, keys);
-            RETURN NULL;
-        END
-        $fn$;
-        """;
+                ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
+            """;
 
-    public static string CreateTriggers(string table, string[] dimensions)
+    /// <summary>The counted keys of each row of <paramref name="source"/> (a transition table), with <paramref name="delta"/>.</summary>
+    private static string KeysOf(string source, string[] dimensions, int delta)
+        => $"SELECT r.tenant_id, k.dimension, k.value, {delta} FROM {source} r CROSS JOIN LATERAL (VALUES ('', '')"
+           + string.Concat(dimensions.Select(d => $", ('{d}', r.{d}::text)")) + ") AS k(dimension, value)";
+
+    /// <summary>The counted keys of OLD (−1) and NEW (+1) in a row-level update trigger.</summary>
+    private static string KeysOfChange(string[] dimensions)
+        => "VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1)"
+           + string.Concat(dimensions.Select(d => $", (OLD.tenant_id, '{d}', OLD.{d}::text, -1), (NEW.tenant_id, '{d}', NEW.{d}::text, 1)"));
+
+    public static string Create(string table, string[] dimensions)
     {
-        var args = string.Join(", ", dimensions.Select(d => $"'{d}'"));
+        var changed = string.Join(" OR ", new[] { "tenant_id" }.Concat(dimensions).Select(c => $"OLD.{c} IS DISTINCT FROM NEW.{c}"));
+        var columns = string.Join(", ", new[] { "tenant_id" }.Concat(dimensions));
         return $"""
+            CREATE FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    {Upsert(table, KeysOf("new_rows", dimensions, 1))}
+                ELSIF TG_OP = 'DELETE' THEN
+                    {Upsert(table, KeysOf("old_rows", dimensions, -1))}
+                ELSE
+                    {Upsert(table, KeysOfChange(dimensions))}
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
             CREATE TRIGGER {table}_count_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION olorin_count_rows({args});
-            CREATE TRIGGER {table}_count_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION olorin_count_rows({args});
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             CREATE TRIGGER {table}_count_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION olorin_count_rows({args});
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
+            CREATE TRIGGER {table}_count_update AFTER UPDATE OF {columns} ON {table}
+                FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {table}_count_rows();
             """;
     }
 
     /// <summary>The counters of the rows already stored (run once, by the migration, after the triggers exist and in its transaction).</summary>
     public static string Backfill(string table, string[] dimensions)
-    {
-        var keys = string.Join("", dimensions.Select(d => $", ('{d}', r.{d}::text)"));
-        return $"""
-            INSERT INTO row_counts (table_name, tenant_id, dimension, value, n)
-            SELECT '{table}', r.tenant_id, k.dimension, k.value, count(*)
-            FROM {table} r CROSS JOIN LATERAL (VALUES ('', ''){keys}) AS k(dimension, value)
+        => $"""
+            INSERT INTO row_counts (table_name, tenant_id, dimension, value, slot, n)
+            SELECT '{table}', k.tenant_id, k.dimension, k.value, 0, count(*)
+            FROM ({KeysOf(table, dimensions, 1)}) AS k(tenant_id, dimension, value, delta)
             WHERE k.value IS NOT NULL
-            GROUP BY r.tenant_id, k.dimension, k.value;
+            GROUP BY k.tenant_id, k.dimension, k.value;
             """;
-    }
 
-    public static string DropTriggers(string table)
+    public static string Drop(string table)
         => $"""
             DROP TRIGGER IF EXISTS {table}_count_insert ON {table};
             DROP TRIGGER IF EXISTS {table}_count_update ON {table};
             DROP TRIGGER IF EXISTS {table}_count_delete ON {table};
+            DROP FUNCTION IF EXISTS {table}_count_rows();
             """;
-
-    public const string DropFunction = "DROP FUNCTION IF EXISTS olorin_count_rows();";
 }

@@ -23,10 +23,13 @@ internal sealed record RowCountKey(string TableName, string TenantId, string Dim
 
 internal static class RowCounts
 {
-    /// <summary>The exact number of rows in <paramref name="key"/>'s slice: one primary-key read (absent means none).</summary>
+    /// <summary>The exact number of rows in <paramref name="key"/>'s slice: the sum of its slots, one primary-key range read.</summary>
     public static Task<long> ReadAsync(OlorinDbContext db, RowCountKey key, CancellationToken cancellationToken)
-        => db.Set<RowCount>().AsNoTracking()
-            .Where(c => c.TableName == key.TableName && c.TenantId == key.TenantId && c.Dimension == key.Dimension && c.Value == key.Value)
-            .Select(c => c.N)
-            .FirstOrDefaultAsync(cancellationToken);
+        => Read(db, key.TableName, key.TenantId, key.Dimension, key.Value, cancellationToken);
+
+    private static readonly Func<OlorinDbContext, string, string, string, string, CancellationToken, Task<long>> Read =
+        EF.CompileAsyncQuery((OlorinDbContext db, string table, string tenantId, string dimension, string value, CancellationToken _) =>
+            db.Set<RowCount>()
+                .Where(c => c.TableName == table && c.TenantId == tenantId && c.Dimension == dimension && c.Value == value)
+                .Sum(c => c.N));
 }

@@ -896,11 +896,15 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnName("value")
                         .UseCollation("C");
 
+                    b.Property<short>("Slot")
+                        .HasColumnType("smallint")
+                        .HasColumnName("slot");
+
                     b.Property<long>("N")
                         .HasColumnType("bigint")
                         .HasColumnName("n");
 
-                    b.HasKey("TableName", "TenantId", "Dimension", "Value")
+                    b.HasKey("TableName", "TenantId", "Dimension", "Value", "Slot")
                         .HasName("pk_row_counts");
 
                     b.ToTable("row_counts", (string)null);

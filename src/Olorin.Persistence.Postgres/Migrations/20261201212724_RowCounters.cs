@@ -19,19 +19,19 @@ namespace Olorin.Persistence.Postgres.Migrations
                     tenant_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false, collation: "C"),
                     dimension = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false, collation: "C"),
                     value = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false, collation: "C"),
+                    slot = table.Column<short>(type: "smallint", nullable: false),
                     n = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_row_counts", x => new { x.table_name, x.tenant_id, x.dimension, x.value });
+                    table.PrimaryKey("pk_row_counts", x => new { x.table_name, x.tenant_id, x.dimension, x.value, x.slot });
                 });
 
             // Triggers first, then the backfill: CREATE TRIGGER locks out writers until this migration commits, so
             // no row is counted twice or missed.
-            migrationBuilder.Sql(RowCountSql.CreateFunction);
             foreach (var (table, dimensions) in RowCountSql.Counted)
             {
-                migrationBuilder.Sql(RowCountSql.CreateTriggers(table, dimensions));
+                migrationBuilder.Sql(RowCountSql.Create(table, dimensions));
                 migrationBuilder.Sql(RowCountSql.Backfill(table, dimensions));
             }
         }
@@ -40,8 +40,7 @@ namespace Olorin.Persistence.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             foreach (var (table, _) in RowCountSql.Counted)
-                migrationBuilder.Sql(RowCountSql.DropTriggers(table));
-            migrationBuilder.Sql(RowCountSql.DropFunction);
+                migrationBuilder.Sql(RowCountSql.Drop(table));
             migrationBuilder.DropTable(
                 name: "row_counts");
         }
