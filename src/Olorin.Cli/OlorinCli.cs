@@ -17,6 +17,7 @@ public static class OlorinCli
         root.Subcommands.Add(Commands.VerifySetupCommand.Create());
         root.Subcommands.Add(Commands.VerifyMigrationCommand.Create());
         root.Subcommands.Add(Commands.BenchmarkCommand.Create());
+        root.Subcommands.Add(Commands.SeedCommand.Create());
         return root;
     }
 }

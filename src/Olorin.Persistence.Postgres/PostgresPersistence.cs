@@ -33,6 +33,7 @@ public static class PostgresPersistence
             .ValidateOnStart();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
+        services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
         return services;
     }
 

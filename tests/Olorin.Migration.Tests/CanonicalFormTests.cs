@@ -113,6 +113,50 @@ public sealed class CanonicalFormTests
         Assert.DoesNotContain(differences, d => d.Source.Contains("secret") || d.Target.Contains("secret"));
     }
 
+    /// <summary>An anomaly whose window carries members the model does not know, as PostgreSQL hands them over (jsonb text).</summary>
+    private static AnomalyEvent WithUnknownWindowMembers(string jsonb)
+    {
+        var anomaly = Anomaly("{}");
+        anomaly.Window.UnknownMembers = JsonSerializer.Deserialize<UnknownMembers>(jsonb, Olorin.Core.Serialization.OlorinJson.Options)!;
+        return anomaly;
+    }
+
+    [Fact]
+    public void Unknown_members_of_a_fixed_shape_object_are_in_the_canonical_form_sorted_with_their_number_kinds()
+    {
+        var text = Text(WithUnknownWindowMembers("""{"zeta": 5.0, "alpha": {"y": 2, "x": [1, 2.50]}, "count": 5, "nothing": null}"""));
+
+        Assert.Contains("\"duration_minutes\":null,\"alpha\":{\"x\":[1,2.5],\"y\":2},\"count\":5,\"nothing\":null,\"zeta\":5.0}", text);
+        using var parsed = JsonDocument.Parse(text);
+        Assert.NotEqual(text, Text(WithUnknownWindowMembers("""{"zeta": 5, "alpha": {"y": 2, "x": [1, 2.50]}, "count": 5, "nothing": null}""")));
+        Assert.NotEqual(text, Text(Anomaly("{}")));
+    }
+
+    [Fact]
+    public void Unknown_members_read_from_bson_and_from_jsonb_have_one_canonical_form()
+    {
+        var fromJsonb = WithUnknownWindowMembers("""{"big": 12345678901234, "count": 3, "whole": 4.0, "ratio": 2.5, "nested": {"list": [1, 2.0, "y"]}}""");
+        var bson = fromJsonb.ToBsonDocument();
+        Assert.Equal(BsonType.Double, bson["window"]["whole"].BsonType);
+        Assert.Equal(BsonType.Int32, bson["window"]["count"].BsonType);
+        var fromBson = BsonSerializer.Deserialize<AnomalyEvent>(bson);
+
+        Assert.Equal(Text(fromJsonb), Text(fromBson));
+
+        bson["window"]["whole"] = new BsonInt32(4);
+        var difference = Assert.Single(FieldDiff.Compare(CanonicalForm.Of(fromJsonb), CanonicalForm.Of(BsonSerializer.Deserialize<AnomalyEvent>(bson))));
+        Assert.Equal("window.whole", difference.Path);
+    }
+
+    [Fact]
+    public void The_preflight_sees_the_names_of_unknown_members()
+    {
+        var inspection = new CanonicalInspection();
+        inspection.Inspect(WithUnknownWindowMembers("""{"a.b": 1, "ok": {"$x": 2}}"""));
+
+        Assert.Equal(["a.b", "ok.$x"], inspection.FreeFormKeyPaths);
+    }
+
     [Fact]
     public void Every_model_of_the_synthetic_dataset_has_a_canonical_form_that_parses_as_json()
     {

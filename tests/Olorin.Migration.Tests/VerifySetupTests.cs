@@ -3,20 +3,21 @@ using MongoDB.Bson;
 using Olorin.Cli.Setup;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
-using Olorin.Persistence.Mongo.Verification;
 
 namespace Olorin.Migration.Tests;
 
 /// <summary>verify-setup without a MongoDB server: the rendered checks on sample server answers, and an unreachable server.</summary>
 public sealed class VerifySetupTests
 {
+    private static readonly string[] FilterPaths = ["tenant_id", "severity", "detector_id"];
+
     private static BsonDocument VectorEntry(int dimensions = 384, bool queryable = true, string similarity = "cosine", params string[] filters) => new()
     {
         { "id", "6650a1" }, { "name", "anomaly_vector_index" }, { "type", "vectorSearch" }, { "status", queryable ? "READY" : "BUILDING" },
         { "queryable", queryable },
         { "latestDefinition", new BsonDocument("fields", new BsonArray(
             new[] { new BsonDocument { { "type", "vector" }, { "path", "embedding" }, { "numDimensions", dimensions }, { "similarity", similarity } } }
-                .Concat((filters.Length == 0 ? MongoSetupChecks.VectorFilterPaths : filters).Select(f => new BsonDocument { { "type", "filter" }, { "path", f } })))) },
+                .Concat((filters.Length == 0 ? FilterPaths : filters).Select(f => new BsonDocument { { "type", "filter" }, { "path", f } })))) },
     };
 
     [Fact]
@@ -39,21 +40,22 @@ public sealed class VerifySetupTests
         Assert.False(check.Passed);
         var problem = Assert.Single(check.Problems);
         Assert.Contains("knnVector", problem);
-        Assert.Contains("768 dimensions", problem);
-        Assert.Contains("vectorSearch", problem);
-        Assert.Contains("numDimensions 384", problem);
+        Assert.Contains("\"dimensions\" : 768", problem);
+        Assert.Contains("type vectorSearch", problem);
+        Assert.Contains("\"numDimensions\" : 384", problem);
         Assert.Contains("\"path\" : \"tenant_id\"", problem);
     }
 
     [Fact]
     public void Wrong_dimensions_similarity_missing_filters_and_a_building_index_are_each_named()
     {
-        Assert.Contains("set numDimensions to 384", Assert.Single(VectorSearchIndexRule.Problems(VectorEntry(dimensions: 768), "anomaly_vector_index", 384, MongoSetupChecks.VectorFilterPaths)));
-        Assert.Contains("euclidean", Assert.Single(VectorSearchIndexRule.Problems(VectorEntry(similarity: "euclidean"), "anomaly_vector_index", 384, MongoSetupChecks.VectorFilterPaths)));
-        var filters = VectorSearchIndexRule.Problems(VectorEntry(384, true, "cosine", "tenant_id"), "anomaly_vector_index", 384, MongoSetupChecks.VectorFilterPaths);
-        Assert.Equal(2, filters.Count);
-        Assert.Contains(filters, p => p.Contains("'severity'"));
-        Assert.Contains("not queryable", Assert.Single(VectorSearchIndexRule.Problems(VectorEntry(queryable: false), "anomaly_vector_index", 384, MongoSetupChecks.VectorFilterPaths)));
+        string Problem(BsonDocument entry) => Assert.Single(MongoSetupChecks.VectorSearchCheck([entry], "anomaly_vector_index", 384).Problems);
+        Assert.Contains("numDimensions 768 instead of 384", Problem(VectorEntry(dimensions: 768)));
+        Assert.Contains("euclidean", Problem(VectorEntry(similarity: "euclidean")));
+        var filters = Problem(VectorEntry(384, true, "cosine", "tenant_id"));
+        Assert.Contains("'severity' is not a filter field", filters);
+        Assert.Contains("'detector_id' is not a filter field", filters);
+        Assert.Contains("not queryable", Problem(VectorEntry(queryable: false)));
         Assert.Contains("does not exist", Assert.Single(MongoSetupChecks.VectorSearchCheck([], "anomaly_vector_index", 384).Problems));
     }
 
@@ -73,12 +75,15 @@ public sealed class VerifySetupTests
         var catalog = IndexCatalog.For(new MongoSettings { Uri = "mongodb://localhost" });
         var timeSeries = catalog.Collections.First(c => c.TimeSeries is not null);
         var right = new BsonDocument { { "name", timeSeries.Name }, { "type", "timeseries" }, { "options", new BsonDocument("timeseries", timeSeries.TimeSeries!.ToDocument()) } };
-        Assert.Empty(TimeSeriesOptionsRule.Problems(timeSeries, right));
+        IReadOnlyDictionary<string, BsonDocument> Only(BsonDocument info) => catalog.Collections.Where(c => c.TimeSeries is not null)
+            .ToDictionary(c => c.Name, c => c.Name == timeSeries.Name ? info
+                : new BsonDocument { { "name", c.Name }, { "type", "timeseries" }, { "options", new BsonDocument("timeseries", c.TimeSeries!.ToDocument()) } });
+        Assert.True(MongoSetupChecks.TimeSeriesCheck(catalog, Only(right)).Passed);
         var wrongGranularity = right.DeepClone().AsBsonDocument;
         wrongGranularity["options"]["timeseries"]["granularity"] = "hours";
-        Assert.Contains("granularity", Assert.Single(TimeSeriesOptionsRule.Problems(timeSeries, wrongGranularity)));
+        Assert.Contains("granularity", Assert.Single(MongoSetupChecks.TimeSeriesCheck(catalog, Only(wrongGranularity)).Problems));
         var regular = new BsonDocument { { "name", timeSeries.Name }, { "type", "collection" } };
-        Assert.NotEmpty(TimeSeriesOptionsRule.Problems(timeSeries, regular));
+        Assert.Contains("regular collection", Assert.Single(MongoSetupChecks.TimeSeriesCheck(catalog, Only(regular)).Problems));
 
         var existing = catalog.Collections.ToDictionary(c => c.Name, c => new BsonDocument { { "name", c.Name }, { "type", c.TimeSeries is null ? "collection" : "timeseries" }, { "options", c.TimeSeries is null ? new BsonDocument() : new BsonDocument("timeseries", c.TimeSeries.ToDocument()) } });
         Assert.True(MongoSetupChecks.CollectionsCheck(catalog, existing).Passed);

@@ -34,7 +34,8 @@ public static class CommandRunner
 
     private static int Fail(CliOutput output, string command, string message)
     {
-        output.Human.MarkupLine($"[red]olorin {command}: {Spectre.Console.Markup.Escape(message)}[/]");
+        // One line whatever its length (Spectre would wrap it at the console width): scripts grep it.
+        output.Human.Profile.Out.Writer.WriteLine($"olorin {command}: {message}");
         output.Result(new { command, success = false, error = message });
         return ExitCodes.Unusable;
     }

@@ -14,13 +14,7 @@ public static class TargetIndexes
 {
     public sealed record Report(int Checked, IReadOnlyList<string> Problems);
 
-    private static readonly Dictionary<string, string> PostgresTables = new()
-    {
-        ["investigations"] = "investigation_states", ["templates"] = "investigation_templates", ["detectors"] = "detectors",
-        ["detection_runs"] = "detection_runs", ["anomaly_events"] = "anomaly_events", ["transaction_scores"] = "transaction_scores",
-        ["audit_log"] = "investigation_audit_log", ["composio_connections"] = "composio_connections",
-        ["composio_action_audits"] = "composio_action_audit", ["soar_playbook_executions"] = "soar_playbook_executions",
-    };
+    private static IReadOnlyDictionary<string, string> PostgresTables => PostgresCollectionTables.ByCollection;
 
     public static Task<Report> CheckAsync(OpenedEndpoint endpoint, IReadOnlyList<string> collections, CancellationToken cancellationToken)
         => endpoint.Spec.Backend == Backend.Postgres

@@ -19,7 +19,8 @@ public static class BenchmarkCommand
         var seedData = new Option<int>("--seed-data") { Description = "First create N synthetic investigations (with audit entries, anomalies with embeddings, scores, runs, …) in a dedicated tenant; removed afterwards unless --keep.", DefaultValueFactory = _ => 0 };
         var keep = new Option<bool>("--keep") { Description = "Keep the seeded tenant." };
         var tenant = new Option<string>("--tenant") { Description = "Without --seed-data: the tenant whose data is queried.", DefaultValueFactory = _ => "default" };
-        var compare = new Option<bool>("--compare") { Description = "Run the same workload on PostgreSQL (DATABASE_URL) and MongoDB (MONGODB_URI) and print the P99 ratio per query type." };
+        var compare = new Option<bool>("--compare") { Description = "Run the same workload on --target and on --compare-with (default: MongoDB from MONGODB_URI) and print the P99 ratio per query type." };
+        var compareWith = new Option<string?>("--compare-with") { Description = "The second database of --compare (implies it): postgres, mongodb, or a postgresql:// / mongodb(+srv):// URL." };
         var seed = new Option<int>("--seed") { Description = "Random seed of the workload (same seed, same operations).", DefaultValueFactory = _ => 42 };
 
         var command = new Command("benchmark", """
@@ -32,10 +33,11 @@ public static class BenchmarkCommand
             Examples:
               olorin benchmark --seed-data 10000                     # PostgreSQL from DATABASE_URL
               olorin benchmark --target mongodb --seed-data 10000 -c 8 -n 1000
-              olorin benchmark --compare --seed-data 10000 --json > run.json
+              olorin benchmark --compare --seed-data 10000 --json > run.json   # PostgreSQL (DATABASE_URL) vs MongoDB (MONGODB_URI)
+              olorin benchmark --target postgresql://…/a --compare-with postgresql://…/b --seed-data 2000
             Exit code: 0 when every query type meets its target, 1 when one misses, 2 on bad arguments or settings.
             """);
-        foreach (var option in new Option[] { target, iterations, warmup, concurrency, seedData, keep, tenant, compare, seed, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { target, iterations, warmup, concurrency, seedData, keep, tenant, compare, compareWith, seed, json }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var output = new CliOutput(parse.GetValue(json));
@@ -48,51 +50,73 @@ public static class BenchmarkCommand
                 if (c is < 1 or > 256) throw new CliException("--concurrency must be between 1 and 256.");
                 if (seeded < 0) throw new CliException("--seed-data must be 0 or more.");
                 var configuration = CliConfiguration.Build();
-                var specs = parse.GetValue(compare)
-                    ? new[] { EndpointSpec.Resolve("postgres", Backend.Postgres, configuration, "--compare"), EndpointSpec.Resolve("mongodb", Backend.MongoDb, configuration, "--compare") }
-                    : [EndpointSpec.Resolve(parse.GetValue(target), Backend.Postgres, configuration, "--target")];
+                var comparing = parse.GetValue(compare) || parse.GetValue(compareWith) is not null;
+                var specs = new List<EndpointSpec> { EndpointSpec.Resolve(parse.GetValue(target), Backend.Postgres, configuration, "--target") };
+                if (comparing) specs.Add(EndpointSpec.Resolve(parse.GetValue(compareWith) ?? "mongodb", Backend.MongoDb, configuration, "--compare-with"));
+                if (specs.Count == 2 && specs[0].Description == specs[1].Description) throw new CliException("--target and --compare-with name the same database.");
 
-                var runs = new List<(EndpointSpec Spec, IReadOnlyList<QueryResult> Results)>();
-                foreach (var spec in specs)
-                    runs.Add((spec, await RunOneAsync(output, spec, seeded, parse.GetValue(keep), parse.GetValue(tenant)!, parse.GetValue(warmup), n, c, parse.GetValue(seed), cancellationToken)));
-
-                if (runs.Count == 2)
+                // Every database is connected before any workload runs, so an unreachable one fails at once (exit 2).
+                var endpoints = new List<OpenedEndpoint>();
+                try
                 {
-                    var ratio = new Table().AddColumns("Query", "PostgreSQL P99 ms", "MongoDB P99 ms", "MongoDB / PostgreSQL");
-                    foreach (var (pg, mongo) in runs[0].Results.Zip(runs[1].Results))
-                        ratio.AddRow(pg.Query, pg.P99Ms.ToString("0.00"), mongo.P99Ms.ToString("0.00"), pg.P99Ms > 0 ? (mongo.P99Ms / pg.P99Ms).ToString("0.00") + "×" : "-");
-                    output.Human.Write(ratio);
+                    foreach (var spec in specs)
+                        endpoints.Add(await OpenedEndpoint.OpenAsync(spec, specs.Count == 1 ? "target" : spec == specs[0] ? "--target" : "--compare-with", prepare: seeded > 0, cancellationToken));
+                    var runs = new List<(EndpointSpec Spec, IReadOnlyList<QueryResult> Results)>();
+                    foreach (var endpoint in endpoints)
+                        runs.Add((endpoint.Spec, await RunOneAsync(output, endpoint, seeded, parse.GetValue(keep), parse.GetValue(tenant)!, parse.GetValue(warmup), n, c, parse.GetValue(seed), cancellationToken)));
+                    return Report(output, runs, n, c, seeded);
                 }
-                var success = runs.All(r => r.Results.All(q => q.Passed));
-                output.Result(new
+                finally
                 {
-                    command = "benchmark",
-                    success,
-                    machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
-                    iterations = n, concurrency = c, seed_data = seeded,
-                    runs = runs.Select(r => new
-                    {
-                        backend = r.Spec.Backend == Backend.Postgres ? "postgres" : "mongodb",
-                        target = r.Spec.Description,
-                        queries = r.Results.Select(q => new
-                        {
-                            query = q.Query, count = q.Count, p50_ms = Math.Round(q.P50Ms, 3), p95_ms = Math.Round(q.P95Ms, 3), p99_ms = Math.Round(q.P99Ms, 3),
-                            mean_ms = Math.Round(q.MeanMs, 3), max_ms = Math.Round(q.MaxMs, 3), target_p99_ms = q.TargetP99Ms, passed = q.Passed,
-                            recall_at_10 = q.RecallAt10 is { } r10 ? Math.Round(r10, 4) : (double?)null, errors = q.Errors,
-                        }),
-                    }),
-                });
-                return success ? ExitCodes.Success : ExitCodes.Failed;
+                    foreach (var endpoint in endpoints) await endpoint.DisposeAsync();
+                }
             });
         });
         return command;
     }
 
-    private static async Task<IReadOnlyList<QueryResult>> RunOneAsync(
-        CliOutput output, EndpointSpec spec, int seedData, bool keep, string tenant, int warmup, int iterations, int concurrency, int seed, CancellationToken cancellationToken)
+    private static int Report(CliOutput output, List<(EndpointSpec Spec, IReadOnlyList<QueryResult> Results)> runs, int n, int c, int seeded)
     {
-        output.Line($"[bold]Benchmark target:[/] {Markup.Escape(spec.Description)}");
-        await using var endpoint = await OpenedEndpoint.OpenAsync(spec, "target", prepare: seedData > 0, cancellationToken);
+        if (runs.Count == 2)
+        {
+            var (first, second) = (Label(runs[0].Spec), Label(runs[1].Spec));
+            output.Line($"[bold]Comparison:[/] A = {Markup.Escape(runs[0].Spec.Description)}, B = {Markup.Escape(runs[1].Spec.Description)}");
+            var ratio = new Table().AddColumns("Query", $"A {first} P99 ms", $"B {second} P99 ms", "B / A");
+            foreach (var (a, b) in runs[0].Results.Zip(runs[1].Results))
+                ratio.AddRow(a.Query, a.P99Ms.ToString("0.00"), b.P99Ms.ToString("0.00"), a.P99Ms > 0 ? (b.P99Ms / a.P99Ms).ToString("0.00") + "×" : "-");
+            output.Human.Write(ratio);
+        }
+        var success = runs.All(r => r.Results.All(q => q.Passed));
+        output.Result(new
+        {
+            command = "benchmark",
+            success,
+            machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
+            iterations = n, concurrency = c, seed_data = seeded,
+            ratios = runs.Count == 2
+                ? runs[0].Results.Zip(runs[1].Results).Select(p => new { query = p.First.Query, b_over_a_p99 = p.First.P99Ms > 0 ? Math.Round(p.Second.P99Ms / p.First.P99Ms, 3) : (double?)null })
+                : null,
+            runs = runs.Select(r => new
+            {
+                backend = r.Spec.Backend == Backend.Postgres ? "postgres" : "mongodb",
+                target = r.Spec.Description,
+                queries = r.Results.Select(q => new
+                {
+                    query = q.Query, count = q.Count, p50_ms = Math.Round(q.P50Ms, 3), p95_ms = Math.Round(q.P95Ms, 3), p99_ms = Math.Round(q.P99Ms, 3),
+                    mean_ms = Math.Round(q.MeanMs, 3), max_ms = Math.Round(q.MaxMs, 3), target_p99_ms = q.TargetP99Ms, passed = q.Passed,
+                    recall_at_10 = q.RecallAt10 is { } r10 ? Math.Round(r10, 4) : (double?)null, errors = q.Errors,
+                }),
+            }),
+        });
+        return success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static string Label(EndpointSpec spec) => spec.Backend == Backend.Postgres ? "(PostgreSQL)" : "(MongoDB)";
+
+    private static async Task<IReadOnlyList<QueryResult>> RunOneAsync(
+        CliOutput output, OpenedEndpoint endpoint, int seedData, bool keep, string tenant, int warmup, int iterations, int concurrency, int seed, CancellationToken cancellationToken)
+    {
+        output.Line($"[bold]Benchmark target:[/] {Markup.Escape(endpoint.Spec.Description)}");
         var tenantId = seedData > 0 ? $"olorin-bench-{Guid.NewGuid():N}"[..25] : tenant;
         try
         {

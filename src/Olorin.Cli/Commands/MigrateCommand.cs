@@ -126,7 +126,8 @@ public static class MigrateCommand
             collections = results.Select(r => new
             {
                 collection = r.Collection, source_count = r.SourceCount, copied = r.Copied, skipped = r.Skipped, failed = r.Failed,
-                seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond), resumed = r.Resumed,
+                seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond),
+                index_build_seconds = Math.Round(r.IndexBuild.TotalSeconds, 3), resumed = r.Resumed,
                 already_complete = r.AlreadyComplete,
                 failures = r.Failures.Select(f => new { tenant_id = f.Key.TenantId, id = f.Key.Id, error = f.Error }),
             }),
@@ -134,6 +135,7 @@ public static class MigrateCommand
             {
                 source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), skipped, failed,
                 seconds = Math.Round(results.Sum(r => r.Elapsed.TotalSeconds), 3),
+                index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
             },
         });
         return success ? ExitCodes.Success : ExitCodes.Failed;
@@ -217,15 +219,16 @@ public static class MigrateCommand
 
     private static void PrintTable(CliOutput output, IReadOnlyList<CollectionCopyResult> results)
     {
-        var table = new Table().AddColumns("Collection", "Source count", "Copied", "Skipped", "Failed", "Docs/s");
+        var table = new Table().AddColumns("Collection", "Source count", "Copied", "Skipped", "Failed", "Docs/s", "Index build s");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
         foreach (var r in results)
             table.AddRow(r.Collection, r.SourceCount.ToString("N0"), r.Copied.ToString("N0"), r.Skipped.ToString("N0"),
-                r.Failed == 0 ? "0" : $"[red]{r.Failed:N0}[/]", r.AlreadyComplete ? "(done before)" : r.DocumentsPerSecond.ToString("N0"));
+                r.Failed == 0 ? "0" : $"[red]{r.Failed:N0}[/]", r.AlreadyComplete ? "(done before)" : r.DocumentsPerSecond.ToString("N0"),
+                r.IndexBuild > TimeSpan.Zero ? r.IndexBuild.TotalSeconds.ToString("N1") : "");
         var seconds = results.Where(r => !r.AlreadyComplete).Sum(r => r.Elapsed.TotalSeconds);
         var copied = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
         table.AddRow("[bold]total[/]", $"[bold]{results.Sum(r => r.SourceCount):N0}[/]", $"[bold]{results.Sum(r => r.Copied):N0}[/]",
-            $"[bold]{results.Sum(r => r.Skipped):N0}[/]", $"[bold]{results.Sum(r => r.Failed):N0}[/]", $"[bold]{(seconds > 0 ? copied / seconds : 0):N0}[/]");
+            $"[bold]{results.Sum(r => r.Skipped):N0}[/]", $"[bold]{results.Sum(r => r.Failed):N0}[/]", $"[bold]{(seconds > 0 ? copied / seconds : 0):N0}[/]", $"[bold]{results.Sum(r => r.IndexBuild.TotalSeconds):N1}[/]");
         output.Human.Write(table);
     }
 

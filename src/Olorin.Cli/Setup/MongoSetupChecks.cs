@@ -5,7 +5,6 @@ using Olorin.Persistence.Mongo;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
-using Olorin.Persistence.Mongo.Verification;
 
 namespace Olorin.Cli.Setup;
 
@@ -15,9 +14,6 @@ namespace Olorin.Cli.Setup;
 /// </summary>
 public static class MongoSetupChecks
 {
-    /// <summary>Queries filter the vector search on these (DATA-MODEL.md §4; see the anomaly similarity search).</summary>
-    public static readonly string[] VectorFilterPaths = ["tenant_id", "severity", "detector_id"];
-
     public const int MinimumMajorVersion = 7;
     public const double LatencyTargetMs = 100;
 
@@ -74,9 +70,9 @@ public static class MongoSetupChecks
     public static SetupCheck CollectionsCheck(IndexCatalog catalog, IReadOnlyDictionary<string, BsonDocument> existing)
     {
         var problems = catalog.Collections
-            .SelectMany(c => existing.TryGetValue(c.Name, out var info)
-                ? MongoBootstrapper.KindMismatch(c, info) is { } kind ? [kind] : Array.Empty<string>()
-                : [$"collection {c.Name} is missing (start the server with ENABLE_MONGODB=true or run olorin migrate to bootstrap it)"])
+            .Select(c => CollectionKindCheck.Judge(c, existing.GetValueOrDefault(c.Name)))
+            .Select(v => v.Exists ? v.Problem : $"collection {v.Collection} is missing (start the server with ENABLE_MONGODB=true or run olorin migrate to bootstrap it)")
+            .OfType<string>()
             .ToList();
         return problems.Count == 0
             ? SetupCheck.Pass("Collections", $"All {catalog.Collections.Count} collections exist with the right kind")
@@ -121,7 +117,9 @@ public static class MongoSetupChecks
     public static SetupCheck TimeSeriesCheck(IndexCatalog catalog, IReadOnlyDictionary<string, BsonDocument> existing)
     {
         var timeSeries = catalog.Collections.Where(c => c.TimeSeries is not null).ToList();
-        var problems = timeSeries.SelectMany(c => TimeSeriesOptionsRule.Problems(c, existing.GetValueOrDefault(c.Name))).ToList();
+        var problems = timeSeries.SelectMany(c => existing.GetValueOrDefault(c.Name) is { } info
+            ? CollectionKindCheck.Judge(c, info).Problem is { } kind ? [kind] : CollectionKindCheck.TimeSeriesOptionProblems(c, info)
+            : [$"collection {c.Name} does not exist"]).ToList();
         return problems.Count == 0
             ? SetupCheck.Pass("Time Series", $"All {timeSeries.Count} time series collections verified")
             : SetupCheck.Fail("Time Series", $"{problems.Count} time series problem(s)", problems);
@@ -143,14 +141,28 @@ public static class MongoSetupChecks
         return VectorSearchCheck(entries, settings.VectorSearchIndex, settings.EmbeddingDimension);
     }
 
-    /// <summary>The check on a <c>$listSearchIndexes</c> answer (tested with sample answers).</summary>
+    /// <summary>
+    /// The check on a <c>$listSearchIndexes</c> answer (tested with sample answers), judged by the same rule the
+    /// bootstrapper and <c>/status/mongodb</c> use (<see cref="SearchIndexCheck"/>) against the catalog's definition;
+    /// a failure says what was found and the definition to create instead.
+    /// </summary>
     public static SetupCheck VectorSearchCheck(IReadOnlyList<BsonDocument> listSearchIndexes, string name, int dimensions)
     {
+        var required = IndexCatalog.AnomalyVectorIndex(name, dimensions);
         var entry = listSearchIndexes.FirstOrDefault(e => e.GetValue("name", "").AsString == name);
-        var problems = VectorSearchIndexRule.Problems(entry, name, dimensions, VectorFilterPaths);
-        return problems.Count == 0
-            ? SetupCheck.Pass("Vector Search", $"Vector search ready ({name}: vectorSearch, {dimensions} dimensions, cosine, filters {string.Join(", ", VectorFilterPaths)}, queryable)")
-            : SetupCheck.Fail("Vector Search", "Vector search is not ready", problems);
+        var verdict = SearchIndexCheck.Judge(required, entry);
+        var filters = required.Definition["fields"].AsBsonArray.OfType<BsonDocument>().Where(f => f["type"] == "filter").Select(f => f["path"].AsString);
+        if (verdict.Usable)
+            return SetupCheck.Pass("Vector Search", $"Vector search ready ({name}: vectorSearch, {dimensions} dimensions, cosine, filters {string.Join(", ", filters)}, queryable)");
+
+        var create = $"create it as type vectorSearch with definition {required.Definition} (bootstrap-mongodb does)";
+        var definition = entry?.GetValue("latestDefinition", BsonNull.Value) is { IsBsonDocument: true } d ? d.AsBsonDocument : null;
+        List<string> problems = !verdict.Exists
+            ? [$"search index '{name}' does not exist on {required.Collection}: {create}"]
+            : verdict.DefinitionProblems.Count > 0
+                ? [$"'{name}' does not fit the queries: {string.Join("; ", verdict.DefinitionProblems)}. Found {(entry!.GetValue("type", "search"))} index {definition}; drop it and {create}"]
+                : [$"'{name}' is not queryable yet (status {verdict.Status ?? "unknown"}); wait for the build to finish"];
+        return SetupCheck.Fail("Vector Search", "Vector search is not ready", problems);
     }
 
     private static async Task<SetupCheck> PermissionsAsync(IMongoDatabase database, CancellationToken cancellationToken)

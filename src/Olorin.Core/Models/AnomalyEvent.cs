@@ -28,11 +28,15 @@ public sealed class AnomalyEvent
     public DateTime CreatedAt { get; set; }
 }
 
-public sealed class AnomalyWindow
+public sealed class AnomalyWindow : IKeepsUnknownMembers
 {
     public DateTime Start { get; set; }
     public DateTime End { get; set; }
     public double? DurationMinutes { get; set; }
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }
 
 public enum AnomalySeverity

@@ -35,18 +35,26 @@ public enum DetectionRunStatus
 }
 
 /// <summary>The analysed window; stored keys are <c>from</c> and <c>to</c>.</summary>
-public sealed class DetectionWindow
+public sealed class DetectionWindow : IKeepsUnknownMembers
 {
     public DateTime From { get; set; }
     public DateTime To { get; set; }
     public double? DurationHours { get; set; }
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }
 
-public sealed class DetectionRunInfo
+public sealed class DetectionRunInfo : IKeepsUnknownMembers
 {
     public long? RecordsProcessed { get; set; }
     public long? CohortsAnalyzed { get; set; }
     public long? AnomaliesDetected { get; set; }
     public string? ErrorMessage { get; set; }
     public JsonObject AdditionalInfo { get; set; } = [];
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Olorin.Core.Models;
 
@@ -18,11 +19,15 @@ public sealed class InvestigationTemplate
     public DateTime UpdatedAt { get; set; }
 }
 
-public sealed class TemplateBody
+public sealed class TemplateBody : IKeepsUnknownMembers
 {
     public string? EntityType { get; set; }
     public JsonObject Settings { get; set; } = [];
     public List<string> Agents { get; set; } = [];
     public List<string> DataSources { get; set; } = [];
     public JsonObject DefaultParams { get; set; } = [];
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }

@@ -22,7 +22,7 @@ public sealed class SoarPlaybookExecution
     public string? ErrorMessage { get; set; }
 }
 
-public sealed class SoarActionResult
+public sealed class SoarActionResult : IKeepsUnknownMembers
 {
     public string ActionId { get; set; } = "";
     public string ActionType { get; set; } = "";
@@ -31,6 +31,10 @@ public sealed class SoarActionResult
     public DateTime? CompletedAt { get; set; }
     public JsonObject Result { get; set; } = [];
     public string? Error { get; set; }
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }
 
 public enum SoarExecutionStatus

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Olorin.Core.Models;
 
 /// <summary>Risk score of one transaction in one investigation; unique on (investigation_id, transaction_id).</summary>
@@ -13,10 +15,14 @@ public sealed class TransactionScore
 }
 
 /// <summary>Each component 0–1 when set.</summary>
-public sealed class ScoreComponents
+public sealed class ScoreComponents : IKeepsUnknownMembers
 {
     public double? DeviceRisk { get; set; }
     public double? LocationRisk { get; set; }
     public double? VelocityRisk { get; set; }
     public double? NetworkRisk { get; set; }
+
+    /// <summary>Members the client sent that the server does not interpret, kept as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers UnknownMembers { get; set => field = value ?? []; } = [];
 }

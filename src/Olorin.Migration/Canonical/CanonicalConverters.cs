@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Olorin.Core.Models;
 
 namespace Olorin.Migration.Canonical;
 
@@ -13,7 +14,7 @@ internal sealed class CanonicalDoubleConverter : JsonConverter<double>
 
     public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
     {
-        if (double.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Double(value), skipInputValidation: true);
+        if (double.IsFinite(value)) CanonicalNumbers.WriteDouble(writer, value);
         else
         {
             CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
@@ -26,13 +27,45 @@ internal sealed class CanonicalFloatConverter : JsonConverter<float>
 {
     public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
 
+    /// <summary>The float32 bits as eight hex digits (see <see cref="CanonicalForm"/>); non-finite values are reported to the preflight too.</summary>
     public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
     {
-        if (float.IsFinite(value)) writer.WriteRawValue(CanonicalNumbers.Float(value), skipInputValidation: true);
-        else
+        if (!float.IsFinite(value)) CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
+        Span<byte> hex = stackalloc byte[8];
+        BitConverter.SingleToUInt32Bits(value).TryFormat(hex, out _, "x8", CultureInfo.InvariantCulture);
+        writer.WriteStringValue(hex);
+    }
+}
+
+/// <summary>A whole embedding in one raw write: <c>["3e4ccccd",…]</c>, each component as <see cref="CanonicalFloatConverter"/> writes it.</summary>
+internal sealed class CanonicalEmbeddingConverter : JsonConverter<float[]>
+{
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    public override float[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, float[] value, JsonSerializerOptions options)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2 + value.Length * 11);
+        try
         {
-            CanonicalInspection.Current?.NonFinite(value.ToString(CultureInfo.InvariantCulture));
-            writer.WriteStringValue("\u0000" + value.ToString(CultureInfo.InvariantCulture));
+            var at = 0;
+            buffer[at++] = (byte)'[';
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (!float.IsFinite(value[i])) CanonicalInspection.Current?.NonFinite(value[i].ToString(CultureInfo.InvariantCulture));
+                if (i > 0) buffer[at++] = (byte)',';
+                buffer[at++] = (byte)'"';
+                var bits = BitConverter.SingleToUInt32Bits(value[i]);
+                for (var shift = 28; shift >= 0; shift -= 4) buffer[at++] = Hex[(int)(bits >> shift) & 0xF];
+                buffer[at++] = (byte)'"';
+            }
+            buffer[at++] = (byte)']';
+            writer.WriteRawValue(buffer.AsSpan(0, at), skipInputValidation: true);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
@@ -52,7 +85,7 @@ internal sealed class CanonicalDateTimeConverter : JsonConverter<DateTime>
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
     {
         CanonicalInspection.Current?.Timestamp(value);
-        writer.WriteStringValue(CanonicalNumbers.Timestamp(value));
+        CanonicalNumbers.WriteTimestamp(writer, value);
     }
 }
 
@@ -82,7 +115,10 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
                 break;
             case JsonObject obj:
                 writer.WriteStartObject();
-                foreach (var (name, child) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                var properties = new KeyValuePair<string, JsonNode?>[obj.Count];
+                ((ICollection<KeyValuePair<string, JsonNode?>>)obj).CopyTo(properties, 0);
+                if (properties.Length > 1) Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                foreach (var (name, child) in properties)
                 {
                     CanonicalInspection.Current?.FreeFormKey(path, name);
                     writer.WritePropertyName(name);
@@ -142,7 +178,7 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
                 {
                     case CanonicalNumbers.Kind.Integer: writer.WriteNumberValue(element.GetInt64()); break;
                     case CanonicalNumbers.Kind.Decimal: writer.WriteRawValue(element.GetDecimal().ToString(CultureInfo.InvariantCulture), skipInputValidation: true); break;
-                    default: writer.WriteRawValue(CanonicalNumbers.Double(element.GetDouble()), skipInputValidation: true); break;
+                    default: CanonicalNumbers.WriteDouble(writer, element.GetDouble()); break;
                 }
                 break;
             case JsonValueKind.String:
@@ -153,6 +189,27 @@ internal sealed class CanonicalJsonNodeConverterFactory : JsonConverterFactory
             default:
                 element.WriteTo(writer);
                 break;
+        }
+    }
+}
+
+/// <summary>
+/// The members a fixed-shape object keeps unknown (<see cref="UnknownMembers"/>), written inline among the known ones:
+/// System.Text.Json hands a converter of the <c>[JsonExtensionData]</c> type the writer in place of those members. Keys
+/// in ordinal order and values as free-form JSON (keys sorted, numbers by kind), so PostgreSQL's jsonb and MongoDB's
+/// BSON of the same members give the same bytes.
+/// </summary>
+internal sealed class CanonicalUnknownMembersConverter : JsonConverter<UnknownMembers>
+{
+    public override UnknownMembers Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, UnknownMembers value, JsonSerializerOptions options)
+    {
+        foreach (var (name, member) in value.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            CanonicalInspection.Current?.FreeFormKey("", name);
+            writer.WritePropertyName(name);
+            CanonicalJsonNodeConverterFactory.WriteNode(writer, JsonSerializer.SerializeToNode(member), name);
         }
     }
 }

@@ -14,11 +14,27 @@ public static class CanonicalNumbers
         return text.AsSpan().IndexOfAny('.', 'E') >= 0 ? text : text + ".0";
     }
 
-    public static string Float(float value)
+    /// <summary><see cref="Double"/> written straight into <paramref name="writer"/> as UTF-8, without a string in between.</summary>
+    public static void WriteDouble(System.Text.Json.Utf8JsonWriter writer, double value)
     {
-        if (!float.IsFinite(value)) return value.ToString(CultureInfo.InvariantCulture);
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.AsSpan().IndexOfAny('.', 'E') >= 0 ? text : text + ".0";
+        Span<byte> buffer = stackalloc byte[40];
+        if (!value.TryFormat(buffer, out var written, "R", CultureInfo.InvariantCulture)) { writer.WriteRawValue(Double(value), skipInputValidation: true); return; }
+        if (buffer[..written].IndexOfAny((byte)'.', (byte)'E') < 0) { buffer[written++] = (byte)'.'; buffer[written++] = (byte)'0'; }
+        writer.WriteRawValue(buffer[..written], skipInputValidation: true);
+    }
+
+    /// <summary><see cref="Timestamp"/> written straight into <paramref name="writer"/>: the round-trip ("O") format of a UTC time is exactly it.</summary>
+    public static void WriteTimestamp(System.Text.Json.Utf8JsonWriter writer, DateTime value)
+    {
+        var utc = value.Kind switch
+        {
+            DateTimeKind.Local => value.ToUniversalTime(),
+            DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+            _ => value,
+        };
+        Span<byte> buffer = stackalloc byte[40];
+        if (utc.TryFormat(buffer, out var written, "O", CultureInfo.InvariantCulture)) writer.WriteStringValue(buffer[..written]);
+        else writer.WriteStringValue(Timestamp(value));
     }
 
     /// <summary>UTC with all 100 ns ticks (never truncated: truncation is what the preflight must catch, not hide).</summary>

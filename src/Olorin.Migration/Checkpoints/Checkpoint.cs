@@ -25,6 +25,15 @@ public sealed record Checkpoint
     public DateTime StartedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Copy only: the target's secondary indexes set aside for the load (<see cref="Olorin.Core.Ports.IBulkLoadIndexes"/>),
+    /// kept here until they are built again, so a run killed in between restores them when resumed or restarted.
+    /// </summary>
+    public string? DeferredIndexes { get; init; }
+
+    /// <summary>Copy only: seconds spent building the deferred indexes after the load.</summary>
+    public double IndexSeconds { get; init; }
+
     /// <summary>Verification only: the results so far (ranges, mismatches), so a resumed verification reports them all.</summary>
     public JsonElement? Results { get; init; }
 

@@ -48,4 +48,18 @@ public static class CollectionKindCheck
         };
         return new CollectionKindVerdict(required.Name, true, timeSeries, wanted, problem);
     }
+
+    /// <summary>
+    /// For a collection that exists as the wanted time series: how its <c>options.timeseries</c> (timeField, metaField,
+    /// granularity, as <c>listCollections</c> reports them) differ from the catalog's; empty otherwise.
+    /// </summary>
+    public static IReadOnlyList<string> TimeSeriesOptionProblems(RequiredCollection required, BsonDocument existingInfo)
+    {
+        if (required.TimeSeries is not { } spec || !IsTimeSeries(existingInfo)) return [];
+        var actual = existingInfo.GetValue("options", new BsonDocument()).AsBsonDocument.GetValue("timeseries", new BsonDocument()).AsBsonDocument;
+        return spec.ToDocument()
+            .Where(expected => actual.GetValue(expected.Name, BsonNull.Value) != expected.Value)
+            .Select(expected => $"{required.Name}: timeseries.{expected.Name} is {actual.GetValue(expected.Name, "absent")}, expected {expected.Value}")
+            .ToList();
+    }
 }

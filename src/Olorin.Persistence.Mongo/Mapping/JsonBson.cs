@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
@@ -51,6 +53,57 @@ public static class JsonBson
         BsonType.Timestamp => JsonValue.Create(value.AsBsonTimestamp.Value),
         var other => throw new FormatException($"BSON {other} has no JSON representation."),
     };
+
+    /// <summary>A member kept as sent (<see cref="Olorin.Core.Models.UnknownMembers"/>) as BSON, by the same rules.</summary>
+    public static BsonValue ToBsonValue(JsonElement element) => FromElement(element);
+
+    /// <summary>
+    /// A BSON value as JSON text: Int32/Int64 as integers, a Double always with a fraction or an exponent (<c>5.0</c>
+    /// stays a double on its way back to JSON and to the other backend), Decimal128 with its digits.
+    /// </summary>
+    public static JsonElement ToJsonElement(BsonValue value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, value);
+        using var parsed = JsonDocument.Parse(buffer.WrittenMemory);
+        return parsed.RootElement.Clone();
+    }
+
+    private static void Write(Utf8JsonWriter writer, BsonValue value)
+    {
+        switch (value.BsonType)
+        {
+            case BsonType.Null or BsonType.Undefined: writer.WriteNullValue(); break;
+            case BsonType.Document:
+                writer.WriteStartObject();
+                foreach (var element in value.AsBsonDocument)
+                {
+                    writer.WritePropertyName(element.Name);
+                    Write(writer, element.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case BsonType.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.AsBsonArray) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case BsonType.String: writer.WriteStringValue(value.AsString); break;
+            case BsonType.Boolean: writer.WriteBooleanValue(value.AsBoolean); break;
+            case BsonType.Int32: writer.WriteNumberValue(value.AsInt32); break;
+            case BsonType.Int64: writer.WriteNumberValue(value.AsInt64); break;
+            case BsonType.Double when double.IsFinite(value.AsDouble):
+                var text = value.AsDouble.ToString("R", CultureInfo.InvariantCulture);
+                writer.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') >= 0 ? text : text + ".0", skipInputValidation: true);
+                break;
+            case BsonType.Double: writer.WriteStringValue(value.AsDouble.ToString(CultureInfo.InvariantCulture)); break;
+            case BsonType.Decimal128: writer.WriteRawValue(value.AsDecimal.ToString(CultureInfo.InvariantCulture)); break;
+            case BsonType.DateTime: writer.WriteStringValue(value.ToUniversalTime()); break;
+            case BsonType.ObjectId: writer.WriteStringValue(value.AsObjectId.ToString()); break;
+            case BsonType.Timestamp: writer.WriteNumberValue(value.AsBsonTimestamp.Value); break;
+            case var other: throw new FormatException($"BSON {other} has no JSON representation.");
+        }
+    }
 
     private static BsonValue ToBsonValue(JsonValue value)
     {

@@ -7,7 +7,8 @@ namespace Olorin.Persistence.Mongo.Mapping;
 /// <summary>
 /// Registers the convention pack, serializers and class maps exactly once per process. Stored field names are the
 /// snake_case names of DATA-MODEL.md. The models carry no <c>_id</c>: the server assigns an ObjectId on insert and
-/// reading ignores it (extra elements are ignored).
+/// reading ignores it (extra elements are ignored, except in the fixed-shape objects that keep unknown members:
+/// <see cref="UnknownMembersSerializer{T}"/>).
 /// </summary>
 public static class MongoMapping
 {
@@ -47,9 +48,19 @@ public static class MongoMapping
             {
                 var classMap = new BsonClassMap(type);
                 classMap.AutoMap();
+                if (type.IsAssignableTo(typeof(IKeepsUnknownMembers))) KeepUnknownMembers(type, classMap);
                 BsonClassMap.RegisterClassMap(classMap);
             }
             _registered = true;
         }
+    }
+
+    /// <summary>The fixed-shape objects keep the members the model does not know (<see cref="UnknownMembersSerializer{T}"/>).</summary>
+    private static void KeepUnknownMembers(Type type, BsonClassMap classMap)
+    {
+        classMap.UnmapMember(type.GetProperty(nameof(IKeepsUnknownMembers.UnknownMembers))!);
+        classMap.Freeze();
+        var serializer = (IBsonSerializer)Activator.CreateInstance(typeof(UnknownMembersSerializer<>).MakeGenericType(type), classMap)!;
+        BsonSerializer.RegisterSerializer(type, serializer);
     }
 }

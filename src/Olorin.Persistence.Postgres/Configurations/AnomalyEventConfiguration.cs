@@ -30,6 +30,8 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
             w.Property(x => x.Start).HasColumnName("window_start");
             w.Property(x => x.End).HasColumnName("window_end");
             w.Property(x => x.DurationMinutes).HasColumnName("window_duration_minutes");
+            // The window's other members as the client sent them (Decision 12); migration WindowUnknownMembers.
+            w.Property(x => x.UnknownMembers).HasColumnName("window_unknown_members").HasJsonColumn().HasDefaultValueSql("'{}'::jsonb").IsRequired();
         });
         builder.Property(x => x.Embedding)
             .HasConversion(new EmbeddingConverter(), EmbeddingConverter.Comparer)

@@ -26,6 +26,8 @@ internal sealed class DetectionRunConfiguration : IEntityTypeConfiguration<Detec
             w.Property(x => x.From).HasColumnName("window_from");
             w.Property(x => x.To).HasColumnName("window_to");
             w.Property(x => x.DurationHours).HasColumnName("window_duration_hours");
+            // The window's other members as the client sent them (Decision 12); migration WindowUnknownMembers.
+            w.Property(x => x.UnknownMembers).HasColumnName("window_unknown_members").HasJsonColumn().HasDefaultValueSql("'{}'::jsonb").IsRequired();
         });
         builder.Property(x => x.Info).HasJsonColumn().IsRequired();
         // Indexes over the flattened metadata columns are created in the migration with SQL:

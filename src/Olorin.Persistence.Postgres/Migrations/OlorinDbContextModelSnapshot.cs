@@ -131,6 +131,13 @@ namespace Olorin.Persistence.Postgres.Migrations
                             b1.Property<DateTime>("Start")
                                 .HasColumnType("timestamp with time zone")
                                 .HasColumnName("window_start");
+
+                            b1.Property<string>("UnknownMembers")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("window_unknown_members")
+                                .HasDefaultValueSql("'{}'::jsonb");
                         });
 
                     b.HasKey("TenantId", "AnomalyId")
@@ -479,6 +486,13 @@ namespace Olorin.Persistence.Postgres.Migrations
                             b1.Property<DateTime>("To")
                                 .HasColumnType("timestamp with time zone")
                                 .HasColumnName("window_to");
+
+                            b1.Property<string>("UnknownMembers")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("window_unknown_members")
+                                .HasDefaultValueSql("'{}'::jsonb");
                         });
 
                     b.HasKey("RunId")

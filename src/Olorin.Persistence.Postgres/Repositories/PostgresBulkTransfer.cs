@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Olorin.Core.Ports;
 
@@ -12,32 +11,14 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// </summary>
 internal static class PostgresBulkTransfer
 {
-    public const int ExportBatchSize = 500;
-
-    /// <summary>Every row with (tenant, id) &gt; <paramref name="after"/>, in key order, <see cref="ExportBatchSize"/> rows at a time.</summary>
-    public static async IAsyncEnumerable<T> ExportAsync<T>(
+    /// <summary>Every row with (tenant, id) &gt; <paramref name="after"/>, in key order (<see cref="PostgresBulkReader"/>).</summary>
+    public static IAsyncEnumerable<T> ExportAsync<T>(
         OlorinDbContext db, Expression<Func<T, string>> tenant, Expression<Func<T, string>> id, TenantKey after,
-        [EnumeratorCancellation] CancellationToken cancellationToken) where T : class
+        CancellationToken cancellationToken) where T : class
     {
-        var idBody = Rebind(id, tenant.Parameters[0]);
-        var keyOf = KeyOf(tenant, id);
-        TenantKey? cursor = after == default ? null : after;
-        while (true)
-        {
-            var query = db.Set<T>().AsNoTracking();
-            if (cursor is { } c)
-            {
-                // tenant > c.tenant OR (tenant = c.tenant AND id > c.id)
-                var after_ = Expression.OrElse(
-                    GreaterThan(tenant.Body, c.TenantId),
-                    Expression.AndAlso(EqualTo(tenant.Body, c.TenantId), GreaterThan(idBody, c.Id)));
-                query = query.Where(Expression.Lambda<Func<T, bool>>(after_, tenant.Parameters));
-            }
-            var batch = await query.OrderBy(tenant).ThenBy(id).Take(ExportBatchSize).ToListAsync(cancellationToken);
-            foreach (var document in batch) yield return document;
-            if (batch.Count < ExportBatchSize) yield break;
-            cursor = keyOf(batch[^1]);
-        }
+        var entityType = EntityType<T>(db);
+        string[] keys = [PostgresBulkReader.ColumnOf(entityType, tenant), PostgresBulkReader.ColumnOf(entityType, id)];
+        return PostgresBulkReader.ReadAsync<T>(db, keys, after == default ? null : [after.TenantId, after.Id], cancellationToken);
     }
 
     /// <summary>
@@ -56,23 +37,12 @@ internal static class PostgresBulkTransfer
     }
 
     /// <summary>Every row with key &gt; <paramref name="after"/>, in key order (single-key tables: the audit log).</summary>
-    public static async IAsyncEnumerable<T> ExportAsync<T>(
-        OlorinDbContext db, Expression<Func<T, string>> key, string? after,
-        [EnumeratorCancellation] CancellationToken cancellationToken) where T : class
-    {
-        var keyOf = key.Compile();
-        var cursor = after;
-        while (true)
-        {
-            var query = db.Set<T>().AsNoTracking();
-            if (cursor is not null)
-                query = query.Where(Expression.Lambda<Func<T, bool>>(GreaterThan(key.Body, cursor), key.Parameters));
-            var batch = await query.OrderBy(key).Take(ExportBatchSize).ToListAsync(cancellationToken);
-            foreach (var document in batch) yield return document;
-            if (batch.Count < ExportBatchSize) yield break;
-            cursor = keyOf(batch[^1]);
-        }
-    }
+    public static IAsyncEnumerable<T> ExportAsync<T>(
+        OlorinDbContext db, Expression<Func<T, string>> key, string? after, CancellationToken cancellationToken) where T : class
+        => PostgresBulkReader.ReadAsync<T>(db, [PostgresBulkReader.ColumnOf(EntityType<T>(db), key)], after is null ? null : [after], cancellationToken);
+
+    private static Microsoft.EntityFrameworkCore.Metadata.IEntityType EntityType<T>(OlorinDbContext db)
+        => db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
 
     /// <summary>
     /// Replaces the rows with the documents' keys by the documents, exactly as given, in one statement
@@ -93,30 +63,5 @@ internal static class PostgresBulkTransfer
         var tenantOf = tenant.Compile();
         var idOf = id.Compile();
         return document => new TenantKey(tenantOf(document), idOf(document));
-    }
-
-    // The cursor values are read through a holder, not inlined as constants, so EF Core sends them as parameters and
-    // compiles each query shape once (an inlined constant made every batch a new query to compile).
-    private sealed class Holder<TValue>(TValue value)
-    {
-        public TValue Value { get; } = value;
-    }
-
-    private static Expression Parameter(string value)
-        => Expression.Property(Expression.Constant(new Holder<string>(value)), nameof(Holder<string>.Value));
-
-    private static Expression GreaterThan(Expression member, string value)
-        => Expression.GreaterThan(
-            Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, member, Parameter(value)),
-            Expression.Constant(0));
-
-    private static Expression EqualTo(Expression member, string value) => Expression.Equal(member, Parameter(value));
-
-    private static Expression Rebind<T>(Expression<Func<T, string>> lambda, ParameterExpression parameter)
-        => new Rebinder(lambda.Parameters[0], parameter).Visit(lambda.Body);
-
-    private sealed class Rebinder(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }
 }

@@ -100,6 +100,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         CompletedAt = UtcTime.Normalize(action.CompletedAt),
         Result = action.Result,
         Error = action.Error,
+        UnknownMembers = action.UnknownMembers,
     };
 
     private static Expression<Func<SoarPlaybookExecution, bool>> ById(string tenantId, string executionId)

@@ -65,26 +65,9 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
 
     /// <summary>Keyset export in (tenant_id, investigation_id, transaction_id) order; the columns use collation "C", so the order is ordinal.</summary>
     /// <param name="after">The key to resume after; <c>default</c> exports everything.</param>
-    public async IAsyncEnumerable<TransactionScore> ExportAsync(
-        TransactionScoreKey after = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        TransactionScoreKey? cursor = after == default ? null : after;
-        while (true)
-        {
-            var query = db.TransactionScores.AsNoTracking();
-            if (cursor is { TenantId: var tenantId, InvestigationId: var investigationId, TransactionId: var transactionId })
-                query = query.Where(x => EF.Functions.GreaterThan(
-                    ValueTuple.Create(x.TenantId, x.InvestigationId, x.TransactionId),
-                    ValueTuple.Create(tenantId, investigationId, transactionId)));
-            var batch = await query
-                .OrderBy(x => x.TenantId).ThenBy(x => x.InvestigationId).ThenBy(x => x.TransactionId)
-                .Take(PostgresBulkTransfer.ExportBatchSize)
-                .ToListAsync(cancellationToken);
-            foreach (var score in batch) yield return score;
-            if (batch.Count < PostgresBulkTransfer.ExportBatchSize) yield break;
-            cursor = KeyOf(batch[^1]);
-        }
-    }
+    public IAsyncEnumerable<TransactionScore> ExportAsync(TransactionScoreKey after = default, CancellationToken cancellationToken = default)
+        => PostgresBulkReader.ReadAsync<TransactionScore>(db, ["tenant_id", "investigation_id", "transaction_id"],
+            after == default ? null : [after.TenantId, after.InvestigationId, after.TransactionId], cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
         => db.TransactionScores.LongCountAsync(cancellationToken);

@@ -109,6 +109,7 @@ public static class AnomaliesApi
                 Start = UtcTime.Normalize(window.Start),
                 End = UtcTime.Normalize(window.End),
                 DurationMinutes = window.DurationMinutes,
+                UnknownMembers = window.UnknownMembers,
             },
             Metric = request.Metric!,
             Observed = request.Observed!.Value,

@@ -113,6 +113,7 @@ public static class DetectionRunsApi
                 From = UtcTime.Normalize(window.From),
                 To = UtcTime.Normalize(window.To),
                 DurationHours = window.DurationHours,
+                UnknownMembers = window.UnknownMembers,
             },
             Info = request.Info ?? new DetectionRunInfo(),
         };

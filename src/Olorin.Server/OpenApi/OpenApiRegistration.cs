@@ -28,6 +28,7 @@ public static class OpenApiRegistration
                 Description = "A free-form JSON object: every member is stored and returned as sent. docs/api.md lists the members the server reads.",
             });
             options.MapType<System.Text.Json.Nodes.JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
+            options.SchemaFilter<UnknownMembersSchemaFilter>();
         });
         // Describe schemas with the wire JSON options (snake_case, wire enums), not MVC's defaults.
         services.AddTransient<ISerializerDataContractResolver>(sp => new JsonSerializerDataContractResolver(

@@ -33,6 +33,7 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
         var stored = await Anomalies.GetAsync(Tenant, full.AnomalyId, Ct);
         AssertSameDocument(created, stored);
         Assert.Equal(Unit(7), stored!.Embedding);
+        AssertKeptAsSent(Unknown("window"), stored.Window.UnknownMembers);
         Assert.Equal(AnomalySeverity.Critical, stored.Severity);
         Assert.Equal(AnomalyStatus.Triaged, stored.Status);
         Assert.Empty((await Anomalies.GetAsync(Tenant, unset.AnomalyId, Ct))!.Embedding);
@@ -386,7 +387,7 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
             InvestigationId = "inv-5",
             Cohort = new JsonObject { ["merchant"] = "m-1", ["country"] = "DE" },
             Evidence = new JsonObject { ["points"] = new JsonArray(1.5, 2.5), ["detail"] = new JsonObject { ["z"] = 4.2, ["why"] = "spike" } },
-            Window = new AnomalyWindow { Start = t.AddMinutes(-15), End = t, DurationMinutes = 15 },
+            Window = new AnomalyWindow { Start = t.AddMinutes(-15), End = t, DurationMinutes = 15, UnknownMembers = Unknown("window") },
             Metric = "chargebacks",
             Observed = 17.25,
             Expected = 2.5,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Olorin.Core.Models;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Tests.Infrastructure;
 
@@ -42,6 +43,26 @@ public abstract class ContractTests(IBackendFixture backend) : IAsyncLifetime
         var e = Node(expected);
         var a = Node(actual);
         Assert.True(JsonNode.DeepEquals(e, a), $"Expected {e?.ToJsonString()}\nActual   {a?.ToJsonString()}");
+    }
+
+    /// <summary>
+    /// Members a fixed-shape object does not know (Decision 12): both integer and fractional numbers (<c>5</c> and
+    /// <c>5.0</c>), a 64-bit integer, a decimal a double cannot hold, a naive date string, null, nested objects and arrays.
+    /// Nested objects have one key each, so jsonb's key order and the sent order agree.
+    /// </summary>
+    protected static UnknownMembers Unknown(string tag) => new(JsonDocument.Parse($$$"""
+        {"legacy_tag": "{{{tag}}}", "count": 5, "ratio": 5.0, "big": 9000000000, "precise": 0.1234567890123456789,
+         "naive_date": "2026-01-01T00:00:00", "nothing": null, "flag": false,
+         "nested": {"deep": [1, 2.5, "x", null, {"k": {}}]}}
+        """).RootElement.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value)));
+
+    /// <summary>The same members with the same values, each number written as sent (its kind included).</summary>
+    protected static void AssertKeptAsSent(UnknownMembers expected, UnknownMembers? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (name, value) in expected)
+            Assert.Equal(JsonSerializer.Serialize(value), JsonSerializer.Serialize(actual[name]));
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
         Assert.Equal(DetectionRunStatus.Failed, stored!.Metadata.Status);
         Assert.Equal(DateTimeKind.Utc, stored.Window.From.Kind);
         Assert.Equal("shard-2", (string?)stored.Info.AdditionalInfo["where"]!["shard"]);
+        // Members the model does not know are kept as sent, number kinds included (Decision 12).
+        AssertKeptAsSent(Unknown("window"), stored.Window.UnknownMembers);
+        AssertKeptAsSent(Unknown("info"), stored.Info.UnknownMembers);
     }
 
     [Fact]
@@ -362,7 +365,7 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
             StartedAt = started,
             FinishedAt = started.AddSeconds(12.345),
             DurationMs = 12_345,
-            Window = new DetectionWindow { From = started.AddHours(-6), To = started, DurationHours = 6 },
+            Window = new DetectionWindow { From = started.AddHours(-6), To = started, DurationHours = 6, UnknownMembers = Unknown("window") },
             Info = new DetectionRunInfo
             {
                 RecordsProcessed = 1_234_567_890_123,
@@ -370,6 +373,7 @@ public abstract class DetectionRunRepositoryContract(IBackendFixture backend) : 
                 AnomaliesDetected = 0,
                 ErrorMessage = "timeout reading source",
                 AdditionalInfo = new JsonObject { ["where"] = new JsonObject { ["shard"] = "shard-2" }, ["retries"] = 2 },
+                UnknownMembers = Unknown("info"),
             },
         };
     }

@@ -119,7 +119,10 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
         var expected = FullExecution(Tenant, execution.ExecutionId);
         expected.ActionsExecuted.Add(Action("notify", T0.AddSeconds(30)));
         AssertSameDocument(expected, appended);
-        AssertSameDocument(expected, await Executions.GetAsync(Tenant, execution.ExecutionId, Ct));
+        var stored = await Executions.GetAsync(Tenant, execution.ExecutionId, Ct);
+        AssertSameDocument(expected, stored);
+        // The appended action keeps the members the model does not know, number kinds included (Decision 12).
+        AssertKeptAsSent(Unknown("notify"), stored!.ActionsExecuted[1].UnknownMembers);
     }
 
     [Fact]
@@ -315,6 +318,7 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
         CompletedAt = startedAt.AddMilliseconds(1500),
         Result = new JsonObject { ["channel"] = "#fraud", ["delivered"] = true, ["attempts"] = new JsonArray(1, 2) },
         Error = null,
+        UnknownMembers = Unknown(id),
     };
 
     private static SoarPlaybookExecution FullExecution(string tenant, string id) => new()

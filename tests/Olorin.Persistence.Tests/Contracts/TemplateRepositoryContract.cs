@@ -33,7 +33,9 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
         var expected = FullTemplate(Tenant, input.TemplateId, "Account takeover");
         expected.CreatedAt = expected.UpdatedAt = created.CreatedAt;
         AssertSameDocument(expected, created);
-        AssertSameDocument(expected, await Templates.GetAsync(Tenant, input.TemplateId, Ct));
+        var stored = await Templates.GetAsync(Tenant, input.TemplateId, Ct);
+        AssertSameDocument(expected, stored);
+        AssertKeptAsSent(Unknown("template"), stored!.Template.UnknownMembers);
     }
 
     [Fact]
@@ -317,6 +319,7 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
             Agents = ["device", "location"],
             DataSources = ["snowflake"],
             DefaultParams = new JsonObject { ["threshold"] = 0.75, ["limits"] = new JsonArray(1, 2, 3) },
+            UnknownMembers = Unknown("template"),
         },
         UsageCount = 0,
         LastUsed = T0,

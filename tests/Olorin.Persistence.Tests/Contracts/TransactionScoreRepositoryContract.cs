@@ -27,7 +27,9 @@ public abstract class TransactionScoreRepositoryContract(IBackendFixture backend
 
         Assert.Equal(2, inserted);
         var expectedFull = Score(Tenant, investigation, "tx-full", 0.875, components: true);
-        AssertSameDocument(expectedFull, await Scores.GetAsync(Tenant, investigation, "tx-full", Ct));
+        var stored = await Scores.GetAsync(Tenant, investigation, "tx-full", Ct);
+        AssertSameDocument(expectedFull, stored);
+        AssertKeptAsSent(Unknown("components"), stored!.ScoreComponents!.UnknownMembers);
         AssertSameDocument(Score(Tenant, investigation, "tx-bare", 0.125), await Scores.GetAsync(Tenant, investigation, "tx-bare", Ct));
     }
 
@@ -271,7 +273,7 @@ public abstract class TransactionScoreRepositoryContract(IBackendFixture backend
         TenantId = tenant,
         RiskScore = risk,
         ScoreComponents = components
-            ? new ScoreComponents { DeviceRisk = 0.5, LocationRisk = 0.25, VelocityRisk = 1, NetworkRisk = null }
+            ? new ScoreComponents { DeviceRisk = 0.5, LocationRisk = 0.25, VelocityRisk = 1, NetworkRisk = null, UnknownMembers = Unknown("components") }
             : null,
         CreatedAt = T0,
     };

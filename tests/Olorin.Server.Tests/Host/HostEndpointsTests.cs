@@ -57,6 +57,14 @@ public sealed class HostEndpointsTests(PostgresApiFixture fixture) : IClassFixtu
         var response = document["components"]!["schemas"]!["InvestigationResponse"]!["properties"]!.AsObject();
         Assert.Contains("investigation_id", response.Select(p => p.Key)); // described with the wire (snake_case) names
         Assert.DoesNotContain("tenant_id", response.Select(p => p.Key));
+        // The fixed-shape objects accept and keep members beyond the listed ones (Decision 12).
+        foreach (var name in new[] { "DetectionWindow", "DetectionRunInfo", "AnomalyWindow", "TemplateBody", "SoarActionResult", "ScoreComponents" })
+        {
+            var schema = document["components"]!["schemas"]![name]!;
+            Assert.NotNull(schema["additionalProperties"]);
+            Assert.Contains("kept and returned exactly as sent", schema["description"]!.GetValue<string>());
+            Assert.DoesNotContain("unknown_members", schema["properties"]!.AsObject().Select(p => p.Key));
+        }
     }
 
     [Fact]

@@ -11,7 +11,12 @@ public sealed record StartSoarExecutionRequest(
 
 /// <param name="StartedAt">Now when absent.</param>
 public sealed record AppendSoarActionRequest(
-    string? ActionId, string? ActionType, string? Status, DateTime? StartedAt, DateTime? CompletedAt, JsonObject? Result, string? Error);
+    string? ActionId, string? ActionType, string? Status, DateTime? StartedAt, DateTime? CompletedAt, JsonObject? Result, string? Error)
+{
+    /// <summary>Members of the action the server does not interpret: stored with it as sent (Decision 12).</summary>
+    [JsonExtensionData]
+    public UnknownMembers? UnknownMembers { get; init; }
+}
 
 public sealed record FailSoarExecutionRequest(string? ErrorMessage);
 

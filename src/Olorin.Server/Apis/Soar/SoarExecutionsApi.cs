@@ -154,6 +154,7 @@ public static class SoarExecutionsApi
             CompletedAt = UtcTime.Normalize(request.CompletedAt),
             Result = request.Result ?? [],
             Error = request.Error,
+            UnknownMembers = request.UnknownMembers ?? [],
         };
         var outcome = await executions.AppendActionAsync(identity.TenantId, executionId, action, cancellationToken);
         if (outcome is Outcome<SoarPlaybookExecution>.Ok(var appended)) return TypedResults.Ok(SoarExecutionResponse.From(appended));

@@ -24,6 +24,15 @@ internal static class SampleDocuments
         ["nested"] = new JsonObject { ["level"] = 2, ["inner"] = new JsonObject { ["text"] = "déjà vu", ["empty"] = new JsonObject() } },
     };
 
+    /// <summary>
+    /// Members a fixed-shape object does not know, as a client sends them: every BSON number kind (Int32 <c>5</c>,
+    /// Double <c>5.0</c>, Int64, Decimal128), a string, null, and nested objects and arrays.
+    /// </summary>
+    public static UnknownMembers Unknown(string tag) => new(System.Text.Json.JsonDocument.Parse($$$"""
+        {"legacy_tag": "{{{tag}}}", "count": 5, "ratio": 5.0, "big": 9000000000, "precise": 0.1234567890123456789,
+         "nothing": null, "nested": {"deep": [1, 2.5, "x", null, {"k": {}}]}}
+        """).RootElement.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value)));
+
     public static Investigation Investigation() => new()
     {
         InvestigationId = "inv-1",
@@ -86,8 +95,8 @@ internal static class SampleDocuments
         StartedAt = At(0),
         FinishedAt = At(3),
         DurationMs = 180_000,
-        Window = new DetectionWindow { From = At(-60), To = At(0), DurationHours = 1 },
-        Info = new DetectionRunInfo { RecordsProcessed = 10_000_000_000, CohortsAnalyzed = 12, AnomaliesDetected = 3, ErrorMessage = "partial", AdditionalInfo = Json("info") },
+        Window = new DetectionWindow { From = At(-60), To = At(0), DurationHours = 1, UnknownMembers = Unknown("window") },
+        Info = new DetectionRunInfo { RecordsProcessed = 10_000_000_000, CohortsAnalyzed = 12, AnomaliesDetected = 3, ErrorMessage = "partial", AdditionalInfo = Json("info"), UnknownMembers = Unknown("info") },
     };
 
     public static AnomalyEvent AnomalyEvent() => new()
@@ -99,7 +108,7 @@ internal static class SampleDocuments
         InvestigationId = "inv-1",
         Cohort = Json("cohort"),
         Evidence = Json("evidence"),
-        Window = new AnomalyWindow { Start = At(-30), End = At(-15), DurationMinutes = 15 },
+        Window = new AnomalyWindow { Start = At(-30), End = At(-15), DurationMinutes = 15, UnknownMembers = Unknown("window") },
         Metric = "amount",
         Observed = 1234.5,
         Expected = 100.25,
@@ -119,7 +128,7 @@ internal static class SampleDocuments
         TransactionId = "tx-1",
         TenantId = "tenant-1",
         RiskScore = 0.66,
-        ScoreComponents = new ScoreComponents { DeviceRisk = 0.1, LocationRisk = 0.2, VelocityRisk = 0.3, NetworkRisk = 0.4 },
+        ScoreComponents = new ScoreComponents { DeviceRisk = 0.1, LocationRisk = 0.2, VelocityRisk = 0.3, NetworkRisk = 0.4, UnknownMembers = Unknown("components") },
         CreatedAt = At(0),
     };
 
@@ -148,7 +157,7 @@ internal static class SampleDocuments
         Name = "ATO sweep",
         Description = "Account takeover",
         Tags = ["ato", "weekly"],
-        Template = new TemplateBody { EntityType = "email", Settings = Json("settings"), Agents = ["device"], DataSources = ["splunk"], DefaultParams = Json("defaults") },
+        Template = new TemplateBody { EntityType = "email", Settings = Json("settings"), Agents = ["device"], DataSources = ["splunk"], DefaultParams = Json("defaults"), UnknownMembers = Unknown("template") },
         UsageCount = 5_000_000_000,
         LastUsed = At(-3),
         CreatedAt = At(-100),
@@ -202,7 +211,7 @@ internal static class SampleDocuments
         DurationMs = 120_000,
         ActionsExecuted =
         [
-            new SoarActionResult { ActionId = "a1", ActionType = "notify", Status = "completed", StartedAt = At(0), CompletedAt = At(1), Result = Json("action"), Error = "none" },
+            new SoarActionResult { ActionId = "a1", ActionType = "notify", Status = "completed", StartedAt = At(0), CompletedAt = At(1), Result = Json("action"), Error = "none", UnknownMembers = Unknown("action") },
             new SoarActionResult { ActionId = "a2", ActionType = "block", Status = "failed", StartedAt = At(1) },
         ],
         ErrorMessage = "one action failed",

@@ -85,11 +85,11 @@ public sealed class StoredShapeTests
         var doc = SampleDocuments.DetectionRun().ToBsonDocument();
 
         Assert.Equal(["run_id", "metadata", "started_at", "finished_at", "duration_ms", "window", "info"], doc.Names);
-        Assert.Equal(["from", "to", "duration_hours"], doc["window"].AsBsonDocument.Names);
+        Assert.Equal(["from", "to", "duration_hours", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"], doc["window"].AsBsonDocument.Names);
         Assert.Equal(Ms(SampleDocuments.At(-60)), doc["window"]["from"].AsBsonDateTime.MillisecondsSinceEpoch);
         Assert.Equal(["detector_id", "detector_type", "tenant_id", "status"], doc["metadata"].AsBsonDocument.Names);
         Assert.Equal("failed", doc["metadata"]["status"].AsString);
-        Assert.Equal(["records_processed", "cohorts_analyzed", "anomalies_detected", "error_message", "additional_info"],
+        Assert.Equal(["records_processed", "cohorts_analyzed", "anomalies_detected", "error_message", "additional_info", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"],
             doc["info"].AsBsonDocument.Names);
         Assert.Equal(BsonType.Int64, doc["info"]["records_processed"].BsonType);
     }
@@ -152,7 +152,7 @@ public sealed class StoredShapeTests
         Assert.All(doc["embedding"].AsBsonArray, v => Assert.Equal(BsonType.Double, v.BsonType));
         Assert.Equal("critical", doc["severity"].AsString);
         Assert.Equal("triaged", doc["status"].AsString);
-        Assert.Equal(["start", "end", "duration_minutes"], doc["window"].AsBsonDocument.Names);
+        Assert.Equal(["start", "end", "duration_minutes", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"], doc["window"].AsBsonDocument.Names);
         Assert.Equal(
             ["anomaly_id", "run_id", "detector_id", "tenant_id", "investigation_id", "cohort", "evidence", "window", "metric",
              "observed", "expected", "score", "severity", "status", "persisted_n", "first_seen", "last_seen", "embedding", "created_at"],
@@ -178,11 +178,11 @@ public sealed class StoredShapeTests
         Assert.Equal(["sensitivity", "threshold", "window_size", "algorithm_specific", "k"], SampleDocuments.Detector().ToBsonDocument()["params"].AsBsonDocument.Names);
         Assert.Equal(["investigation_id", "transaction_id", "tenant_id", "risk_score", "score_components", "created_at"],
             SampleDocuments.TransactionScore().ToBsonDocument().Names);
-        Assert.Equal(["device_risk", "location_risk", "velocity_risk", "network_risk"],
+        Assert.Equal(["device_risk", "location_risk", "velocity_risk", "network_risk", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"],
             SampleDocuments.TransactionScore().ToBsonDocument()["score_components"].AsBsonDocument.Names);
         Assert.Equal(["template_id", "user_id", "tenant_id", "name", "description", "tags", "template", "usage_count", "last_used", "created_at", "updated_at"],
             SampleDocuments.Template().ToBsonDocument().Names);
-        Assert.Equal(["entity_type", "settings", "agents", "data_sources", "default_params"], SampleDocuments.Template().ToBsonDocument()["template"].AsBsonDocument.Names);
+        Assert.Equal(["entity_type", "settings", "agents", "data_sources", "default_params", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"], SampleDocuments.Template().ToBsonDocument()["template"].AsBsonDocument.Names);
         Assert.Equal(["connection_id", "tenant_id", "toolkit_name", "composio_connection_id", "status", "encrypted_access_token", "refresh_token", "expires_at", "last_used_at", "created_at", "updated_at"],
             SampleDocuments.ComposioConnection().ToBsonDocument().Names);
         Assert.Equal("revoked", SampleDocuments.ComposioConnection().ToBsonDocument()["status"].AsString);
@@ -193,7 +193,8 @@ public sealed class StoredShapeTests
         Assert.Equal(["execution_id", "playbook_id", "tenant_id", "investigation_id", "anomaly_id", "trigger_reason", "triggered_by", "status", "started_at", "completed_at", "duration_ms", "actions_executed", "error_message"],
             soar.Names);
         Assert.Equal("completed", soar["status"].AsString);
-        Assert.Equal(["action_id", "action_type", "status", "started_at", "completed_at", "result", "error"], soar["actions_executed"][0].AsBsonDocument.Names);
+        Assert.Equal(["action_id", "action_type", "status", "started_at", "completed_at", "result", "error", "big", "count", "legacy_tag", "nested", "nothing", "precise", "ratio"], soar["actions_executed"][0].AsBsonDocument.Names);
+        Assert.Equal(["action_id", "action_type", "status", "started_at", "completed_at", "result", "error"], soar["actions_executed"][1].AsBsonDocument.Names);
     }
 
     [Fact]
