@@ -110,4 +110,33 @@ if [ "$(psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"")" !
   psql_admin "-c \"CREATE DATABASE \\\"$PG_DB\\\" OWNER \\\"$PG_USER\\\"\""
 fi
 psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS vector\""
+
+# 5. Sized to this machine (skip with OLORIN_PG_TUNE=0). The Debian defaults (shared_buffers 128 MB) hold less than
+#    one 100k-row table with its HNSW index. shared_buffers: 25% of RAM, at most 8 GB; effective_cache_size: 75% of
+#    RAM (what the planner may assume the OS caches); maintenance_work_mem: RAM/16, at most 2 GB (HNSW builds fit in
+#    memory). ssl=off: the cluster listens on loopback only, where TLS costs a handshake and encryption per connection
+#    and protects nothing. Written with ALTER SYSTEM (postgresql.auto.conf); a restart happens only when a setting
+#    that needs one (shared_buffers) actually changed.
+if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
+  mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
+  shared_mb=$(( mem_mb / 4 )); [ "$shared_mb" -gt 8192 ] && shared_mb=8192; [ "$shared_mb" -lt 128 ] && shared_mb=128
+  cache_mb=$(( mem_mb * 3 / 4 ))
+  maint_mb=$(( mem_mb / 16 )); [ "$maint_mb" -gt 2048 ] && maint_mb=2048; [ "$maint_mb" -lt 64 ] && maint_mb=64
+  listen="$(psql_admin "-c \"SHOW listen_addresses\"")"
+  tune=(
+    "shared_buffers = '${shared_mb}MB'"
+    "effective_cache_size = '${cache_mb}MB'"
+    "maintenance_work_mem = '${maint_mb}MB'"
+  )
+  case "$listen" in localhost|127.0.0.1|::1|"127.0.0.1,::1"|"localhost,127.0.0.1") tune+=("ssl = off") ;; esac
+  for setting in "${tune[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
+  psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null
+  sleep 1
+  if [ "$(psql_admin "-c \"SELECT count(*) FROM pg_settings WHERE pending_restart\"")" != "0" ]; then
+    log "restarting cluster $PG_MAJOR/main for shared_buffers = ${shared_mb}MB"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart
+    for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q" && break; sleep 1; done
+  fi
+  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB${listen:+, listen_addresses $listen}"
+fi
 log "PostgreSQL $PG_MAJOR with pgvector is ready (database $PG_DB, role $PG_USER)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Olorin Server (Release) and runs the API in the foreground on port 8090.
 # Without DATABASE_URL it provisions a local PostgreSQL 15 + pgvector (scripts/provision-postgres.sh) and uses
-# postgresql://olorin:olorin@127.0.0.1:5432/olorin; with DATABASE_URL set it provisions nothing and uses that.
+# postgresql://olorin:olorin@127.0.0.1:5432/olorin?sslmode=disable (plain TCP on loopback); with DATABASE_URL set it provisions nothing and uses that.
 # Either way the server applies the EF Core migrations at start-up (Database__MigrateOnStartup=true).
 # Identity: this quick start runs with AUTH_MODE=headers (X-Tenant-Id / X-User-Id, not authenticated) unless
 # AUTH_MODE is already set; `AUTH_MODE=jwt JWT_SECRET_KEY=… scripts/run.sh` serves with bearer tokens instead
@@ -44,7 +44,7 @@ else
     kill "$build_pid" 2>/dev/null || true
     die "provisioning PostgreSQL failed"
   fi
-  export DATABASE_URL="postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT/olorin"
+  export DATABASE_URL="postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT/olorin?sslmode=disable"
 fi
 
 section "Build ($CONFIGURATION)"

@@ -36,7 +36,7 @@ if [ -n "${OLORIN_TEST_POSTGRES:-}" ]; then
   info "OLORIN_TEST_POSTGRES is set: using that server, provisioning nothing"
 else
   "$REPO_ROOT/scripts/provision-postgres.sh" || { echo "error: provisioning PostgreSQL failed"; print_summary_and_fail; }
-  export OLORIN_TEST_POSTGRES="Host=$OLORIN_LOCAL_PG_HOST;Port=$OLORIN_LOCAL_PG_PORT;Username=olorin;Password=olorin"
+  export OLORIN_TEST_POSTGRES="Host=$OLORIN_LOCAL_PG_HOST;Port=$OLORIN_LOCAL_PG_PORT;Username=olorin;Password=olorin;SSL Mode=Disable"
 fi
 if [ -n "${OLORIN_TEST_MONGODB_URI:-}" ]; then
   export OLORIN_TEST_MONGODB_URI

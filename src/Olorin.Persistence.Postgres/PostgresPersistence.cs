@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Olorin.Core.Errors;
@@ -21,7 +23,8 @@ public static class PostgresPersistence
     {
         var dataSource = PostgresPersistence.BuildDataSource(connectionString);
         services.AddSingleton(dataSource);
-        services.AddDbContext<OlorinDbContext>(options => Configure(options, dataSource));
+        // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
+        services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddSingleton<IConnectionPoolProbe, PostgresPoolProbe>();
         services.AddOptions<PostgresVectorSearchOptions>()
@@ -45,7 +48,11 @@ public static class PostgresPersistence
     internal static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource)
         => options
             .UseNpgsql(dataSource, npgsql => npgsql.UseVector().MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            // EF logs a failed commit or rollback at Error even when the request was cancelled (the client went away);
+            // the exception itself still reaches the server's exception handler, which logs real failures at Error
+            // and client disconnects not at all.
+            .ConfigureWarnings(w => w.Log((RelationalEventId.TransactionError, LogLevel.Debug)));
 
     /// <summary>Applies every pending EF migration (creating the vector extension first).</summary>
     public static async Task MigratePostgresAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

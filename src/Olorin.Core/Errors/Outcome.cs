@@ -27,6 +27,12 @@ public abstract record Outcome<T>
     /// <summary>The document exists but is in a state that forbids the change (e.g. a finished execution).</summary>
     public sealed record InvalidState(string Reason) : Outcome<T>;
 
+    /// <summary>The document exists but the caller may not change it (not its owner); nothing was written.</summary>
+    public sealed record Forbidden : Outcome<T>;
+
+    /// <summary>A caller's condition on the stored document (e.g. the hash of an If-Match ETag) does not hold; nothing was written.</summary>
+    public sealed record PreconditionFailed : Outcome<T>;
+
     public bool IsOk => this is Ok;
 
     /// <summary>The value of an <see cref="Ok"/>; throws otherwise (for tests and tools).</summary>
@@ -40,4 +46,6 @@ public static class Outcome
     public static Outcome<T> VersionConflict<T>(int currentVersion) => new Outcome<T>.VersionConflict(currentVersion);
     public static Outcome<T> Duplicate<T>(string key) => new Outcome<T>.Duplicate(key);
     public static Outcome<T> InvalidState<T>(string reason) => new Outcome<T>.InvalidState(reason);
+    public static Outcome<T> Forbidden<T>() => new Outcome<T>.Forbidden();
+    public static Outcome<T> PreconditionFailed<T>() => new Outcome<T>.PreconditionFailed();
 }

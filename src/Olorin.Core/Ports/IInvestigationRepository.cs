@@ -3,6 +3,7 @@ using Olorin.Core.Auditing;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Core.Ports;
 
@@ -15,25 +16,42 @@ public interface IInvestigationRepository : IBulkTransferPort<Investigation, Ten
     /// <summary>Stores a new investigation with version 1 and created_at = updated_at = now. Duplicate id → <c>Duplicate("investigation_id")</c>.</summary>
     Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default);
 
+    /// <summary>The investigation as served, without its embedding (empty): derived data, never sent to clients.</summary>
     Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default);
 
-    /// <summary>Newest <c>updated_at</c> first (then investigation_id).</summary>
+    /// <summary>
+    /// Newest <c>updated_at</c> first (then investigation_id), without embeddings. <c>TotalCount</c> is exact; with no
+    /// filter or the status filter alone it costs O(1) (a maintained counter), not a count of the tenant's rows.
+    /// </summary>
     Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Applies <paramref name="patch"/> if the stored version equals <paramref name="expectedVersion"/>
-    /// (bumping it by one); otherwise, or when a concurrent writer won, <c>VersionConflict(current)</c>.
+    /// Applies <paramref name="patch"/> (bumping the version by one) if <paramref name="guard"/> holds for the stored
+    /// document, evaluated inside the write itself; otherwise the guard's refusal (<c>NotFound</c>, <c>Forbidden</c>,
+    /// <c>VersionConflict(current)</c>, <c>PreconditionFailed</c>) and nothing is written. A plain version converts
+    /// to a version-only guard.
     /// </summary>
-    Task<Outcome<Investigation>> UpdateAsync(string tenantId, string investigationId, int expectedVersion, InvestigationPatch patch, AuditContext audit, CancellationToken cancellationToken = default);
+    Task<Outcome<Investigation>> UpdateAsync(string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces progress without bumping version (Decision 6); updated_at moves.</summary>
     Task<Outcome<Investigation>> UpdateProgressAsync(string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets last_accessed without bumping version or updated_at. False when not found.</summary>
-    Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets last_accessed to <paramref name="accessedAt"/> without bumping version or updated_at, only when it is unset
+    /// or older than <paramref name="olderThan"/> (a conditional write: a recent access writes nothing). False when
+    /// nothing was written (not found, or accessed recently).
+    /// </summary>
+    Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, DateTime olderThan, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the investigation with its transaction scores and appends its DELETE entry; returns the deleted document.</summary>
-    Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default);
+    Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
+        => DeleteAsync(tenantId, investigationId, InvestigationWriteGuard.Any, audit, cancellationToken);
+
+    /// <summary>
+    /// Deletes it (as above) only if <paramref name="guard"/> holds for the stored document, evaluated inside the
+    /// write; otherwise the guard's refusal and nothing is written.
+    /// </summary>
+    Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Full-text search over settings.name, entity values, results.summary and results.findings; best match first.

@@ -25,6 +25,23 @@ public static class InvestigationFilters
     public static FilterDefinition<Investigation> AtVersion(string tenantId, string investigationId, int version)
         => ById(tenantId, investigationId) & Filter.Eq(i => i.Version, version);
 
+    /// <summary>
+    /// The guard of an audited update or delete: at <paramref name="version"/>, still at the before image's
+    /// <paramref name="updatedAt"/>, and owned by <paramref name="owner"/> when one is required.
+    /// </summary>
+    public static FilterDefinition<Investigation> Guarded(string tenantId, string investigationId, int version, string? owner, DateTime updatedAt)
+    {
+        var filter = AtVersion(tenantId, investigationId, version) & UpdatedAt(updatedAt);
+        return owner is null ? filter : filter & Filter.Eq(i => i.UserId, owner);
+    }
+
+    /// <summary>
+    /// last_accessed unset or older than <paramref name="threshold"/>: a recent access writes nothing. <c>{field: null}</c>
+    /// matches a null or a missing field (https://www.mongodb.com/docs/manual/tutorial/query-for-null-fields/).
+    /// </summary>
+    public static FilterDefinition<Investigation> LastAccessedBefore(DateTime threshold)
+        => Filter.Eq(i => i.LastAccessed, null) | Filter.Lt(i => i.LastAccessed, threshold);
+
     public static FilterDefinition<Investigation> List(string tenantId, InvestigationQuery query)
     {
         var filter = Filter.Eq(i => i.TenantId, tenantId) & PendingAudit.Live;
@@ -34,6 +51,13 @@ public static class InvestigationFilters
             filter &= Filter.Regex(i => i.InvestigationId, new BsonRegularExpression(Regex.Escape(query.Search), "i"));
         return filter;
     }
+
+    /// <summary>
+    /// What a read serves: the document without its embedding (derived, never sent; 384 doubles). An exclusion
+    /// projection returns every other field (https://www.mongodb.com/docs/manual/tutorial/project-fields-from-query-results/#return-all-but-the-excluded-fields).
+    /// </summary>
+    public static ProjectionDefinition<Investigation, Investigation> Served { get; } =
+        Builders<Investigation>.Projection.Exclude(i => i.Embedding);
 
     /// <summary>Newest updated_at first, then investigation_id.</summary>
     public static SortDefinition<Investigation> ListSort { get; } =

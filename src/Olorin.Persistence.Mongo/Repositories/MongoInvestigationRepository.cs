@@ -9,6 +9,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 
@@ -63,7 +64,7 @@ internal sealed class MongoInvestigationRepository(
     }
 
     public async Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => await Investigations.Find(InvestigationFilters.ById(tenantId, investigationId)).FirstOrDefaultAsync(cancellationToken);
+        => await Investigations.Find(InvestigationFilters.ById(tenantId, investigationId)).Project(InvestigationFilters.Served).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// Moves the entries just written into audit_log. Never fails the request: the change and its entry already stand
@@ -82,31 +83,32 @@ internal sealed class MongoInvestigationRepository(
     }
 
     public Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
-        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken);
+        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken, InvestigationFilters.Served);
 
     /// <summary>
-    /// Reads the investigation at the expected version, applies the patch to that before image
+    /// Reads the investigation (its before image, which the audit entry needs), evaluates <paramref name="guard"/> on
+    /// it (a refusal is classified from that read: no further one), applies the patch to that image
     /// (<see cref="InvestigationPatch.ApplyTo"/>: the same fields, version + 1 and updated_at as the update) for the
-    /// audit entry, then one <c>findOneAndUpdate</c> guarded on the version <i>and</i> the before image's updated_at
-    /// applies the patch and pushes the entry. The second guard makes the entry exact: a progress update (which does
-    /// not bump version) that slipped in since the read fails it, and the update is computed again.
+    /// entry, then one <c>updateOne</c> guarded on the version, the owner <i>and</i> the image's updated_at applies the
+    /// patch and pushes the entry. The updated_at guard makes the entry exact: a progress update (which does not bump
+    /// version) that slipped in since the read fails it, and the update is computed again.
     /// </summary>
     public async Task<Outcome<Investigation>> UpdateAsync(
-        string tenantId, string investigationId, int expectedVersion, InvestigationPatch patch, AuditContext audit,
+        string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit,
         CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
         {
-            var before = await Investigations.Find(InvestigationFilters.AtVersion(tenantId, investigationId, expectedVersion)).FirstOrDefaultAsync(cancellationToken);
-            if (before is null) break;
+            var before = await GetAsync(tenantId, investigationId, cancellationToken);
+            if (guard.Refuse(before) is { } refusal) return refusal;
 
             var now = UtcTime.Now(clock);
-            var patched = Copy(before);
+            var patched = Copy(before!);
             patch.ApplyTo(patched, now);
             var after = Copy(patched); // through the serializers the update uses (UTC, milliseconds): exactly as stored
-            var entry = MongoAuditLogRepository.Prepare(AuditEntries.ForUpdate(before, after, audit, now));
+            var entry = MongoAuditLogRepository.Prepare(AuditEntries.ForUpdate(before!, after, audit, now));
             var result = await Investigations.UpdateOneAsync(
-                InvestigationFilters.AtVersion(tenantId, investigationId, expectedVersion) & InvestigationFilters.UpdatedAt(before.UpdatedAt),
+                InvestigationFilters.Guarded(tenantId, investigationId, before!.Version, guard.Owner, before.UpdatedAt),
                 Builders<Investigation>.Update.Combine(InvestigationFilters.Patch(patch, now), PendingAudit.Push(entry)),
                 cancellationToken: cancellationToken);
             if (result.ModifiedCount == 1)
@@ -117,7 +119,7 @@ internal sealed class MongoInvestigationRepository(
         }
 
         var current = await GetAsync(tenantId, investigationId, cancellationToken);
-        return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
+        return guard.Refuse(current) ?? Outcome.VersionConflict<Investigation>(current!.Version);
     }
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
@@ -131,10 +133,11 @@ internal sealed class MongoInvestigationRepository(
         return updated is null ? Outcome.NotFound<Investigation>() : Outcome.Ok(updated);
     }
 
-    public async Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default)
+    public async Task<bool> TouchLastAccessedAsync(
+        string tenantId, string investigationId, DateTime accessedAt, DateTime olderThan, CancellationToken cancellationToken = default)
     {
         var result = await Investigations.UpdateOneAsync(
-            InvestigationFilters.ById(tenantId, investigationId),
+            InvestigationFilters.ById(tenantId, investigationId) & InvestigationFilters.LastAccessedBefore(UtcTime.Normalize(olderThan)),
             InvestigationFilters.TouchLastAccessed(UtcTime.Normalize(accessedAt)),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
@@ -145,16 +148,17 @@ internal sealed class MongoInvestigationRepository(
     /// then <see cref="MongoAuditRelay"/> moves the entry, removes the document and deletes its transaction scores in
     /// batches. The tombstone is invisible to every API read and write meanwhile.
     /// </summary>
-    public async Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Investigation>> DeleteAsync(
+        string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
         {
             var current = await GetAsync(tenantId, investigationId, cancellationToken);
-            if (current is null) return Outcome.NotFound<Investigation>();
+            if (guard.Refuse(current) is { } refusal) return refusal;
             var now = UtcTime.Now(clock);
-            var entry = MongoAuditLogRepository.Prepare(AuditEntries.ForDelete(current, audit, now));
+            var entry = MongoAuditLogRepository.Prepare(AuditEntries.ForDelete(current!, audit, now));
             var result = await Investigations.UpdateOneAsync(
-                InvestigationFilters.AtVersion(tenantId, investigationId, current.Version) & InvestigationFilters.UpdatedAt(current.UpdatedAt),
+                InvestigationFilters.Guarded(tenantId, investigationId, current!.Version, guard.Owner, current.UpdatedAt),
                 PendingAudit.Tombstone(entry, now),
                 cancellationToken: cancellationToken);
             if (result.ModifiedCount == 1)
@@ -163,9 +167,8 @@ internal sealed class MongoInvestigationRepository(
                 return Outcome.Ok(current);
             }
         }
-        return await GetAsync(tenantId, investigationId, cancellationToken) is { } still
-            ? Outcome.VersionConflict<Investigation>(still.Version)
-            : Outcome.NotFound<Investigation>();
+        var still = await GetAsync(tenantId, investigationId, cancellationToken);
+        return guard.Refuse(still) ?? Outcome.VersionConflict<Investigation>(still!.Version);
     }
 
     /// <summary>Atlas <c>$search</c> when <c>investigations_search</c> is enabled and usable now (<see cref="MongoSearchAvailability"/>), else <c>$text</c>.</summary>

@@ -13,12 +13,14 @@ internal static class MongoPaging
     /// </summary>
     public static async Task<PagedResult<T>> FindPageAsync<T>(
         IMongoCollection<T> collection, FilterDefinition<T> filter, SortDefinition<T> sort, PageRequest page,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ProjectionDefinition<T, T>? projection = null)
     {
         var total = await collection.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var items = total <= page.Skip || RowLimit.FetchesNothing(page.PageSize)
             ? []
-            : await collection.Find(filter).Sort(sort).Skip(page.Skip).Limit(page.PageSize).ToListAsync(cancellationToken);
+            : projection is null
+                ? await collection.Find(filter).Sort(sort).Skip(page.Skip).Limit(page.PageSize).ToListAsync(cancellationToken)
+                : await collection.Find(filter).Sort(sort).Skip(page.Skip).Limit(page.PageSize).Project(projection).ToListAsync(cancellationToken);
         return new PagedResult<T>(items, total, page.Page, page.PageSize);
     }
 }

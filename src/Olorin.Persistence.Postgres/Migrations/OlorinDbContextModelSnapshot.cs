@@ -880,6 +880,46 @@ namespace Olorin.Persistence.Postgres.Migrations
                             t.HasCheckConstraint("ck_transaction_scores_risk_score", "risk_score >= 0 AND risk_score <= 1");
                         });
                 });
+
+            modelBuilder.Entity("Olorin.Persistence.Postgres.Counting.RowCount", b =>
+                {
+                    b.Property<string>("TableName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("table_name")
+                        .UseCollation("C");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("dimension")
+                        .UseCollation("C");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.Property<short>("Slot")
+                        .HasColumnType("smallint")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("N")
+                        .HasColumnType("bigint")
+                        .HasColumnName("n");
+
+                    b.HasKey("TableName", "TenantId", "Dimension", "Value", "Slot")
+                        .HasName("pk_row_counts");
+
+                    b.ToTable("row_counts", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -7,6 +7,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
+using Olorin.Persistence.Postgres.Counting;
 using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
@@ -46,7 +47,16 @@ internal sealed class PostgresAnomalyEventRepository(
     public async Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         var matching = Matching(tenantId, query);
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, cancellationToken);
+        // The total from row_counts when at most one of its counted filters is given and no score floor.
+        var counted = query.MinScore is null
+            ? RowCountKey.ForFilter("anomaly_events", tenantId,
+            [
+                ("status", query.Status is { } status ? WireEnum.ToWire(status) : null),
+                ("severity", query.Severity is { } severity ? WireEnum.ToWire(severity) : null),
+                ("detector_id", query.DetectorId), ("run_id", query.RunId), ("investigation_id", query.InvestigationId),
+            ])
+            : null;
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, db, counted, cancellationToken);
     }
 
     public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)

@@ -8,7 +8,9 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
+using Olorin.Persistence.Postgres.Counting;
 using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
@@ -36,9 +38,16 @@ internal sealed class PostgresInvestigationRepository(
         return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
     }
 
+    /// <summary>Without the derived columns (search_vector, embedding): a compiled query, so LINQ is translated once per process.</summary>
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => db.Investigations.AsNoTracking()
-            .FirstOrDefaultAsync(x => x.TenantId == tenantId && x.InvestigationId == investigationId, cancellationToken);
+        => GetById(db, tenantId, investigationId, cancellationToken);
+
+    private static readonly Func<OlorinDbContext, string, string, CancellationToken, Task<Investigation?>> GetById =
+        EF.CompileAsyncQuery((OlorinDbContext db, string tenantId, string investigationId, CancellationToken _) =>
+            db.Investigations.AsNoTracking()
+                .Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId)
+                .Select(InvestigationColumns.Served)
+                .FirstOrDefault());
 
     public async Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -51,31 +60,38 @@ internal sealed class PostgresInvestigationRepository(
             matching = matching.Where(x => EF.Functions.ILike(x.InvestigationId, pattern, @"\"));
         }
 
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, cancellationToken);
+        // The total from row_counts when only the status (or nothing) filters; the owner and id-substring filters count.
+        var counted = query.UserId is null && string.IsNullOrEmpty(query.Search)
+            ? RowCountKey.ForFilter("investigation_states", tenantId, [("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
+            : null;
+        return await matching.ToPageAsync(
+            q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, db, counted, cancellationToken,
+            q => q.Select(InvestigationColumns.Served));
     }
 
+    /// <summary>
+    /// One transaction: the row is read <c>FOR UPDATE</c> (the audit entry needs its before image, and the lock makes
+    /// that image exact), <paramref name="guard"/> is evaluated on it (a refusal is classified from that same row: no
+    /// further read), then the version-guarded UPDATE and the audit INSERT go in one batch. Three round trips
+    /// (BEGIN+SELECT, UPDATE+INSERT, COMMIT), as few as an audited write whose entry holds the before image allows.
+    /// </summary>
     public async Task<Outcome<Investigation>> UpdateAsync(
-        string tenantId, string investigationId, int expectedVersion, InvestigationPatch patch, AuditContext audit,
+        string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit,
         CancellationToken cancellationToken = default)
     {
         try
         {
-            var stored = await FindTrackedAsync(tenantId, investigationId, cancellationToken);
-            if (stored is null) return Outcome.NotFound<Investigation>();
-            if (stored.Version != expectedVersion) return Outcome.VersionConflict<Investigation>(stored.Version);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var stored = await LockAsync(tenantId, investigationId, cancellationToken);
+            if (guard.Refuse(stored) is { } refusal) return refusal;
 
-            var before = (Investigation)db.Entry(stored).CurrentValues.ToObject();
+            var before = (Investigation)db.Entry(stored!).CurrentValues.ToObject();
             var now = UtcTime.Now(clock);
-            patch.ApplyTo(stored, now);
-            db.AuditLog.Add(AuditEntries.ForUpdate(before, stored, audit, now));
+            patch.ApplyTo(stored!, now);
+            db.AuditLog.Add(AuditEntries.ForUpdate(before, stored!, audit, now));
             await db.SaveChangesAsync(cancellationToken);
-            return Outcome.Ok(stored);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await GetAsync(tenantId, investigationId, cancellationToken);
-            return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome.Ok(stored!);
         }
         finally
         {
@@ -95,50 +111,42 @@ internal sealed class PostgresInvestigationRepository(
         return current is null ? Outcome.NotFound<Investigation>() : Outcome.Ok(current);
     }
 
-    public async Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, CancellationToken cancellationToken = default)
+    public async Task<bool> TouchLastAccessedAsync(
+        string tenantId, string investigationId, DateTime accessedAt, DateTime olderThan, CancellationToken cancellationToken = default)
     {
         var at = UtcTime.Normalize(accessedAt);
+        var threshold = UtcTime.Normalize(olderThan);
         var updated = await Scoped(tenantId, investigationId)
+            .Where(x => x.LastAccessed == null || x.LastAccessed < threshold)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastAccessed, at), cancellationToken);
         return updated > 0;
     }
 
-    public async Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One transaction: the row read <c>FOR UPDATE</c>, <paramref name="guard"/> evaluated on it, then its transaction
+    /// scores, the row and the DELETE audit entry; the lock keeps the entry's image exact without a retry.
+    /// </summary>
+    public async Task<Outcome<Investigation>> DeleteAsync(
+        string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken = default)
     {
-        // The DELETE is guarded by version, so a concurrent update makes it miss; then the current document is
-        // deleted (and audited) instead. A document that keeps changing under us ends as a version conflict.
-        const int attempts = 3;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                var stored = await FindTrackedAsync(tenantId, investigationId, cancellationToken);
-                if (stored is null) return Outcome.NotFound<Investigation>();
-                // Its transaction scores go with it, in the same transaction (a lost race rolls them back too).
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await db.TransactionScores
-                    .Where(s => s.TenantId == tenantId && s.InvestigationId == investigationId)
-                    .ExecuteDeleteAsync(cancellationToken);
-                db.Investigations.Remove(stored);
-                db.AuditLog.Add(AuditEntries.ForDelete(stored, audit, UtcTime.Now(clock)));
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return Outcome.Ok(stored);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < attempts)
-            {
-                // Updated (or deleted) since it was read: read it again and retry.
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                var current = await GetAsync(tenantId, investigationId, cancellationToken);
-                return current is null ? Outcome.NotFound<Investigation>() : Outcome.VersionConflict<Investigation>(current.Version);
-            }
-            finally
-            {
-                db.ChangeTracker.Clear();
-            }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var stored = await LockAsync(tenantId, investigationId, cancellationToken);
+            if (guard.Refuse(stored) is { } refusal) return refusal;
+
+            await db.TransactionScores
+                .Where(s => s.TenantId == tenantId && s.InvestigationId == investigationId)
+                .ExecuteDeleteAsync(cancellationToken);
+            db.Investigations.Remove(stored!);
+            db.AuditLog.Add(AuditEntries.ForDelete(stored!, audit, UtcTime.Now(clock)));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome.Ok(stored!);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
     }
 
@@ -255,8 +263,11 @@ internal sealed class PostgresInvestigationRepository(
     private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
         => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
 
-    private Task<Investigation?> FindTrackedAsync(string tenantId, string investigationId, CancellationToken cancellationToken)
-        => Scoped(tenantId, investigationId).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The row, tracked and locked until the transaction ends (<c>SELECT … FOR UPDATE</c>).</summary>
+    private Task<Investigation?> LockAsync(string tenantId, string investigationId, CancellationToken cancellationToken)
+        => db.Investigations
+            .FromSql($"SELECT * FROM investigation_states WHERE tenant_id = {tenantId} AND investigation_id = {investigationId} FOR UPDATE")
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> literal in an ILIKE pattern whose escape character is <c>\</c>.</summary>
     private static string EscapeLikePattern(string value)

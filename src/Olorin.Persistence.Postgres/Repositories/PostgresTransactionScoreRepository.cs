@@ -6,6 +6,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Persistence.Postgres.Counting;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -38,7 +39,9 @@ public sealed class PostgresTransactionScoreRepository(OlorinDbContext db, TimeP
         var scores = ByInvestigation(tenantId, investigationId).AsNoTracking();
         if (minRisk is { } min) scores = scores.Where(x => x.RiskScore >= min);
 
-        return await scores.ToPageAsync(q => q.OrderByDescending(x => x.RiskScore).ThenBy(x => x.TransactionId), page, cancellationToken);
+        // The investigation's total from row_counts unless a risk floor filters.
+        var counted = minRisk is null ? new RowCountKey("transaction_scores", tenantId, "investigation_id", investigationId) : null;
+        return await scores.ToPageAsync(q => q.OrderByDescending(x => x.RiskScore).ThenBy(x => x.TransactionId), page, db, counted, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RiskBucket>> GetDistributionAsync(string tenantId, string investigationId, int buckets, CancellationToken cancellationToken = default)

@@ -6,6 +6,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
 using Olorin.Server.Caching;
@@ -19,6 +20,8 @@ namespace Olorin.Server.Apis;
 public static class InvestigationsApi
 {
     public static readonly string[] Prefixes = ["/investigations", "/api/v1/investigation-state"];
+
+    private const string Resource = "Investigation";
 
     public const int DefaultHistoryLimit = 20;
     public const int MaxHistoryLimit = 100;
@@ -120,10 +123,8 @@ public static class InvestigationsApi
                 var response = InvestigationResponse.From(created);
                 http.Response.Headers.ETag = response.Etag;
                 return TypedResults.Created(ResourceLocation.Child(http.Request, created.InvestigationId), response);
-            case Outcome<Investigation>.Duplicate(var key):
-                return InvestigationProblems.Duplicate(key, investigation.InvestigationId);
             default:
-                throw ApiProblems.Unexpected(outcome);
+                return OutcomeProblems.For(outcome, Resource, investigation.InvestigationId);
         }
     }
 
@@ -137,17 +138,22 @@ public static class InvestigationsApi
         var investigation = await services.Investigations.GetAsync(tenant, investigationId, cancellationToken);
         if (investigation is null) return InvestigationProblems.NotFound(investigationId);
 
-        // An access, not a change: neither version nor ETag move (Decision 6).
-        var accessedAt = UtcTime.Now(services.Clock);
-        if (await services.Investigations.TouchLastAccessedAsync(tenant, investigationId, accessedAt, cancellationToken))
-            investigation.LastAccessed = accessedAt;
-
-        var response = InvestigationResponse.From(investigation);
-        http.Response.Headers.ETag = response.Etag;
         http.Response.Headers.CacheControl = "no-cache, must-revalidate";
-        if (InvestigationETag.Matches(http.Request.Headers.IfNoneMatch, response.Etag))
+        // last_accessed is not part of the ETag: a 304 is answered from the read alone and writes nothing.
+        var etag = InvestigationETag.For(investigation);
+        http.Response.Headers.ETag = etag;
+        if (InvestigationETag.Matches(http.Request.Headers.IfNoneMatch, etag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(response);
+
+        // An access, not a change: neither version nor ETag move (Decision 6). Written only when the stored one is
+        // older than the interval, so a polled investigation costs one UPDATE per interval, not one per GET.
+        var now = UtcTime.Now(services.Clock);
+        var olderThan = now.AddSeconds(-services.Access.Value.WriteIntervalSeconds);
+        if ((investigation.LastAccessed is not { } last || last < olderThan)
+            && await services.Investigations.TouchLastAccessedAsync(tenant, investigationId, now, olderThan, cancellationToken))
+            investigation.LastAccessed = now;
+
+        return TypedResults.Ok(InvestigationResponse.From(investigation));
     }
 
     public static async Task<Results<Ok<InvestigationResponse>, ValidationProblem, ProblemHttpResult>> UpdateInvestigation(
@@ -161,19 +167,12 @@ public static class InvestigationsApi
         var expectedVersion = ExpectedVersion(request.Version, http.Request.Headers.IfMatch, errors);
         if (!errors.IsEmpty || expectedVersion is not { } version) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var tenant = services.Identity.TenantId;
-        var current = await services.Investigations.GetAsync(tenant, investigationId, cancellationToken);
-        if (current is null) return InvestigationProblems.NotFound(investigationId);
-        if (!services.Identity.MayModify(current.UserId)) return InvestigationProblems.NotOwner(investigationId);
-        if (current.Version != version) return InvestigationProblems.VersionConflict(current.Version, version);
-        if (http.Request.Headers.IfMatch is [{ } ifMatch] && !InvestigationETag.HashAgrees(ifMatch, current))
-        {
-            errors.Add("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
+        // The owner, the version and an If-Match ETag's hash are guards of the write itself: no read here.
+        var ifMatch = http.Request.Headers.IfMatch is [{ } tag] ? tag : null;
+        var guard = InvestigationWriteGuard.For(services.Identity, version,
+            ifMatch is null ? null : stored => InvestigationETag.HashAgrees(ifMatch, stored));
         var patch = request.ToPatch();
-        var outcome = await services.Investigations.UpdateAsync(tenant, investigationId, version, patch, services.Audit(), cancellationToken);
+        var outcome = await services.Investigations.UpdateAsync(services.Identity.TenantId, investigationId, guard, patch, services.Audit(), cancellationToken);
         switch (outcome)
         {
             case Outcome<Investigation>.Ok(var updated):
@@ -183,14 +182,11 @@ public static class InvestigationsApi
                 var response = InvestigationResponse.From(updated);
                 http.Response.Headers.ETag = response.Etag;
                 return TypedResults.Ok(response);
-            case Outcome<Investigation>.VersionConflict(var currentVersion):
-                return InvestigationProblems.VersionConflict(currentVersion, version);
-            case Outcome<Investigation>.NotFound:
-                return InvestigationProblems.NotFound(investigationId);
-            case Outcome<Investigation>.InvalidState(var reason):
-                return InvestigationProblems.InvalidState(reason);
+            case Outcome<Investigation>.PreconditionFailed:
+                errors.Add("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
+                return TypedResults.ValidationProblem(errors.ToDictionary());
             default:
-                throw ApiProblems.Unexpected(outcome);
+                return OutcomeProblems.For(outcome, Resource, investigationId, version);
         }
     }
 
@@ -199,18 +195,9 @@ public static class InvestigationsApi
         [AsParameters] InvestigationServices services,
         CancellationToken cancellationToken)
     {
-        var tenant = services.Identity.TenantId;
-        var current = await services.Investigations.GetAsync(tenant, investigationId, cancellationToken);
-        if (current is null) return InvestigationProblems.NotFound(investigationId);
-        if (!services.Identity.MayModify(current.UserId)) return InvestigationProblems.NotOwner(investigationId);
-
-        var outcome = await services.Investigations.DeleteAsync(tenant, investigationId, services.Audit(), cancellationToken);
-        return outcome switch
-        {
-            Outcome<Investigation>.Ok => TypedResults.NoContent(),
-            Outcome<Investigation>.NotFound => InvestigationProblems.NotFound(investigationId),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        var outcome = await services.Investigations.DeleteAsync(
+            services.Identity.TenantId, investigationId, InvestigationWriteGuard.For(services.Identity, expectedVersion: null), services.Audit(), cancellationToken);
+        return outcome is Outcome<Investigation>.Ok ? TypedResults.NoContent() : OutcomeProblems.For(outcome, Resource, investigationId);
     }
 
     public static async Task<Results<Ok<List<HistoryEntryResponse>>, ValidationProblem, ProblemHttpResult>> GetHistory(

@@ -44,6 +44,11 @@ public static class OptionsRegistration
             .Validate(o => o.PollIntervalMilliseconds is >= 50 and <= 10_000, "SSE_POLL_INTERVAL_MILLISECONDS must be 50–10000 milliseconds.")
             .ValidateOnStart();
 
+        services.AddOptions<InvestigationAccessOptions>().BindConfiguration("")
+            .Validate(o => o.WriteIntervalSeconds is >= 0 and <= InvestigationAccessOptions.MaxIntervalSeconds,
+                $"LAST_ACCESSED_WRITE_INTERVAL_SECONDS must be 0–{InvestigationAccessOptions.MaxIntervalSeconds} seconds.")
+            .ValidateOnStart();
+
         services.AddOptions<BackendOptions>().BindConfiguration("").ValidateOnStart();
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);

@@ -5,6 +5,7 @@ using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
+using Olorin.Core.Transitions;
 using Olorin.Core.Serialization;
 using Olorin.Persistence.Tests.Infrastructure;
 
@@ -316,14 +317,114 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
         var accessedAt = Now().AddMinutes(3);
 
-        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, accessedAt, Ct));
-        Assert.False(await Investigations.TouchLastAccessedAsync(Tenant, NewId("missing"), accessedAt, Ct));
-        Assert.False(await Investigations.TouchLastAccessedAsync(OtherTenant, created.InvestigationId, accessedAt.AddDays(1), Ct));
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, accessedAt, accessedAt, Ct));
+        Assert.False(await Investigations.TouchLastAccessedAsync(Tenant, NewId("missing"), accessedAt, accessedAt, Ct));
+        Assert.False(await Investigations.TouchLastAccessedAsync(OtherTenant, created.InvestigationId, accessedAt.AddDays(1), accessedAt.AddDays(1), Ct));
 
         var stored = await Investigations.GetAsync(Tenant, created.InvestigationId, Ct);
         Assert.Equal(accessedAt, stored!.LastAccessed);
         Assert.Equal(created.Version, stored.Version);
         Assert.Equal(created.UpdatedAt, stored.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task TouchLastAccessed_writes_nothing_while_the_stored_access_is_within_the_interval()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var first = Now().AddMinutes(3);
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, first, first.AddSeconds(-60), Ct));
+
+        // 30 s later with a 60 s interval: the stored access is recent, nothing is written.
+        var soon = first.AddSeconds(30);
+        Assert.False(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, soon, soon.AddSeconds(-60), Ct));
+        Assert.Equal(first, (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!.LastAccessed);
+
+        // 61 s later: it is written again.
+        var later = first.AddSeconds(61);
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, created.InvestigationId, later, later.AddSeconds(-60), Ct));
+        var stored = (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!;
+        Assert.Equal(later, stored.LastAccessed);
+        Assert.Equal(created.Version, stored.Version);
+        Assert.Equal(created.UpdatedAt, stored.UpdatedAt);
+    }
+
+    // ---- guarded writes -------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_guarded_update_refuses_a_non_owner_a_stale_version_and_an_unknown_id_and_writes_nothing()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var patch = new InvestigationPatch(Status: InvestigationStatus.Completed);
+
+        Assert.IsType<Outcome<Investigation>.Forbidden>(await Investigations.UpdateAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(1, Owner: "someone-else"), patch, Audit, Ct));
+        Assert.Equal(new Outcome<Investigation>.VersionConflict(1), await Investigations.UpdateAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(2, Owner: created.UserId), patch, Audit, Ct));
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.UpdateAsync(
+            Tenant, NewId("missing"), new InvestigationWriteGuard(1, Owner: created.UserId), patch, Audit, Ct));
+        Assert.IsType<Outcome<Investigation>.PreconditionFailed>(await Investigations.UpdateAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(1, created.UserId, stored => stored.Status == InvestigationStatus.Error), patch, Audit, Ct));
+
+        var stored = (await Investigations.GetAsync(Tenant, created.InvestigationId, Ct))!;
+        Assert.Equal(1, stored.Version);
+        Assert.Equal(created.Status, stored.Status);
+        Assert.Single(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct));
+
+        var updated = await Investigations.UpdateAsync(Tenant, created.InvestigationId, new InvestigationWriteGuard(1, Owner: created.UserId), patch, Audit, Ct);
+        Assert.Equal(2, updated.Value.Version);
+        Assert.Equal(2, (await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_guarded_delete_refuses_a_non_owner_and_deletes_for_the_owner()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+
+        Assert.IsType<Outcome<Investigation>.Forbidden>(await Investigations.DeleteAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(null, Owner: "someone-else"), Audit, Ct));
+        Assert.NotNull(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+        Assert.IsType<Outcome<Investigation>.NotFound>(await Investigations.DeleteAsync(
+            Tenant, NewId("missing"), new InvestigationWriteGuard(null, Owner: created.UserId), Audit, Ct));
+
+        Assert.IsType<Outcome<Investigation>.Ok>(await Investigations.DeleteAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(null, Owner: created.UserId), Audit, Ct));
+        Assert.Null(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+    }
+
+    // ---- counts ---------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task List_totals_stay_exact_through_creates_status_changes_and_deletes_with_and_without_a_status_filter()
+    {
+        async Task<(long All, long Created, long Completed, long Other)> Totals()
+        {
+            var page = new PageRequest(1, 1);
+            return ((await Investigations.ListAsync(Tenant, new InvestigationQuery(), page, Ct)).TotalCount,
+                (await Investigations.ListAsync(Tenant, new InvestigationQuery(InvestigationStatus.Created), page, Ct)).TotalCount,
+                (await Investigations.ListAsync(Tenant, new InvestigationQuery(InvestigationStatus.Completed), page, Ct)).TotalCount,
+                (await Investigations.ListAsync(OtherTenant, new InvestigationQuery(), page, Ct)).TotalCount);
+        }
+
+        Assert.Equal((0, 0, 0, 0), await Totals());
+        var made = new List<Investigation>();
+        for (var i = 0; i < 5; i++) made.Add((await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value);
+        await Investigations.CreateAsync(NewInvestigation(OtherTenant), Audit, Ct);
+        Assert.Equal((5, 5, 0, 1), await Totals());
+
+        await Investigations.UpdateAsync(Tenant, made[0].InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.Completed), Audit, Ct);
+        await Investigations.UpdateAsync(Tenant, made[1].InvestigationId, 1, new InvestigationPatch(Status: InvestigationStatus.Completed), Audit, Ct);
+        await Investigations.UpdateAsync(Tenant, made[2].InvestigationId, 1, new InvestigationPatch(Metadata: new JsonObject { ["source"] = "USER" }), Audit, Ct);
+        Assert.Equal((5, 3, 2, 1), await Totals());
+
+        await Investigations.DeleteAsync(Tenant, made[0].InvestigationId, Audit, Ct);
+        await Investigations.DeleteAsync(Tenant, made[3].InvestigationId, Audit, Ct);
+        Assert.Equal((3, 2, 1, 1), await Totals());
+
+        // Filters that are not counted (owner, id substring) are counted exactly the other way; same numbers.
+        var byOwner = await Investigations.ListAsync(Tenant, new InvestigationQuery(UserId: made[1].UserId), new PageRequest(1, 1), Ct);
+        Assert.Equal(3, byOwner.TotalCount);
+        var bySearch = await Investigations.ListAsync(Tenant, new InvestigationQuery(Search: made[4].InvestigationId), new PageRequest(1, 1), Ct);
+        Assert.Equal(1, bySearch.TotalCount);
     }
 
     // ---- delete -------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ using Olorin.Server.Embeddings;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
+using Microsoft.Extensions.Options;
+using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Apis.Investigations;
 
@@ -15,8 +17,12 @@ public sealed class InvestigationServices(
     TimeProvider clock,
     HttpContext httpContext,
     ITextEmbedder embedder,
-    EmbeddingQueue embeddingQueue)
+    EmbeddingQueue embeddingQueue,
+    IOptions<InvestigationAccessOptions> access)
 {
+    /// <summary>When a read records last_accessed.</summary>
+    public IOptions<InvestigationAccessOptions> Access { get; } = access;
+
     /// <summary>Embeds query texts (semantic search).</summary>
     public ITextEmbedder Embedder { get; } = embedder;
 

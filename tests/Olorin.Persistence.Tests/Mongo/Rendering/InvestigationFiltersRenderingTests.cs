@@ -18,6 +18,27 @@ public sealed class InvestigationFiltersRenderingTests
     }
 
     [Fact]
+    public void The_guard_of_an_audited_write_adds_the_before_image_updated_at_and_the_owner_when_one_is_required()
+    {
+        Rendered.Equal(
+            $$"""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false }, "version": 4, "updated_at": {{NowJson}}, "user_id": "u1" }""",
+            Rendered.Filter(InvestigationFilters.Guarded("t1", "i1", 4, "u1", Now)));
+        Rendered.Equal(
+            $$"""{ "tenant_id": "t1", "investigation_id": "i1", "olorin_deleted_at": { "$exists": false }, "version": 4, "updated_at": {{NowJson}} }""",
+            Rendered.Filter(InvestigationFilters.Guarded("t1", "i1", 4, owner: null, Now)));
+    }
+
+    [Fact]
+    public void Last_accessed_is_written_only_when_unset_or_older_than_the_threshold()
+        => Rendered.Equal(
+            $$"""{ "$or": [{ "last_accessed": null }, { "last_accessed": { "$lt": {{NowJson}} } }] }""",
+            Rendered.Filter(InvestigationFilters.LastAccessedBefore(Now)));
+
+    [Fact]
+    public void Reads_exclude_the_embedding()
+        => Rendered.Equal("""{ "embedding": 0 }""", Rendered.Projection(InvestigationFilters.Served));
+
+    [Fact]
     public void List_filters_status_owner_and_an_escaped_case_insensitive_id_substring()
         => Rendered.Equal(
             """{ "tenant_id": "t1", "olorin_deleted_at": { "$exists": false }, "status": "IN_PROGRESS", "user_id": "u1", "investigation_id": { "$regularExpression": { "pattern": "a\\.b\\*", "options": "i" } } }""",

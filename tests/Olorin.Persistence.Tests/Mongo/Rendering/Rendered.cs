@@ -19,6 +19,8 @@ internal static class Rendered
 
     public static BsonDocument Sort<T>(SortDefinition<T> sort) => sort.Render(Args<T>());
 
+    public static BsonDocument Projection<T>(ProjectionDefinition<T, T> projection) => projection.Render(Args<T>()).Document;
+
     public static BsonArray Pipeline<TIn, TOut>(PipelineDefinition<TIn, TOut> pipeline)
         => new(pipeline.Render(Args<TIn>()).Documents);
 

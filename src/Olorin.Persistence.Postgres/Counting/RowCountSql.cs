@@ -1,0 +1,96 @@
+namespace Olorin.Persistence.Postgres.Counting;
+
+/// <summary>
+/// The triggers that keep <c>row_counts</c> (used by the <c>RowCounters</c> migration), generated per counted table
+/// with static SQL, so PL/pgSQL plans each statement once per connection:
+/// <list type="bullet">
+/// <item>INSERT and DELETE: statement-level triggers whose transition tables
+/// (https://www.postgresql.org/docs/15/sql-createtrigger.html, REFERENCING) hold every changed row, so a bulk COPY or
+/// multi-row INSERT costs one upsert per touched counter, not one per row;</item>
+/// <item>UPDATE: a row-level trigger on the counted columns only, with a WHEN condition, so an update that leaves them
+/// as they were (a PATCH without status, last_accessed, progress, embeddings) runs no trigger function at all
+/// (transition tables are not allowed with a column list).</item>
+/// </list>
+/// Each counter is split in <see cref="Slots"/> rows and a connection writes the slot of its backend pid, so concurrent
+/// writers of one tenant rarely wait for each other's commit on a counter row. Rows are upserted in key order, so two
+/// transactions lock shared counters in the same order (no deadlock between them).
+/// </summary>
+internal static class RowCountSql
+{
+    /// <summary>Partial counters per counted slice; a read sums at most this many rows.</summary>
+    public const int Slots = 16;
+
+    /// <summary>Tables whose lists read their totals from <c>row_counts</c>, and the filter columns counted besides the tenant total.</summary>
+    public static readonly IReadOnlyList<(string Table, string[] Dimensions)> Counted =
+    [
+        ("investigation_states", ["status"]),
+        ("anomaly_events", ["status", "severity", "detector_id", "run_id", "investigation_id"]),
+        ("transaction_scores", ["investigation_id"]),
+    ];
+
+    private static string Upsert(string table, string rows)
+        => $"""
+            INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
+                SELECT '{table}', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % {Slots})::smallint, sum(k.delta)
+                FROM ({rows}) AS k(tenant_id, dimension, value, delta)
+                WHERE k.value IS NOT NULL
+                GROUP BY k.tenant_id, k.dimension, k.value
+                HAVING sum(k.delta) <> 0
+                ORDER BY 2, 3, 4
+                ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
+            """;
+
+    /// <summary>The counted keys of each row of <paramref name="source"/> (a transition table), with <paramref name="delta"/>.</summary>
+    private static string KeysOf(string source, string[] dimensions, int delta)
+        => $"SELECT r.tenant_id, k.dimension, k.value, {delta} FROM {source} r CROSS JOIN LATERAL (VALUES ('', '')"
+           + string.Concat(dimensions.Select(d => $", ('{d}', r.{d}::text)")) + ") AS k(dimension, value)";
+
+    /// <summary>The counted keys of OLD (−1) and NEW (+1) in a row-level update trigger.</summary>
+    private static string KeysOfChange(string[] dimensions)
+        => "VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1)"
+           + string.Concat(dimensions.Select(d => $", (OLD.tenant_id, '{d}', OLD.{d}::text, -1), (NEW.tenant_id, '{d}', NEW.{d}::text, 1)"));
+
+    public static string Create(string table, string[] dimensions)
+    {
+        var changed = string.Join(" OR ", new[] { "tenant_id" }.Concat(dimensions).Select(c => $"OLD.{c} IS DISTINCT FROM NEW.{c}"));
+        var columns = string.Join(", ", new[] { "tenant_id" }.Concat(dimensions));
+        return $"""
+            CREATE FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    {Upsert(table, KeysOf("new_rows", dimensions, 1))}
+                ELSIF TG_OP = 'DELETE' THEN
+                    {Upsert(table, KeysOf("old_rows", dimensions, -1))}
+                ELSE
+                    {Upsert(table, KeysOfChange(dimensions))}
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
+            CREATE TRIGGER {table}_count_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
+            CREATE TRIGGER {table}_count_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
+            CREATE TRIGGER {table}_count_update AFTER UPDATE OF {columns} ON {table}
+                FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {table}_count_rows();
+            """;
+    }
+
+    /// <summary>The counters of the rows already stored (run once, by the migration, after the triggers exist and in its transaction).</summary>
+    public static string Backfill(string table, string[] dimensions)
+        => $"""
+            INSERT INTO row_counts (table_name, tenant_id, dimension, value, slot, n)
+            SELECT '{table}', k.tenant_id, k.dimension, k.value, 0, count(*)
+            FROM ({KeysOf(table, dimensions, 1)}) AS k(tenant_id, dimension, value, delta)
+            WHERE k.value IS NOT NULL
+            GROUP BY k.tenant_id, k.dimension, k.value;
+            """;
+
+    public static string Drop(string table)
+        => $"""
+            DROP TRIGGER IF EXISTS {table}_count_insert ON {table};
+            DROP TRIGGER IF EXISTS {table}_count_update ON {table};
+            DROP TRIGGER IF EXISTS {table}_count_delete ON {table};
+            DROP FUNCTION IF EXISTS {table}_count_rows();
+            """;
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using Olorin.Server.Tests.Infrastructure;
+
+namespace Olorin.Server.Tests.Api;
+
+/// <summary>
+/// Issue #12 "reads are reads": a GET records last_accessed at most once per LAST_ACCESSED_WRITE_INTERVAL_SECONDS
+/// (default 60 s) and a 304 never writes. Observed in the database: the row's <c>xmin</c> (the transaction that
+/// wrote it last) moves with any UPDATE, even one that changes nothing.
+/// </summary>
+public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
+{
+    private readonly string _tenant = $"reads-{Guid.NewGuid():N}";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Client(string user = "u1") => fixture.Factory.CreateClient(_tenant, user);
+
+    private async Task<(string Id, System.Net.Http.Headers.EntityTagHeaderValue ETag)> CreateAsync()
+    {
+        var created = await Client().PostAsJsonAsync("/investigations", new { settings = new { name = "reads" } }, Ct);
+        var body = await created.AssertJsonAsync(HttpStatusCode.Created);
+        return (body["investigation_id"]!.GetValue<string>(), created.Headers.ETag!);
+    }
+
+    private async Task<(DateTime? LastAccessed, int Version, DateTime UpdatedAt, string Xmin)> RowAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT last_accessed, version, updated_at, xmin::text FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2", connection);
+        command.Parameters.AddWithValue(_tenant);
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        return (reader.IsDBNull(0) ? null : reader.GetDateTime(0), reader.GetInt32(1), reader.GetDateTime(2), reader.GetString(3));
+    }
+
+    [Fact]
+    public async Task A_get_records_last_accessed_once_and_the_next_gets_within_the_interval_write_nothing()
+    {
+        var (id, _) = await CreateAsync();
+        var created = await RowAsync(id);
+        Assert.Null(created.LastAccessed);
+
+        var first = await (await Client().GetAsync($"/investigations/{id}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var afterFirst = await RowAsync(id);
+        Assert.NotNull(afterFirst.LastAccessed);
+        Assert.NotNull(first["last_accessed"]);
+        Assert.Equal(created.Version, afterFirst.Version);      // an access is not a change
+        Assert.Equal(created.UpdatedAt, afterFirst.UpdatedAt);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var again = await (await Client().GetAsync($"/investigations/{id}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+            Assert.Equal(first["last_accessed"]!.GetValue<string>(), again["last_accessed"]!.GetValue<string>());
+            Assert.Equal(first["etag"]!.GetValue<string>(), again["etag"]!.GetValue<string>());
+        }
+        var afterMore = await RowAsync(id);
+        Assert.Equal(afterFirst, afterMore); // same xmin: no UPDATE ran, not even one that changed nothing
+    }
+
+    [Fact]
+    public async Task A_304_writes_nothing()
+    {
+        var (id, etag) = await CreateAsync();
+        var before = await RowAsync(id);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/investigations/{id}");
+        request.Headers.IfNoneMatch.Add(etag);
+        var response = await Client().SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(before, await RowAsync(id));
+        Assert.Null((await RowAsync(id)).LastAccessed);
+    }
+
+    [Fact]
+    public async Task Patch_and_delete_answer_403_409_and_404_from_the_guarded_write_and_change_nothing_when_refused()
+    {
+        var (id, _) = await CreateAsync();
+        var before = await RowAsync(id);
+
+        var notOwner = await Client("intruder").PatchAsJsonAsync($"/investigations/{id}", new { version = 1, status = "COMPLETED" }, Ct);
+        await notOwner.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var stale = await Client().PatchAsJsonAsync($"/investigations/{id}", new { version = 2, status = "COMPLETED" }, Ct);
+        var conflict = await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, conflict["current_version"]!.GetValue<int>());
+        var unknown = await Client().PatchAsJsonAsync($"/investigations/missing-{Guid.NewGuid():N}", new { version = 1, status = "COMPLETED" }, Ct);
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client("intruder").DeleteAsync($"/investigations/{id}", Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(before, await RowAsync(id));
+
+        var system = await Client("auto-comparison-system").PatchAsJsonAsync($"/investigations/{id}", new { version = 1, status = "COMPLETED" }, Ct);
+        Assert.Equal(2, (await system.AssertJsonAsync(HttpStatusCode.OK))["version"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NoContent, (await Client().DeleteAsync($"/investigations/{id}", Ct)).StatusCode);
+    }
+}
