@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Models;
 
@@ -26,6 +27,17 @@ public sealed class AnomalyEvent
     /// <summary>Empty when the anomaly has no embedding (a stored null reads back as empty).</summary>
     public float[] Embedding { get; set => field = value ?? []; } = [];
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>What both adapters store on a create: the caller's tenant, <see cref="CreatedAt"/> defaulted to now, every timestamp in <see cref="UtcTime"/> form.</summary>
+    public void NormalizeForCreate(string tenantId, DateTime now)
+    {
+        TenantId = tenantId;
+        CreatedAt = CreatedAt == default ? now : UtcTime.Normalize(CreatedAt);
+        FirstSeen = UtcTime.Normalize(FirstSeen);
+        LastSeen = UtcTime.Normalize(LastSeen);
+        Window.Start = UtcTime.Normalize(Window.Start);
+        Window.End = UtcTime.Normalize(Window.End);
+    }
 }
 
 public sealed class AnomalyWindow : IKeepsUnknownMembers

@@ -20,7 +20,7 @@ internal sealed class MongoAnomalyEventRepository(
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
-        Normalize(anomaly, anomaly.TenantId, UtcTime.Now(clock));
+        anomaly.NormalizeForCreate(anomaly.TenantId, UtcTime.Now(clock));
         return await MongoErrors.InsertAsync(Anomalies, anomaly, "anomaly_id", cancellationToken);
     }
 
@@ -40,7 +40,7 @@ internal sealed class MongoAnomalyEventRepository(
         foreach (var anomaly in anomalies)
         {
             EnsureDimensions(anomaly.Embedding, nameof(anomalies), allowEmpty: true);
-            Normalize(anomaly, tenantId, now);
+            anomaly.NormalizeForCreate(tenantId, now);
         }
         try
         {
@@ -131,15 +131,6 @@ internal sealed class MongoAnomalyEventRepository(
         return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken);
     }
 
-    private static void Normalize(AnomalyEvent anomaly, string tenantId, DateTime now)
-    {
-        anomaly.TenantId = tenantId;
-        anomaly.CreatedAt = anomaly.CreatedAt == default ? now : UtcTime.Normalize(anomaly.CreatedAt);
-        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
-        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
-        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
-        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
-    }
 
     /// <summary>Decision 1: every stored embedding and every query vector has the configured dimension (384); a stored one may be empty.</summary>
     private void EnsureDimensions(float[] vector, string parameterName, bool allowEmpty)

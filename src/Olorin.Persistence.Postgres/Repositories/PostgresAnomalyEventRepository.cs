@@ -19,7 +19,7 @@ internal sealed class PostgresAnomalyEventRepository(
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
         EnsureEmbeddingDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
-        Normalize(anomaly, anomaly.TenantId, UtcTime.Now(clock));
+        anomaly.NormalizeForCreate(anomaly.TenantId, UtcTime.Now(clock));
         db.AnomalyEvents.Add(anomaly);
         return await db.SaveInsertAsync(anomaly, "anomaly_id", cancellationToken);
     }
@@ -35,7 +35,7 @@ internal sealed class PostgresAnomalyEventRepository(
         foreach (var anomaly in anomalies)
         {
             EnsureEmbeddingDimensions(anomaly.Embedding, nameof(anomalies), allowEmpty: true);
-            Normalize(anomaly, tenantId, now);
+            anomaly.NormalizeForCreate(tenantId, now);
         }
         var ordered = anomalies.OrderBy(a => a.AnomalyId, StringComparer.Ordinal).ToList();
         return await PostgresBulkRows.InsertNewAsync(db, ordered, cancellationToken);
@@ -157,15 +157,6 @@ internal sealed class PostgresAnomalyEventRepository(
         return PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.AnomalyId, cancellationToken);
     }
 
-    private static void Normalize(AnomalyEvent anomaly, string tenantId, DateTime now)
-    {
-        anomaly.TenantId = tenantId;
-        anomaly.CreatedAt = anomaly.CreatedAt == default ? now : UtcTime.Normalize(anomaly.CreatedAt);
-        anomaly.FirstSeen = UtcTime.Normalize(anomaly.FirstSeen);
-        anomaly.LastSeen = UtcTime.Normalize(anomaly.LastSeen);
-        anomaly.Window.Start = UtcTime.Normalize(anomaly.Window.Start);
-        anomaly.Window.End = UtcTime.Normalize(anomaly.Window.End);
-    }
 
     private static void EnsureEmbeddingDimensions(float[] vector, string parameterName, bool allowEmpty)
     {
