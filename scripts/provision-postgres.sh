@@ -119,6 +119,11 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS vector\""
 #    that needs one (shared_buffers) actually changed.
 if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
+  # In a container /proc/meminfo shows the host; the cgroup limit (v2, then v1) is what this machine really has.
+  for limit_file in /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do
+    limit="$(cat "$limit_file" 2>/dev/null || true)"
+    if [[ "$limit" =~ ^[0-9]+$ ]] && [ $(( limit / 1048576 )) -lt "$mem_mb" ]; then mem_mb=$(( limit / 1048576 )); fi
+  done
   shared_mb=$(( mem_mb / 4 )); [ "$shared_mb" -gt 8192 ] && shared_mb=8192; [ "$shared_mb" -lt 128 ] && shared_mb=128
   cache_mb=$(( mem_mb * 3 / 4 ))
   maint_mb=$(( mem_mb / 16 )); [ "$maint_mb" -gt 2048 ] && maint_mb=2048; [ "$maint_mb" -lt 64 ] && maint_mb=64
@@ -134,7 +139,14 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   sleep 1
   if [ "$(psql_admin "-c \"SELECT count(*) FROM pg_settings WHERE pending_restart\"")" != "0" ]; then
     log "restarting cluster $PG_MAJOR/main for shared_buffers = ${shared_mb}MB"
-    as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart
+    if ! as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart; then
+      # Never leave a setting the server cannot start with in postgresql.auto.conf: back to the defaults, start again.
+      log "restart with shared_buffers = ${shared_mb}MB failed; resetting the tuned settings"
+      # The server is down, so ALTER SYSTEM RESET cannot run: the lines go from the Debian cluster's auto.conf.
+      as_root sed -i -E '/^(shared_buffers|effective_cache_size|maintenance_work_mem) = /d' \
+        "/var/lib/postgresql/$PG_MAJOR/main/postgresql.auto.conf"
+      as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start
+    fi
     for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q" && break; sleep 1; done
   fi
   log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB${listen:+, listen_addresses $listen}"

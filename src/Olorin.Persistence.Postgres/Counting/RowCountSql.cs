@@ -12,8 +12,10 @@ namespace Olorin.Persistence.Postgres.Counting;
 /// (transition tables are not allowed with a column list).</item>
 /// </list>
 /// Each counter is split in <see cref="Slots"/> rows and a connection writes the slot of its backend pid, so concurrent
-/// writers of one tenant rarely wait for each other's commit on a counter row. Rows are upserted in key order, so two
-/// transactions lock shared counters in the same order (no deadlock between them).
+/// writers of one tenant rarely wait for each other's commit on a counter row. Each statement upserts in key order, so
+/// single-row writes (the API's) lock shared counters in the same order. A multi-row UPDATE that changes counted
+/// columns fires the row-level trigger row by row, so two of them sharing a slot can still deadlock; PostgreSQL aborts
+/// one (the migration tool retries a failed batch document by document). TRUNCATE drops the table's counters.
 /// </summary>
 internal static class RowCountSql
 {
@@ -61,6 +63,8 @@ internal static class RowCountSql
                     {Upsert(table, KeysOf("new_rows", dimensions, 1))}
                 ELSIF TG_OP = 'DELETE' THEN
                     {Upsert(table, KeysOf("old_rows", dimensions, -1))}
+                ELSIF TG_OP = 'TRUNCATE' THEN
+                    DELETE FROM row_counts WHERE table_name = '{table}';
                 ELSE
                     {Upsert(table, KeysOfChange(dimensions))}
                 END IF;
@@ -73,6 +77,8 @@ internal static class RowCountSql
                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             CREATE TRIGGER {table}_count_update AFTER UPDATE OF {columns} ON {table}
                 FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {table}_count_rows();
+            CREATE TRIGGER {table}_count_truncate AFTER TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             """;
     }
 
@@ -91,6 +97,7 @@ internal static class RowCountSql
             DROP TRIGGER IF EXISTS {table}_count_insert ON {table};
             DROP TRIGGER IF EXISTS {table}_count_update ON {table};
             DROP TRIGGER IF EXISTS {table}_count_delete ON {table};
+            DROP TRIGGER IF EXISTS {table}_count_truncate ON {table};
             DROP FUNCTION IF EXISTS {table}_count_rows();
             """;
 }

@@ -24,6 +24,18 @@ internal static class TransactionScoreHistogramSql
         ON CONFLICT (tenant_id, investigation_id, bucket) DO UPDATE SET count = b.count + EXCLUDED.count;
         """;
 
+    // An update is one upsert of the net change (old rows −1, new rows +1) in key order: two separate upserts would
+    // lock buckets out of order across statements, and two opposite moves on one investigation would deadlock.
+    private static readonly string Move = $"""
+        INSERT INTO transaction_score_buckets AS b (tenant_id, investigation_id, bucket, count)
+        SELECT tenant_id, investigation_id, bucket, sum(delta) FROM (
+            SELECT tenant_id, investigation_id, {Bucket} AS bucket, -1 AS delta FROM old_rows
+            UNION ALL
+            SELECT tenant_id, investigation_id, {Bucket}, 1 FROM new_rows) AS d
+        GROUP BY 1, 2, 3 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (tenant_id, investigation_id, bucket) DO UPDATE SET count = b.count + EXCLUDED.count;
+        """;
+
     public static readonly string Create = $"""
         CREATE TABLE transaction_score_buckets (
             tenant_id character varying(255) COLLATE "C" NOT NULL,
@@ -48,8 +60,7 @@ internal static class TransactionScoreHistogramSql
 
         CREATE FUNCTION transaction_score_buckets_update() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-        {Add("old_rows", "-")}
-        {Add("new_rows", "")}
+        {Move}
             RETURN NULL;
         END $$;
 

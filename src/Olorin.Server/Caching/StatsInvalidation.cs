@@ -12,14 +12,20 @@ public static class StatsInvalidation
     public static TBuilder InvalidatesStats<TBuilder>(this TBuilder builder, params StatsSource[] sources) where TBuilder : IEndpointConventionBuilder
         => builder.AddEndpointFilter(async (context, next) =>
         {
-            var result = await next(context);
-            var http = context.HttpContext;
-            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
+            try
             {
-                var cache = http.RequestServices.GetRequiredService<StatsCache>();
-                var tenant = http.RequestServices.GetRequiredService<RequestIdentity>().TenantId;
-                foreach (var source in sources) await cache.InvalidateAsync(source, tenant, CancellationToken.None);
+                return await next(context);
             }
-            return result;
+            finally
+            {
+                // Also when the handler throws after its write committed (e.g. the client went away).
+                var http = context.HttpContext;
+                if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
+                {
+                    var cache = http.RequestServices.GetRequiredService<StatsCache>();
+                    var tenant = http.RequestServices.GetRequiredService<RequestIdentity>().TenantId;
+                    foreach (var source in sources) await cache.InvalidateAsync(source, tenant, CancellationToken.None);
+                }
+            }
         });
 }

@@ -1,5 +1,8 @@
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Persistence.Postgres;
 
 namespace Olorin.Persistence.Tests.Postgres;
 
@@ -30,6 +33,43 @@ public sealed class PostgresScoreHistogramTests(PostgresBackendFixture fixture) 
         await scores.DeleteByInvestigationAsync(tenant, "inv-1", Ct);
         Assert.All(await scores.GetDistributionAsync(tenant, "inv-1", 10, Ct), b => Assert.Equal(0, b.Count));
         Assert.Equal(1, (await scores.GetDistributionAsync(tenant, "inv-2", 10, Ct)).Sum(b => b.Count));
+    }
+
+    [Fact]
+    public async Task Opposite_moves_in_one_investigation_at_the_same_time_keep_the_distribution_exact()
+    {
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        TransactionScore Score(string id, double risk) => new() { TenantId = tenant, InvestigationId = "inv", TransactionId = id, RiskScore = risk, CreatedAt = DateTime.UtcNow };
+        List<TransactionScore> Set(string prefix, double risk) => Enumerable.Range(0, 50).Select(i => Score($"{prefix}{i}", risk)).ToList();
+        await fixture.Shared.Repo<ITransactionScoreRepository>().BulkUpsertAsync([.. Set("a", 0.35), .. Set("b", 0.55)], Ct);
+
+        for (var round = 0; round < 10; round++)
+        {
+            var (aRisk, bRisk) = round % 2 == 0 ? (0.55, 0.35) : (0.35, 0.55);
+            // Bucket 3 → 5 and 5 → 3 in two concurrent statements (the update trigger upserts the net change in key order).
+            await Task.WhenAll(
+                fixture.Shared.Repo<ITransactionScoreRepository>().BulkUpsertAsync(Set("a", aRisk), Ct),
+                fixture.Shared.Repo<ITransactionScoreRepository>().BulkUpsertAsync(Set("b", bRisk), Ct));
+        }
+
+        await AssertMatchesAsync(fixture.Shared.Repo<ITransactionScoreRepository>(), tenant, "inv");
+    }
+
+    [Fact]
+    public async Task A_truncate_resets_the_maintained_counts_and_totals()
+    {
+        await using var store = await fixture.CreateIsolatedStoreAsync();
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        var scores = store.Repo<ITransactionScoreRepository>();
+        await scores.InsertManyAsync(tenant, Enumerable.Range(0, 5).Select(i => new TransactionScore { TenantId = tenant, InvestigationId = "inv", TransactionId = $"t{i}", RiskScore = 0.5, CreatedAt = DateTime.UtcNow }).ToList(), Ct);
+
+        await using (var scope = store.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<OlorinDbContext>().Database.ExecuteSqlRawAsync("TRUNCATE transaction_scores", Ct);
+
+        var page = await store.Repo<ITransactionScoreRepository>().ListByInvestigationAsync(tenant, "inv", null, new Olorin.Core.Paging.PageRequest(1, 10), Ct);
+        Assert.Empty(page.Items);
+        Assert.Equal(0, page.TotalCount);
+        Assert.All(await store.Repo<ITransactionScoreRepository>().GetDistributionAsync(tenant, "inv", 10, Ct), b => Assert.Equal(0, b.Count));
     }
 
     /// <summary>The maintained buckets against the scores read back and bucketed here (i/10 ≤ score &lt; (i+1)/10, 1 in the last).</summary>
