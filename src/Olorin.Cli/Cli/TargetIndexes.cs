@@ -60,7 +60,7 @@ public static class TargetIndexes
         var catalog = IndexCatalog.For(settings);
         var problems = new List<string>();
         var count = 0;
-        var atlasSearchServes = MongoBootstrapper.AtlasSearchServes(catalog, await MongoBootstrapper.JudgeSearchIndexesAsync(context.Database, catalog, cancellationToken));
+        var atlasSearchServes = await MongoBootstrapper.AtlasSearchServesAsync(context.Database, catalog, cancellationToken);
         foreach (var collection in collections)
         {
             var existing = await MongoBootstrapper.ExistingIndexesAsync(context.Database.GetCollection<BsonDocument>(collection), cancellationToken);

@@ -83,7 +83,7 @@ public static class MongoSetupChecks
     {
         var problems = new List<string>();
         // The $text index is wanted only while investigations_search does not serve; the bootstrap drops it otherwise.
-        var atlasSearchServes = MongoBootstrapper.AtlasSearchServes(catalog, await MongoBootstrapper.JudgeSearchIndexesAsync(database, catalog, cancellationToken));
+        var atlasSearchServes = await MongoBootstrapper.AtlasSearchServesAsync(database, catalog, cancellationToken);
         var wanted = catalog.Indexes.Where(i => IndexCatalog.IsWanted(i, atlasSearchServes)).ToList();
         foreach (var group in wanted.GroupBy(i => i.Collection))
         {

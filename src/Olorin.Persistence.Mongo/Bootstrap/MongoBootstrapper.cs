@@ -251,28 +251,34 @@ public static partial class MongoBootstrapper
         return indexes.ToDictionary(i => i["name"].AsString, StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// The catalog's search indexes judged as they stand (<see cref="SearchIndexCheck"/>); none usable on a deployment
-    /// without search indexes, where <c>$listSearchIndexes</c> is a command error
-    /// (https://www.mongodb.com/docs/manual/reference/operator/aggregation/listSearchIndexes/). What the operator
-    /// tools use to know which indexes the bootstrap wants (<see cref="IndexCatalog.IsWanted"/>).
-    /// </summary>
+    /// <summary>The catalog's search indexes judged as they stand (<see cref="SearchIndexCheck"/>); a command error propagates.</summary>
     public static async Task<SearchIndexVerdicts> JudgeSearchIndexesAsync(IMongoDatabase database, IndexCatalog catalog, CancellationToken cancellationToken)
     {
         var verdicts = new List<SearchIndexVerdict>();
+        foreach (var index in catalog.SearchIndexes)
+        {
+            var listed = await ListSearchIndexesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken);
+            verdicts.Add(SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name)));
+        }
+        return new SearchIndexVerdicts(verdicts);
+    }
+
+    /// <summary>
+    /// Whether <c>investigations_search</c> serves now, which decides the indexes the bootstrap wants
+    /// (<see cref="IndexCatalog.IsWanted"/>); false on a deployment without search indexes, where
+    /// <c>$listSearchIndexes</c> is a command error
+    /// (https://www.mongodb.com/docs/manual/reference/operator/aggregation/listSearchIndexes/). For the operator tools.
+    /// </summary>
+    public static async Task<bool> AtlasSearchServesAsync(IMongoDatabase database, IndexCatalog catalog, CancellationToken cancellationToken)
+    {
         try
         {
-            foreach (var index in catalog.SearchIndexes)
-            {
-                var listed = await ListSearchIndexesAsync(database.GetCollection<BsonDocument>(index.Collection), cancellationToken);
-                verdicts.Add(SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name)));
-            }
+            return AtlasSearchServes(catalog, await JudgeSearchIndexesAsync(database, catalog, cancellationToken));
         }
         catch (MongoCommandException)
         {
-            return SearchIndexVerdicts.None;
+            return false;
         }
-        return new SearchIndexVerdicts(verdicts);
     }
 
     /// <summary>

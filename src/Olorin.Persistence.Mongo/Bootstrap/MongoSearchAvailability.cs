@@ -50,7 +50,7 @@ public sealed class MongoSearchAvailability
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(ListingTimeout);
-            var verdicts = await JudgeAsync(deadline.Token);
+            var verdicts = await MongoBootstrapper.JudgeSearchIndexesAsync(_database, _catalog, deadline.Token);
             _current = new Snapshot(
                 _settings.EnableVectorSearch && verdicts.IsUsable(_settings.VectorSearchIndex),
                 _settings.EnableAtlasSearch && verdicts.IsUsable(IndexCatalog.InvestigationsSearchIndex),
@@ -66,17 +66,6 @@ public sealed class MongoSearchAvailability
             Volatile.Write(ref _checking, 0);
         }
         return _current;
-    }
-
-    private async Task<SearchIndexVerdicts> JudgeAsync(CancellationToken cancellationToken)
-    {
-        var verdicts = new List<SearchIndexVerdict>();
-        foreach (var index in _catalog.SearchIndexes)
-        {
-            var listed = await MongoBootstrapper.ListSearchIndexesAsync(_database.GetCollection<BsonDocument>(index.Collection), cancellationToken);
-            verdicts.Add(SearchIndexCheck.Judge(index, listed.GetValueOrDefault(index.Name)));
-        }
-        return new SearchIndexVerdicts(verdicts);
     }
 
     private sealed record Snapshot(bool Vector, bool Search, bool InvestigationVector, DateTimeOffset CheckedAt);
