@@ -8,7 +8,9 @@ namespace Olorin.Persistence.Mongo.Bootstrap;
 /// Whether <c>$vectorSearch</c> / <c>$search</c> may be used right now. Starts from what start-up judged
 /// (<see cref="MongoCapabilities"/>) and re-judges the search indexes from <c>$listSearchIndexes</c> at most once per
 /// <see cref="RecheckInterval"/>, so an index that finishes building is taken up, and one that is dropped, rebuilt or
-/// FAILED is noticed (the fallbacks serve meanwhile). A listing that fails keeps the previous answer. Only one caller
+/// FAILED is noticed (the fallbacks serve meanwhile; an index answers queries only once its listing says
+/// <c>queryable: true</c>, https://www.mongodb.com/docs/manual/reference/operator/aggregation/listSearchIndexes/#output).
+/// A listing that fails keeps the previous answer. Only one caller
 /// re-checks at a time; the others use the answer in hand.
 /// </summary>
 public sealed class MongoSearchAvailability
