@@ -34,6 +34,7 @@ public static class PostgresPersistence
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
+        services.AddSingleton<IRawRowTransfer, PostgresBulkRaw>();
         return services;
     }
 

@@ -24,4 +24,9 @@ public static class CommonOptions
     {
         Description = "Only these collections, comma-separated (default: all ten): " + string.Join(", ", Olorin.Migration.Collections.MigrationCollections.Names) + ".",
     };
+
+    public static Option<bool> Portable() => new("--portable")
+    {
+        Description = "Between two PostgreSQL databases of the same schema, go through the models and the canonical form as PostgreSQL ↔ MongoDB always does, instead of the PostgreSQL-only raw path (binary COPY / server-side digests).",
+    };
 }

@@ -22,6 +22,7 @@ public static class MigrateCommand
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Copy the rest when the preflight finds documents the target cannot hold (they are counted as skipped and listed); by default such findings stop the migration before it writes." };
         var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints a stopped run left on the target and copy everything again (upserts: nothing is duplicated)." };
         var noPreflight = new Option<bool>("--no-preflight") { Description = "Skip the preflight scan (it reads the source once more)." };
+        var portable = CommonOptions.Portable();
 
         var command = new Command("migrate", """
             Copy every document from the source to the target through the repository ports, in batches, as upserts
@@ -29,7 +30,9 @@ public static class MigrateCommand
             after every batch, so a killed run resumes where it stopped when started again (from any machine).
             version, created_at and updated_at are copied exactly. Before writing, a preflight scans the source for
             documents the target cannot hold as is (size limits, '$'/'.' keys, non-finite numbers, embedding
-            dimensions, timestamps finer than the target stores, NUL characters) and names them.
+            dimensions, timestamps finer than the target stores, NUL characters) and names them. Between two
+            PostgreSQL databases of the same schema, batches move as binary COPY into a staging table and one upsert
+            (--portable: through the models, as PostgreSQL <-> MongoDB always does).
 
             Examples:
               olorin migrate                                         # DATABASE_URL → MONGODB_URI/MONGODB_DATABASE
@@ -40,19 +43,19 @@ public static class MigrateCommand
             Exit code: 0 when every document was copied; 1 when a document failed, was skipped or the preflight found
             problems; 2 when a database cannot be reached or the arguments are wrong.
             """);
-        foreach (var option in new Option[] { from, to, collections, batchSize, dryRun, skipInvalid, restart, noPreflight, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { from, to, collections, batchSize, dryRun, skipInvalid, restart, noPreflight, portable, json }) command.Options.Add(option);
 
         command.SetAction((parse, cancellationToken) =>
         {
             var output = new CliOutput(parse.GetValue(json));
             return CommandRunner.RunAsync(output, "migrate", () => RunAsync(output, new Arguments(
                 parse.GetValue(from), parse.GetValue(to), parse.GetValue(collections), parse.GetValue(batchSize),
-                parse.GetValue(dryRun), parse.GetValue(skipInvalid), parse.GetValue(restart), parse.GetValue(noPreflight)), cancellationToken));
+                parse.GetValue(dryRun), parse.GetValue(skipInvalid), parse.GetValue(restart), parse.GetValue(noPreflight), parse.GetValue(portable)), cancellationToken));
         });
         return command;
     }
 
-    private sealed record Arguments(string? From, string? To, string? Collections, int BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight);
+    private sealed record Arguments(string? From, string? To, string? Collections, int BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight, bool Portable = false);
 
     private static async Task<int> RunAsync(CliOutput output, Arguments args, CancellationToken cancellationToken)
     {
@@ -99,6 +102,7 @@ public static class MigrateCommand
         {
             BatchSize = args.BatchSize,
             Restart = args.Restart,
+            RawRows = !args.Portable,
             Skip = preflight is { Clean: false } ? preflight.KeysByCollection() : new Dictionary<string, HashSet<Olorin.Migration.DocumentKey>>(),
         };
         var results = await CopyWithProgressAsync(output, source, target, selected, options, cancellationToken);
@@ -127,7 +131,7 @@ public static class MigrateCommand
             {
                 collection = r.Collection, source_count = r.SourceCount, copied = r.Copied, skipped = r.Skipped, failed = r.Failed,
                 seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond),
-                index_build_seconds = Math.Round(r.IndexBuild.TotalSeconds, 3), resumed = r.Resumed,
+                index_build_seconds = Math.Round(r.IndexBuild.TotalSeconds, 3), resumed = r.Resumed, path = r.Raw ? "raw" : "models",
                 already_complete = r.AlreadyComplete,
                 failures = r.Failures.Select(f => new { tenant_id = f.Key.TenantId, id = f.Key.Id, error = f.Error }),
             }),

@@ -18,6 +18,7 @@ public static class VerifyMigrationCommand
         var limit = new Option<int>("--limit") { Description = "How many differing documents to list per collection (all are counted).", DefaultValueFactory = _ => 20 };
         var rangeSize = new Option<int>("--range-size") { Description = "Source documents per key range (one content hash per range and side).", DefaultValueFactory = _ => 1000 };
         var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints of a stopped verification and start again." };
+        var portable = CommonOptions.Portable();
 
         var command = new Command("verify-migration", """
             Prove the target equal to the source, document by document. Per collection: counts; then both sides are
@@ -25,7 +26,9 @@ public static class VerifyMigrationCommand
             from one canonical form (field order, number kinds, timestamps to 100 ns, embeddings bit-exact); only the
             ranges whose hashes differ are compared field by field. Reports missing / extra / different documents
             with (tenant_id, id) and the differing field paths, the embedding coverage and the indexes of the target.
-            Checkpointed on the target like migrate: a stopped run resumes.
+            Checkpointed on the target like migrate: a stopped run resumes. Between two PostgreSQL databases of the
+            same schema each range is first compared by a digest both servers compute over the stored values; only a
+            range whose digests differ is read and compared by canonical form (--portable: always by canonical form).
 
             Examples:
               olorin verify-migration                                # DATABASE_URL vs MONGODB_URI/MONGODB_DATABASE
@@ -33,12 +36,12 @@ public static class VerifyMigrationCommand
               olorin verify-migration --collections anomaly_events --limit 100 --json
             Exit code: 0 when every collection is equal; 1 on any difference; 2 when a database cannot be reached.
             """);
-        foreach (var option in new Option[] { from, to, collections, limit, rangeSize, restart, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { from, to, collections, limit, rangeSize, restart, portable, json }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var output = new CliOutput(parse.GetValue(json));
             return CommandRunner.RunAsync(output, "verify-migration", () => RunAsync(output, parse.GetValue(from), parse.GetValue(to),
-                parse.GetValue(collections), new VerifyOptions { Limit = parse.GetValue(limit), RangeSize = parse.GetValue(rangeSize), Restart = parse.GetValue(restart) },
+                parse.GetValue(collections), new VerifyOptions { Limit = parse.GetValue(limit), RangeSize = parse.GetValue(rangeSize), Restart = parse.GetValue(restart), RawRows = !parse.GetValue(portable) },
                 cancellationToken));
         });
         return command;
@@ -114,6 +117,7 @@ public static class VerifyMigrationCommand
                 collection = r.Collection, equal = r.Equal, source_count = r.SourceCount, target_count = r.TargetCount, compared = r.Compared,
                 ranges = r.Ranges, differing_ranges = r.DifferingRanges, missing = r.Missing, extra = r.Extra, different = r.Different,
                 seconds = Math.Round(r.Elapsed.TotalSeconds, 3), docs_per_second = Math.Round(r.DocumentsPerSecond), resumed = r.Resumed,
+                path = r.Raw ? "raw" : "models",
                 embeddings = r.Embeddings is null ? null : new { with_embedding = r.Embeddings.WithEmbedding, matching = r.Embeddings.Matching, text = r.Embeddings.ToString() },
                 mismatches = r.Mismatches.Select(m => new
                 {

@@ -30,6 +30,15 @@ public abstract class MigrationCollection(string name)
     /// <summary>The export order of two documents of this collection (the order both backends export in).</summary>
     public abstract int CompareOrder(object left, object right);
 
+    /// <summary>The key values an export cursor encodes, in key order (what <see cref="Olorin.Core.Ports.IRawRowTransfer"/> takes).</summary>
+    public abstract IReadOnlyList<string> KeyValues(string cursor);
+
+    /// <summary>The export cursor of the given key values (<see cref="KeyValues"/> reversed).</summary>
+    public abstract string CursorOf(IReadOnlyList<string> keyValues);
+
+    /// <summary>The export order of a document against an export cursor (&lt; 0: the document comes before it).</summary>
+    public abstract int CompareToCursor(object document, string cursor);
+
     /// <summary>The document's embedding, for collections that carry one; null otherwise.</summary>
     public virtual float[]? EmbeddingOf(object document) => null;
 }

@@ -51,14 +51,26 @@ public static class MigrationCollections
         {
             KeyOnly = x => { var key = identity(x); return new TenantKey(key.TenantId, key.Id); },
             TimeSeries = timeSeries,
+            KeyValuesOf = ArrayCursor,
+            CursorOfValues = k => ArrayCursorOf(name, k, 2),
         };
+
+    private static string ArrayCursorOf(string name, IReadOnlyList<string> key, int count)
+        => key.Count == count ? JsonSerializer.Serialize(key) : throw new FormatException($"{name}: {count} key values expected, got {key.Count}");
+
+    /// <summary>A cursor that is the key values as a JSON array of strings.</summary>
+    private static IReadOnlyList<string> ArrayCursor(string cursor)
+        => JsonSerializer.Deserialize<string[]>(cursor) ?? throw new FormatException($"not a cursor: {cursor}");
 
     private static PortCollection<TPort, TDocument, string> ByString<TPort, TDocument>(
         string name, Func<TDocument, string> key, Func<TDocument, DocumentKey> identity, bool timeSeries = false,
         Func<TDocument, float[]?>? embedding = null)
         where TPort : IBulkTransferPort<TDocument, string>
         where TDocument : class
-        => new(name, identity, k => k, c => c, string.CompareOrdinal, embedding) { KeyOnly = key, TimeSeries = timeSeries };
+        => new(name, identity, k => k, c => c, string.CompareOrdinal, embedding)
+        {
+            KeyOnly = key, TimeSeries = timeSeries, KeyValuesOf = c => [c], CursorOfValues = k => k is [var only] ? only : throw new FormatException($"{name}: one key value expected"),
+        };
 
     private static MigrationCollection TransactionScores()
         => new PortCollection<ITransactionScoreRepository, TransactionScore, TransactionScoreKey>(
@@ -71,5 +83,7 @@ public static class MigrationCollections
             (a, b) => a.CompareTo(b))
         {
             KeyOnly = x => new TransactionScoreKey(x.TenantId, x.InvestigationId, x.TransactionId),
+            KeyValuesOf = ArrayCursor,
+            CursorOfValues = k => ArrayCursorOf("transaction_scores", k, 3),
         };
 }

@@ -38,6 +38,18 @@ internal sealed class PortCollection<TPort, TDocument, TKey>(
 
     public override DocumentKey KeyOf(object document) => identity((TDocument)document);
 
+    public override IReadOnlyList<string> KeyValues(string cursor) => KeyValuesOf(cursor);
+
+    public override string CursorOf(IReadOnlyList<string> keyValues) => CursorOfValues(keyValues);
+
+    public override int CompareToCursor(object document, string cursor) => order(KeyOnly((TDocument)document), decodeCursor(cursor));
+
+    /// <summary>Set by <see cref="MigrationCollections"/>: cursor → key values.</summary>
+    internal Func<string, IReadOnlyList<string>> KeyValuesOf { get; init; } = _ => throw new InvalidOperationException("no key values");
+
+    /// <summary>Set by <see cref="MigrationCollections"/>: key values → cursor.</summary>
+    internal Func<IReadOnlyList<string>, string> CursorOfValues { get; init; } = _ => throw new InvalidOperationException("no cursor");
+
     public override float[]? EmbeddingOf(object document) => embedding?.Invoke((TDocument)document);
 
     /// <summary>Set by <see cref="MigrationCollections"/>: the key function (every adapter's KeyOf agrees).</summary>

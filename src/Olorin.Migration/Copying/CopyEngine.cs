@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Core.Ports;
 using Olorin.Migration.Checkpoints;
 using Olorin.Migration.Collections;
+using Olorin.Migration.Raw;
 
 namespace Olorin.Migration.Copying;
 
@@ -25,6 +26,13 @@ public sealed record CopyOptions
     /// (where the target supports it: <see cref="Olorin.Core.Ports.IBulkLoadIndexes"/>).
     /// </summary>
     public bool DeferIndexes { get; init; } = true;
+
+    /// <summary>
+    /// Between two databases of the same backend and stored shape (PostgreSQL → PostgreSQL), move rows in the
+    /// backend's own format (<see cref="Olorin.Core.Ports.IRawRowTransfer"/>) instead of through the models. Never
+    /// used when documents are to be skipped, nor between different backends.
+    /// </summary>
+    public bool RawRows { get; init; } = true;
 }
 
 public sealed record FailedDocument(DocumentKey Key, string Error);
@@ -33,6 +41,9 @@ public sealed record CollectionCopyResult(
     string Collection, long SourceCount, long Copied, long Skipped, long Failed, TimeSpan Elapsed, bool Resumed,
     bool AlreadyComplete, IReadOnlyList<FailedDocument> Failures, TimeSpan IndexBuild = default)
 {
+    /// <summary>Whether this run copied the collection by the same-backend raw path (<see cref="CopyOptions.RawRows"/>).</summary>
+    public bool Raw { get; init; }
+
     /// <summary>Documents per second of the copy itself (<see cref="Elapsed"/>; the deferred index build is <see cref="IndexBuild"/>).</summary>
     public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
 }
@@ -109,6 +120,84 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
+        var raw = options.RawRows && skip.Count == 0 ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        if (raw is not null)
+            checkpoint = await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
+        else
+            checkpoint = await CopyModelsAsync(collection, checkpoint, skip, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
+
+        checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
+        var indexClock = Stopwatch.StartNew();
+        if (checkpoint.DeferredIndexes is { } deferred)
+            await target.Services.GetRequiredService<IBulkLoadIndexes>().RestoreAsync(deferred, cancellationToken);
+        checkpoint = checkpoint with
+        {
+            State = Checkpoint.Complete, DeferredIndexes = null, IndexSeconds = checkpoint.IndexSeconds + indexClock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow,
+        };
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        return new(collection.Name, sourceCount, checkpoint.Copied, checkpoint.Skipped, checkpoint.Failed,
+            TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed, AlreadyComplete: false, failures, TimeSpan.FromSeconds(checkpoint.IndexSeconds))
+        {
+            Raw = raw is not null,
+        };
+    }
+
+    /// <summary>
+    /// The same-backend fast path: batch by batch, the key of the batch's last row is read on the source, the rows up
+    /// to it stream from the source's export straight into the target's upsert (no model is built; the two servers
+    /// work at the same time), and the checkpoint is stored. A batch the target refuses as a whole goes through the
+    /// models instead, so each refused document is reported with its id as on the portable path.
+    /// </summary>
+    private async Task<Checkpoint> CopyRawAsync(
+        MigrationCollection collection, RawPath raw, Checkpoint checkpoint, List<FailedDocument> failures, Func<double> elapsed, CancellationToken cancellationToken)
+    {
+        var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
+        while (await raw.Source.BoundaryAsync(collection.Name, after, options.BatchSize, cancellationToken) is { } upTo)
+        {
+            long written, failed = 0;
+            try
+            {
+                var from = after;
+                written = await raw.Target.UpsertAsync(collection.Name, (stream, token) => raw.Source.ExportAsync(collection.Name, from, upTo, stream, token), cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                var documents = await ReadRangeAsync(collection, after is null ? null : collection.CursorOf(after), collection.CursorOf(upTo), cancellationToken);
+                (written, failed) = await WriteAsync(collection, documents, failures, cancellationToken);
+            }
+            checkpoint = checkpoint with
+            {
+                Cursor = collection.CursorOf(upTo),
+                Copied = checkpoint.Copied + written,
+                Failed = checkpoint.Failed + failed,
+                ElapsedSeconds = elapsed(),
+                UpdatedAt = DateTime.UtcNow,
+            };
+            await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+            observer.Progress(collection.Name, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed);
+            after = upTo;
+        }
+        return checkpoint;
+    }
+
+    /// <summary>The source's documents after <paramref name="after"/> up to <paramref name="upTo"/> (one batch).</summary>
+    private async Task<List<object>> ReadRangeAsync(MigrationCollection collection, string? after, string upTo, CancellationToken cancellationToken)
+    {
+        await using var scope = source.Services.CreateAsyncScope();
+        var documents = new List<object>();
+        await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, after, cancellationToken))
+        {
+            if (collection.CompareToCursor(exported.Document, upTo) > 0) break;
+            documents.Add(exported.Document);
+        }
+        return documents;
+    }
+
+    /// <summary>The portable path: models read in export order by one task while another upserts the previous batch.</summary>
+    private async Task<Checkpoint> CopyModelsAsync(
+        MigrationCollection collection, Checkpoint checkpoint, HashSet<DocumentKey> skip, List<FailedDocument> failures, Func<double> elapsed,
+        CancellationToken cancellationToken)
+    {
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -125,7 +214,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
                     Copied = checkpoint.Copied + written,
                     Failed = checkpoint.Failed + failed,
                     Skipped = checkpoint.Skipped + batch.Skipped,
-                    ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
+                    ElapsedSeconds = elapsed(),
                     UpdatedAt = DateTime.UtcNow,
                 };
                 await checkpoints.PutAsync(collection.Name, checkpoint, linked.Token);
@@ -139,18 +228,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
             try { await reader; } catch (Exception) { /* the first error is the one reported */ }
             throw;
         }
-
-        checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
-        var indexClock = Stopwatch.StartNew();
-        if (checkpoint.DeferredIndexes is { } deferred)
-            await target.Services.GetRequiredService<IBulkLoadIndexes>().RestoreAsync(deferred, cancellationToken);
-        checkpoint = checkpoint with
-        {
-            State = Checkpoint.Complete, DeferredIndexes = null, IndexSeconds = checkpoint.IndexSeconds + indexClock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow,
-        };
-        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
-        return new(collection.Name, sourceCount, checkpoint.Copied, checkpoint.Skipped, checkpoint.Failed,
-            TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed, AlreadyComplete: false, failures, TimeSpan.FromSeconds(checkpoint.IndexSeconds));
+        return checkpoint;
     }
 
     /// <summary>

@@ -12,6 +12,14 @@ public sealed record VerifyOptions
 
     /// <summary>Ignore a stopped verification's checkpoints and start again.</summary>
     public bool Restart { get; init; }
+
+    /// <summary>
+    /// Between two databases of the same backend and stored shape (PostgreSQL ↔ PostgreSQL), compare each range first
+    /// by a digest the servers compute over the stored values (<see cref="Olorin.Core.Ports.IRawRowTransfer.DigestAsync"/>);
+    /// only a range whose digests differ is read and compared through the canonical form, which decides. Never used
+    /// between different backends.
+    /// </summary>
+    public bool RawRows { get; init; } = true;
 }
 
 public static class MismatchKinds
@@ -36,6 +44,9 @@ public sealed record CollectionVerification(
     long Missing, long Extra, long Different, IReadOnlyList<DocumentMismatch> Mismatches, EmbeddingCoverage? Embeddings,
     TimeSpan Elapsed, bool Resumed)
 {
+    /// <summary>Whether this run compared ranges by the servers' digests first (<see cref="VerifyOptions.RawRows"/>).</summary>
+    public bool Raw { get; init; }
+
     public bool Equal => SourceCount == TargetCount && Missing == 0 && Extra == 0 && Different == 0
                          && (Embeddings is null || Embeddings.Matching == Embeddings.WithEmbedding);
 

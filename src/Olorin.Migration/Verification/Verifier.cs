@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Migration.Canonical;
 using Olorin.Migration.Checkpoints;
 using Olorin.Migration.Collections;
+using Olorin.Migration.Raw;
 
 namespace Olorin.Migration.Verification;
 
@@ -72,10 +73,69 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         observer.Started(collection.Name, sourceCount, targetCount, tally.Compared, resumed);
         var elapsedBefore = checkpoint.ElapsedSeconds;
         var clock = Stopwatch.StartNew();
+        Func<double> elapsed = () => elapsedBefore + clock.Elapsed.TotalSeconds;
 
+        var raw = options.RawRows ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        if (raw is not null) checkpoint = await CompareDigestsAsync(collection, raw, checkpoint, tally, elapsed, cancellationToken);
+        // The whole collection on the portable path; after the digests, only what the target holds beyond the source's last key.
+        checkpoint = await CompareDocumentsAsync(collection, checkpoint, upTo: null, tally, elapsed, cancellationToken);
+
+        checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null };
+    }
+
+    /// <summary>
+    /// The same-backend fast path: the source's key ranges (<see cref="VerifyOptions.RangeSize"/> rows) get a digest
+    /// computed by each server over its stored values, both at once; equal digests (same count, same sum of row
+    /// hashes) mean identical stored values, hence identical canonical forms. A range whose digests differ is read
+    /// through the models and compared by canonical form and field (<see cref="CompareDocumentsAsync"/>), which decides.
+    /// </summary>
+    private async Task<Checkpoint> CompareDigestsAsync(
+        MigrationCollection collection, RawPath raw, Checkpoint checkpoint, Tally tally, Func<double> elapsed, CancellationToken cancellationToken)
+    {
+        var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
+        while (await raw.Source.BoundaryAsync(collection.Name, after, options.RangeSize, cancellationToken) is { } upTo)
+        {
+            var sourceDigest = raw.Source.DigestAsync(collection.Name, after, upTo, cancellationToken);
+            var targetDigest = raw.Target.DigestAsync(collection.Name, after, upTo, cancellationToken);
+            var (sourceRange, targetRange) = (await sourceDigest, await targetDigest);
+            if (sourceRange.Count == targetRange.Count && sourceRange.Digest == targetRange.Digest)
+            {
+                tally.Ranges++;
+                tally.Compared += sourceRange.Count;
+                tally.WithEmbedding += sourceRange.WithEmbedding;
+                checkpoint = await SaveAsync(collection, checkpoint with { Cursor = collection.CursorOf(upTo) }, tally, elapsed, cancellationToken);
+            }
+            else
+            {
+                checkpoint = await CompareDocumentsAsync(collection, checkpoint, collection.CursorOf(upTo), tally, elapsed, cancellationToken);
+                checkpoint = await SaveAsync(collection, checkpoint with { Cursor = collection.CursorOf(upTo) }, tally, elapsed, cancellationToken);
+            }
+            after = upTo;
+        }
+        return checkpoint;
+    }
+
+    private async Task<Checkpoint> SaveAsync(MigrationCollection collection, Checkpoint checkpoint, Tally tally, Func<double> elapsed, CancellationToken cancellationToken)
+    {
+        checkpoint = checkpoint with { ElapsedSeconds = elapsed(), UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        observer.Progress(collection.Name, tally.Compared);
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// The portable comparison, from the checkpoint's cursor to <paramref name="upTo"/> (the end when null): both sides
+    /// streamed through the models, cut into ranges of <see cref="VerifyOptions.RangeSize"/> source documents, a content
+    /// hash per range and side, and a document/field diff of a range whose hashes differ.
+    /// </summary>
+    private async Task<Checkpoint> CompareDocumentsAsync(
+        MigrationCollection collection, Checkpoint checkpoint, string? upTo, Tally tally, Func<double> elapsed, CancellationToken cancellationToken)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sourceItems = Prefetch(source, collection, checkpoint.Cursor, linked.Token);
-        var targetItems = Prefetch(target, collection, checkpoint.Cursor, linked.Token);
+        var sourceItems = Prefetch(source, collection, checkpoint.Cursor, upTo, linked.Token);
+        var targetItems = Prefetch(target, collection, checkpoint.Cursor, upTo, linked.Token);
         try
         {
             await using var src = sourceItems.Reader.ReadAllAsync(linked.Token).GetAsyncEnumerator(linked.Token);
@@ -114,25 +174,14 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
 
                 CompareRange(collection, sourceRange, targetRange, tally);
                 var cursor = sourceRange.Count > 0 ? sourceRange[^1].Cursor : targetRange[^1].Cursor;
-                checkpoint = checkpoint with
-                {
-                    Cursor = cursor,
-                    ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
-                    UpdatedAt = DateTime.UtcNow,
-                    Results = JsonSerializer.SerializeToElement(tally, Json),
-                };
-                await checkpoints.PutAsync(collection.Name, checkpoint, linked.Token);
-                observer.Progress(collection.Name, tally.Compared);
+                checkpoint = await SaveAsync(collection, checkpoint with { Cursor = cursor }, tally, elapsed, linked.Token);
             }
         }
         finally
         {
             await linked.CancelAsync();
         }
-
-        checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
-        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
-        return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed);
+        return checkpoint;
     }
 
     private CollectionVerification Result(MigrationCollection collection, long sourceCount, long targetCount, Tally tally, TimeSpan elapsed, bool resumed)
@@ -193,7 +242,7 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
     }
 
     /// <summary>Reads one side in its own task, writing canonical forms ahead (bounded), so both sides and the comparison overlap.</summary>
-    private Channel<Item> Prefetch(MigrationEndpoint endpoint, MigrationCollection collection, string? cursor, CancellationToken cancellationToken)
+    private Channel<Item> Prefetch(MigrationEndpoint endpoint, MigrationCollection collection, string? cursor, string? upTo, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(options.RangeSize) { SingleReader = true, SingleWriter = true });
         _ = Task.Run(async () =>
@@ -203,6 +252,7 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
                 await using var scope = endpoint.Services.CreateAsyncScope();
                 await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, cursor, cancellationToken))
                 {
+                    if (upTo is not null && collection.CompareToCursor(exported.Document, upTo) > 0) break;
                     var canonical = CanonicalForm.Of(exported.Document);
                     var item = new Item(exported.Document, exported.Key, exported.Cursor, canonical,
                         CanonicalForm.Hash(exported.Key, canonical), collection.EmbeddingOf(exported.Document));

@@ -19,7 +19,10 @@ internal static class PostgresBulkRows
 
     /// <param name="Sql">Insert, or replace every column on a primary-key conflict.</param>
     /// <param name="InsertNewSql">Insert, leaving a row whose primary key is stored as it is.</param>
-    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns, string InsertNewSql);
+    /// <param name="Table">The quoted table name.</param>
+    /// <param name="Replace">The one <c>ON CONFLICT … DO UPDATE</c> clause of every bulk upsert of the table (array
+    /// parameters here, a staging table in <see cref="PostgresBulkRaw"/>): a guard on the stored row belongs here.</param>
+    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns, string InsertNewSql, string Table, string Replace);
 
     private static readonly ConcurrentDictionary<IEntityType, Plan> Plans = new();
 
@@ -32,6 +35,21 @@ internal static class PostgresBulkRows
     /// </summary>
     public static Task<int> InsertNewAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
         => WriteAsync(db, rows, insertNew: true, cancellationToken);
+
+    /// <summary>The columns every bulk write of the entity sets, in order (unquoted).</summary>
+    internal static IReadOnlyList<string> ColumnNames(IEntityType entityType)
+        => Plans.GetOrAdd(entityType, BuildPlan).Columns.Select(c => c.Name).ToList();
+
+    /// <summary>
+    /// The upsert of every row of <paramref name="from"/> (a relation with the <see cref="ColumnNames"/> columns, e.g.
+    /// a staging table), with the same conflict handling as <see cref="UpsertAsync{T}"/>.
+    /// </summary>
+    internal static string UpsertFromSql(IEntityType entityType, string from)
+    {
+        var plan = Plans.GetOrAdd(entityType, BuildPlan);
+        var names = string.Join(", ", plan.Columns.Select(c => Quote(c.Name)));
+        return $"INSERT INTO {plan.Table} ({names}) SELECT {names} FROM {from}{plan.Replace}";
+    }
 
     private static async Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
     {
@@ -65,13 +83,14 @@ internal static class PostgresBulkRows
             .Append(" FROM unnest(").Append(string.Join(", ", columns.Select((c, i) => $"@p{i}")))
             .Append(") AS s(").Append(string.Join(", ", columns.Select((_, i) => $"c{i}"))).Append(')')
             .ToString();
-        var sql = new StringBuilder(insert)
+        var replace = new StringBuilder()
             // The conflict target is the primary-key constraint by name, not the model's key columns: detection_runs'
             // table key is (tenant_id, run_id) while its model keys on run_id alone (see DetectionRunConfiguration).
             .Append($" ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO UPDATE SET ")
             .Append(string.Join(", ", names.Where(n => !key.Contains(n)).Select(n => $"{n} = EXCLUDED.{n}")))
             .ToString();
-        return new Plan(sql, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING");
+        return new Plan(insert + replace, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING",
+            Quote(table.Name), replace);
     }
 
     private static void AddComplex(List<Column> columns, IComplexProperty complex, StoreObjectIdentifier table)

@@ -1,0 +1,43 @@
+namespace Olorin.Core.Ports;
+
+/// <summary>
+/// Optional, for the migration tools when source and target are the <b>same backend with the same stored shape</b>
+/// (PostgreSQL → PostgreSQL): rows move and are digested in the backend's own representation, without building the
+/// models. The engine uses it only when both endpoints implement it and report equal <see cref="ShapeAsync"/> for a
+/// collection; otherwise (and always for PostgreSQL ↔ MongoDB) it goes through <see cref="IBulkTransferPort{TDocument,TKey}"/>.
+/// Keys are the export order's key values (the same values the port's cursor encodes), compared as the port orders them.
+/// </summary>
+public interface IRawRowTransfer
+{
+    /// <summary>
+    /// The collection's stored shape (table, key columns, every copied column with its type), or null when the
+    /// collection has no raw path here. Rows are exchanged raw only between endpoints whose shapes are equal.
+    /// </summary>
+    Task<string?> ShapeAsync(string collection, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The key of the <paramref name="count"/>-th row after <paramref name="after"/> (all rows when null) in export
+    /// order, or of the last row when fewer remain; null when no row remains.
+    /// </summary>
+    Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the rows with key in (<paramref name="after"/>, <paramref name="upTo"/>] to <paramref name="destination"/> in the backend's raw bulk format.</summary>
+    Task ExportAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Upserts, by key and verbatim (<c>version</c>, <c>created_at</c>, <c>updated_at</c> included), the rows that
+    /// <paramref name="writeRows"/> writes to the stream it is given in the raw bulk format of <see cref="ExportAsync"/>;
+    /// all or nothing. Returns how many rows it received.
+    /// </summary>
+    Task<long> UpsertAsync(string collection, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Count and order-independent digest of the stored values of the rows with key in (<paramref name="after"/>,
+    /// <paramref name="upTo"/>] (unbounded when null), and how many of them carry an embedding. Equal digests on two
+    /// endpoints of equal shape mean byte-identical stored values.
+    /// </summary>
+    Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What <see cref="IRawRowTransfer.DigestAsync"/> returns for one key range.</summary>
+public readonly record struct RawRangeDigest(long Count, string Digest, long WithEmbedding);

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Olorin.Core.Ports;
+
+namespace Olorin.Persistence.Postgres.Repositories;
+
+/// <summary>
+/// <see cref="IRawRowTransfer"/> on PostgreSQL, the PostgreSQL → PostgreSQL fast path of the migration tools. A batch
+/// is one <c>COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT BINARY)</c> on the source streamed, byte for byte, into
+/// <c>COPY stage FROM STDIN (FORMAT BINARY)</c> on the target (a temporary table dropped at commit), then one
+/// <c>INSERT … SELECT FROM stage</c> with the same <c>ON CONFLICT … DO UPDATE</c> as every other bulk upsert
+/// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction. A range digest is computed by the server: the
+/// sum of the first 64 bits of <c>md5</c> of each row's text (every copied column, under fixed output settings).
+/// Columns are the EF model's (<see cref="PostgresBulkRows.ColumnNames"/>); the key is the table's primary key, the
+/// order every export uses; the shape names both, with each column's type, so two databases exchange rows only
+/// when they store them identically.
+/// </summary>
+internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScopeFactory scopes) : IRawRowTransfer
+{
+    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert);
+
+    // Output settings the row text depends on, pinned so that two servers' digests of equal values are equal.
+    private const string DigestSettings =
+        "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; " +
+        "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+
+    private readonly ConcurrentDictionary<string, Task<Plan?>> plans = new(StringComparer.Ordinal);
+
+    public async Task<string?> ShapeAsync(string collection, CancellationToken cancellationToken = default)
+        => (await PlanAsync(collection, cancellationToken))?.Shape;
+
+    public async Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        var keys = KeyList(plan);
+        await using var command = dataSource.CreateCommand();
+        var where = After(plan, after, command);
+        command.CommandText = $"SELECT {keys} FROM (SELECT {keys} FROM {Quote(plan.Table)}{where} ORDER BY {keys} LIMIT {count}) s ORDER BY {Descending(plan)} LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var key = new string[plan.Keys.Count];
+        for (var i = 0; i < key.Length; i++) key[i] = reader.GetString(i);
+        return key;
+    }
+
+    public async Task ExportAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Stream destination, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // COPY takes no parameters: the key values go in as escape-string literals (E'…', ' and \ doubled), which
+        // read the same whatever standard_conforming_strings is.
+        var range = Range(plan, after, upTo, Literal);
+        var sql = $"COPY (SELECT {string.Join(", ", plan.Columns.Select(Quote))} FROM {Quote(plan.Table)}{range} ORDER BY {KeyList(plan)}) TO STDOUT (FORMAT BINARY)";
+        await using var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken);
+        await copy.CopyToAsync(destination, cancellationToken);
+    }
+
+    public async Task<long> UpsertAsync(string collection, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        const string Stage = "olorin_bulk_stage";
+        var columns = string.Join(", ", plan.Columns.Select(Quote));
+        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE {Stage} ON COMMIT DROP AS SELECT {columns} FROM {Quote(plan.Table)} WITH NO DATA", connection, transaction))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY {Stage} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            try
+            {
+                await writeRows(copy, cancellationToken);
+            }
+            catch
+            {
+                // Disposing an import stream would end the COPY with what was sent so far; cancel it instead (the
+                // transaction is rolled back anyway) so the writer's error is the one reported.
+                await copy.CancelAsync();
+                throw;
+            }
+        }
+        long rows;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {Stage}", connection, transaction))
+            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        await using (var upsert = new NpgsqlCommand(plan.Upsert.Replace("{stage}", Stage, StringComparison.Ordinal), connection, transaction) { CommandTimeout = 0 })
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    public async Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var settings = new NpgsqlCommand(DigestSettings, connection, transaction))
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction, CommandTimeout = 0 };
+        var parameters = new List<object?>();
+        var range = Range(plan, after, upTo, value => { parameters.Add(value); return $"${parameters.Count}"; });
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        var row = $"ROW({string.Join(", ", plan.Columns.Select(Quote))})::text";
+        var embedded = plan.Embedding is null ? "0" : $"count(*) FILTER (WHERE {Quote(plan.Embedding)} IS NOT NULL)";
+        command.CommandText =
+            $"SELECT count(*), coalesce(sum(('x' || left(md5({row}), 16))::bit(64)::bigint::numeric), 0)::text, {embedded} FROM {Quote(plan.Table)}{range}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RawRangeDigest(reader.GetInt64(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<Plan> RequiredPlanAsync(string collection, CancellationToken cancellationToken)
+        => await PlanAsync(collection, cancellationToken) ?? throw new InvalidOperationException($"{collection} has no raw path on PostgreSQL.");
+
+    private Task<Plan?> PlanAsync(string collection, CancellationToken cancellationToken)
+        => plans.GetOrAdd(collection, c => BuildPlanAsync(c, cancellationToken));
+
+    private async Task<Plan?> BuildPlanAsync(string collection, CancellationToken cancellationToken)
+    {
+        if (!PostgresCollectionTables.ByCollection.TryGetValue(collection, out var table)) return null;
+        IEntityType entityType;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
+            entityType = db.Model.GetEntityTypes().SingleOrDefault(e => e.GetTableName() == table && e.FindOwnership() is null)
+                ?? throw new InvalidOperationException($"no entity is mapped to {table}");
+        }
+        var columns = PostgresBulkRows.ColumnNames(entityType);
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(co.collname, ''),
+                   coalesce((SELECT k.ord FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord) WHERE k.attnum = a.attnum), 0)::int
+            FROM pg_attribute a
+            JOIN pg_class t ON t.oid = a.attrelid
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0
+            LEFT JOIN pg_index x ON x.indrelid = t.oid AND x.indisprimary
+            WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+            """);
+        command.Parameters.AddWithValue(table);
+        var types = new Dictionary<string, (string Type, string Collation, int KeyPosition)>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                types[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+        if (columns.Any(c => !types.ContainsKey(c))) return null; // the schema is not this build's: no raw path
+        var keys = types.Where(t => t.Value.KeyPosition > 0).OrderBy(t => t.Value.KeyPosition).Select(t => t.Key).ToList();
+        if (keys.Count == 0 || keys.Any(k => !columns.Contains(k))) return null;
+        var embedding = columns.FirstOrDefault(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal));
+        var shape = $"postgresql {table} key ({string.Join(", ", keys)}) columns ({string.Join(", ", columns.Select(c => $"{c} {types[c].Type}{(types[c].Collation is "" or "default" ? "" : " collate " + types[c].Collation)}"))})";
+        return new Plan(table, keys, columns, embedding, shape, PostgresBulkRows.UpsertFromSql(entityType, "{stage}"));
+    }
+
+    private static string KeyList(Plan plan) => string.Join(", ", plan.Keys.Select(Quote));
+
+    private static string Descending(Plan plan) => string.Join(", ", plan.Keys.Select(k => Quote(k) + " DESC"));
+
+    private static string After(Plan plan, IReadOnlyList<string>? after, NpgsqlCommand command)
+    {
+        if (after is null) return "";
+        foreach (var value in after) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return $" WHERE ({KeyList(plan)}) > ({string.Join(", ", after.Select((_, i) => $"${i + 1}"))})";
+    }
+
+    /// <summary><c> WHERE (key) &gt; (after) AND (key) &lt;= (upTo)</c>, each value written by <paramref name="value"/>.</summary>
+    private static string Range(Plan plan, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, Func<string, string> value)
+    {
+        var conditions = new List<string>();
+        if (after is not null) conditions.Add($"({KeyList(plan)}) > ({string.Join(", ", after.Select(value))})");
+        if (upTo is not null) conditions.Add($"({KeyList(plan)}) <= ({string.Join(", ", upTo.Select(value))})");
+        return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+    }
+
+    private static string Literal(string value)
+        => "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'::text";
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}
