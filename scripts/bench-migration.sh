@@ -2,8 +2,13 @@
 # Benchmark of the migration tools (not a test; numbers depend on the machine and its load): seeds the mixed synthetic
 # dataset (all ten collections, ~7.9 documents per investigation) into a fresh PostgreSQL database, then runs
 # `olorin migrate` into a second fresh database and `olorin verify-migration` between them, each as its own process
-# under /usr/bin/time -v, and prints docs/s per collection and in total, peak RSS and the load average.
+# under /usr/bin/time -v, and prints docs/s per collection and in total, peak RSS, the load average and the
+# load-independent figures: CPU-seconds per 1,000 documents of the tool and of the PostgreSQL backends serving it
+# (sampled from /proc every 0.2 s; WAL writer, checkpointer and parallel workers are not counted, so a lower bound).
+# Each path is measured: "raw" (the PostgreSQL → PostgreSQL default: binary COPY, server-side digests) and
+# "portable" (--portable: through the models and the canonical form, as PostgreSQL ↔ MongoDB always goes).
 # Usage: scripts/bench-migration.sh [investigations=6400 (50,560 documents)] [batch-size=1000]
+# OLORIN_BENCH_PATHS="raw portable" (default) chooses the paths measured.
 # Needs the local PostgreSQL (OLORIN_BENCH_POSTGRES_URL=postgresql://user:pw@host:port overrides the server) and jq.
 set -euo pipefail
 
@@ -18,13 +23,14 @@ command -v jq >/dev/null || die "jq is not installed (apt-get install -y jq)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is not installed (apt-get install -y time)"
 
 SUFFIX="$(date +%s)_$$"
+PATHS="${OLORIN_BENCH_PATHS:-raw portable}"
 SRC_DB="olorin_bench_mig_src_$SUFFIX"
-DST_DB="olorin_bench_mig_dst_$SUFFIX"
 SRC="$SERVER/$SRC_DB"
-DST="$SERVER/$DST_DB"
+DBS=("$SRC_DB")
+for path in $PATHS; do DBS+=("olorin_bench_mig_dst_${path}_$SUFFIX"); done
 WORK="$(mktemp -d)"
 cleanup() {
-  for db in "$SRC_DB" "$DST_DB"; do psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
+  for db in "${DBS[@]}"; do psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -38,44 +44,77 @@ section "Seed $SRC_DB ($INVESTIGATIONS investigations, all ten collections)"
   || { cat "$WORK/seed.err" >&2; die "seeding failed"; }
 info "$(jq -r '"\(.documents) documents in \(.seconds) s"' "$WORK/seed.json")"
 
+# CPU time (utime + stime) of the PostgreSQL backends connected to the benchmark's databases, sampled every 0.2 s
+# while a command runs: one "pid stat…" line per backend and sample in $WORK/$1.pg.
+pg_sample() {
+  local out="$1" pattern
+  pattern="postgres: .*: [^ ]+ ($(IFS='|'; echo "${DBS[*]}")) "
+  while [ -e "$WORK/sampling" ]; do
+    for pid in $(pgrep -f "$pattern" || true); do
+      { read -r stat <"/proc/$pid/stat" && echo "$pid $stat"; } 2>/dev/null || true
+    done
+    sleep 0.2
+  done >"$out"
+}
+# Seconds of PostgreSQL backend CPU seen in $WORK/$1.pg (the last sample of each backend).
+pg_cpu() { awk -v tck="$(getconf CLK_TCK)" '{ t[$1] = $15 + $16 } END { for (p in t) s += t[p]; printf "%.1f", s / tck }' "$WORK/$1.pg"; }
+
 # Runs one CLI command under /usr/bin/time -v; its JSON result goes to $WORK/$1.json, the time report to $WORK/$1.time.
 timed() {
   local name="$1"; shift
   local rc=0
+  touch "$WORK/sampling"
+  pg_sample "$WORK/$name.pg" &
+  local sampler=$!
   /usr/bin/time -v -o "$WORK/$name.time" "${CLI[@]}" "$@" --json >"$WORK/$name.json" 2>"$WORK/$name.err" || rc=$?
+  rm -f "$WORK/sampling"
+  wait "$sampler" || true
   if [ "$rc" -ne 0 ]; then cat "$WORK/$name.err" >&2; die "$name exited $rc"; fi
 }
+tool_cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$WORK/$1.time"; }
+# CPU-seconds per 1,000 documents: $1 seconds, $2 documents.
+per_k() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", 1000 * s / n }'; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$WORK/$1.time"; }
 cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f s user + %.1f s system", u, s }' "$WORK/$1.time"; }
-# Documents per second of the tool's own CPU (start-up included): what a machine without competing load bounds.
-per_cpu() { awk -F': ' -v n="$2" '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.0f", n / (u + s) }' "$WORK/$1.time"; }
 
-section "migrate $SRC_DB → $DST_DB (batch size $BATCH)"
-LOAD_BEFORE_MIGRATE="$(uptime | sed 's/.*load average: //')"
-timed migrate migrate --from "$SRC" --to "$DST" --batch-size "$BATCH" --no-preflight
-LOAD_AFTER_MIGRATE="$(uptime | sed 's/.*load average: //')"
-jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.copied | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s copying, then \(.index_build_seconds) s building deferred indexes"' "$WORK/migrate.json"
-MIGRATE_TOTAL="$(jq -r '(.totals.copied / .totals.seconds) | floor' "$WORK/migrate.json")"
-MIGRATE_WITH_INDEXES="$(jq -r '(.totals.copied / (.totals.seconds + .totals.index_build_seconds)) | floor' "$WORK/migrate.json")"
-info "total: $(jq -r .totals.copied "$WORK/migrate.json") docs in $(jq -r .totals.seconds "$WORK/migrate.json") s copying = $MIGRATE_TOTAL docs/s; with the $(jq -r .totals.index_build_seconds "$WORK/migrate.json") s of index builds: $MIGRATE_WITH_INDEXES docs/s"
-info "process: wall clock $(wall migrate) (start-up, preparing the target, counts included), CPU $(cpu migrate), peak RSS $(peak_mb migrate) MB"
+SUMMARY=()
+for path in $PATHS; do
+  DST_DB="olorin_bench_mig_dst_${path}_$SUFFIX"
+  DST="$SERVER/$DST_DB"
+  FLAGS=()
+  [ "$path" = portable ] && FLAGS=(--portable)
+
+  section "migrate ($path) $SRC_DB → $DST_DB (batch size $BATCH)"
+  LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"
+  timed "migrate-$path" migrate --from "$SRC" --to "$DST" --batch-size "$BATCH" --no-preflight "${FLAGS[@]}"
+  LOAD_AFTER="$(uptime | sed 's/.*load average: //')"
+  J="$WORK/migrate-$path.json"
+  jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.copied | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s copying (\(.path)), then \(.index_build_seconds) s building deferred indexes"' "$J"
+  DOCS="$(jq -r .totals.copied "$J")"
+  RATE="$(jq -r '(.totals.copied / .totals.seconds) | floor' "$J")"
+  RATE_IDX="$(jq -r '(.totals.copied / (.totals.seconds + .totals.index_build_seconds)) | floor' "$J")"
+  info "total: $DOCS docs in $(jq -r .totals.seconds "$J") s copying = $RATE docs/s; with the $(jq -r .totals.index_build_seconds "$J") s of index builds: $RATE_IDX docs/s"
+  info "process: wall clock $(wall "migrate-$path") (start-up, preparing the target, counts included), CPU $(cpu "migrate-$path"), peak RSS $(peak_mb "migrate-$path") MB; PostgreSQL backends: $(pg_cpu "migrate-$path") CPU-s"
+  SUMMARY+=("migrate ($path): $RATE docs/s copying ($RATE_IDX with the deferred index builds); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "migrate-$path")" "$DOCS"), PostgreSQL $(per_k "$(pg_cpu "migrate-$path")" "$DOCS"); peak RSS $(peak_mb "migrate-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
+
+  section "verify-migration ($path) $SRC_DB ↔ $DST_DB"
+  LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"
+  timed "verify-$path" verify-migration --from "$SRC" --to "$DST" "${FLAGS[@]}"
+  LOAD_AFTER="$(uptime | sed 's/.*load average: //')"
+  J="$WORK/verify-$path.json"
+  jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.compared | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s (\(.path))"' "$J"
+  COMPARED="$(jq -r '[.collections[].compared] | add' "$J")"
+  VRATE="$(jq -r '([.collections[].compared] | add) / ([.collections[].seconds] | add) | floor' "$J")"
+  info "total: $COMPARED docs in $(jq -r '[.collections[].seconds] | add' "$J") s = $VRATE docs/s; equal: $(jq -r .success "$J")"
+  info "process: wall clock $(wall "verify-$path"), CPU $(cpu "verify-$path"), peak RSS $(peak_mb "verify-$path") MB; PostgreSQL backends: $(pg_cpu "verify-$path") CPU-s"
+  SUMMARY+=("verify-migration ($path): $VRATE docs/s, equal: $(jq -r .success "$J"); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "verify-$path")" "$COMPARED"), PostgreSQL $(per_k "$(pg_cpu "verify-$path")" "$COMPARED"); peak RSS $(peak_mb "verify-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
+done
 
 section "preflight alone (migrate --dry-run)"
-timed preflight migrate --from "$SRC" --to "$DST" --dry-run
+timed preflight migrate --from "$SRC" --to "$SERVER/olorin_bench_mig_dst_$(set -- $PATHS; echo "$1")_$SUFFIX" --dry-run
 info "process: wall clock $(wall preflight), CPU $(cpu preflight), peak RSS $(peak_mb preflight) MB"
 
-section "verify-migration $SRC_DB ↔ $DST_DB"
-LOAD_BEFORE_VERIFY="$(uptime | sed 's/.*load average: //')"
-timed verify verify-migration --from "$SRC" --to "$DST"
-LOAD_AFTER_VERIFY="$(uptime | sed 's/.*load average: //')"
-jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.compared | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s"' "$WORK/verify.json"
-VERIFY_TOTAL="$(jq -r '([.collections[].compared] | add) / ([.collections[].seconds] | add) | floor' "$WORK/verify.json")"
-info "total: $(jq -r '[.collections[].compared] | add' "$WORK/verify.json") docs in $(jq -r '[.collections[].seconds] | add' "$WORK/verify.json") s = $VERIFY_TOTAL docs/s; equal: $(jq -r .success "$WORK/verify.json")"
-info "process: wall clock $(wall verify), CPU $(cpu verify), peak RSS $(peak_mb verify) MB"
-
 section "Summary"
-info "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr)"
-DOCS="$(jq -r .totals.copied "$WORK/migrate.json")"
-info "migrate:          $MIGRATE_TOTAL docs/s copying ($MIGRATE_WITH_INDEXES docs/s with the deferred index builds; $(per_cpu migrate "$DOCS") docs per second of its CPU), peak RSS $(peak_mb migrate) MB (load average before: $LOAD_BEFORE_MIGRATE; after: $LOAD_AFTER_MIGRATE)"
-info "verify-migration: $VERIFY_TOTAL docs/s ($(per_cpu verify "$DOCS") docs per second of its CPU), peak RSS $(peak_mb verify) MB (load average before: $LOAD_BEFORE_VERIFY; after: $LOAD_AFTER_VERIFY)"
+info "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr); dataset: $(jq -r .documents "$WORK/seed.json") documents"
+for line in "${SUMMARY[@]}"; do info "$line"; done

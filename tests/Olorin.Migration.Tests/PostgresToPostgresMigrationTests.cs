@@ -36,6 +36,7 @@ public sealed class PostgresToPostgresMigrationTests(SeededSource source) : ICla
         }
         Assert.Equal(source.Dataset.ExpectedDocuments, first.Json.GetProperty("totals").GetProperty("copied").GetInt64());
         Assert.Contains("Copied", first.Stderr);
+        Assert.All(collections, c => Assert.Equal("raw", c.GetProperty("path").GetString()));
 
         var verify = await CliProcess.RunAsync(Budget, "verify-migration", "--from", source.Database.Url, "--to", target.Url, "--json");
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -49,12 +50,14 @@ public sealed class PostgresToPostgresMigrationTests(SeededSource source) : ICla
         Assert.Equal(before, await TableDigestsAsync(target));
     }
 
-    internal static async Task<bool> PartWayAsync(PostgresEndpoint target)
+    /// <summary>Whether the copy of anomaly_events (or, with <paramref name="anyCollection"/>, of any collection) is part-way.</summary>
+    internal static async Task<bool> PartWayAsync(PostgresEndpoint target, bool anyCollection = false)
     {
         try
         {
+            var name = anyCollection ? "name LIKE 'copy/%'" : "name = 'copy/anomaly_events'";
             var state = await target.ScalarAsync<string>(
-                "SELECT state FROM olorin_migration_state WHERE name = 'copy/anomaly_events' AND state LIKE '%\"state\":\"running\"%'");
+                $"SELECT state FROM olorin_migration_state WHERE {name} AND state LIKE '%\"state\":\"running\"%' AND state NOT LIKE '%\"copied\":0,%' LIMIT 1");
             return state is not null && JsonDocument.Parse(state).RootElement.GetProperty("copied").GetInt64() >= 200;
         }
         catch (Npgsql.PostgresException)

@@ -12,6 +12,8 @@ namespace Olorin.Migration.Tests;
 /// The verifier is itself tested: a copy is made equal, then one fault at a time is injected into the target
 /// (one field, one number kind, one embedding component by one ulp, one timestamp by a millisecond, one document
 /// deleted, one added), and each must be found and named; after the fault is undone the copy verifies equal again.
+/// Every mutation runs on both paths: the portable one (canonical form of every document, as PostgreSQL ↔ MongoDB)
+/// and the PostgreSQL ↔ PostgreSQL raw one (server-side range digests first, canonical form for differing ranges).
 /// </summary>
 public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixture<MutationFixture>
 {
@@ -20,13 +22,17 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
     private readonly PostgresEndpoint source = fixture.Source;
     private readonly PostgresEndpoint target = fixture.Target;
 
-    private async Task<CollectionVerification> VerifyAsync(string collection, int rangeSize = 64)
-        => (await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = rangeSize, Restart = true }, new QuietObserver())
-            .VerifyAsync(MigrationCollections.Select([collection]), TestContext.Current.CancellationToken)).Single();
-
-    private async Task AssertEqualAgainAsync(string collection)
+    private async Task<CollectionVerification> VerifyAsync(string collection, bool raw, int rangeSize = 64)
     {
-        var result = await VerifyAsync(collection);
+        var result = (await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = rangeSize, Restart = true, RawRows = raw }, new QuietObserver())
+            .VerifyAsync(MigrationCollections.Select([collection]), TestContext.Current.CancellationToken)).Single();
+        Assert.Equal(raw, result.Raw);
+        return result;
+    }
+
+    private async Task AssertEqualAgainAsync(string collection, bool raw)
+    {
+        var result = await VerifyAsync(collection, raw);
         Assert.True(result.Equal, $"{collection} not equal after undoing the fault: {string.Join("; ", result.Mismatches.Select(m => $"{m.Kind} {m.Id}"))}");
     }
 
@@ -41,47 +47,56 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         return mismatch;
     }
 
-    [Fact]
-    public async Task The_copy_starts_equal_in_every_collection()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_copy_starts_equal_in_every_collection(bool raw)
     {
-        var results = await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = 100 }, new QuietObserver())
+        var results = await new Verifier(source.Endpoint, target.Endpoint, new VerifyOptions { RangeSize = 100, Restart = true, RawRows = raw }, new QuietObserver())
             .VerifyAsync(MigrationCollections.All, TestContext.Current.CancellationToken);
         Assert.All(results, r => Assert.True(r.Equal, r.Collection));
+        Assert.All(results, r => Assert.Equal(raw, r.Raw));
         Assert.All(results, r => Assert.Equal(0, r.DifferingRanges));
         Assert.Equal("200/200 (100.0%)", results.Single(r => r.Collection == "anomaly_events").Embeddings!.ToString());
     }
 
-    [Fact]
-    public async Task One_changed_field_is_found_with_its_path()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task One_changed_field_is_found_with_its_path(bool raw)
     {
         var id = dataset.InvestigationId(17);
         await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{name}}', '\"tampered\"') WHERE investigation_id = '{id}'");
-        var mismatch = Single(await VerifyAsync("investigations"), MismatchKinds.Different, id);
+        var mismatch = Single(await VerifyAsync("investigations", raw), MismatchKinds.Different, id);
         var field = Assert.Single(mismatch.Fields);
         Assert.Equal("settings.name", field.Path);
         Assert.Equal("\"Investigation 17\"", field.Source);
         Assert.Equal("\"tampered\"", field.Target);
 
         await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{name}}', '\"Investigation 17\"') WHERE investigation_id = '{id}'");
-        await AssertEqualAgainAsync("investigations");
+        await AssertEqualAgainAsync("investigations", raw);
     }
 
-    [Fact]
-    public async Task An_integer_turned_into_a_double_of_equal_value_is_found()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_integer_turned_into_a_double_of_equal_value_is_found(bool raw)
     {
         var id = dataset.InvestigationId(5); // additional_config.count = 5 % 13 = 5
         await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{additional_config,count}}', '5.0') WHERE investigation_id = '{id}'");
-        var field = Assert.Single(Single(await VerifyAsync("investigations"), MismatchKinds.Different, id).Fields);
+        var field = Assert.Single(Single(await VerifyAsync("investigations", raw), MismatchKinds.Different, id).Fields);
         Assert.Equal("settings.additional_config.count", field.Path);
         Assert.Equal("5 (integer)", field.Source);
         Assert.Equal("5.0 (double)", field.Target);
 
         await target.ExecuteAsync($"UPDATE investigation_states SET settings = jsonb_set(settings, '{{additional_config,count}}', '5') WHERE investigation_id = '{id}'");
-        await AssertEqualAgainAsync("investigations");
+        await AssertEqualAgainAsync("investigations", raw);
     }
 
-    [Fact]
-    public async Task One_embedding_component_off_by_one_ulp_is_found_and_lowers_the_coverage()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task One_embedding_component_off_by_one_ulp_is_found_and_lowers_the_coverage(bool raw)
     {
         var id = dataset.AnomalyId(42);
         AnomalyEvent original;
@@ -94,49 +109,53 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
             tampered.Embedding[7] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(tampered.Embedding[7]) + 1);
             await repository.BulkUpsertAsync([tampered]);
         }
-        var result = await VerifyAsync("anomaly_events");
+        var result = await VerifyAsync("anomaly_events", raw);
         var field = Assert.Single(Single(result, MismatchKinds.Different, id).Fields);
         Assert.Equal("embedding[7]", field.Path);
         Assert.Equal("199/200 (99.5%)", result.Embeddings!.ToString());
 
         await using (var scope = target.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>().BulkUpsertAsync([original]);
-        await AssertEqualAgainAsync("anomaly_events");
+        await AssertEqualAgainAsync("anomaly_events", raw);
     }
 
-    [Fact]
-    public async Task A_timestamp_moved_by_one_millisecond_is_found()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_timestamp_moved_by_one_millisecond_is_found(bool raw)
     {
         var investigation = dataset.InvestigationId(9);
         await target.ExecuteAsync($"UPDATE transaction_scores SET created_at = created_at + interval '1 millisecond' WHERE investigation_id = '{investigation}' AND transaction_id = 'tx-00000028'");
-        var field = Assert.Single(Single(await VerifyAsync("transaction_scores"), MismatchKinds.Different, $"{investigation}/tx-00000028").Fields);
+        var field = Assert.Single(Single(await VerifyAsync("transaction_scores", raw), MismatchKinds.Different, $"{investigation}/tx-00000028").Fields);
         Assert.Equal("created_at", field.Path);
 
         await target.ExecuteAsync($"UPDATE transaction_scores SET created_at = created_at - interval '1 millisecond' WHERE investigation_id = '{investigation}' AND transaction_id = 'tx-00000028'");
-        await AssertEqualAgainAsync("transaction_scores");
+        await AssertEqualAgainAsync("transaction_scores", raw);
     }
 
-    [Fact]
-    public async Task A_deleted_document_is_missing_and_an_added_one_is_extra()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_deleted_document_is_missing_and_an_added_one_is_extra(bool raw)
     {
         var deleted = $"{Tenant}-audit-00000123";
         var saved = await target.ScalarAsync<string>($"SELECT row_to_json(t)::text FROM investigation_audit_log t WHERE entry_id = '{deleted}'");
         Assert.NotNull(saved);
         await target.ExecuteAsync($"DELETE FROM investigation_audit_log WHERE entry_id = '{deleted}'");
-        var missing = await VerifyAsync("audit_log");
+        var missing = await VerifyAsync("audit_log", raw);
         Single(missing, MismatchKinds.Missing, deleted);
         Assert.Equal(missing.SourceCount - 1, missing.TargetCount);
         await target.ExecuteAsync($"INSERT INTO investigation_audit_log SELECT * FROM json_populate_record(NULL::investigation_audit_log, '{saved!.Replace("'", "''")}')");
-        await AssertEqualAgainAsync("audit_log");
+        await AssertEqualAgainAsync("audit_log", raw);
 
         var extra = new Detector { DetectorId = $"{Tenant}-det-zzzzz", Name = "only on the target", TenantId = Tenant, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         await using (var scope = target.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IDetectorRepository>().BulkUpsertAsync([extra]);
-        var result = await VerifyAsync("detectors");
+        var result = await VerifyAsync("detectors", raw);
         Single(result, MismatchKinds.Extra, extra.DetectorId);
         Assert.Equal(result.SourceCount + 1, result.TargetCount);
         await target.ExecuteAsync($"DELETE FROM detectors WHERE detector_id = '{extra.DetectorId}'");
-        await AssertEqualAgainAsync("detectors");
+        await AssertEqualAgainAsync("detectors", raw);
     }
 
     [Fact]
@@ -178,10 +197,11 @@ public sealed class MutationFixture : IAsyncLifetime
         Source = await PostgresEndpoint.CreateAsync();
         Target = await PostgresEndpoint.CreateAsync();
         await Dataset.WriteAsync(Source.Services);
-        var copied = await new CopyEngine(Source.Endpoint, Target.Endpoint, new CopyOptions { BatchSize = 300 }, new QuietObserver())
+        // The portable path (through the models), as PostgreSQL ↔ MongoDB copies; the raw path is RawCopyTests'.
+        var copied = await new CopyEngine(Source.Endpoint, Target.Endpoint, new CopyOptions { BatchSize = 300, RawRows = false }, new QuietObserver())
             .CopyAsync(MigrationCollections.All, CancellationToken.None);
         foreach (var c in copied)
-            if (c.Copied != c.SourceCount) throw new InvalidOperationException($"{c.Collection}: copied {c.Copied} of {c.SourceCount}");
+            if (c.Copied != c.SourceCount || c.Raw) throw new InvalidOperationException($"{c.Collection}: copied {c.Copied} of {c.SourceCount} (raw: {c.Raw})");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,94 @@
+using Olorin.Migration.Collections;
+using Olorin.Migration.Copying;
+using Olorin.Migration.Seeding;
+using Olorin.Migration.Verification;
+
+namespace Olorin.Migration.Tests;
+
+/// <summary>
+/// The PostgreSQL → PostgreSQL raw path of the copy (binary COPY into a staging table, one upsert per batch): it ends
+/// in the state the portable path ends in, is idempotent, reports a document the target refuses by its id like the
+/// portable path, and is not used when the two databases store a collection differently.
+/// </summary>
+public sealed class RawCopyTests(RawCopyFixture fixture) : IClassFixture<RawCopyFixture>
+{
+    private static readonly CancellationToken Cancel = CancellationToken.None;
+
+    private static Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(PostgresEndpoint from, PostgresEndpoint to, IReadOnlyList<MigrationCollection> collections, bool raw = true, bool restart = false)
+        => new CopyEngine(from.Endpoint, to.Endpoint, new CopyOptions { BatchSize = 70, RawRows = raw, Restart = restart }, new QuietObserver()).CopyAsync(collections, Cancel);
+
+    [Fact]
+    public async Task A_raw_copy_verifies_equal_through_the_canonical_form_and_a_second_one_changes_nothing()
+    {
+        await using var target = await PostgresEndpoint.CreateAsync();
+        var copied = await CopyAsync(fixture.Source, target, MigrationCollections.All);
+        Assert.All(copied, c => Assert.True(c.Raw, c.Collection));
+        Assert.All(copied, c => Assert.Equal(c.SourceCount, c.Copied));
+        Assert.Equal(fixture.Dataset.ExpectedDocuments, copied.Sum(c => c.Copied));
+
+        // Checked by the portable verifier (every document's canonical form), not by the raw digests.
+        var verified = await new Verifier(fixture.Source.Endpoint, target.Endpoint, new VerifyOptions { RawRows = false, RangeSize = 100 }, new QuietObserver())
+            .VerifyAsync(MigrationCollections.All, TestContext.Current.CancellationToken);
+        Assert.All(verified, v => Assert.True(v.Equal, v.Collection));
+
+        var before = await DigestsAsync(target);
+        var again = await CopyAsync(fixture.Source, target, MigrationCollections.All, restart: true);
+        Assert.All(again, c => Assert.Equal(c.SourceCount, c.Copied));
+        Assert.Equal(before, await DigestsAsync(target));
+    }
+
+    [Fact]
+    public async Task A_document_the_target_refuses_is_reported_by_id_and_the_others_are_copied()
+    {
+        await using var target = await PostgresEndpoint.CreateAsync();
+        var refused = $"{fixture.Dataset.TenantId}-det-00005";
+        Assert.Equal(1, await fixture.Source.ScalarAsync<long>($"SELECT count(*) FROM detectors WHERE detector_id = '{refused}'"));
+        await target.ExecuteAsync($"ALTER TABLE detectors ADD CONSTRAINT ck_refuse_one CHECK (detector_id <> '{refused}')");
+
+        var result = Assert.Single(await CopyAsync(fixture.Source, target, MigrationCollections.Select(["detectors"])));
+        Assert.True(result.Raw);
+        Assert.Equal(1, result.Failed);
+        Assert.Equal(result.SourceCount - 1, result.Copied);
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(refused, failure.Key.Id);
+        Assert.Contains("ck_refuse_one", failure.Error);
+        Assert.Equal(result.SourceCount - 1, await target.ScalarAsync<long>("SELECT count(*) FROM detectors"));
+    }
+
+    [Fact]
+    public async Task A_collection_stored_differently_on_the_target_goes_through_the_models()
+    {
+        await using var target = await PostgresEndpoint.CreateAsync();
+        await target.ExecuteAsync("ALTER TABLE detectors ALTER COLUMN name TYPE text");
+        var result = Assert.Single(await CopyAsync(fixture.Source, target, MigrationCollections.Select(["detectors"])));
+        Assert.False(result.Raw);
+        Assert.Equal(result.SourceCount, result.Copied);
+        var verified = Assert.Single(await new Verifier(fixture.Source.Endpoint, target.Endpoint, new VerifyOptions(), new QuietObserver())
+            .VerifyAsync(MigrationCollections.Select(["detectors"]), TestContext.Current.CancellationToken));
+        Assert.False(verified.Raw);
+        Assert.True(verified.Equal);
+    }
+
+    private static async Task<List<string>> DigestsAsync(PostgresEndpoint database)
+    {
+        var digests = new List<string>();
+        foreach (var table in PostgresToPostgresMigrationTests.Tables)
+            digests.Add($"{table}:{await database.ScalarAsync<string>($"SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) FROM {table} t")}");
+        return digests;
+    }
+}
+
+/// <summary>A small source shared by <see cref="RawCopyTests"/> (each test copies into a target of its own).</summary>
+public sealed class RawCopyFixture : IAsyncLifetime
+{
+    public SyntheticDataset Dataset { get; } = new("tenant-raw", 120, seed: 5);
+    public PostgresEndpoint Source { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Source = await PostgresEndpoint.CreateAsync();
+        await Dataset.WriteAsync(Source.Services);
+    }
+
+    public async ValueTask DisposeAsync() => await Source.DisposeAsync();
+}
