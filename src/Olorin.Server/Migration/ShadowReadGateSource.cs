@@ -28,7 +28,7 @@ public sealed class ShadowReadGateSource(
         var blockers = new List<string>();
         if (report.Unresolved > 0 || report.UnresolvedOverflow)
         {
-            var latest = report.LatestMismatches.FirstOrDefault();
+            var latest = report.UnresolvedMismatches.FirstOrDefault();
             blockers.Add($"{(report.UnresolvedOverflow ? $"more than {ShadowReadStats.MaxUnresolved}" : report.Unresolved.ToString())} document(s) differ between primary and secondary in shadow reads"
                          + (latest is null ? "" : $" (latest: {latest.Collection} {latest.TenantId}/{latest.Id} at {string.Join(", ", latest.Fields)})")
                          + ": repair them (scripts/olorin migrate) and run verify-migration");

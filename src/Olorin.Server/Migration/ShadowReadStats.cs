@@ -14,7 +14,7 @@ public sealed class ShadowReadStats(TimeProvider clock)
 
     private readonly Lock _lock = new();
     private readonly Queue<ShadowMismatch> _latest = new();
-    private readonly Dictionary<(string Collection, string TenantId, string Id), DateTime> _unresolved = [];
+    private readonly Dictionary<(string Collection, string TenantId, string Id), ShadowMismatch> _unresolved = [];
     private long _sampled, _dropped, _compared, _matched, _mismatched, _skippedPending, _errors;
     private DateTime? _overflowAt;
     private string? _lastError;
@@ -41,27 +41,32 @@ public sealed class ShadowReadStats(TimeProvider clock)
         Interlocked.Increment(ref _compared);
         Interlocked.Increment(ref _mismatched);
         var now = UtcTime.Normalize(clock.GetUtcNow().UtcDateTime);
+        var mismatch = new ShadowMismatch(read.Collection, read.TenantId, read.Id, fields, now);
         lock (_lock)
         {
-            _latest.Enqueue(new ShadowMismatch(read.Collection, read.TenantId, read.Id, fields, now));
+            _latest.Enqueue(mismatch);
             while (_latest.Count > KeepLatest) _latest.Dequeue();
             var key = (read.Collection, read.TenantId, read.Id);
-            if (_unresolved.Count < MaxUnresolved || _unresolved.ContainsKey(key)) _unresolved[key] = now;
+            if (_unresolved.Count < MaxUnresolved || _unresolved.ContainsKey(key)) _unresolved[key] = mismatch;
             else _overflowAt = now;
         }
     }
 
-    /// <summary>The report; mismatches seen before <paramref name="cleanVerificationAt"/> count as resolved.</summary>
+    /// <summary>The report; mismatches seen before <paramref name="cleanVerificationAt"/> are resolved (for good).</summary>
     public ShadowReadReport Snapshot(double sampleRate, bool active, DateTime? cleanVerificationAt)
     {
         lock (_lock)
         {
-            var unresolved = _unresolved.Count(u => cleanVerificationAt is null || u.Value > cleanVerificationAt);
-            var overflow = _overflowAt is { } at && (cleanVerificationAt is null || at > cleanVerificationAt);
+            if (cleanVerificationAt is { } clean)
+            {
+                foreach (var (key, _) in _unresolved.Where(u => u.Value.At <= clean).ToList()) _unresolved.Remove(key);
+                if (_overflowAt <= clean) _overflowAt = null;
+            }
+            var newest = _unresolved.Values.OrderByDescending(m => m.At).Take(KeepLatest).ToList();
             return new ShadowReadReport(active, sampleRate,
                 Interlocked.Read(ref _sampled), Interlocked.Read(ref _dropped), Interlocked.Read(ref _compared),
                 Interlocked.Read(ref _matched), Interlocked.Read(ref _mismatched), Interlocked.Read(ref _skippedPending),
-                Interlocked.Read(ref _errors), unresolved, overflow, _lastError, _latest.Reverse().ToList());
+                Interlocked.Read(ref _errors), _unresolved.Count, _overflowAt is not null, _lastError, newest, _latest.Reverse().ToList());
         }
     }
 }
@@ -78,7 +83,9 @@ public sealed record ShadowMismatch(string Collection, string TenantId, string I
 /// <param name="Errors">Comparisons that failed (a store could not be read).</param>
 /// <param name="Unresolved">Mismatching documents neither matched since nor covered by a later clean verification.</param>
 /// <param name="UnresolvedOverflow">More unresolved mismatches than are tracked one by one were seen.</param>
-/// <param name="LatestMismatches">The latest mismatches, newest first.</param>
+/// <param name="UnresolvedMismatches">The newest unresolved mismatches (at most 20), newest first.</param>
+/// <param name="LatestMismatches">The latest mismatches, resolved or not, newest first.</param>
 public sealed record ShadowReadReport(
     bool Active, double SampleRate, long Sampled, long Dropped, long Compared, long Matched, long Mismatched, long SkippedPending,
-    long Errors, int Unresolved, bool UnresolvedOverflow, string? LastError, IReadOnlyList<ShadowMismatch> LatestMismatches);
+    long Errors, int Unresolved, bool UnresolvedOverflow, string? LastError, IReadOnlyList<ShadowMismatch> UnresolvedMismatches,
+    IReadOnlyList<ShadowMismatch> LatestMismatches);

@@ -43,9 +43,11 @@ public static class MigrationStatusApi
             sections[section] = JsonSerializer.SerializeToElement(report.Details, report.Details.GetType(), json.Value.SerializerOptions);
             reasons.AddRange(report.Blockers.Select(b => $"{section}: {b}"));
         }
-        return TypedResults.Ok(new MigrationStatusResponse(
-            topology.Phase.WireName(), topology.PrimaryBackend, topology.SecondaryBackend, reasons.Count == 0, reasons,
-            UtcTime.Now(clock), sections));
+        return TypedResults.Ok(new MigrationStatusResponse
+        {
+            Phase = topology.Phase.WireName(), PrimaryBackend = topology.PrimaryBackend, SecondaryBackend = topology.SecondaryBackend,
+            SafeToAdvance = reasons.Count == 0, Reasons = reasons, CheckedAt = UtcTime.Now(clock), Sections = sections,
+        });
     }
 
     private static async Task<(string Section, MigrationGateReport Report)> ReportAsync(IMigrationGateSource source, CancellationToken cancellationToken)
@@ -69,12 +71,27 @@ public static class MigrationStatusApi
     }
 }
 
-/// <param name="Phase"><c>postgres</c>, <c>dual</c>, <c>mongo_primary</c> or <c>mongo</c>.</param>
-/// <param name="PrimaryBackend">The store that decides every write and serves reads.</param>
-/// <param name="SecondaryBackend">The store that receives the captured changes; null in the single-store phases.</param>
-/// <param name="SafeToAdvance">True only when no section gives a reason against advancing.</param>
-/// <param name="Reasons">Every reason against advancing, each prefixed by its section.</param>
-/// <param name="Sections">One member per gate source (<c>outbox</c>, <c>shadow_reads</c>, <c>verification</c>, …).</param>
-public sealed record MigrationStatusResponse(
-    string Phase, string PrimaryBackend, string? SecondaryBackend, bool SafeToAdvance, IReadOnlyList<string> Reasons, DateTime CheckedAt,
-    [property: JsonExtensionData] Dictionary<string, JsonElement> Sections);
+/// <summary>The answer of <c>/status/migration</c>; one extra member per gate source.</summary>
+public sealed class MigrationStatusResponse
+{
+    /// <summary><c>postgres</c>, <c>dual</c>, <c>mongo_primary</c> or <c>mongo</c>.</summary>
+    public required string Phase { get; init; }
+
+    /// <summary>The store that decides every write and serves reads.</summary>
+    public required string PrimaryBackend { get; init; }
+
+    /// <summary>The store that receives the captured changes; null in the single-store phases.</summary>
+    public required string? SecondaryBackend { get; init; }
+
+    /// <summary>True only when no section gives a reason against advancing.</summary>
+    public required bool SafeToAdvance { get; init; }
+
+    /// <summary>Every reason against advancing, each prefixed by its section.</summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
+
+    public required DateTime CheckedAt { get; init; }
+
+    /// <summary>One member per gate source (<c>outbox</c>, <c>shadow_reads</c>, <c>verification</c>, …).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Sections { get; init; } = [];
+}
