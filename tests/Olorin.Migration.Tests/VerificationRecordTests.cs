@@ -42,7 +42,8 @@ public sealed class VerificationRecordTests
         Assert.True(record.StartedAt <= record.FinishedAt);
         Assert.Equal(("postgres", "postgres"), (record.SourceBackend, record.TargetBackend));
         var password = new Npgsql.NpgsqlConnectionStringBuilder(source.ConnectionString).Password!;
-        Assert.DoesNotContain(password, record.Source + record.Target);
+        Assert.DoesNotContain($":{password}@", record.Source + record.Target);
+        Assert.DoesNotContain("Password", record.Source + record.Target, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(source.Endpoint.Description, record.Source);
 
         var tampered = await target.ScalarAsync<string>("UPDATE detectors SET name = 'tampered' WHERE ctid = (SELECT ctid FROM detectors ORDER BY detector_id LIMIT 1) RETURNING detector_id");
