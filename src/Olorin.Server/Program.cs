@@ -18,6 +18,7 @@ using Olorin.Server.Errors;
 using Olorin.Server.Health;
 using Olorin.Server.Identity;
 using Olorin.Server.Logging;
+using Olorin.Server.Migration;
 using Olorin.Server.Observability;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
@@ -46,6 +47,7 @@ try
     builder.AddOlorinOptions();
     builder.AddOlorinObservability();
     await builder.AddOlorinPersistenceAsync(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
+    builder.AddOlorinMigrationGate();
     builder.Services.ConfigureHttpJsonOptions(options => OlorinJson.Configure(options.SerializerOptions));
     builder.Services.AddOlorinProblemDetails();
     builder.AddOlorinAuthentication(new SerilogLoggerFactory(startupLogger).CreateLogger("Olorin.Startup"));
@@ -80,6 +82,7 @@ try
     app.MapMetricsApi(); // anonymous itself (a WebApplication extension)
     monitoring.MapStatusApi();
     monitoring.MapMongoStatusApi();
+    monitoring.MapMigrationStatusApi();
 
     var api = app.MapApiGroup();
     api.MapInvestigationsApi();

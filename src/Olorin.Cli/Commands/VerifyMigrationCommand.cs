@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Ports;
 using Olorin.Cli.Cli;
 using Olorin.Migration.Collections;
 using Olorin.Migration.Verification;
@@ -70,6 +72,7 @@ public static class VerifyMigrationCommand
         await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: false, cancellationToken);
 
         IReadOnlyList<CollectionVerification> results = [];
+        var startedAt = DateTime.UtcNow;
         await output.Human.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -101,6 +104,10 @@ public static class VerifyMigrationCommand
         if (indexes.Problems.Count == 0) output.Line($"[green]Indexes: all {indexes.Checked} required indexes present on the target.[/]");
 
         var equal = results.All(r => r.Equal) && indexes.Problems.Count == 0;
+        // Recorded on the target for the server's phase gate (/status/migration, section verification).
+        await VerificationRecord.From(sourceSpec.Description, targetSpec.Description, source.Endpoint.Backend, target.Endpoint.Backend,
+                startedAt, DateTime.UtcNow, results, indexes.Problems)
+            .SaveAsync(target.Services.GetRequiredService<IMigrationStateStore>(), cancellationToken);
         var compared = results.Sum(r => r.Compared);
         var seconds = results.Sum(r => r.Elapsed.TotalSeconds);
         output.Line(equal
