@@ -19,7 +19,7 @@ internal static class PostgresBulkRows
 
     /// <param name="Sql">Insert, or replace every column on a primary-key conflict.</param>
     /// <param name="InsertNewSql">Insert, leaving a row whose primary key is stored as it is.</param>
-    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns, string InsertNewSql);
+    private sealed record Plan(string Sql, IReadOnlyList<Column> Columns, string InsertNewSql, string Table);
 
     private static readonly ConcurrentDictionary<IEntityType, Plan> Plans = new();
 
@@ -33,18 +33,47 @@ internal static class PostgresBulkRows
     public static Task<int> InsertNewAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
         => WriteAsync(db, rows, insertNew: true, cancellationToken);
 
-    private static async Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
+    private static Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
+    {
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        return WriteAsync(db, entityType, rows, insertNew ? Write.InsertNew : Write.Replace, null, cancellationToken);
+    }
+
+    /// <summary>How <see cref="WriteAsync{T}(OlorinDbContext,IEntityType,IReadOnlyList{T},Write,string?,CancellationToken)"/> treats a stored row.</summary>
+    public enum Write
+    {
+        /// <summary>Replace every column.</summary>
+        Replace,
+
+        /// <summary>Leave it as it is.</summary>
+        InsertNew,
+
+        /// <summary>Replace it only when its ordering column is not greater than the incoming row's.</summary>
+        ReplaceOlder,
+    }
+
+    /// <summary>
+    /// Writes rows of <paramref name="entityType"/> (untyped: the change relay's path) by <paramref name="write"/>;
+    /// <paramref name="orderingColumn"/> is required with <see cref="Write.ReplaceOlder"/>. A key must not repeat.
+    /// </summary>
+    public static async Task<int> WriteAsync<T>(
+        OlorinDbContext db, IEntityType entityType, IReadOnlyList<T> rows, Write write, string? orderingColumn, CancellationToken cancellationToken) where T : class
     {
         if (rows.Count == 0) return 0;
-        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var plan = Plans.GetOrAdd(entityType, BuildPlan);
+        var sql = write switch
+        {
+            Write.InsertNew => plan.InsertNewSql,
+            Write.ReplaceOlder => $"{plan.Sql} WHERE {Quote(plan.Table)}.{Quote(orderingColumn!)} <= EXCLUDED.{Quote(orderingColumn!)}",
+            _ => plan.Sql,
+        };
         var parameters = plan.Columns.Select((column, i) =>
         {
             var values = Array.CreateInstance(column.ProviderType, rows.Count);
             for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
             return (object)new NpgsqlParameter($"p{i}", values);
         }).ToArray();
-        return await db.Database.ExecuteSqlRawAsync(insertNew ? plan.InsertNewSql : plan.Sql, parameters, cancellationToken);
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
     private static Plan BuildPlan(IEntityType entityType)
@@ -71,8 +100,13 @@ internal static class PostgresBulkRows
             .Append($" ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO UPDATE SET ")
             .Append(string.Join(", ", names.Where(n => !key.Contains(n)).Select(n => $"{n} = EXCLUDED.{n}")))
             .ToString();
-        return new Plan(sql, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING");
+        return new Plan(sql, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING", table.Name);
     }
+
+    /// <summary>Reads the value of a mapped column (as stored, after the value converter) from an entity.</summary>
+    public static Func<object, object?> ValueOf(IEntityType entityType, string column)
+        => Plans.GetOrAdd(entityType, BuildPlan).Columns.FirstOrDefault(c => c.Name == column)?.Value
+           ?? throw new InvalidOperationException($"{entityType.DisplayName()} maps no column {column}.");
 
     private static void AddComplex(List<Column> columns, IComplexProperty complex, StoreObjectIdentifier table)
     {
