@@ -26,6 +26,7 @@ public static class PersistenceRegistration
         var backend = builder.Configuration.Get<BackendOptions>() ?? new BackendOptions();
         services.AddSingleton(TimeProvider.System);
         var phase = PhaseSettings.From(builder.Configuration, backend);
+        services.AddSingleton(phase);
         if (phase.Phase.HasSecondary())
         {
             builder.AddOlorinPhaseStores(phase, startupLogger);
