@@ -13,6 +13,25 @@ public static partial class PhaseStartup
     public static async Task PrepareAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         var stores = services.GetRequiredService<PhaseStores>();
+        if (stores.Topology.Phase == MigrationPhase.Postgres && stores.Other is null)
+        {
+            // PostgreSQL alone, as before the phases existed: a database that is down or not migrated yet at start-up
+            // must not stop the server (it answers 503 until the database is back), so the marker check is best-effort here.
+            try
+            {
+                await PrepareCoreAsync(services, stores, logger, cancellationToken);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                LogMarkerUnchecked(logger, e.GetType().Name, Logging.SecretRedactor.Redact(e.Message));
+            }
+            return;
+        }
+        await PrepareCoreAsync(services, stores, logger, cancellationToken);
+    }
+
+    private static async Task PrepareCoreAsync(IServiceProvider services, PhaseStores stores, ILogger logger, CancellationToken cancellationToken)
+    {
         var outbox = services.GetRequiredService<IChangeOutbox>();
         var other = stores.Other;
         string? otherError = null;
@@ -99,6 +118,9 @@ public static partial class PhaseStartup
         throw new StartupAbortedException(
             $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({PhaseSettings.SecondaryUrlVariable}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}: {Message}); serving without that check")]
+    private static partial void LogMarkerUnchecked(ILogger logger, string error, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: the {Role} is unreachable at start-up: {Error}")]
     private static partial void LogOtherUnreachable(ILogger logger, string role, string error);
