@@ -6,7 +6,9 @@ using Npgsql;
 using Olorin.Core.Errors;
 using Olorin.Core.Observability;
 using Olorin.Core.Ports;
+using Olorin.Core.Phases;
 using Olorin.Persistence.Postgres.Observability;
+using Olorin.Persistence.Postgres.Outbox;
 using Olorin.Persistence.Postgres.Repositories;
 
 namespace Olorin.Persistence.Postgres;
@@ -35,7 +37,25 @@ public static class PostgresPersistence
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
         services.AddSingleton<IRawRowTransfer, PostgresBulkRaw>();
+        services.AddScoped<IChangeTransferPort, PostgresChangeTransfer>();
+        services.AddSingleton<IChangeOutbox, PostgresChangeOutbox>();
+        services.AddSingleton<WriteBackMarker>();
         return services;
+    }
+
+    /// <summary>
+    /// A store outside a host: a service provider that composes the PostgreSQL implementation of every port over
+    /// <paramref name="connectionString"/> (the operator tools' endpoints, the server's second store in the migration
+    /// phases). The caller disposes it.
+    /// </summary>
+    public static ServiceProvider BuildStoreProvider(string connectionString, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddPostgresPersistence(connectionString);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     /// <summary>An Npgsql data source that knows the pgvector <c>vector</c> type.</summary>

@@ -38,13 +38,9 @@ public sealed class OpenedEndpoint : IAsyncDisposable
     /// </summary>
     public static async Task<OpenedEndpoint> OpenAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
     {
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton(TimeProvider.System);
         if (spec.Backend == Backend.Postgres)
         {
-            collection.AddPostgresPersistence(spec.PostgresConnection!);
-            var provider = collection.BuildServiceProvider();
+            var provider = PostgresPersistence.BuildStoreProvider(spec.PostgresConnection!);
             try
             {
                 if (prepare) await provider.MigratePostgresAsync(cancellationToken);
@@ -59,6 +55,9 @@ public sealed class OpenedEndpoint : IAsyncDisposable
             }
         }
 
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton(TimeProvider.System);
         var settings = spec.Mongo!;
         var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, cancellationToken);
         if (!startup.Succeeded) throw new CliException($"{role} {spec.Description}: {startup.Error}");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Phases;
 using Olorin.Core.Ports;
 using Olorin.Migration.Checkpoints;
 using Olorin.Migration.Collections;
@@ -120,7 +121,11 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
-        var raw = options.RawRows && skip.Count == 0 ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
+        // whatever is stored and could overwrite a newer relayed document.
+        var raw = options.RawRows && skip.Count == 0 && !await SourceCapturesAsync(cancellationToken)
+            ? await RawPath.FindAsync(source, target, collection, cancellationToken)
+            : null;
         if (raw is not null)
             checkpoint = await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
         else
@@ -282,6 +287,27 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         }
     }
 
+    private bool? sourceCaptures;
+
+    /// <summary>
+    /// Whether the source captures changes (a server runs it as the primary of <c>dual</c> or <c>mongo_primary</c>):
+    /// then this copy is a backfill racing the change relay, and it must never overwrite a newer relayed document,
+    /// so it writes with <see cref="ChangeWriteMode.KeepNewer"/> (<see cref="VersionGuard"/>).
+    /// </summary>
+    private async Task<bool> SourceCapturesAsync(CancellationToken cancellationToken)
+    {
+        if (sourceCaptures is { } known) return known;
+        try
+        {
+            sourceCaptures = source.Services.GetService<IChangeOutbox>() is { } outbox && await outbox.IsCaptureOnAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            sourceCaptures = false; // a schema without the capture tables captures nothing
+        }
+        return sourceCaptures.Value;
+    }
+
     /// <summary>
     /// Upserts the batch (in a scope of its own, so a failed write leaves nothing behind for the next one); when the
     /// batch fails as a whole, each document alone, so that one document the target refuses is reported with its id
@@ -294,7 +320,10 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         try
         {
             await using var scope = target.Services.CreateAsyncScope();
-            await collection.UpsertAsync(scope.ServiceProvider, documents, cancellationToken);
+            if (await SourceCapturesAsync(cancellationToken) && scope.ServiceProvider.GetService<IChangeTransferPort>() is { } guarded)
+                await guarded.WriteAsync(collection.Name, documents, ChangeWriteMode.KeepNewer, cancellationToken);
+            else
+                await collection.UpsertAsync(scope.ServiceProvider, documents, cancellationToken);
             return (documents.Count, 0);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested && documents.Count > 1)

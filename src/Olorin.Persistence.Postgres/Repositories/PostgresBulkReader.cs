@@ -84,6 +84,37 @@ internal static class PostgresBulkReader
         }
     }
 
+    /// <summary>
+    /// The rows of <paramref name="entityType"/> whose key columns equal one of <paramref name="keys"/> (each a value
+    /// per key column, in <paramref name="keyColumns"/> order), in no particular order: one statement, the keys
+    /// travelling as one text array per column.
+    /// </summary>
+    public static async Task<List<object>> ReadByKeysAsync(
+        OlorinDbContext db, IEntityType entityType, IReadOnlyList<string> keyColumns, IReadOnlyList<string[]> keys, CancellationToken cancellationToken)
+    {
+        var result = new List<object>(keys.Count);
+        if (keys.Count == 0) return result;
+        var plan = Plans.GetOrAdd(entityType, BuildPlan);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened) await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {string.Join(", ", plan.ColumnNames.Select(Quote))} FROM {Quote(plan.Table)} "
+                + $"WHERE ({string.Join(", ", keyColumns.Select(Quote))}) IN (SELECT * FROM unnest({string.Join(", ", keyColumns.Select((_, i) => $"${i + 1}::text[]"))}))";
+            for (var i = 0; i < keyColumns.Count; i++)
+                command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k[i]).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) result.Add(Materialize(reader, plan.ClrType, plan.Root, 0));
+            return result;
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
+    }
+
     private static object Materialize(NpgsqlDataReader reader, Type type, Member member, int ordinal)
     {
         var instance = Activator.CreateInstance(type)!;

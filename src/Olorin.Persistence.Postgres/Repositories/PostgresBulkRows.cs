@@ -42,27 +42,62 @@ internal static class PostgresBulkRows
 
     /// <summary>
     /// The upsert of every row of <paramref name="from"/> (a relation with the <see cref="ColumnNames"/> columns, e.g.
-    /// a staging table), with the same conflict handling as <see cref="UpsertAsync{T}"/>.
+    /// a staging table), with the same conflict handling as <see cref="WriteAsync{T}(OlorinDbContext,IEntityType,IReadOnlyList{T},Write,string?,CancellationToken)"/>:
+    /// <see cref="Write.Replace"/> or <see cref="Write.ReplaceOlder"/> by <paramref name="orderingColumn"/>.
     /// </summary>
-    internal static string UpsertFromSql(IEntityType entityType, string from)
+    internal static string UpsertFromSql(IEntityType entityType, string from, Write write = Write.Replace, string? orderingColumn = null)
     {
         var plan = Plans.GetOrAdd(entityType, BuildPlan);
         var names = string.Join(", ", plan.Columns.Select(c => Quote(c.Name)));
-        return $"INSERT INTO {plan.Table} ({names}) SELECT {names} FROM {from}{plan.Replace}";
+        return $"INSERT INTO {plan.Table} ({names}) SELECT {names} FROM {from}{plan.Replace}{Guard(plan, write, orderingColumn)}";
     }
 
-    private static async Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
+    private static Task<int> WriteAsync<T>(OlorinDbContext db, IReadOnlyList<T> rows, bool insertNew, CancellationToken cancellationToken) where T : class
+    {
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        return WriteAsync(db, entityType, rows, insertNew ? Write.InsertNew : Write.Replace, null, cancellationToken);
+    }
+
+    /// <summary>How <see cref="WriteAsync{T}(OlorinDbContext,IEntityType,IReadOnlyList{T},Write,string?,CancellationToken)"/> treats a stored row.</summary>
+    public enum Write
+    {
+        /// <summary>Replace every column.</summary>
+        Replace,
+
+        /// <summary>Leave it as it is.</summary>
+        InsertNew,
+
+        /// <summary>Replace it only when its ordering column is not greater than the incoming row's.</summary>
+        ReplaceOlder,
+    }
+
+    /// <summary>The <c>WHERE</c> of the <c>DO UPDATE</c> that keeps a stored row newer than the incoming one.</summary>
+    private static string Guard(Plan plan, Write write, string? orderingColumn) => write == Write.ReplaceOlder
+        ? $" WHERE {plan.Table}.{Quote(orderingColumn ?? throw new ArgumentNullException(nameof(orderingColumn)))} <= EXCLUDED.{Quote(orderingColumn)}"
+        : "";
+
+    /// <summary>
+    /// Writes rows of <paramref name="entityType"/> (untyped: the change relay's path) by <paramref name="write"/>;
+    /// <paramref name="orderingColumn"/> is required with <see cref="Write.ReplaceOlder"/>. A key must not repeat.
+    /// </summary>
+    public static async Task<int> WriteAsync<T>(
+        OlorinDbContext db, IEntityType entityType, IReadOnlyList<T> rows, Write write, string? orderingColumn, CancellationToken cancellationToken) where T : class
     {
         if (rows.Count == 0) return 0;
-        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var plan = Plans.GetOrAdd(entityType, BuildPlan);
+        var sql = write switch
+        {
+            Write.InsertNew => plan.InsertNewSql,
+            Write.ReplaceOlder => plan.Sql + Guard(plan, write, orderingColumn),
+            _ => plan.Sql,
+        };
         var parameters = plan.Columns.Select((column, i) =>
         {
             var values = Array.CreateInstance(column.ProviderType, rows.Count);
             for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
             return (object)new NpgsqlParameter($"p{i}", values);
         }).ToArray();
-        return await db.Database.ExecuteSqlRawAsync(insertNew ? plan.InsertNewSql : plan.Sql, parameters, cancellationToken);
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
     private static Plan BuildPlan(IEntityType entityType)
@@ -92,6 +127,11 @@ internal static class PostgresBulkRows
         return new Plan(insert + replace, columns, $"{insert} ON CONFLICT ON CONSTRAINT {Quote(primaryKey.GetName()!)} DO NOTHING",
             Quote(table.Name), replace);
     }
+
+    /// <summary>Reads the value of a mapped column (as stored, after the value converter) from an entity.</summary>
+    public static Func<object, object?> ValueOf(IEntityType entityType, string column)
+        => Plans.GetOrAdd(entityType, BuildPlan).Columns.FirstOrDefault(c => c.Name == column)?.Value
+           ?? throw new InvalidOperationException($"{entityType.DisplayName()} maps no column {column}.");
 
     private static void AddComplex(List<Column> columns, IComplexProperty complex, StoreObjectIdentifier table)
     {

@@ -29,6 +29,15 @@ public static class PostgresConnectionString
         throw Invalid(UrlVariable, $"No PostgreSQL database configured: set {UrlVariable} (postgresql://user:password@host:port/database) or ConnectionStrings:{ConnectionStringName}.");
     }
 
+    /// <summary>
+    /// Resolves one setting that may hold either form (a <c>postgresql://</c> URI or an Npgsql connection string),
+    /// such as <c>SECONDARY_DATABASE_URL</c>; an unusable value throws naming <paramref name="variable"/>.
+    /// </summary>
+    public static string ResolveValue(string value, string variable)
+        => value.Contains("://", StringComparison.Ordinal)
+            ? WithDefaults(Parse(value, variable, FromUri), variable)
+            : WithDefaults(value, variable);
+
     /// <summary>Converts a <c>postgresql://</c> (or <c>postgres://</c>) URI; query parameters become connection string keywords.</summary>
     public static string FromUri(string url)
     {

@@ -5,10 +5,12 @@ using Olorin.Persistence.Mongo.Health;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 using Olorin.Persistence.Postgres;
+using Olorin.Core.Phases;
 using Olorin.Server.Configuration;
 using Olorin.Server.Health;
 using Olorin.Server.Logging;
 using Olorin.Server.Observability;
+using Olorin.Server.Phases;
 
 namespace Olorin.Server.Persistence;
 
@@ -23,9 +25,16 @@ public static class PersistenceRegistration
         var services = builder.Services;
         var backend = builder.Configuration.Get<BackendOptions>() ?? new BackendOptions();
         services.AddSingleton(TimeProvider.System);
+        var phase = PhaseSettings.From(builder.Configuration, backend);
+        services.AddSingleton(phase);
+        if (phase.Phase.HasSecondary())
+        {
+            builder.AddOlorinPhaseStores(phase, startupLogger);
+            return builder;
+        }
 
         MongoSelection.Decision? mongo = null;
-        if (backend.EnableMongoDb)
+        if (phase.Phase == MigrationPhase.Mongo)
             mongo = await MongoSelection.DecideAsync(builder.Configuration, backend, startupLogger, CancellationToken.None);
 
         if (mongo is { UseMongo: true })
@@ -39,15 +48,17 @@ public static class PersistenceRegistration
                     sp.GetRequiredService<ILogger<MongoDeferredIndexBuilds>>()));
             services.AddHealthChecks().AddMongoHealthCheck();
             services.AddSingleton(new ActiveBackend(MongoPersistence.BackendName));
+            services.AddSingleton(new PhaseStores(phase, new MigrationTopology(MigrationPhase.Mongo, MongoPersistence.BackendName, null), null));
+            services.AddSingleton(sp => sp.GetRequiredService<PhaseStores>().Topology);
             return builder;
         }
 
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
-        services.AddPostgresPersistence(database.ConnectionString);
-        services.AddRepositoryInstrumentation(PostgresPersistence.BackendName);
-        services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
-        services.AddHealthChecks().AddPostgresCheck();
+        services.AddPostgresServing(database.ConnectionString);
         services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName, mongo?.FallbackReason));
+        // PostgreSQL serves alone (phase postgres, or mongo fell back): a configured stand-in for MongoDB is still
+        // opened, so start-up can drain its write-back outbox (or refuse) and finish relaying a leftover outbox.
+        builder.AddOlorinSinglePostgresPhase(phase);
         if (mongo is not null)
         {
             // Enabled but fell back: /status/mongodb and /health keep probing MongoDB live. Its check reports Degraded,
@@ -62,6 +73,15 @@ public static class PersistenceRegistration
         return builder;
     }
 
+    /// <summary>PostgreSQL as the store that serves requests, over <paramref name="connectionString"/>.</summary>
+    internal static void AddPostgresServing(this IServiceCollection services, string connectionString)
+    {
+        services.AddPostgresPersistence(connectionString);
+        services.AddRepositoryInstrumentation(PostgresPersistence.BackendName);
+        services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
+        services.AddHealthChecks().AddPostgresCheck();
+    }
+
     /// <summary>Logs the (redacted) database target and applies migrations when PostgreSQL serves and <c>Database:MigrateOnStartup</c> is on.</summary>
     public static async Task PrepareOlorinPersistenceAsync(this WebApplication app)
     {
@@ -72,9 +92,11 @@ public static class PersistenceRegistration
             return;
         }
         var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var stores = app.Services.GetRequiredService<PhaseStores>();
         app.Logger.LogInformation("Persistence backend {Backend}, database {DatabaseTarget}, migrate on start-up {MigrateOnStartup}",
-            backend.Name, SecretRedactor.Redact(database.ConnectionString), database.MigrateOnStartup);
+            backend.Name, SecretRedactor.Redact(stores.PrimaryConnectionString ?? database.ConnectionString), database.MigrateOnStartup);
 
         if (database.MigrateOnStartup) await app.Services.MigratePostgresAsync();
+        await PhaseStartup.PrepareAsync(app.Services, app.Logger, CancellationToken.None);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Olorin.Core.Phases;
 using Olorin.Core.Serialization;
 using Olorin.Server.Configuration;
 using Olorin.Server.Observability;
@@ -17,12 +18,13 @@ public static class StatusApi
         return app;
     }
 
-    public static Ok<StatusResponse> GetStatus(ServerInfo server, ActiveBackend backend, IOptions<BackendOptions> options, TimeProvider clock, RollbackMonitor rollback)
+    public static Ok<StatusResponse> GetStatus(ServerInfo server, ActiveBackend backend, MigrationTopology topology, IOptions<BackendOptions> options, TimeProvider clock, RollbackMonitor rollback)
     {
         var now = clock.GetUtcNow();
         var signals = rollback.Evaluate();
         return TypedResults.Ok(new StatusResponse(
             backend.Name,
+            topology.Phase.WireName(),
             options.Value.EnableMongoDb,
             server.Version,
             Math.Round((now - server.StartedAt).TotalSeconds, 3),
@@ -38,6 +40,7 @@ public static class StatusApi
 
 public sealed record StatusResponse(
     string Backend,
+    string MigrationPhase,
     bool EnableMongodb,
     string Version,
     double UptimeSeconds,

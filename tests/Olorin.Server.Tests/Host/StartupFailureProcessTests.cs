@@ -35,6 +35,12 @@ public sealed class StartupFailureProcessTests
     [InlineData("POLLING_NORMAL_INTERVAL_MS", "1000")]    // below POLLING_FAST_INTERVAL_MS (2000)
     [InlineData("SSE_MAX_DURATION_SECONDS", "0")]
     [InlineData("SSE_HEARTBEAT_INTERVAL_SECONDS", "-1")]
+    [InlineData("MIGRATION_PHASE", "sideways")]
+    [InlineData("SECONDARY_DATABASE_URL", "mysql://olorin:secret-pw@127.0.0.1/olorin")]
+    [InlineData("ALLOW_UNDRAINED_WRITE_BACK", "maybe")]
+    [InlineData("OUTBOX_RELAY_BATCH_SIZE", "0")]
+    [InlineData("OUTBOX_RELAY_POLL_MS", "often")]
+    [InlineData("OUTBOX_RELAY_MAX_BACKOFF_MS", "5")]
     public async Task A_bad_setting_exits_1_with_one_line_naming_it(string variable, string value)
     {
         var settings = OlorinApiFactory.SettingsFor(PostgresTestDatabase.DefaultServer, migrate: false);

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Ports;
+
+namespace Olorin.Core.Phases;
+
+/// <summary>
+/// One relay step, the same for the server's relay and its start-up drain: claim a batch of the primary's outbox and
+/// apply the current state of its keys to the target store (version-guarded upserts, deletes of keys the primary no
+/// longer holds) through the target's <see cref="IChangeTransferPort"/>.
+/// </summary>
+public static class ChangeRelaying
+{
+    public static Task<RelayBatch> RelayOnceAsync(IChangeOutbox source, IServiceProvider target, int batchSize, CancellationToken cancellationToken)
+        => source.RelayAsync(batchSize, async (changes, ct) =>
+        {
+            await using var scope = target.CreateAsyncScope();
+            var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();
+            if (changes.Current.Count > 0)
+                await port.WriteAsync(changes.Collection, changes.Current.Values.ToList(), ChangeWriteMode.Relay, ct);
+            var deleted = changes.Deleted;
+            if (deleted.Count > 0)
+                await port.DeleteAsync(changes.Collection, deleted, ct);
+        }, cancellationToken);
+
+    /// <summary>Relays until the outbox is empty; returns the documents copied. Throws what a step throws.</summary>
+    public static async Task<long> DrainAsync(IChangeOutbox source, IServiceProvider target, int batchSize, CancellationToken cancellationToken)
+    {
+        long documents = 0;
+        while (true)
+        {
+            var batch = await RelayOnceAsync(source, target, batchSize, cancellationToken);
+            if (batch.Entries == 0) return documents;
+            documents += batch.Documents;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Olorin.Core.Phases;
+using Olorin.Core.Ports;
+using Olorin.Persistence.Postgres.Repositories;
+
+namespace Olorin.Persistence.Postgres.Outbox;
+
+/// <summary>
+/// <see cref="IChangeTransferPort"/> for PostgreSQL, generically from the EF model: a collection's table
+/// (<see cref="PostgresCollectionTables"/>), its key columns (<c>tenant_id</c>, then the other primary-key columns;
+/// a transaction score's id is <c>investigation_id/transaction_id</c>), reads through <see cref="PostgresBulkReader"/>
+/// and writes through <see cref="PostgresBulkRows"/> with the <see cref="VersionGuard"/> column as the ordering
+/// column. Uses the scope's context, so a caller's open transaction covers it.
+/// </summary>
+public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransferPort
+{
+    private sealed record Binding(IEntityType EntityType, IReadOnlyList<string> KeyColumns, IReadOnlyList<Func<object, object?>> KeyValues, string? Ordering);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Binding> Bindings = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<ChangeKey, object>> ReadCurrentAsync(
+        string collection, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
+    {
+        var binding = BindingOf(collection);
+        var rows = await PostgresBulkReader.ReadByKeysAsync(db, binding.EntityType, binding.KeyColumns, keys.Select(k => KeyValues(binding, k)).ToList(), cancellationToken);
+        return rows.ToDictionary(r => KeyOf(collection, binding, r));
+    }
+
+    public Task<int> WriteAsync(string collection, IReadOnlyCollection<object> documents, ChangeWriteMode mode, CancellationToken cancellationToken = default)
+    {
+        var binding = BindingOf(collection);
+        var unique = documents.GroupBy(d => KeyOf(collection, binding, d)).Select(g => g.Last()).ToList();
+        var write = (mode, binding.Ordering) switch
+        {
+            (_, not null) => PostgresBulkRows.Write.ReplaceOlder,
+            (ChangeWriteMode.KeepNewer, null) => PostgresBulkRows.Write.InsertNew,
+            _ => PostgresBulkRows.Write.Replace,
+        };
+        return PostgresBulkRows.WriteAsync(db, binding.EntityType, unique, write, binding.Ordering, cancellationToken);
+    }
+
+    public async Task<int> DeleteAsync(string collection, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
+    {
+        if (keys.Count == 0) return 0;
+        var binding = BindingOf(collection);
+        var columns = string.Join(", ", binding.KeyColumns.Select(Quote));
+        var arrays = string.Join(", ", binding.KeyColumns.Select((_, i) => $"@k{i}::text[]"));
+        var values = keys.Select(k => KeyValues(binding, k)).ToList();
+        var parameters = binding.KeyColumns.Select((_, i) => (object)new NpgsqlParameter($"k{i}", values.Select(v => v[i]).ToArray())).ToArray();
+        var sql = $"DELETE FROM {Quote(binding.EntityType.GetTableName()!)} WHERE ({columns}) IN (SELECT * FROM unnest({arrays}))";
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+    }
+
+    private Binding BindingOf(string collection) => Bindings.GetOrAdd(collection, name =>
+    {
+        if (!PostgresCollectionTables.ByCollection.TryGetValue(name, out var table))
+            throw new ArgumentException($"unknown collection {name}", nameof(collection));
+        var entityType = db.Model.GetEntityTypes().Single(e => e.GetTableName() == table);
+        var storeObject = StoreObjectIdentifier.Table(table, entityType.GetSchema());
+        var idColumns = entityType.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName(storeObject)!).Where(c => c != "tenant_id");
+        var keyColumns = new[] { "tenant_id" }.Concat(idColumns).ToList();
+        return new Binding(entityType, keyColumns, keyColumns.Select(c => PostgresBulkRows.ValueOf(entityType, c)).ToList(), VersionGuard.OrderingFieldOf(name));
+    });
+
+    private static ChangeKey KeyOf(string collection, Binding binding, object document)
+        => new(collection, (string)binding.KeyValues[0](document)!, string.Join('/', binding.KeyValues.Skip(1).Select(v => (string)v(document)!)));
+
+    /// <summary>The key column values of a key: the tenant, then the id split into as many parts as there are id columns (at the first '/').</summary>
+    private static string[] KeyValues(Binding binding, ChangeKey key)
+    {
+        var parts = binding.KeyColumns.Count == 2 ? [key.Id] : key.Id.Split('/', binding.KeyColumns.Count - 1);
+        return [key.TenantId, .. parts];
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,79 @@
+using Olorin.Core.Phases;
+
+namespace Olorin.Server.Phases;
+
+/// <summary>
+/// The change relay: claims the primary's outbox in batches and applies the current state of each key to the other
+/// store (<see cref="ChangeRelaying"/>). Safe with several server instances (the outbox claims disjoint entries and
+/// serialises keys). When the other store fails, nothing is lost: the entries stay, and the relay retries with a
+/// doubling back-off up to <c>OUTBOX_RELAY_MAX_BACKOFF_MS</c>, so the outbox drains on its own once the store is back.
+/// With <see cref="RelayRoute.UntilEmpty"/> (a leftover from the previous phase) it stops when the outbox is empty.
+/// </summary>
+public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings settings, RelayCounters counters, ILogger<ChangeRelayService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var backoff = TimeSpan.Zero;
+        var ready = false;
+        LogStarted(logger, route.Description);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!ready) ready = await route.PrepareTargetAsync(stoppingToken);
+                var batch = await ChangeRelaying.RelayOnceAsync(route.Source, route.Target, settings.RelayBatchSize, stoppingToken);
+                if (backoff > TimeSpan.Zero) LogRecovered(logger, route.Description);
+                counters.Succeeded(batch.Documents, batch.Entries);
+                backoff = TimeSpan.Zero;
+                if (batch.Entries > 0) continue;
+                if (route.UntilEmpty)
+                {
+                    LogDrained(logger, route.Description);
+                    return;
+                }
+                await Task.Delay(settings.RelayPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The store is down or refused the batch: the claimed entries were not removed; retry later.
+                counters.Failed($"{e.GetType().Name}: {Redacted(e.Message)}");
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RelayMaxBackoff.Ticks));
+                LogFailed(logger, route.Description, e.GetType().Name, Redacted(e.Message), backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static string Redacted(string message) => Olorin.Server.Logging.SecretRedactor.Redact(message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Change relay started: {Route}")]
+    private static partial void LogStarted(ILogger logger, string route);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Change relay {Route}: batch failed ({Error}: {Message}); the outbox keeps it, retrying in {BackoffMs} ms")]
+    private static partial void LogFailed(ILogger logger, string route, string error, string message, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Change relay {Route}: applying again")]
+    private static partial void LogRecovered(ILogger logger, string route);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Change relay {Route}: the outbox left by the previous phase is drained")]
+    private static partial void LogDrained(ILogger logger, string route);
+}
+
+/// <summary>Where the relay copies from and to.</summary>
+/// <param name="Source">The outbox of the store whose changes are copied (the primary, or the previous phase's primary).</param>
+/// <param name="Target">The service provider of the store that receives them.</param>
+/// <param name="PrepareTargetAsync">Makes the target ready once (schema migrations); true when done.</param>
+public sealed record RelayRoute(string Description, IChangeOutbox Source, IServiceProvider Target, bool UntilEmpty, Func<CancellationToken, Task<bool>> PrepareTargetAsync);

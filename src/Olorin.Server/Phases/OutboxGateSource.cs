@@ -1,0 +1,79 @@
+using Olorin.Core.Phases;
+using Olorin.Persistence.Postgres.Outbox;
+
+namespace Olorin.Server.Phases;
+
+/// <summary>
+/// The <c>outbox</c> section of <c>/status/migration</c>: the primary's outbox (depth, age of the oldest entry), what
+/// the relay applied, failed and retried (and its rate over the last minute), whether the other store answers, and
+/// the blockers: outbox not drained, secondary unreachable, write-back incomplete.
+/// </summary>
+public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, WriteBackMarker marker, RelayCounters counters, TimeProvider clock)
+    : IMigrationGateSource
+{
+    public string Section => "outbox";
+
+    public async Task<MigrationGateReport> ReportAsync(CancellationToken cancellationToken = default)
+    {
+        var blockers = new List<string>();
+        var now = clock.GetUtcNow();
+        var depth = await outbox.DepthAsync(cancellationToken);
+        var capture = await outbox.IsCaptureOnAsync(cancellationToken);
+        var relay = counters.Read();
+        double? oldestAge = depth.OldestChangedAt is { } oldest ? Math.Round(Math.Max(0, (now - oldest).TotalSeconds), 3) : null;
+        if (depth.Entries > 0)
+            blockers.Add($"outbox not drained: {depth.Entries} change(s) not yet applied to the secondary, the oldest {oldestAge:0.###} s old");
+
+        string? otherError = null;
+        var reachable = (bool?)null;
+        if (stores.Other is { } other)
+        {
+            try
+            {
+                await other.PrepareAsync(cancellationToken);
+                await other.Outbox.IsCaptureOnAsync(cancellationToken);
+                reachable = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                reachable = false;
+                otherError = $"{e.GetType().Name}: {Logging.SecretRedactor.Redact(e.Message)}";
+            }
+            if (reachable == true && relay.Failing) otherError = relay.LastError;
+            if (reachable == false || relay.Failing)
+                blockers.Add($"secondary unreachable: {otherError}");
+        }
+
+        var writeBack = stores.Topology.Phase is MigrationPhase.Postgres or MigrationPhase.Dual
+            ? await marker.ReadAsync(cancellationToken)
+            : null;
+        if (writeBack is not null)
+            blockers.Add($"write-back incomplete: MongoDB was primary (marker set {writeBack.SetAt:u}) and PostgreSQL started with {PhaseSettings.AllowUndrainedVariable}=true, so it may lack writes MongoDB acknowledged");
+
+        return new MigrationGateReport(new OutboxReport(
+            stores.Topology.Phase.WireName(), stores.Topology.PrimaryBackend, stores.Topology.SecondaryBackend, capture,
+            depth.Entries, depth.OldestChangedAt?.UtcDateTime, oldestAge,
+            relay.Applied, relay.EntriesRemoved, relay.Failed, relay.Retried, relay.AppliedPerSecond, relay.LastAppliedAt?.UtcDateTime,
+            reachable, otherError, writeBack?.SetAt.UtcDateTime), blockers);
+    }
+}
+
+/// <summary>The <c>outbox</c> section's content (snake_case on the wire).</summary>
+/// <param name="SecondaryReachable">Null when this phase has no other store.</param>
+public sealed record OutboxReport(
+    string Phase,
+    string Primary,
+    string? Secondary,
+    bool CaptureOn,
+    long Depth,
+    DateTime? OldestChangedAt,
+    double? OldestAgeSeconds,
+    long Applied,
+    long EntriesApplied,
+    long Failed,
+    long Retried,
+    double AppliedPerSecond,
+    DateTime? LastAppliedAt,
+    bool? SecondaryReachable,
+    string? SecondaryError,
+    DateTime? WriteBackMarkerSetAt);

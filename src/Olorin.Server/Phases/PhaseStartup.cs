@@ -1,0 +1,136 @@
+using Olorin.Core.Phases;
+using Olorin.Persistence.Postgres.Outbox;
+
+namespace Olorin.Server.Phases;
+
+/// <summary>
+/// Start-up of a phase, before the first request: switches capture on where this phase's primary is and off
+/// elsewhere, drains what the previous phase left, records or clears the write-back marker, and refuses to start
+/// PostgreSQL as the serving store while it is known to lag writes MongoDB acknowledged.
+/// </summary>
+public static partial class PhaseStartup
+{
+    public static async Task PrepareAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        var stores = services.GetRequiredService<PhaseStores>();
+        if (stores.Topology.Phase == MigrationPhase.Postgres && stores.Other is null)
+        {
+            // PostgreSQL alone, as before the phases existed: a database that is down or not migrated yet at start-up
+            // must not stop the server (it answers 503 until the database is back), so the marker check is best-effort here.
+            try
+            {
+                await PrepareCoreAsync(services, stores, logger, cancellationToken);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                LogMarkerUnchecked(logger, e.GetType().Name, Logging.SecretRedactor.Redact(e.Message));
+            }
+            return;
+        }
+        await PrepareCoreAsync(services, stores, logger, cancellationToken);
+    }
+
+    private static async Task PrepareCoreAsync(IServiceProvider services, PhaseStores stores, ILogger logger, CancellationToken cancellationToken)
+    {
+        var outbox = services.GetRequiredService<IChangeOutbox>();
+        var other = stores.Other;
+        string? otherError = null;
+        if (other is not null)
+        {
+            try
+            {
+                await other.PrepareAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                otherError = $"{e.GetType().Name}: {Logging.SecretRedactor.Redact(e.Message)}";
+                LogOtherUnreachable(logger, other.Role, otherError);
+            }
+        }
+
+        switch (stores.Topology.Phase)
+        {
+            case MigrationPhase.Postgres:
+            case MigrationPhase.Dual:
+                await RequireWriteBackDoneAsync(services, stores, otherError, logger, cancellationToken);
+                if (other is not null && otherError is null) await other.Outbox.SetCaptureAsync(false, cancellationToken);
+                await outbox.SetCaptureAsync(stores.Topology.Phase == MigrationPhase.Dual, cancellationToken);
+                if (stores.Topology.Phase == MigrationPhase.Dual && otherError is not null && stores.Settings.FailOnMongoDbError)
+                    throw new StartupAbortedException(
+                        $"The secondary is unreachable ({otherError}); FAIL_ON_MONGODB_ERROR=true forbids starting dual without it. Check {PhaseSettings.SecondaryUrlVariable}.");
+                break;
+
+            case MigrationPhase.MongoPrimary:
+                if (otherError is not null)
+                    throw new StartupAbortedException(
+                        $"PostgreSQL (DATABASE_URL) is unreachable ({otherError}): mongo_primary records in it that it will lag MongoDB, so it must be reachable at start-up.");
+                // Whatever dual left in PostgreSQL's outbox reaches MongoDB before MongoDB decides any write.
+                var leftover = await ChangeRelaying.DrainAsync(other!.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
+                if (leftover > 0) LogLeftoverDrained(logger, leftover);
+                await other.Marker.SetAsync($"{Environment.MachineName} at start-up in mongo_primary", cancellationToken);
+                await other.Outbox.SetCaptureAsync(false, cancellationToken);
+                await outbox.SetCaptureAsync(true, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL is about to serve (postgres or dual): if MongoDB was primary and PostgreSQL may lag it (the marker,
+    /// or a write-back outbox with entries), drain the write-back first; refuse when that cannot be done, unless
+    /// <c>ALLOW_UNDRAINED_WRITE_BACK=true</c>.
+    /// </summary>
+    private static async Task RequireWriteBackDoneAsync(
+        IServiceProvider services, PhaseStores stores, string? otherError, ILogger logger, CancellationToken cancellationToken)
+    {
+        var marker = await services.GetRequiredService<WriteBackMarker>().ReadAsync(cancellationToken);
+        var other = stores.Other;
+        OutboxDepth? pending = null;
+        var captureWasOn = false;
+        if (other is not null && otherError is null)
+        {
+            pending = await other.Outbox.DepthAsync(cancellationToken);
+            captureWasOn = await other.Outbox.IsCaptureOnAsync(cancellationToken);
+        }
+        if (marker is null && pending is not { Entries: > 0 }) return;
+
+        string problem;
+        if (other is null)
+            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u} by {marker.SetBy}) and no write-back outbox is configured to drain ({PhaseSettings.SecondaryUrlVariable} is unset)";
+        else if (otherError is not null)
+            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u}) and its write-back outbox cannot be drained: {otherError}";
+        else
+        {
+            var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
+            LogWriteBackDrained(logger, drained);
+            if (marker is null || captureWasOn)
+            {
+                await services.GetRequiredService<WriteBackMarker>().ClearAsync(cancellationToken);
+                return;
+            }
+            problem = $"MongoDB was primary (write-back marker set {marker.SetAt:u}) but its write-back capture was switched off since, so PostgreSQL may lack writes no outbox holds";
+        }
+
+        if (stores.Settings.AllowUndrainedWriteBack)
+        {
+            LogOverride(logger, problem);
+            return;
+        }
+        throw new StartupAbortedException(
+            $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({PhaseSettings.SecondaryUrlVariable}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}: {Message}); serving without that check")]
+    private static partial void LogMarkerUnchecked(ILogger logger, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: the {Role} is unreachable at start-up: {Error}")]
+    private static partial void LogOtherUnreachable(ILogger logger, string role, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration phase: drained the write-back outbox into PostgreSQL ({Documents} document(s))")]
+    private static partial void LogWriteBackDrained(ILogger logger, long documents);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration phase: drained PostgreSQL's outbox left by dual ({Documents} document(s)) before MongoDB becomes primary")]
+    private static partial void LogLeftoverDrained(ILogger logger, long documents);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "ALLOW_UNDRAINED_WRITE_BACK=true: starting although PostgreSQL lags writes MongoDB acknowledged: {Problem}. Those writes are missing from what this server serves.")]
+    private static partial void LogOverride(ILogger logger, string problem);
+}
