@@ -123,6 +123,28 @@ internal sealed class PostgresInvestigationRepository(
     }
 
     /// <summary>
+    /// One statement for every buffered access: an UPDATE joined to the accesses as arrays (unnest), each row written
+    /// only when its stored access is unset or older than the interval. The ids compare with the key columns' "C"
+    /// collation, so the primary key serves the join.
+    /// </summary>
+    public async Task<int> TouchLastAccessedAsync(IReadOnlyList<InvestigationAccess> accesses, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        if (accesses.Count == 0) return 0;
+        var tenants = new string[accesses.Count];
+        var ids = new string[accesses.Count];
+        var ats = new DateTime[accesses.Count];
+        for (var i = 0; i < accesses.Count; i++)
+            (tenants[i], ids[i], ats[i]) = (accesses[i].TenantId, accesses[i].InvestigationId, UtcTime.Normalize(accesses[i].AccessedAt));
+        var seconds = interval.TotalSeconds;
+        return await db.Database.ExecuteSqlAsync($"""
+            UPDATE investigation_states s SET last_accessed = a.at
+            FROM unnest({tenants}::text[], {ids}::text[], {ats}::timestamptz[]) AS a(t, i, at)
+            WHERE s.tenant_id = a.t COLLATE "C" AND s.investigation_id = a.i COLLATE "C"
+              AND (s.last_accessed IS NULL OR s.last_accessed < a.at - make_interval(secs => {seconds}))
+            """, cancellationToken);
+    }
+
+    /// <summary>
     /// One transaction: the row read <c>FOR UPDATE</c>, <paramref name="guard"/> evaluated on it, then its transaction
     /// scores, the row and the DELETE audit entry; the lock keeps the entry's image exact without a retry.
     /// </summary>

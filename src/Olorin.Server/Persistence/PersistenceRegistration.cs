@@ -23,6 +23,8 @@ public static class PersistenceRegistration
         var services = builder.Services;
         var backend = builder.Configuration.Get<BackendOptions>() ?? new BackendOptions();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LastAccessedBuffer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastAccessedBuffer>());
 
         MongoSelection.Decision? mongo = null;
         if (backend.EnableMongoDb)
