@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
 using Olorin.Core.Errors;
@@ -21,7 +22,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// loses a race fails its <c>WHERE version = …</c> and becomes a version conflict.
 /// </summary>
 internal sealed class PostgresInvestigationRepository(
-    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
+    OlorinDbContext db, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
 {
     private const string FullTextConfiguration = "english";
 
