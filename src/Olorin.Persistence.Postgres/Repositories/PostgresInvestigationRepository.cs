@@ -39,9 +39,15 @@ internal sealed class PostgresInvestigationRepository(
         return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
     }
 
-    /// <summary>Without the derived columns (search_vector, embedding): a compiled query, so LINQ is translated once per process.</summary>
+    /// <summary>
+    /// Without the derived columns (search_vector, embedding). Outside a transaction (every API read) with Npgsql
+    /// directly (<see cref="InvestigationByIdReader"/>); inside one, through the context's connection, so the read
+    /// sees the transaction's own writes: a compiled query, translated once per process.
+    /// </summary>
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => GetById(db, tenantId, investigationId, cancellationToken);
+        => db.Database.CurrentTransaction is null
+            ? InvestigationByIdReader.ReadAsync(dataSource, tenantId, investigationId, cancellationToken)
+            : GetById(db, tenantId, investigationId, cancellationToken);
 
     private static readonly Func<OlorinDbContext, string, string, CancellationToken, Task<Investigation?>> GetById =
         EF.CompileAsyncQuery((OlorinDbContext db, string tenantId, string investigationId, CancellationToken _) =>
@@ -185,10 +191,13 @@ internal sealed class PostgresInvestigationRepository(
                 && EF.Property<NpgsqlTsVector>(x, InvestigationConfiguration.SearchVector)
                     .Matches(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)));
 
-        var total = await matching.LongCountAsync(cancellationToken);
-        // Bounded ranking work: ts_rank reads each match's whole tsvector, so only the SearchRankCandidates most
-        // recently updated matches are ranked (the planner finds them through the GIN index for a rare term, or
-        // walks (tenant_id, updated_at) and stops early for a common one); a page past them is empty.
+        // Bounded work: ts_rank reads each match's whole tsvector, so only the SearchRankCandidates most recently
+        // updated matches are ranked (the planner finds them through the GIN index for a rare term, or walks
+        // (tenant_id, updated_at) and stops early for a common one); a page past them is empty. The total counts
+        // those pageable matches: the count stops at one more than them (a term in every one of 100k documents
+        // cost a 100k-row @@ scan per request, 0.4 s), and MoreMatches says whether there were more.
+        var counted = await matching.Take(SearchRankCandidates + 1).LongCountAsync(cancellationToken);
+        var total = Math.Min(counted, SearchRankCandidates);
         var hits = await matching
             .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId)
             .Take(SearchRankCandidates)
