@@ -211,7 +211,8 @@ internal sealed class PostgresInvestigationRepository(
             .Skip(page.Skip).Take(page.PageSize)
             .ToListAsync(cancellationToken);
         return new PagedResult<InvestigationSearchHit>(
-            hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize);
+            hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize)
+        { MoreMatches = counted > SearchRankCandidates };
     }
 
     /// <summary>Exact or through the HNSW index, by the same candidate-count rule as the anomaly similarity search.</summary>
