@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
 using Olorin.Core.Serialization;
 using Olorin.Server;
-using Olorin.Server.Apis;
+using Olorin.Server.Apis.Anomalies;
 using Olorin.Server.Apis.Composio;
+using Olorin.Server.Apis.DetectionRuns;
+using Olorin.Server.Apis.Detectors;
+using Olorin.Server.Apis.Investigations;
 using Olorin.Server.Apis.Polling;
 using Olorin.Server.Apis.Soar;
 using Olorin.Server.Apis.Templates;

@@ -8,10 +8,9 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Core.Validation;
-using Olorin.Server.Apis.Investigations;
 using Olorin.Server.Caching;
 
-namespace Olorin.Server.Apis;
+namespace Olorin.Server.Apis.Investigations;
 
 /// <summary>
 /// The investigation resource. Served at <c>/investigations</c> and at the existing frontend's

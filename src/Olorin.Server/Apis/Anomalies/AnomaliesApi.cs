@@ -6,10 +6,9 @@ using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
-using Olorin.Server.Apis.Anomalies;
 using Olorin.Server.Security;
 
-namespace Olorin.Server.Apis;
+namespace Olorin.Server.Apis.Anomalies;
 
 /// <summary>
 /// The anomaly resource at <c>/anomalies</c>: detected anomalies of the caller's tenant, their triage status, their

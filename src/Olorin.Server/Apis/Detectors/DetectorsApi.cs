@@ -5,9 +5,8 @@ using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
-using Olorin.Server.Apis.Detectors;
 
-namespace Olorin.Server.Apis;
+namespace Olorin.Server.Apis.Detectors;
 
 /// <summary>The detector resource at <c>/detectors</c>: anomaly-detection configurations of the caller's tenant.</summary>
 public static class DetectorsApi

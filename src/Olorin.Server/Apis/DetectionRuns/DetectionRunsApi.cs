@@ -5,10 +5,9 @@ using Olorin.Core.Models;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Validation;
-using Olorin.Server.Apis.DetectionRuns;
 using Olorin.Server.Caching;
 
-namespace Olorin.Server.Apis;
+namespace Olorin.Server.Apis.DetectionRuns;
 
 /// <summary>
 /// The detection-run resource at <c>/detection-runs</c>: a time series of detector executions. Runs are never

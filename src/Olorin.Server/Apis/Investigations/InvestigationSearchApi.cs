@@ -5,9 +5,8 @@ using Olorin.Core.Embeddings;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Validation;
-using Olorin.Server.Apis.Investigations;
 
-namespace Olorin.Server.Apis;
+namespace Olorin.Server.Apis.Investigations;
 
 /// <summary>
 /// Search over the tenant's investigations, best match first: full text (<c>mode=text</c>, the default: name, entity
