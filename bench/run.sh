@@ -145,7 +145,7 @@ measure "empty endpoint GET /health/live (ceiling)" - "$CONNECTIONS" plain.lua /
 measure "GET /investigations/{id}" 100 "$CONNECTIONS" get.lua /investigations/inv-000000 get
 measure "GET /investigations?page=1&page_size=20" 200 "$CONNECTIONS" plain.lua "/investigations?page=1&page_size=20" list
 measure "GET /investigations?page=50&page_size=20" 200 "$CONNECTIONS" plain.lua "/investigations?page=50&page_size=20"
-measure "GET /investigations/search?q=bench (matches all)" 200 "$CONNECTIONS" plain.lua "/investigations/search?q=bench"
+measure "GET /investigations/search?q=bench (matches all)" 500 "$CONNECTIONS" plain.lua "/investigations/search?q=bench"
 measure "POST /investigations" 100 "$CONNECTIONS" post.lua /investigations
 measure "PATCH /investigations/{id}" 100 "$CONNECTIONS" patch.lua /investigations
 measure "GET …/transaction-scores/distribution (1M)" 500 "$CONNECTIONS" plain.lua "/investigations/inv-scores/transaction-scores/distribution"
