@@ -17,5 +17,11 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, long TotalCount, int
     public bool HasNextPage => (long)Page * PageSize < TotalCount;
     public bool HasPreviousPage => Page > 1;
 
-    public PagedResult<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), TotalCount, Page, PageSize);
+    /// <summary>
+    /// True when more items matched than <see cref="TotalCount"/> counts: a search that ranks a bounded number of
+    /// matches (PostgreSQL full-text search) counts those and says here that there were more.
+    /// </summary>
+    public bool MoreMatches { get; init; }
+
+    public PagedResult<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), TotalCount, Page, PageSize) { MoreMatches = MoreMatches };
 }

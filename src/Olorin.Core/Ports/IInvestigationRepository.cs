@@ -43,6 +43,22 @@ public interface IInvestigationRepository : IBulkTransferPort<Investigation, Ten
     /// </summary>
     Task<bool> TouchLastAccessedAsync(string tenantId, string investigationId, DateTime accessedAt, DateTime olderThan, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The same conditional write for many accesses at once (the server buffers the accesses of its reads and flushes
+    /// them in one call): each sets last_accessed to its <see cref="InvestigationAccess.AccessedAt"/> only when the
+    /// stored one is unset or older than that minus <paramref name="interval"/>. Returns how many were written.
+    /// Adapters send one statement (PostgreSQL) or one unordered bulk write (MongoDB); this default calls the single
+    /// write per access.
+    /// </summary>
+    async Task<int> TouchLastAccessedAsync(IReadOnlyList<InvestigationAccess> accesses, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        var written = 0;
+        foreach (var access in accesses)
+            if (await TouchLastAccessedAsync(access.TenantId, access.InvestigationId, access.AccessedAt, access.AccessedAt - interval, cancellationToken))
+                written++;
+        return written;
+    }
+
     /// <summary>Deletes the investigation with its transaction scores and appends its DELETE entry; returns the deleted document.</summary>
     Task<Outcome<Investigation>> DeleteAsync(string tenantId, string investigationId, AuditContext audit, CancellationToken cancellationToken = default)
         => DeleteAsync(tenantId, investigationId, InvestigationWriteGuard.Any, audit, cancellationToken);

@@ -144,6 +144,21 @@ internal sealed class MongoInvestigationRepository(
     }
 
     /// <summary>
+    /// One unordered <c>bulkWrite</c> of the same conditional <c>updateOne</c> per access: the server applies them
+    /// independently and keeps going past a failed one
+    /// (https://www.mongodb.com/docs/manual/reference/method/db.collection.bulkWrite/#ordered-vs-unordered-operations).
+    /// </summary>
+    public async Task<int> TouchLastAccessedAsync(IReadOnlyList<InvestigationAccess> accesses, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        if (accesses.Count == 0) return 0;
+        var writes = accesses.Select(a => new UpdateOneModel<Investigation>(
+            InvestigationFilters.ById(a.TenantId, a.InvestigationId) & InvestigationFilters.LastAccessedBefore(UtcTime.Normalize(a.AccessedAt - interval)),
+            InvestigationFilters.TouchLastAccessed(UtcTime.Normalize(a.AccessedAt)))).ToList();
+        var result = await Investigations.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        return (int)result.MatchedCount;
+    }
+
+    /// <summary>
     /// A tombstone holding the DELETE entry first (one write, guarded like an update so the entry's image is exact),
     /// then <see cref="MongoAuditRelay"/> moves the entry, removes the document and deletes its transaction scores in
     /// batches. The tombstone is invisible to every API read and write meanwhile.

@@ -22,12 +22,26 @@ internal static class RowCountSql
     /// <summary>Partial counters per counted slice; a read sums at most this many rows.</summary>
     public const int Slots = 16;
 
-    /// <summary>Tables whose lists read their totals from <c>row_counts</c>, and the filter columns counted besides the tenant total.</summary>
+    /// <summary>
+    /// Tables whose lists read their totals from <c>row_counts</c>, and the filter columns counted besides the tenant
+    /// total: those of the <c>RowCounters</c> migration.
+    /// </summary>
     public static readonly IReadOnlyList<(string Table, string[] Dimensions)> Counted =
     [
         ("investigation_states", ["status"]),
         ("anomaly_events", ["status", "severity", "detector_id", "run_id", "investigation_id"]),
         ("transaction_scores", ["investigation_id"]),
+    ];
+
+    /// <summary>The other paged lists, counted since the <c>RowCountersForEveryList</c> migration (same triggers).</summary>
+    public static readonly IReadOnlyList<(string Table, string[] Dimensions)> CountedSinceEveryList =
+    [
+        ("detection_runs", ["detector_id", "status"]),
+        ("detectors", ["type", "enabled"]),
+        ("investigation_templates", ["user_id"]),
+        ("soar_playbook_executions", ["investigation_id", "playbook_id", "status"]),
+        ("composio_connections", ["toolkit_name", "status"]),
+        ("composio_action_audit", ["connection_id", "toolkit_name", "status", "execution_id"]),
     ];
 
     private static string Upsert(string table, string rows)

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -28,7 +29,13 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
         if (query.Status is { } status) audits = audits.Where(x => x.Status == status);
         if (query.ExecutionId is { } executionId) audits = audits.Where(x => x.ExecutionId == executionId);
 
-        return await audits.ToPageAsync(q => q.OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId), page, cancellationToken);
+        // The total from row_counts unless the time range (or two of the others) filters.
+        var counted = query.From is null && query.To is null
+            ? RowCountKey.ForFilter("composio_action_audit", tenantId, [
+                ("connection_id", query.ConnectionId), ("toolkit_name", query.ToolkitName),
+                ("status", query.Status is { } s ? WireEnum.ToWire(s) : null), ("execution_id", query.ExecutionId)])
+            : null;
+        return await audits.ToPageAsync(q => q.OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId), page, db, counted, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ComposioActionAudit>> ListFailedAsync(string tenantId, int? maxRetries, int limit, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -36,7 +37,12 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
             connections = connections.Where(x => x.ExpiresAt <= at || x.Status == ComposioConnectionStatus.Expired);
         }
 
-        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, cancellationToken);
+        // The total from row_counts unless the expiry instant (a comparison with the clock) filters.
+        var counted = query.ExpiredAt is null
+            ? RowCountKey.ForFilter("composio_connections", tenantId, [
+                ("toolkit_name", query.ToolkitName), ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
+            : null;
+        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, db, counted, cancellationToken);
     }
 
     public async Task<Outcome<ComposioConnection>> UpdateTokensAsync(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -31,7 +32,12 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
     public async Task<PagedResult<DetectionRun>> ListAsync(string tenantId, DetectionRunQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         var matching = Matching(tenantId, query);
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, cancellationToken);
+        // The total from row_counts unless the time range (or both detector and status) filters.
+        var counted = query.From is null && query.To is null
+            ? RowCountKey.ForFilter("detection_runs", tenantId, [
+                ("detector_id", query.DetectorId), ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
+            : null;
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, db, counted, cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> UpdateStatusAsync(

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -28,7 +29,9 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
         if (query.Type is { } type) matching = matching.Where(x => x.Type == type);
         if (query.Enabled is { } enabled) matching = matching.Where(x => x.Enabled == enabled);
 
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, cancellationToken);
+        var counted = RowCountKey.ForFilter("detectors", tenantId, [
+            ("type", query.Type is { } t ? WireEnum.ToWire(t) : null), ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null)]);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, db, counted, cancellationToken);
     }
 
     public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
 using Olorin.Core.Errors;
@@ -21,7 +22,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// loses a race fails its <c>WHERE version = …</c> and becomes a version conflict.
 /// </summary>
 internal sealed class PostgresInvestigationRepository(
-    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
+    OlorinDbContext db, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
 {
     private const string FullTextConfiguration = "english";
 
@@ -38,9 +39,15 @@ internal sealed class PostgresInvestigationRepository(
         return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
     }
 
-    /// <summary>Without the derived columns (search_vector, embedding): a compiled query, so LINQ is translated once per process.</summary>
+    /// <summary>
+    /// Without the derived columns (search_vector, embedding). Outside a transaction (every API read) with Npgsql
+    /// directly (<see cref="InvestigationByIdReader"/>); inside one, through the context's connection, so the read
+    /// sees the transaction's own writes: a compiled query, translated once per process.
+    /// </summary>
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => GetById(db, tenantId, investigationId, cancellationToken);
+        => db.Database.CurrentTransaction is null
+            ? InvestigationByIdReader.ReadAsync(dataSource, tenantId, investigationId, cancellationToken)
+            : GetById(db, tenantId, investigationId, cancellationToken);
 
     private static readonly Func<OlorinDbContext, string, string, CancellationToken, Task<Investigation?>> GetById =
         EF.CompileAsyncQuery((OlorinDbContext db, string tenantId, string investigationId, CancellationToken _) =>
@@ -123,6 +130,28 @@ internal sealed class PostgresInvestigationRepository(
     }
 
     /// <summary>
+    /// One statement for every buffered access: an UPDATE joined to the accesses as arrays (unnest), each row written
+    /// only when its stored access is unset or older than the interval. The ids compare with the key columns' "C"
+    /// collation, so the primary key serves the join.
+    /// </summary>
+    public async Task<int> TouchLastAccessedAsync(IReadOnlyList<InvestigationAccess> accesses, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        if (accesses.Count == 0) return 0;
+        var tenants = new string[accesses.Count];
+        var ids = new string[accesses.Count];
+        var ats = new DateTime[accesses.Count];
+        for (var i = 0; i < accesses.Count; i++)
+            (tenants[i], ids[i], ats[i]) = (accesses[i].TenantId, accesses[i].InvestigationId, UtcTime.Normalize(accesses[i].AccessedAt));
+        var seconds = interval.TotalSeconds;
+        return await db.Database.ExecuteSqlAsync($"""
+            UPDATE investigation_states s SET last_accessed = a.at
+            FROM unnest({tenants}::text[], {ids}::text[], {ats}::timestamptz[]) AS a(t, i, at)
+            WHERE s.tenant_id = a.t COLLATE "C" AND s.investigation_id = a.i COLLATE "C"
+              AND (s.last_accessed IS NULL OR s.last_accessed < a.at - make_interval(secs => {seconds}))
+            """, cancellationToken);
+    }
+
+    /// <summary>
     /// One transaction: the row read <c>FOR UPDATE</c>, <paramref name="guard"/> evaluated on it, then its transaction
     /// scores, the row and the DELETE audit entry; the lock keeps the entry's image exact without a retry.
     /// </summary>
@@ -162,10 +191,13 @@ internal sealed class PostgresInvestigationRepository(
                 && EF.Property<NpgsqlTsVector>(x, InvestigationConfiguration.SearchVector)
                     .Matches(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)));
 
-        var total = await matching.LongCountAsync(cancellationToken);
-        // Bounded ranking work: ts_rank reads each match's whole tsvector, so only the SearchRankCandidates most
-        // recently updated matches are ranked (the planner finds them through the GIN index for a rare term, or
-        // walks (tenant_id, updated_at) and stops early for a common one); a page past them is empty.
+        // Bounded work: ts_rank reads each match's whole tsvector, so only the SearchRankCandidates most recently
+        // updated matches are ranked (the planner finds them through the GIN index for a rare term, or walks
+        // (tenant_id, updated_at) and stops early for a common one); a page past them is empty. The total counts
+        // those pageable matches: the count stops at one more than them (a term in every one of 100k documents
+        // cost a 100k-row @@ scan per request, 0.4 s), and MoreMatches says whether there were more.
+        var counted = await matching.Take(SearchRankCandidates + 1).LongCountAsync(cancellationToken);
+        var total = Math.Min(counted, SearchRankCandidates);
         var hits = await matching
             .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId)
             .Take(SearchRankCandidates)
@@ -179,7 +211,8 @@ internal sealed class PostgresInvestigationRepository(
             .Skip(page.Skip).Take(page.PageSize)
             .ToListAsync(cancellationToken);
         return new PagedResult<InvestigationSearchHit>(
-            hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize);
+            hits.Select(h => new InvestigationSearchHit(h.Investigation, h.Rank)).ToList(), total, page.Page, page.PageSize)
+        { MoreMatches = counted > SearchRankCandidates };
     }
 
     /// <summary>Exact or through the HNSW index, by the same candidate-count rule as the anomaly similarity search.</summary>

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -34,7 +35,10 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         if (query.PlaybookId is { } playbookId) executions = executions.Where(x => x.PlaybookId == playbookId);
         if (query.Status is { } status) executions = executions.Where(x => x.Status == status);
 
-        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, cancellationToken);
+        var counted = RowCountKey.ForFilter("soar_playbook_executions", tenantId, [
+            ("investigation_id", query.InvestigationId), ("playbook_id", query.PlaybookId),
+            ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)]);
+        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, db, counted, cancellationToken);
     }
 
     public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Olorin.Persistence.Postgres.Counting;
 using Olorin.Core.Errors;
 using Olorin.Core.Models;
 using Olorin.Core.Paging;
@@ -34,8 +35,11 @@ public sealed class PostgresTemplateRepository(OlorinDbContext db, TimeProvider 
         if (query.UserId is { } userId) templates = templates.Where(x => x.UserId == userId);
         if (query.Tag is { } tag) templates = templates.Where(x => x.Tags.Contains(tag));
 
-        var total = await templates.LongCountAsync(cancellationToken);
-        var items = await templates
+        // The total from row_counts unless a tag filters.
+        var total = query.Tag is null
+            ? await RowCounts.ReadAsync(db, RowCountKey.ForFilter("investigation_templates", tenantId, [("user_id", query.UserId)])!, cancellationToken)
+            : await templates.LongCountAsync(cancellationToken);
+        List<InvestigationTemplate> items = total <= page.Skip ? [] : await templates
             .OrderByDescending(x => x.UsageCount)
             .ThenBy(x => EF.Functions.Collate(x.Name, "C")) // ordinal, as on every backend
             .ThenBy(x => x.TemplateId)

@@ -25,6 +25,8 @@ public static class PersistenceRegistration
         var services = builder.Services;
         var backend = builder.Configuration.Get<BackendOptions>() ?? new BackendOptions();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LastAccessedBuffer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastAccessedBuffer>());
         var phase = PhaseSettings.From(builder.Configuration, backend);
         services.AddSingleton(phase);
         if (phase.Phase.HasSecondary())

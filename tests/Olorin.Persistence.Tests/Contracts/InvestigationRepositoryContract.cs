@@ -328,6 +328,35 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
     }
 
     [Fact]
+    public async Task TouchLastAccessed_of_many_writes_each_one_only_where_the_stored_access_is_older_than_the_interval()
+    {
+        var recent = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var stale = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var never = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var at = Now().AddMinutes(3);
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, recent.InvestigationId, at.AddSeconds(-30), at.AddSeconds(-30), Ct));
+        Assert.True(await Investigations.TouchLastAccessedAsync(Tenant, stale.InvestigationId, at.AddSeconds(-90), at.AddSeconds(-90), Ct));
+
+        var written = await Investigations.TouchLastAccessedAsync(
+        [
+            new InvestigationAccess(Tenant, recent.InvestigationId, at),
+            new InvestigationAccess(Tenant, stale.InvestigationId, at),
+            new InvestigationAccess(Tenant, never.InvestigationId, at),
+            new InvestigationAccess(Tenant, NewId("missing"), at),
+            new InvestigationAccess(OtherTenant, never.InvestigationId, at.AddDays(1)),
+        ], TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(2, written);
+        Assert.Equal(at.AddSeconds(-30), (await Investigations.GetAsync(Tenant, recent.InvestigationId, Ct))!.LastAccessed);
+        Assert.Equal(at, (await Investigations.GetAsync(Tenant, stale.InvestigationId, Ct))!.LastAccessed);
+        var stored = (await Investigations.GetAsync(Tenant, never.InvestigationId, Ct))!;
+        Assert.Equal(at, stored.LastAccessed);
+        Assert.Equal(never.Version, stored.Version);
+        Assert.Equal(never.UpdatedAt, stored.UpdatedAt);
+        Assert.Equal(0, await Investigations.TouchLastAccessedAsync([], TimeSpan.FromSeconds(60), Ct));
+    }
+
+    [Fact]
     public async Task TouchLastAccessed_writes_nothing_while_the_stored_access_is_within_the_interval()
     {
         var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;

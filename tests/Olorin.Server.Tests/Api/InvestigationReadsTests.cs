@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Server.Persistence;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
@@ -7,7 +9,7 @@ namespace Olorin.Server.Tests.Api;
 
 /// <summary>
 /// Issue #12 "reads are reads": a GET records last_accessed at most once per LAST_ACCESSED_WRITE_INTERVAL_SECONDS
-/// (default 60 s) and a 304 never writes. Observed in the database: the row's <c>xmin</c> (the transaction that
+/// (default 60 s), written by the server's LastAccessedBuffer off the request, and a 304 never writes. Observed in the database: the row's <c>xmin</c> (the transaction that
 /// wrote it last) moves with any UPDATE, even one that changes nothing.
 /// </summary>
 public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
@@ -37,6 +39,26 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
         return (reader.IsDBNull(0) ? null : reader.GetDateTime(0), reader.GetInt32(1), reader.GetDateTime(2), reader.GetString(3));
     }
 
+    private Task FlushAsync() => fixture.Factory.Services.GetRequiredService<LastAccessedBuffer>().FlushAsync(Ct);
+
+    [Fact]
+    public async Task Reads_buffered_within_one_flush_answer_the_same_last_accessed_and_are_written_in_one_flush()
+    {
+        var (a, _) = await CreateAsync();
+        var (b, _) = await CreateAsync();
+        var firstA = await (await Client().GetAsync($"/investigations/{a}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var againA = await (await Client().GetAsync($"/investigations/{a}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        await (await Client().GetAsync($"/investigations/{b}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(firstA["last_accessed"]!.GetValue<string>(), againA["last_accessed"]!.GetValue<string>());
+
+        await FlushAsync();
+        var rowA = await RowAsync(a);
+        var rowB = await RowAsync(b);
+        Assert.Equal(firstA["last_accessed"]!.GetValue<DateTime>().ToUniversalTime(), rowA.LastAccessed!.Value.ToUniversalTime());
+        Assert.NotNull(rowB.LastAccessed);
+        Assert.Equal(rowA.Xmin, rowB.Xmin); // one statement, one transaction, wrote both
+    }
+
     [Fact]
     public async Task A_get_records_last_accessed_once_and_the_next_gets_within_the_interval_write_nothing()
     {
@@ -45,6 +67,8 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
         Assert.Null(created.LastAccessed);
 
         var first = await (await Client().GetAsync($"/investigations/{id}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Null((await RowAsync(id)).LastAccessed); // buffered: the GET itself wrote nothing
+        await FlushAsync();
         var afterFirst = await RowAsync(id);
         Assert.NotNull(afterFirst.LastAccessed);
         Assert.NotNull(first["last_accessed"]);
@@ -57,6 +81,7 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
             Assert.Equal(first["last_accessed"]!.GetValue<string>(), again["last_accessed"]!.GetValue<string>());
             Assert.Equal(first["etag"]!.GetValue<string>(), again["etag"]!.GetValue<string>());
         }
+        await FlushAsync();
         var afterMore = await RowAsync(id);
         Assert.Equal(afterFirst, afterMore); // same xmin: no UPDATE ran, not even one that changed nothing
     }
@@ -72,6 +97,7 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
         var response = await Client().SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        await FlushAsync();
         Assert.Equal(before, await RowAsync(id));
         Assert.Null((await RowAsync(id)).LastAccessed);
     }

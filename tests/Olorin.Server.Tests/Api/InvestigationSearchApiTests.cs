@@ -59,6 +59,37 @@ public sealed class InvestigationSearchApiTests(PostgresApiFixture fixture) : IC
         Assert.Equal(2, page["pageSize"]!.GetValue<int>());
         Assert.False(page["hasNextPage"]!.GetValue<bool>());
         Assert.True(page["hasPreviousPage"]!.GetValue<bool>());
+        Assert.False(page["moreMatches"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_term_in_more_documents_than_are_ranked_counts_the_ranked_ones_and_says_there_are_more()
+    {
+        var tenant = $"many-{Guid.NewGuid():N}";
+        var client = fixture.Factory.CreateClient(tenant, "alice");
+        var first = await CreateAsync(client, "Overflow ring", "Overflow summary");
+        // 1,000 copies of it in SQL (one statement; 1,001 POSTs would take most of a minute here).
+        await using (var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var copy = new Npgsql.NpgsqlCommand(
+                """
+                INSERT INTO investigation_states (investigation_id, user_id, tenant_id, lifecycle_stage, status, settings, progress,
+                                                  results, version, created_at, updated_at, last_accessed, metadata)
+                SELECT investigation_id || '-' || g, user_id, tenant_id, lifecycle_stage, status, settings, progress,
+                       results, version, created_at, updated_at, last_accessed, metadata
+                FROM investigation_states, generate_series(1, 1000) AS g WHERE tenant_id = $1 AND investigation_id = $2
+                """, connection);
+            copy.Parameters.AddWithValue(tenant);
+            copy.Parameters.AddWithValue(first);
+            Assert.Equal(1000, await copy.ExecuteNonQueryAsync(Ct));
+        }
+
+        var page = await (await client.GetAsync("/investigations/search?q=overflow&page=50&page_size=20", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(1000, page["totalCount"]!.GetValue<long>()); // the ranked (pageable) matches
+        Assert.True(page["moreMatches"]!.GetValue<bool>());       // 1,001 matched
+        Assert.Equal(20, page["investigations"]!.AsArray().Count);
+        Assert.False(page["hasNextPage"]!.GetValue<bool>());
     }
 
     // The first case also shows the literal route wins over /{investigationId} (no investigation may be called "search").

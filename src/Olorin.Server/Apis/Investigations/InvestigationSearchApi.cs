@@ -85,8 +85,10 @@ public sealed record InvestigationSearchResponse(
     [property: JsonPropertyName("page")] int Page,
     [property: JsonPropertyName("pageSize")] int PageSize,
     [property: JsonPropertyName("hasNextPage")] bool HasNextPage,
-    [property: JsonPropertyName("hasPreviousPage")] bool HasPreviousPage)
+    [property: JsonPropertyName("hasPreviousPage")] bool HasPreviousPage,
+    [property: JsonPropertyName("moreMatches")] bool MoreMatches)
 {
     public static InvestigationSearchResponse From(PagedResult<InvestigationSearchHit> page) => new(
-        page.Items.Select(InvestigationSearchItem.From).ToList(), page.TotalCount, page.Page, page.PageSize, page.HasNextPage, page.HasPreviousPage);
+        page.Items.Select(InvestigationSearchItem.From).ToList(), page.TotalCount, page.Page, page.PageSize, page.HasNextPage, page.HasPreviousPage,
+        page.MoreMatches);
 }

@@ -6,6 +6,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 using Microsoft.Extensions.Options;
 using Olorin.Server.Configuration;
+using Olorin.Server.Persistence;
 
 namespace Olorin.Server.Apis.Investigations;
 
@@ -18,8 +19,12 @@ public sealed class InvestigationServices(
     HttpContext httpContext,
     ITextEmbedder embedder,
     EmbeddingQueue embeddingQueue,
-    IOptions<InvestigationAccessOptions> access)
+    IOptions<InvestigationAccessOptions> access,
+    LastAccessedBuffer accessBuffer)
 {
+    /// <summary>Where a read records its access (written off the request, once per flush).</summary>
+    public LastAccessedBuffer AccessBuffer { get; } = accessBuffer;
+
     /// <summary>When a read records last_accessed.</summary>
     public IOptions<InvestigationAccessOptions> Access { get; } = access;
 

@@ -144,13 +144,11 @@ public static class InvestigationsApi
         if (InvestigationETag.Matches(http.Request.Headers.IfNoneMatch, etag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
-        // An access, not a change: neither version nor ETag move (Decision 6). Written only when the stored one is
-        // older than the interval, so a polled investigation costs one UPDATE per interval, not one per GET.
+        // An access, not a change: neither version nor ETag move (Decision 6). Recorded only when the stored one is
+        // older than the interval, and written by the buffer's next flush, off this request (no write, no commit here).
         var now = UtcTime.Now(services.Clock);
-        var olderThan = now.AddSeconds(-services.Access.Value.WriteIntervalSeconds);
-        if ((investigation.LastAccessed is not { } last || last < olderThan)
-            && await services.Investigations.TouchLastAccessedAsync(tenant, investigationId, now, olderThan, cancellationToken))
-            investigation.LastAccessed = now;
+        if (investigation.LastAccessed is not { } last || last < now.AddSeconds(-services.Access.Value.WriteIntervalSeconds))
+            investigation.LastAccessed = services.AccessBuffer.Record(tenant, investigationId, now);
 
         return TypedResults.Ok(InvestigationResponse.From(investigation));
     }

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+using Olorin.Core.Models;
+using Olorin.Core.Ports;
+using Olorin.Server.Configuration;
+
+namespace Olorin.Server.Persistence;
+
+/// <summary>
+/// Records the <c>last_accessed</c> of investigation reads off the request path (issue #12, "reads are reads"): a GET
+/// adds its access here, and one write per <see cref="FlushPeriod"/> stores every buffered access with the same
+/// condition as before (only when the stored one is unset or older than LAST_ACCESSED_WRITE_INTERVAL_SECONDS). So a
+/// GET never waits for a write nor commits, and a thousand first reads a second cost one statement, not a thousand.
+/// What it trades: an access is visible to other readers up to a flush period later, and one buffered when the
+/// process dies without stopping is lost (last_accessed is bookkeeping, not data: it moves neither version nor ETag).
+/// </summary>
+public sealed class LastAccessedBuffer(
+    IServiceScopeFactory scopes, IOptions<InvestigationAccessOptions> options, ILogger<LastAccessedBuffer> logger) : BackgroundService
+{
+    /// <summary>How long an access may wait in memory before it is written.</summary>
+    public static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Beyond this many distinct pending accesses the next flush starts at once.</summary>
+    private const int EarlyFlushAt = 20_000;
+
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _flushNow = new(0);
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private Dictionary<(string Tenant, string Id), DateTime> _pending = [];
+
+    private TimeSpan Interval => TimeSpan.FromSeconds(options.Value.WriteIntervalSeconds);
+
+    /// <summary>
+    /// Buffers a read at <paramref name="at"/> and returns the last_accessed the response shows: an access already
+    /// waiting within the interval stays (so reads within one flush period answer the same value, as they would once
+    /// it is stored), otherwise <paramref name="at"/>.
+    /// </summary>
+    public DateTime Record(string tenantId, string investigationId, DateTime at)
+    {
+        int count;
+        DateTime shown;
+        lock (_gate)
+        {
+            var key = (tenantId, investigationId);
+            if (_pending.TryGetValue(key, out var waiting) && waiting >= at - Interval) shown = waiting;
+            else _pending[key] = shown = at;
+            count = _pending.Count;
+        }
+        if (count == EarlyFlushAt) _flushNow.Release();
+        return shown;
+    }
+
+    /// <summary>Writes every buffered access now (the loop does this each period; tests and shutdown call it).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            Dictionary<(string Tenant, string Id), DateTime> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0) return;
+                batch = _pending;
+                _pending = new Dictionary<(string Tenant, string Id), DateTime>(batch.Count);
+            }
+            var accesses = batch.Select(p => new InvestigationAccess(p.Key.Tenant, p.Key.Id, p.Value)).ToList();
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IInvestigationRepository>()
+                    .TouchLastAccessedAsync(accesses, Interval, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Kept for the next flush (a newer access of the same investigation wins), so a database that is
+                // briefly away loses nothing; logged as a warning because no request failed.
+                lock (_gate)
+                    foreach (var (key, at) in batch)
+                        if (!_pending.TryGetValue(key, out var newer) || newer < at) _pending[key] = at;
+                logger.LogWarning(e, "Writing {Count} buffered last_accessed values failed; they are retried with the next flush", batch.Count);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _flushNow.WaitAsync(FlushPeriod, stoppingToken);
+                await FlushAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // What the loop had not written yet, within the host's shutdown timeout.
+        try { await FlushAsync(cancellationToken); }
+        catch (OperationCanceledException) { logger.LogWarning("Shutdown cut the last flush of buffered last_accessed values short"); }
+    }
+}
