@@ -22,7 +22,7 @@ public sealed class KilledMigrationTests(SmallSeededSource source) : IClassFixtu
             {
                 if (doomed.HasExited) Assert.Fail($"migrate finished before it could be killed: {await doomed.WaitAsync(TimeSpan.FromSeconds(5))}");
                 Assert.True(DateTime.UtcNow < deadline, "migrate made no progress");
-                await Task.Delay(50);
+                await Task.Delay(50, TestContext.Current.CancellationToken);
             }
             doomed.KillHard();
         }

@@ -49,7 +49,7 @@ public sealed class MongoLegsTests
         using var mongo = MongoDatabase.Create();
         await using var source = await PostgresEndpoint.CreateAsync();
         var dataset = new SyntheticDataset("tenant-mongo-legs", 300);
-        await dataset.WriteAsync(source.Services);
+        await dataset.WriteAsync(source.Services, cancellationToken: TestContext.Current.CancellationToken);
 
         var toMongo = await CliProcess.RunAsync(Budget, "migrate", "--from", source.Url, "--to", mongo.Url, "--json");
         Assert.True(toMongo.ExitCode == 0, toMongo.ToString());
@@ -73,7 +73,7 @@ public sealed class MongoLegsTests
     {
         using var mongo = MongoDatabase.Create();
         await using var source = await PostgresEndpoint.CreateAsync();
-        await new SyntheticDataset("tenant-mongo-setup", 20).WriteAsync(source.Services);
+        await new SyntheticDataset("tenant-mongo-setup", 20).WriteAsync(source.Services, cancellationToken: TestContext.Current.CancellationToken);
         var migrate = await CliProcess.RunAsync(Budget, "migrate", "--from", source.Url, "--to", mongo.Url, "--json");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
 

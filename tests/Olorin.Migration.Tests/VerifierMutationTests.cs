@@ -103,11 +103,11 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         await using (var scope = target.Services.CreateAsyncScope())
         {
             var repository = scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>();
-            original = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
+            original = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41)), TestContext.Current.CancellationToken).FirstAsync(TestContext.Current.CancellationToken);
             Assert.Equal(id, original.AnomalyId);
-            var tampered = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41))).FirstAsync();
+            var tampered = await repository.ExportAsync(new TenantKey(dataset.TenantId, dataset.AnomalyId(41)), TestContext.Current.CancellationToken).FirstAsync(TestContext.Current.CancellationToken);
             tampered.Embedding[7] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(tampered.Embedding[7]) + 1);
-            await repository.BulkUpsertAsync([tampered]);
+            await repository.BulkUpsertAsync([tampered], TestContext.Current.CancellationToken);
         }
         var result = await VerifyAsync("anomaly_events", raw);
         var field = Assert.Single(Single(result, MismatchKinds.Different, id).Fields);
@@ -115,7 +115,7 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         Assert.Equal("199/200 (99.5%)", result.Embeddings!.ToString());
 
         await using (var scope = target.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>().BulkUpsertAsync([original]);
+            await scope.ServiceProvider.GetRequiredService<IAnomalyEventRepository>().BulkUpsertAsync([original], TestContext.Current.CancellationToken);
         await AssertEqualAgainAsync("anomaly_events", raw);
     }
 
@@ -150,7 +150,7 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
 
         var extra = new Detector { DetectorId = $"{Tenant}-det-zzzzz", Name = "only on the target", TenantId = Tenant, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         await using (var scope = target.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<IDetectorRepository>().BulkUpsertAsync([extra]);
+            await scope.ServiceProvider.GetRequiredService<IDetectorRepository>().BulkUpsertAsync([extra], TestContext.Current.CancellationToken);
         var result = await VerifyAsync("detectors", raw);
         Single(result, MismatchKinds.Extra, extra.DetectorId);
         Assert.Equal(result.SourceCount + 1, result.TargetCount);

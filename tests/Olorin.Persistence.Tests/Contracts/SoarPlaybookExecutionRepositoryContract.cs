@@ -134,7 +134,10 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
 
         var outcome = await Executions.AppendActionAsync(Tenant, id, Action("late", T0.AddMinutes(2)), Ct);
 
-        Assert.IsType<Outcome<SoarPlaybookExecution>.InvalidState>(outcome);
+        // The Core text, word for word, on every backend.
+        Assert.Equal(new Outcome<SoarPlaybookExecution>.InvalidState(
+            SoarExecutionTransitions.Refusal(id, SoarExecutionStatus.Completed, SoarExecutionTransitions.AppendOperation)), outcome);
+        Assert.Equal(new Outcome<SoarPlaybookExecution>.InvalidState($"Cannot append an action to execution {id}: it is completed, not running."), outcome);
         Assert.Empty((await Executions.GetAsync(Tenant, id, Ct))!.ActionsExecuted);
     }
 
@@ -223,7 +226,7 @@ public abstract class SoarPlaybookExecutionRepositoryContract(IBackendFixture ba
 
         var again = await Executions.FinishAsync(Tenant, id, SoarExecutionStatus.Completed, T0.AddSeconds(9), null, Ct);
 
-        Assert.IsType<Outcome<SoarPlaybookExecution>.InvalidState>(again);
+        Assert.Equal(new Outcome<SoarPlaybookExecution>.InvalidState($"Cannot finish execution {id}: it is failed, not running."), again);
         var stored = await Executions.GetAsync(Tenant, id, Ct);
         Assert.Equal(SoarExecutionStatus.Failed, stored!.Status);
         Assert.Equal("first", stored.ErrorMessage);

@@ -16,8 +16,6 @@ namespace Olorin.Server.Apis.Anomalies;
 /// </summary>
 public static class AnomaliesApi
 {
-    private const string Resource = "Anomaly";
-
     public static IEndpointRouteBuilder MapAnomaliesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/anomalies").WithTags("Anomalies");
@@ -75,7 +73,7 @@ public static class AnomaliesApi
             QueryValues.WireEnumValue<AnomalyStatus>(errors, "status", status),
             minScore);
         if (minScore is { } min) AnomalyRules.ValidateScore(errors, "min_score", min);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var result = await services.Anomalies.ListAsync(services.Identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(AnomalyListResponse.From(result, includeEmbedding ?? false));
@@ -84,13 +82,12 @@ public static class AnomaliesApi
     public static async Task<Results<Created<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> CreateAnomaly(
         CreateAnomalyRequest request,
         [AsParameters] AnomalyServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = request.Validate(services.EmbeddingDimension);
         if (errors.IsEmpty && request.InvestigationId is { } investigationId && !await services.InvestigationExistsAsync(investigationId, cancellationToken))
             errors.Add("investigation_id", $"Investigation '{investigationId}' does not exist in this tenant.");
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var anomaly = request.ToAnomaly(services.Identity.TenantId, UtcTime.Now(services.Clock));
 
@@ -98,13 +95,9 @@ public static class AnomaliesApi
         // Stored without an embedding: the embedding worker computes it after the response (a client's vector is kept).
         if (outcome is Outcome<AnomalyEvent>.Ok(var stored) && stored.Embedding.Length == 0)
             services.EmbeddingQueue.Enqueue(EmbeddingCollection.Anomalies, stored.TenantId, stored.AnomalyId);
-        return outcome switch
-        {
-            Outcome<AnomalyEvent>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}/anomalies/{Uri.EscapeDataString(created.AnomalyId)}", AnomalyResponse.From(created, includeEmbedding: false)),
-            Outcome<AnomalyEvent>.Duplicate(var key) => ApiProblems.Duplicate("anomaly", key, anomaly.AnomalyId),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        return outcome is Outcome<AnomalyEvent>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.AnomalyId), AnomalyResponse.From(created, includeEmbedding: false))
+            : OutcomeProblems.For(outcome, AnomalyProblems.Resource, anomaly.AnomalyId);
     }
 
     public static async Task<Results<Ok<AnomalyResponse>, ProblemHttpResult>> GetAnomaly(
@@ -114,7 +107,7 @@ public static class AnomaliesApi
         CancellationToken cancellationToken)
     {
         var anomaly = await services.Anomalies.GetAsync(services.Identity.TenantId, anomalyId, cancellationToken);
-        return anomaly is null ? ApiProblems.NotFound(Resource, anomalyId) : TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding ?? false));
+        return anomaly is null ? AnomalyProblems.NotFound(anomalyId) : TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding ?? false));
     }
 
     public static async Task<Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult>> UpdateAnomaly(
@@ -124,7 +117,7 @@ public static class AnomaliesApi
         CancellationToken cancellationToken)
     {
         if (request.Status is not { } status)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is required; one of: new, triaged, closed."] });
+            return ValidationResults.Invalid("status", "status is required; one of: new, triaged, closed.");
 
         var outcome = await services.Anomalies.UpdateStatusAsync(services.Identity.TenantId, anomalyId, status, cancellationToken);
         return ToResult(outcome, anomalyId);
@@ -138,14 +131,14 @@ public static class AnomaliesApi
     {
         var errors = new ValidationErrors();
         FieldRules.RequiredId(errors, "investigation_id", request.InvestigationId);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
-        if (await services.Anomalies.GetAsync(tenant, anomalyId, cancellationToken) is null) return ApiProblems.NotFound(Resource, anomalyId);
+        if (await services.Anomalies.GetAsync(tenant, anomalyId, cancellationToken) is null) return AnomalyProblems.NotFound(anomalyId);
         if (!await services.InvestigationExistsAsync(request.InvestigationId!, cancellationToken))
         {
             errors.Add("investigation_id", $"Investigation '{request.InvestigationId}' does not exist in this tenant.");
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
         var outcome = await services.Anomalies.LinkInvestigationAsync(tenant, anomalyId, request.InvestigationId, cancellationToken);
@@ -167,16 +160,12 @@ public static class AnomaliesApi
         CancellationToken cancellationToken)
         => await services.Anomalies.DeleteAsync(services.Identity.TenantId, anomalyId, cancellationToken)
             ? TypedResults.NoContent()
-            : ApiProblems.NotFound(Resource, anomalyId);
+            : AnomalyProblems.NotFound(anomalyId);
 
     private static Results<Ok<AnomalyResponse>, ValidationProblem, ProblemHttpResult> ToResult(Outcome<AnomalyEvent> outcome, string anomalyId)
-        => outcome switch
-        {
-            Outcome<AnomalyEvent>.Ok(var anomaly) => TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding: false)),
-            Outcome<AnomalyEvent>.NotFound => ApiProblems.NotFound(Resource, anomalyId),
-            Outcome<AnomalyEvent>.InvalidState(var reason) => ApiProblems.InvalidState(reason),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        => outcome is Outcome<AnomalyEvent>.Ok(var anomaly)
+            ? TypedResults.Ok(AnomalyResponse.From(anomaly, includeEmbedding: false))
+            : OutcomeProblems.For(outcome, AnomalyProblems.Resource, anomalyId);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -19,13 +19,12 @@ public static class AnomalyBulkInsert
     public static async Task<Results<Created<BulkCreateAnomaliesResponse>, Ok<BulkCreateAnomaliesResponse>, ValidationProblem>> Insert(
         BulkCreateAnomaliesRequest request,
         [AsParameters] AnomalyServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
         var items = request.Anomalies ?? [];
         var errors = Validate(items, services.EmbeddingDimension);
         if (errors.IsEmpty) await RequireInvestigationsAsync(errors, items!, services, cancellationToken);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var now = UtcTime.Now(services.Clock);
         var anomalies = items.Select(item => item!.ToAnomaly(services.Identity.TenantId, now)).ToList();
@@ -37,7 +36,7 @@ public static class AnomalyBulkInsert
 
         var response = new BulkCreateAnomaliesResponse(inserted, anomalies.Count - inserted);
         return inserted > 0
-            ? TypedResults.Created($"{http.Request.PathBase}/anomalies", response)
+            ? TypedResults.Created($"{services.HttpContext.Request.PathBase}/anomalies", response)
             : TypedResults.Ok(response);
     }
 

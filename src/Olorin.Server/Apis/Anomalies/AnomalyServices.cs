@@ -15,7 +15,8 @@ public sealed class AnomalyServices(
     TimeProvider clock,
     IOptions<EmbeddingOptions> embedding,
     ITextEmbedder embedder,
-    EmbeddingQueue embeddingQueue)
+    EmbeddingQueue embeddingQueue,
+    HttpContext httpContext)
 {
     /// <summary>Embeds query texts (search by text).</summary>
     public ITextEmbedder Embedder { get; } = embedder;
@@ -27,6 +28,7 @@ public sealed class AnomalyServices(
     public IInvestigationRepository Investigations { get; } = investigations;
     public RequestIdentity Identity { get; } = identity;
     public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
 
     public IOptions<EmbeddingOptions> Embedding { get; } = embedding;
 

@@ -20,18 +20,18 @@ public static class SimilarAnomaliesSearch
     {
         var errors = SimilarityRules.Validate(
             request.Vector, request.AnomalyId, request.Text, request.K, request.MinSimilarity, request.DetectorId, services.EmbeddingDimension);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var vector = request.Vector;
         if (request.AnomalyId is { } anomalyId)
         {
             var reference = await services.Anomalies.GetAsync(tenant, anomalyId, cancellationToken);
-            if (reference is null) return ApiProblems.NotFound("Anomaly", anomalyId);
+            if (reference is null) return AnomalyProblems.NotFound(anomalyId);
             if (reference.Embedding.Length == 0)
             {
                 errors.Add("anomaly_id", $"Anomaly '{anomalyId}' has no embedding to compare with.");
-                return TypedResults.ValidationProblem(errors.ToDictionary());
+                return errors.ToProblem();
             }
             vector = reference.Embedding;
         }

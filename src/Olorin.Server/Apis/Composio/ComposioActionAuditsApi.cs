@@ -5,7 +5,6 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
-using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 using Olorin.Server.Caching;
 
@@ -34,6 +33,7 @@ public static class ComposioActionAuditsApi
     }
 
     public static async Task<Results<Ok<ComposioActionAuditListResponse>, ValidationProblem>> ListActionAudits(
+        [AsParameters] ComposioServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery(Name = "connection_id")] string? connectionId,
@@ -42,82 +42,75 @@ public static class ComposioActionAuditsApi
         [FromQuery(Name = "execution_id")] string? executionId,
         [FromQuery] DateTimeOffset? from,
         [FromQuery] DateTimeOffset? to,
-        RequestIdentity identity,
-        IComposioActionAuditRepository audits,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var request = QueryValues.Page(errors, page, pageSize);
-        FieldRules.WireValue<ComposioActionStatus>(errors, "status", status);
+        var statusFilter = QueryValues.WireEnumValue<ComposioActionStatus>(errors, "status", status);
         ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var query = new ComposioActionAuditQuery(
-            connectionId, toolkitName, status is null ? null : WireEnum.Parse<ComposioActionStatus>(status), executionId, Utc(from), Utc(to));
-        var result = await audits.ListAsync(identity.TenantId, query, request, cancellationToken);
+        var query = new ComposioActionAuditQuery(connectionId, toolkitName, statusFilter, executionId, Utc(from), Utc(to));
+        var result = await services.Audits.ListAsync(services.Identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(ComposioActionAuditListResponse.From(result));
     }
 
     /// <param name="maxRetries">Only actions retried fewer times than this; every failed action when absent.</param>
     /// <param name="limit">At most this many (default 100, at most 1000).</param>
     public static async Task<Results<Ok<FailedComposioActionsResponse>, ValidationProblem>> ListFailedActions(
+        [AsParameters] ComposioServices services,
         [FromQuery(Name = "max_retries")] int? maxRetries,
         [FromQuery] int? limit,
-        RequestIdentity identity,
-        IComposioActionAuditRepository audits,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "max_retries", maxRetries, 0, int.MaxValue);
         FieldRules.Range(errors, "limit", limit, 1, ComposioRules.MaxFailedLimit);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var failed = await audits.ListFailedAsync(identity.TenantId, maxRetries, limit ?? ComposioRules.DefaultFailedLimit, cancellationToken);
+        var failed = await services.Audits.ListFailedAsync(services.Identity.TenantId, maxRetries, limit ?? ComposioRules.DefaultFailedLimit, cancellationToken);
         return TypedResults.Ok(new FailedComposioActionsResponse(failed.Select(ComposioActionAuditResponse.From).ToList()));
     }
 
     public static async Task<Results<Ok<ComposioActionStatsResponse>, ValidationProblem>> GetToolkitStats(
+        [AsParameters] ComposioServices services,
+        StatsCache cache,
         [FromQuery] DateTimeOffset? from,
         [FromQuery] DateTimeOffset? to,
-        RequestIdentity identity,
-        IComposioActionAuditRepository audits,
-        StatsCache cache,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ComposioRules.TimeWindow(errors, Utc(from), Utc(to));
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
+        var tenant = services.Identity.TenantId;
         var response = await cache.GetOrComputeAsync(
-            StatsSource.ComposioActionAudits, identity.TenantId, $"toolkit-stats|{Utc(from):O}|{Utc(to):O}",
+            StatsSource.ComposioActionAudits, tenant, $"toolkit-stats|{Utc(from):O}|{Utc(to):O}",
             async token => new ComposioActionStatsResponse(Utc(from), Utc(to),
-                (await audits.GetToolkitStatsAsync(identity.TenantId, Utc(from), Utc(to), token)).Select(ToolkitActionStatsResponse.From).ToList()),
+                (await services.Audits.GetToolkitStatsAsync(tenant, Utc(from), Utc(to), token)).Select(ToolkitActionStatsResponse.From).ToList()),
             cancellationToken);
         return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<ComposioActionAuditResponse>, ProblemHttpResult>> GetActionAudit(
-        string auditId, RequestIdentity identity, IComposioActionAuditRepository audits, CancellationToken cancellationToken)
-        => await audits.GetAsync(identity.TenantId, auditId, cancellationToken) is { } audit
+        string auditId, [AsParameters] ComposioServices services, CancellationToken cancellationToken)
+        => await services.Audits.GetAsync(services.Identity.TenantId, auditId, cancellationToken) is { } audit
             ? TypedResults.Ok(ComposioActionAuditResponse.From(audit))
             : ComposioProblems.ActionAuditNotFound(auditId);
 
     public static async Task<Results<Created<ComposioActionAuditResponse>, ValidationProblem, ProblemHttpResult>> CreateActionAudit(
         CreateComposioActionAuditRequest request,
-        RequestIdentity identity,
-        IComposioActionAuditRepository audits,
-        IComposioConnectionRepository connections,
-        TimeProvider clock,
-        HttpContext http,
+        [AsParameters] ComposioServices services,
         CancellationToken cancellationToken)
     {
+        var tenant = services.Identity.TenantId;
         var errors = ComposioRules.ValidateActionAudit(
             request.AuditId, request.ActionId, request.ToolkitName, request.ActionName, request.ConnectionId, request.ExecutionId,
             request.Status, request.RetryCount);
         ResourceIds.RequireAddressable(errors, "audit_id", request.AuditId, "failed", "stats");
         await References.RequireInTenantAsync(errors, "connection_id", request.ConnectionId, "Connection",
-            async id => await connections.GetAsync(identity.TenantId, id, cancellationToken) is not null);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+            async id => await services.Connections.GetAsync(tenant, id, cancellationToken) is not null);
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var audit = new ComposioActionAudit
         {
@@ -125,44 +118,37 @@ public static class ComposioActionAuditsApi
             ActionId = request.ActionId!,
             ToolkitName = request.ToolkitName!,
             ActionName = request.ActionName!,
-            TenantId = identity.TenantId,
+            TenantId = tenant,
             ConnectionId = request.ConnectionId!,
             ExecutionId = request.ExecutionId,
             Parameters = request.Parameters ?? [],
             Result = request.Result ?? [],
             Status = WireEnum.Parse<ComposioActionStatus>(request.Status!),
-            ExecutedAt = request.ExecutedAt is { } executedAt ? UtcTime.Normalize(executedAt) : UtcTime.Now(clock),
+            ExecutedAt = request.ExecutedAt is { } executedAt ? UtcTime.Normalize(executedAt) : UtcTime.Now(services.Clock),
             RetryCount = request.RetryCount ?? 0,
             ErrorMessage = request.ErrorMessage,
         };
-        return await audits.CreateAsync(audit, cancellationToken) switch
-        {
-            Outcome<ComposioActionAudit>.Ok(var created) => TypedResults.Created(
-                ResourceLocation.Child(http.Request, created.AuditId),
-                ComposioActionAuditResponse.From(created)),
-            Outcome<ComposioActionAudit>.Duplicate(var key) => ComposioProblems.Duplicate(key, audit.AuditId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Audits.CreateAsync(audit, cancellationToken);
+        return outcome is Outcome<ComposioActionAudit>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.AuditId), ComposioActionAuditResponse.From(created))
+            : OutcomeProblems.For(outcome, ComposioProblems.ActionAudit, audit.AuditId);
     }
 
     public static async Task<Results<Ok<ComposioActionAuditResponse>, ValidationProblem, ProblemHttpResult>> RecordRetry(
         string auditId,
         RetryComposioActionRequest request,
-        RequestIdentity identity,
-        IComposioActionAuditRepository audits,
+        [AsParameters] ComposioServices services,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         FieldRules.RequiredWireValue<ComposioActionStatus>(errors, "status", request.Status);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var status = WireEnum.Parse<ComposioActionStatus>(request.Status!);
-        return await audits.RecordRetryAsync(identity.TenantId, auditId, status, request.ErrorMessage, cancellationToken) switch
-        {
-            Outcome<ComposioActionAudit>.Ok(var retried) => TypedResults.Ok(ComposioActionAuditResponse.From(retried)),
-            Outcome<ComposioActionAudit>.NotFound => ComposioProblems.ActionAuditNotFound(auditId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Audits.RecordRetryAsync(services.Identity.TenantId, auditId, status, request.ErrorMessage, cancellationToken);
+        return outcome is Outcome<ComposioActionAudit>.Ok(var retried)
+            ? TypedResults.Ok(ComposioActionAuditResponse.From(retried))
+            : OutcomeProblems.For(outcome, ComposioProblems.ActionAudit, auditId);
     }
 
     private static DateTime? Utc(DateTimeOffset? value) => value is { } v ? UtcTime.Normalize(v.UtcDateTime) : null;

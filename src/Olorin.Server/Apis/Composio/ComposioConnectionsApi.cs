@@ -5,7 +5,6 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
-using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 using Olorin.Server.Security;
 
@@ -39,127 +38,106 @@ public static class ComposioConnectionsApi
     }
 
     public static async Task<Results<Ok<ComposioConnectionListResponse>, ValidationProblem>> ListConnections(
+        [AsParameters] ComposioServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery(Name = "toolkit_name")] string? toolkitName,
         [FromQuery] string? status,
         [FromQuery] bool? expired,
-        RequestIdentity identity,
-        IComposioConnectionRepository connections,
-        TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var request = QueryValues.Page(errors, page, pageSize);
-        FieldRules.WireValue<ComposioConnectionStatus>(errors, "status", status);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        var statusFilter = QueryValues.WireEnumValue<ComposioConnectionStatus>(errors, "status", status);
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var query = new ComposioConnectionQuery(
-            toolkitName,
-            status is null ? null : WireEnum.Parse<ComposioConnectionStatus>(status),
-            expired == true ? UtcTime.Now(clock) : null);
-        var result = await connections.ListAsync(identity.TenantId, query, request, cancellationToken);
+        var query = new ComposioConnectionQuery(toolkitName, statusFilter, expired == true ? UtcTime.Now(services.Clock) : null);
+        var result = await services.Connections.ListAsync(services.Identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(ComposioConnectionListResponse.From(result));
     }
 
     public static async Task<Results<Ok<ComposioConnectionResponse>, ProblemHttpResult>> GetConnection(
-        string connectionId, RequestIdentity identity, IComposioConnectionRepository connections, CancellationToken cancellationToken)
-        => await connections.GetAsync(identity.TenantId, connectionId, cancellationToken) is { } connection
+        string connectionId, [AsParameters] ComposioServices services, CancellationToken cancellationToken)
+        => await services.Connections.GetAsync(services.Identity.TenantId, connectionId, cancellationToken) is { } connection
             ? TypedResults.Ok(ComposioConnectionResponse.From(connection))
             : ComposioProblems.ConnectionNotFound(connectionId);
 
     public static async Task<Results<Created<ComposioConnectionResponse>, ValidationProblem, ProblemHttpResult>> CreateConnection(
         CreateComposioConnectionRequest request,
-        RequestIdentity identity,
-        IComposioConnectionRepository connections,
-        ComposioTokenProtector tokens,
-        TimeProvider clock,
-        HttpContext http,
+        [AsParameters] ComposioServices services,
         CancellationToken cancellationToken)
     {
         var errors = ComposioRules.ValidateConnection(
             request.ConnectionId, request.ToolkitName, request.ComposioConnectionId, request.AccessToken, request.RefreshToken, request.Status);
         ResourceIds.RequireAddressable(errors, "connection_id", request.ConnectionId);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var now = UtcTime.Now(clock);
+        var now = UtcTime.Now(services.Clock);
         var connection = new ComposioConnection
         {
             ConnectionId = request.ConnectionId ?? Guid.NewGuid().ToString(),
-            TenantId = identity.TenantId,
+            TenantId = services.Identity.TenantId,
             ToolkitName = request.ToolkitName!,
             ComposioConnectionId = request.ComposioConnectionId!,
             Status = request.Status is null ? ComposioConnectionStatus.Active : WireEnum.Parse<ComposioConnectionStatus>(request.Status),
-            EncryptedAccessToken = tokens.Protect(request.AccessToken!),
-            RefreshToken = tokens.ProtectOptional(request.RefreshToken),
+            EncryptedAccessToken = services.Tokens.Protect(request.AccessToken!),
+            RefreshToken = services.Tokens.ProtectOptional(request.RefreshToken),
             ExpiresAt = UtcTime.Normalize(request.ExpiresAt),
             CreatedAt = now,
             UpdatedAt = now,
         };
-        return await connections.CreateAsync(connection, cancellationToken) switch
-        {
-            Outcome<ComposioConnection>.Ok(var created) => TypedResults.Created(
-                ResourceLocation.Child(http.Request, created.ConnectionId),
-                ComposioConnectionResponse.From(created)),
-            Outcome<ComposioConnection>.Duplicate(var key) => ComposioProblems.Duplicate(key, connection.ConnectionId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Connections.CreateAsync(connection, cancellationToken);
+        return outcome is Outcome<ComposioConnection>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.ConnectionId), ComposioConnectionResponse.From(created))
+            : OutcomeProblems.For(outcome, ComposioProblems.Connection, connection.ConnectionId);
     }
 
     public static async Task<Results<Ok<ComposioConnectionResponse>, ValidationProblem, ProblemHttpResult>> RefreshConnection(
         string connectionId,
         RefreshComposioConnectionRequest request,
-        RequestIdentity identity,
-        IComposioConnectionRepository connections,
-        ComposioTokenProtector tokens,
-        TimeProvider clock,
+        [AsParameters] ComposioServices services,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ComposioRules.Tokens(errors, request.AccessToken, request.RefreshToken);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         // An OAuth refresh need not issue a new refresh token (RFC 6749 §6); the stored one then stays valid.
+        var tenant = services.Identity.TenantId;
         string? refreshToken;
-        if (request.RefreshToken is not null) refreshToken = tokens.Protect(request.RefreshToken);
-        else if (await connections.GetAsync(identity.TenantId, connectionId, cancellationToken) is { } stored) refreshToken = stored.RefreshToken;
+        if (request.RefreshToken is not null) refreshToken = services.Tokens.Protect(request.RefreshToken);
+        else if (await services.Connections.GetAsync(tenant, connectionId, cancellationToken) is { } stored) refreshToken = stored.RefreshToken;
         else return ComposioProblems.ConnectionNotFound(connectionId);
 
-        var outcome = await connections.UpdateTokensAsync(
-            identity.TenantId, connectionId, tokens.Protect(request.AccessToken!), refreshToken,
-            UtcTime.Normalize(request.ExpiresAt), UtcTime.Now(clock), cancellationToken);
-        return outcome switch
-        {
-            Outcome<ComposioConnection>.Ok(var refreshed) => TypedResults.Ok(ComposioConnectionResponse.From(refreshed)),
-            Outcome<ComposioConnection>.NotFound => ComposioProblems.ConnectionNotFound(connectionId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Connections.UpdateTokensAsync(
+            tenant, connectionId, services.Tokens.Protect(request.AccessToken!), refreshToken,
+            UtcTime.Normalize(request.ExpiresAt), UtcTime.Now(services.Clock), cancellationToken);
+        return ToResult(outcome, connectionId);
     }
 
     public static async Task<Results<Ok<ComposioConnectionResponse>, ValidationProblem, ProblemHttpResult>> UpdateConnectionStatus(
         string connectionId,
         UpdateComposioConnectionStatusRequest request,
-        RequestIdentity identity,
-        IComposioConnectionRepository connections,
-        TimeProvider clock,
+        [AsParameters] ComposioServices services,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         FieldRules.RequiredWireValue<ComposioConnectionStatus>(errors, "status", request.Status);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var status = WireEnum.Parse<ComposioConnectionStatus>(request.Status!);
-        return await connections.UpdateStatusAsync(identity.TenantId, connectionId, status, UtcTime.Now(clock), cancellationToken) switch
-        {
-            Outcome<ComposioConnection>.Ok(var updated) => TypedResults.Ok(ComposioConnectionResponse.From(updated)),
-            Outcome<ComposioConnection>.NotFound => ComposioProblems.ConnectionNotFound(connectionId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Connections.UpdateStatusAsync(services.Identity.TenantId, connectionId, status, UtcTime.Now(services.Clock), cancellationToken);
+        return ToResult(outcome, connectionId);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteConnection(
-        string connectionId, RequestIdentity identity, IComposioConnectionRepository connections, CancellationToken cancellationToken)
-        => await connections.DeleteAsync(identity.TenantId, connectionId, cancellationToken)
+        string connectionId, [AsParameters] ComposioServices services, CancellationToken cancellationToken)
+        => await services.Connections.DeleteAsync(services.Identity.TenantId, connectionId, cancellationToken)
             ? TypedResults.NoContent()
             : ComposioProblems.ConnectionNotFound(connectionId);
+
+    private static Results<Ok<ComposioConnectionResponse>, ValidationProblem, ProblemHttpResult> ToResult(Outcome<ComposioConnection> outcome, string connectionId)
+        => outcome is Outcome<ComposioConnection>.Ok(var connection)
+            ? TypedResults.Ok(ComposioConnectionResponse.From(connection))
+            : OutcomeProblems.For(outcome, ComposioProblems.Connection, connectionId);
 }

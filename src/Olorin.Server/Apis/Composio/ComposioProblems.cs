@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Olorin.Server.Apis.Composio;
 
-/// <summary>The ProblemDetails answers of the Composio APIs.</summary>
+/// <summary>The ProblemDetails answers of the Composio APIs (a taken id is "A record with … already exists." for both).</summary>
 internal static class ComposioProblems
 {
-    public static ProblemHttpResult ConnectionNotFound(string connectionId) => ApiProblems.NotFound("Composio connection", connectionId);
+    public static readonly ResourceNoun Connection = new("Composio connection", "record");
+    public static readonly ResourceNoun ActionAudit = new("Composio action audit", "record");
 
-    public static ProblemHttpResult ActionAuditNotFound(string auditId) => ApiProblems.NotFound("Composio action audit", auditId);
+    public static ProblemHttpResult ConnectionNotFound(string connectionId) => Connection.NotFound(connectionId);
 
-    public static ProblemHttpResult Duplicate(string key, string value) => ApiProblems.Duplicate("record", key, value);
+    public static ProblemHttpResult ActionAuditNotFound(string auditId) => ActionAudit.NotFound(auditId);
 }

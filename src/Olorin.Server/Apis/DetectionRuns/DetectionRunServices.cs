@@ -4,10 +4,12 @@ using Olorin.Core.Tenancy;
 namespace Olorin.Server.Apis.DetectionRuns;
 
 /// <summary>What every detection-run handler needs, bound with <c>[AsParameters]</c>.</summary>
-public sealed class DetectionRunServices(IDetectionRunRepository runs, IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock)
+public sealed class DetectionRunServices(
+    IDetectionRunRepository runs, IDetectorRepository detectors, RequestIdentity identity, TimeProvider clock, HttpContext httpContext)
 {
     public IDetectionRunRepository Runs { get; } = runs;
     public IDetectorRepository Detectors { get; } = detectors;
     public RequestIdentity Identity { get; } = identity;
     public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
 }

@@ -15,8 +15,6 @@ namespace Olorin.Server.Apis.DetectionRuns;
 /// </summary>
 public static class DetectionRunsApi
 {
-    private const string Resource = "Detection run";
-
     public static IEndpointRouteBuilder MapDetectionRunsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/detection-runs").WithTags("Detection runs").InvalidatesStats(StatsSource.DetectionRuns);
@@ -55,7 +53,7 @@ public static class DetectionRunsApi
         var request = QueryValues.Page(errors, page, pageSize);
         var statusFilter = QueryValues.WireEnumValue<DetectionRunStatus>(errors, "status", status);
         var query = TimeRangeQuery(errors, detectorId, from, to) with { Status = statusFilter };
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var result = await services.Runs.ListAsync(services.Identity.TenantId, query, request, cancellationToken);
         return TypedResults.Ok(DetectionRunListResponse.From(result));
@@ -71,7 +69,7 @@ public static class DetectionRunsApi
     {
         var errors = new ValidationErrors();
         var query = TimeRangeQuery(errors, detectorId, from, to);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var response = await cache.GetOrComputeAsync(
@@ -83,21 +81,20 @@ public static class DetectionRunsApi
     public static async Task<Results<Created<DetectionRunResponse>, ValidationProblem, ProblemHttpResult>> CreateRun(
         CreateDetectionRunRequest request,
         [AsParameters] DetectionRunServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = DetectionRunRules.ValidateCreate(request.RunId, request.DetectorId, request.Window, request.Info);
         ResourceIds.RequireAddressable(errors, "run_id", request.RunId, "stats");
         if (request.Status is not (null or DetectionRunStatus.Queued or DetectionRunStatus.Running))
             errors.Add("status", "A new run is queued or running; finish it with POST /detection-runs/{id}/complete.");
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var detector = await services.Detectors.GetAsync(tenant, request.DetectorId!, cancellationToken);
         if (detector is null)
         {
             errors.Add("detector_id", $"Detector '{request.DetectorId}' does not exist in this tenant.");
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
         var window = request.Window!;
@@ -123,13 +120,9 @@ public static class DetectionRunsApi
         };
 
         var outcome = await services.Runs.CreateAsync(run, cancellationToken);
-        return outcome switch
-        {
-            Outcome<DetectionRun>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}/detection-runs/{Uri.EscapeDataString(created.RunId)}", DetectionRunResponse.From(created)),
-            Outcome<DetectionRun>.Duplicate(var key) => ApiProblems.Duplicate("detection run", key, run.RunId),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        return outcome is Outcome<DetectionRun>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.RunId), DetectionRunResponse.From(created))
+            : OutcomeProblems.For(outcome, DetectionRunProblems.Resource, run.RunId);
     }
 
     public static async Task<Results<Ok<DetectionRunResponse>, ProblemHttpResult>> GetRun(
@@ -138,7 +131,7 @@ public static class DetectionRunsApi
         CancellationToken cancellationToken)
     {
         var run = await services.Runs.GetAsync(services.Identity.TenantId, runId, cancellationToken);
-        return run is null ? ApiProblems.NotFound(Resource, runId) : TypedResults.Ok(DetectionRunResponse.From(run));
+        return run is null ? DetectionRunProblems.NotFound(runId) : TypedResults.Ok(DetectionRunResponse.From(run));
     }
 
     public static async Task<Results<Ok<DetectionRunResponse>, ValidationProblem, ProblemHttpResult>> UpdateStatus(
@@ -148,7 +141,7 @@ public static class DetectionRunsApi
         CancellationToken cancellationToken)
     {
         var errors = DetectionRunRules.ValidateStatusUpdate(request.Status, request.Info);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var outcome = await services.Runs.UpdateStatusAsync(services.Identity.TenantId, runId, request.Status!.Value, request.Info, cancellationToken);
         return ToResult(outcome, runId);
@@ -161,11 +154,11 @@ public static class DetectionRunsApi
         CancellationToken cancellationToken)
     {
         var errors = DetectionRunRules.ValidateCompletion(request.Status, request.Info, request.ErrorMessage);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var current = await services.Runs.GetAsync(tenant, runId, cancellationToken);
-        if (current is null) return ApiProblems.NotFound(Resource, runId);
+        if (current is null) return DetectionRunProblems.NotFound(runId);
 
         // Progress info recorded while running is kept unless the completion sends its own.
         var info = request.Info ?? current.Info;
@@ -176,13 +169,9 @@ public static class DetectionRunsApi
     }
 
     private static Results<Ok<DetectionRunResponse>, ValidationProblem, ProblemHttpResult> ToResult(Outcome<DetectionRun> outcome, string runId)
-        => outcome switch
-        {
-            Outcome<DetectionRun>.Ok(var run) => TypedResults.Ok(DetectionRunResponse.From(run)),
-            Outcome<DetectionRun>.NotFound => ApiProblems.NotFound(Resource, runId),
-            Outcome<DetectionRun>.InvalidState(var reason) => ApiProblems.InvalidState(reason),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        => outcome is Outcome<DetectionRun>.Ok(var run)
+            ? TypedResults.Ok(DetectionRunResponse.From(run))
+            : OutcomeProblems.For(outcome, DetectionRunProblems.Resource, runId);
 
     private static DetectionRunQuery TimeRangeQuery(ValidationErrors errors, string? detectorId, string? from, string? to)
     {

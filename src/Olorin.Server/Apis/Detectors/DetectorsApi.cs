@@ -11,8 +11,6 @@ namespace Olorin.Server.Apis.Detectors;
 /// <summary>The detector resource at <c>/detectors</c>: anomaly-detection configurations of the caller's tenant.</summary>
 public static class DetectorsApi
 {
-    private const string Resource = "Detector";
-
     public static IEndpointRouteBuilder MapDetectorsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/detectors").WithTags("Detectors");
@@ -44,7 +42,7 @@ public static class DetectorsApi
         var errors = new ValidationErrors();
         var request = QueryValues.Page(errors, page, pageSize);
         var typeFilter = QueryValues.WireEnumValue<DetectorType>(errors, "type", type);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var result = await services.Detectors.ListAsync(services.Identity.TenantId, new DetectorQuery(typeFilter, enabled), request, cancellationToken);
         return TypedResults.Ok(DetectorListResponse.From(result));
@@ -53,12 +51,11 @@ public static class DetectorsApi
     public static async Task<Results<Created<DetectorResponse>, ValidationProblem, ProblemHttpResult>> CreateDetector(
         CreateDetectorRequest request,
         [AsParameters] DetectorServices services,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = DetectorRules.ValidateCreate(request.DetectorId, request.Name, request.Type, request.CohortBy, request.Metrics, request.Params);
         ResourceIds.RequireAddressable(errors, "detector_id", request.DetectorId);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var now = UtcTime.Now(services.Clock);
         var detector = new Detector
@@ -76,13 +73,9 @@ public static class DetectorsApi
         };
 
         var outcome = await services.Detectors.CreateAsync(detector, cancellationToken);
-        return outcome switch
-        {
-            Outcome<Detector>.Ok(var created) => TypedResults.Created(
-                $"{http.Request.PathBase}/detectors/{Uri.EscapeDataString(created.DetectorId)}", DetectorResponse.From(created)),
-            Outcome<Detector>.Duplicate(var key) => ApiProblems.Duplicate("detector", key, detector.DetectorId),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        return outcome is Outcome<Detector>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.DetectorId), DetectorResponse.From(created))
+            : OutcomeProblems.For(outcome, DetectorProblems.Resource, detector.DetectorId);
     }
 
     public static async Task<Results<Ok<DetectorResponse>, ProblemHttpResult>> GetDetector(
@@ -91,7 +84,7 @@ public static class DetectorsApi
         CancellationToken cancellationToken)
     {
         var detector = await services.Detectors.GetAsync(services.Identity.TenantId, detectorId, cancellationToken);
-        return detector is null ? ApiProblems.NotFound(Resource, detectorId) : TypedResults.Ok(DetectorResponse.From(detector));
+        return detector is null ? DetectorProblems.NotFound(detectorId) : TypedResults.Ok(DetectorResponse.From(detector));
     }
 
     public static async Task<Results<Ok<DetectorResponse>, ValidationProblem, ProblemHttpResult>> UpdateDetector(
@@ -102,16 +95,12 @@ public static class DetectorsApi
     {
         var errors = DetectorRules.ValidatePatch(request.Name, request.CohortBy, request.Metrics, request.Params);
         if (request.IsEmpty) errors.Add("body", "Send at least one of name, cohort_by, metrics, params, enabled.");
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var outcome = await services.Detectors.UpdateAsync(services.Identity.TenantId, detectorId, request.ToPatch(), cancellationToken);
-        return outcome switch
-        {
-            Outcome<Detector>.Ok(var updated) => TypedResults.Ok(DetectorResponse.From(updated)),
-            Outcome<Detector>.NotFound => ApiProblems.NotFound(Resource, detectorId),
-            Outcome<Detector>.InvalidState(var reason) => ApiProblems.InvalidState(reason),
-            _ => throw ApiProblems.Unexpected(outcome),
-        };
+        return outcome is Outcome<Detector>.Ok(var updated)
+            ? TypedResults.Ok(DetectorResponse.From(updated))
+            : OutcomeProblems.For(outcome, DetectorProblems.Resource, detectorId);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDetector(
@@ -120,5 +109,5 @@ public static class DetectorsApi
         CancellationToken cancellationToken)
         => await services.Detectors.DeleteAsync(services.Identity.TenantId, detectorId, cancellationToken)
             ? TypedResults.NoContent()
-            : ApiProblems.NotFound(Resource, detectorId);
+            : DetectorProblems.NotFound(detectorId);
 }

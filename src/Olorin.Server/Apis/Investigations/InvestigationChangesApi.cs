@@ -37,7 +37,7 @@ public static class InvestigationChangesApi
         var errors = new ValidationErrors();
         var take = QueryValues.Integer(errors, "limit", limit, 1, MaxAuditLimit) ?? DefaultAuditLimit;
         var skip = QueryValues.Integer(errors, "offset", offset, 0) ?? 0;
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var entries = await services.AuditLog.GetHistoryAsync(tenant, investigationId, take, skip, cancellationToken);
@@ -57,7 +57,7 @@ public static class InvestigationChangesApi
         var errors = new ValidationErrors();
         var since = RequiredSinceVersion(errors, sinceVersion);
         var withSnapshot = QueryValues.Boolean(errors, "include_snapshot", includeSnapshot) ?? false;
-        if (!errors.IsEmpty || since is not { } version) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty || since is not { } version) return errors.ToProblem();
 
         var changes = await ReadChangesAsync(services, feed, investigationId, version, withSnapshot, cancellationToken);
         return changes is null ? InvestigationProblems.NotFound(investigationId) : TypedResults.Ok(changes);

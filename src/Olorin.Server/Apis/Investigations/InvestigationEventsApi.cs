@@ -47,7 +47,7 @@ public static class InvestigationEventsApi
             if (lastEventId.Count == 1 && ChangeCursor.TryParse(lastEventId[0], out var cursor)) resumeAfter = cursor;
             else errors.Add(LastEventIdHeader, $"{LastEventIdHeader} must be the id of an event this stream sent.");
         }
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var latest = await feed.LatestAsync(tenant, investigationId, cancellationToken);

@@ -54,7 +54,7 @@ public static class InvestigationSearchApi
         if (!string.IsNullOrEmpty(mode)) FieldRules.OneOf(errors, "mode", mode, [TextMode, SemanticMode]);
         if (minSimilarity is not null && !semantic) errors.Add("min_similarity", "min_similarity applies to mode=semantic only.");
         FieldRules.Range(errors, "min_similarity", minSimilarity, -1, 1);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         if (!semantic)

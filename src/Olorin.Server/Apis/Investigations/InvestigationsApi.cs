@@ -20,8 +20,6 @@ public static class InvestigationsApi
 {
     public static readonly string[] Prefixes = ["/investigations", "/api/v1/investigation-state"];
 
-    private const string Resource = "Investigation";
-
     public const int DefaultHistoryLimit = 20;
     public const int MaxHistoryLimit = 100;
 
@@ -79,7 +77,7 @@ public static class InvestigationsApi
             if (WireEnum.TryParse<InvestigationStatus>(status, out var parsed)) statusFilter = parsed;
             else FieldRules.OneOf(errors, "status", status, WireEnum.WireValues<InvestigationStatus>().ToList());
         }
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var result = await services.Investigations.ListAsync(
             services.Identity.TenantId, new InvestigationQuery(statusFilter, string.IsNullOrEmpty(search) ? null : search), request, cancellationToken);
@@ -94,7 +92,7 @@ public static class InvestigationsApi
         var http = services.HttpContext;
         var errors = InvestigationRules.Validate(request.InvestigationId, request.Settings, request.Progress, request.Results, request.Metadata);
         ResourceIds.RequireAddressable(errors, "investigation_id", request.InvestigationId, InvestigationSearchApi.Segment, "reports");
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var now = UtcTime.Now(services.Clock);
         var investigation = new Investigation
@@ -114,17 +112,14 @@ public static class InvestigationsApi
         };
 
         var outcome = await services.Investigations.CreateAsync(investigation, services.Audit(), cancellationToken);
-        switch (outcome)
-        {
-            case Outcome<Investigation>.Ok(var created):
-                if (created.Settings is not null || created.Results is not null)
-                    services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, created.TenantId, created.InvestigationId);
-                var response = InvestigationResponse.From(created);
-                http.Response.Headers.ETag = response.Etag;
-                return TypedResults.Created(ResourceLocation.Child(http.Request, created.InvestigationId), response);
-            default:
-                return OutcomeProblems.For(outcome, Resource, investigation.InvestigationId);
-        }
+        if (outcome is not Outcome<Investigation>.Ok(var created))
+            return OutcomeProblems.For(outcome, InvestigationProblems.Resource, investigation.InvestigationId);
+
+        if (created.Settings is not null || created.Results is not null)
+            services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, created.TenantId, created.InvestigationId);
+        var response = InvestigationResponse.From(created);
+        http.Response.Headers.ETag = response.Etag;
+        return TypedResults.Created(ResourceLocation.Child(http.Request, created.InvestigationId), response);
     }
 
     public static async Task<Results<Ok<InvestigationResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetInvestigation(
@@ -162,7 +157,7 @@ public static class InvestigationsApi
         var http = services.HttpContext;
         var errors = InvestigationRules.Validate(settings: request.Settings, progress: request.Progress, results: request.Results, metadata: request.Metadata);
         var expectedVersion = ExpectedVersion(request.Version, http.Request.Headers.IfMatch, errors);
-        if (!errors.IsEmpty || expectedVersion is not { } version) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty || expectedVersion is not { } version) return errors.ToProblem();
 
         // The owner, the version and an If-Match ETag's hash are guards of the write itself: no read here.
         var ifMatch = http.Request.Headers.IfMatch is [{ } tag] ? tag : null;
@@ -170,21 +165,17 @@ public static class InvestigationsApi
             ifMatch is null ? null : stored => InvestigationETag.HashAgrees(ifMatch, stored));
         var patch = request.ToPatch();
         var outcome = await services.Investigations.UpdateAsync(services.Identity.TenantId, investigationId, guard, patch, services.Audit(), cancellationToken);
-        switch (outcome)
-        {
-            case Outcome<Investigation>.Ok(var updated):
-                // Its embedding was emptied with the change; the embedding worker computes the new one.
-                if (patch.ChangesEmbeddedText)
-                    services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, updated.TenantId, updated.InvestigationId);
-                var response = InvestigationResponse.From(updated);
-                http.Response.Headers.ETag = response.Etag;
-                return TypedResults.Ok(response);
-            case Outcome<Investigation>.PreconditionFailed:
-                errors.Add("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
-                return TypedResults.ValidationProblem(errors.ToDictionary());
-            default:
-                return OutcomeProblems.For(outcome, Resource, investigationId, version);
-        }
+        if (outcome is Outcome<Investigation>.PreconditionFailed)
+            return ValidationResults.Invalid("If-Match", "If-Match names this version but not this investigation's ETag; send the ETag you read.");
+        if (outcome is not Outcome<Investigation>.Ok(var updated))
+            return OutcomeProblems.For(outcome, InvestigationProblems.Resource, investigationId, version);
+
+        // Its embedding was emptied with the change; the embedding worker computes the new one.
+        if (patch.ChangesEmbeddedText)
+            services.EmbeddingQueue.Enqueue(EmbeddingCollection.Investigations, updated.TenantId, updated.InvestigationId);
+        var response = InvestigationResponse.From(updated);
+        http.Response.Headers.ETag = response.Etag;
+        return TypedResults.Ok(response);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteInvestigation(
@@ -194,7 +185,7 @@ public static class InvestigationsApi
     {
         var outcome = await services.Investigations.DeleteAsync(
             services.Identity.TenantId, investigationId, InvestigationWriteGuard.For(services.Identity, expectedVersion: null), services.Audit(), cancellationToken);
-        return outcome is Outcome<Investigation>.Ok ? TypedResults.NoContent() : OutcomeProblems.For(outcome, Resource, investigationId);
+        return outcome is Outcome<Investigation>.Ok ? TypedResults.NoContent() : OutcomeProblems.For(outcome, InvestigationProblems.Resource, investigationId);
     }
 
     public static async Task<Results<Ok<List<HistoryEntryResponse>>, ValidationProblem, ProblemHttpResult>> GetHistory(
@@ -207,7 +198,7 @@ public static class InvestigationsApi
         var errors = new ValidationErrors();
         FieldRules.Range(errors, "limit", limit, 1, MaxHistoryLimit);
         FieldRules.Range(errors, "offset", offset, 0, int.MaxValue);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var tenant = services.Identity.TenantId;
         var entries = await services.AuditLog.GetHistoryAsync(tenant, investigationId, limit ?? DefaultHistoryLimit, offset ?? 0, cancellationToken);

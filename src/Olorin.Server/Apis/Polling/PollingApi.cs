@@ -80,7 +80,7 @@ public static class PollingApi
     {
         var errors = new ValidationErrors();
         if (InvestigationChangesApi.RequiredSinceVersion(errors, sinceVersion) is not { } since)
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
 
         var changes = await InvestigationChangesApi.ReadChangesAsync(services, feed, investigationId, since, withSnapshot: false, cancellationToken);
         if (changes is null) return InvestigationProblems.NotFound(investigationId);
@@ -113,7 +113,7 @@ public static class PollingApi
     {
         var errors = new ValidationErrors();
         var take = QueryValues.Integer(errors, "limit", limit, 1, MaxActiveLimit) ?? DefaultActiveLimit;
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         // The newest `take` of each unfinished status hold the newest `take` overall.
         var identity = services.Identity;

@@ -5,7 +5,6 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
-using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
 
@@ -49,150 +48,131 @@ public static class SoarExecutionsApi
     }
 
     public static async Task<Results<Ok<SoarExecutionListResponse>, ValidationProblem>> ListExecutions(
+        [AsParameters] SoarExecutionServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery(Name = "investigation_id")] string? investigationId,
         [FromQuery(Name = "playbook_id")] string? playbookId,
         [FromQuery] string? status,
-        RequestIdentity identity,
-        ISoarPlaybookExecutionRepository executions,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var request = QueryValues.Page(errors, page, pageSize);
-        FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        var (request, statusFilter) = PageAndStatus(errors, page, pageSize, status);
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var result = await executions.ListAsync(identity.TenantId, new SoarExecutionQuery(investigationId, playbookId, ParseStatus(status)), request, cancellationToken);
+        var result = await services.Executions.ListAsync(
+            services.Identity.TenantId, new SoarExecutionQuery(investigationId, playbookId, statusFilter), request, cancellationToken);
         return TypedResults.Ok(SoarExecutionListResponse.From(result));
     }
 
     public static async Task<Results<Ok<SoarExecutionListResponse>, ValidationProblem, ProblemHttpResult>> ListInvestigationExecutions(
         string investigationId,
+        [AsParameters] SoarExecutionServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery] string? status,
-        RequestIdentity identity,
-        IInvestigationRepository investigations,
-        ISoarPlaybookExecutionRepository executions,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var request = QueryValues.Page(errors, page, pageSize);
-        FieldRules.WireValue<SoarExecutionStatus>(errors, "status", status);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
+        var (request, statusFilter) = PageAndStatus(errors, page, pageSize, status);
+        if (!errors.IsEmpty) return errors.ToProblem();
+        var tenant = services.Identity.TenantId;
+        if (await services.Investigations.GetAsync(tenant, investigationId, cancellationToken) is null)
             return InvestigationProblems.NotFound(investigationId);
 
-        var result = await executions.ListAsync(identity.TenantId, new SoarExecutionQuery(investigationId, Status: ParseStatus(status)), request, cancellationToken);
+        var result = await services.Executions.ListAsync(tenant, new SoarExecutionQuery(investigationId, Status: statusFilter), request, cancellationToken);
         return TypedResults.Ok(SoarExecutionListResponse.From(result));
     }
 
     public static async Task<Results<Ok<SoarExecutionResponse>, ProblemHttpResult>> GetExecution(
-        string executionId, RequestIdentity identity, ISoarPlaybookExecutionRepository executions, CancellationToken cancellationToken)
-        => await executions.GetAsync(identity.TenantId, executionId, cancellationToken) is { } execution
+        string executionId, [AsParameters] SoarExecutionServices services, CancellationToken cancellationToken)
+        => await services.Executions.GetAsync(services.Identity.TenantId, executionId, cancellationToken) is { } execution
             ? TypedResults.Ok(SoarExecutionResponse.From(execution))
             : SoarProblems.NotFound(executionId);
 
     public static async Task<Results<Created<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult>> StartExecution(
         StartSoarExecutionRequest request,
-        RequestIdentity identity,
-        ISoarPlaybookExecutionRepository executions,
-        IInvestigationRepository investigations,
-        IAnomalyEventRepository anomalies,
-        TimeProvider clock,
-        HttpContext http,
+        [AsParameters] SoarExecutionServices services,
         CancellationToken cancellationToken)
     {
+        var tenant = services.Identity.TenantId;
         var errors = SoarRules.ValidateStart(request.ExecutionId, request.PlaybookId, request.InvestigationId, request.AnomalyId);
         ResourceIds.RequireAddressable(errors, "execution_id", request.ExecutionId);
         await References.RequireInTenantAsync(errors, "investigation_id", request.InvestigationId, "Investigation",
-            async id => await investigations.GetAsync(identity.TenantId, id, cancellationToken) is not null);
+            async id => await services.Investigations.GetAsync(tenant, id, cancellationToken) is not null);
         await References.RequireInTenantAsync(errors, "anomaly_id", request.AnomalyId, "Anomaly",
-            async id => await anomalies.GetAsync(identity.TenantId, id, cancellationToken) is not null);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+            async id => await services.Anomalies.GetAsync(tenant, id, cancellationToken) is not null);
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var execution = new SoarPlaybookExecution
         {
             ExecutionId = request.ExecutionId ?? Guid.NewGuid().ToString(),
             PlaybookId = request.PlaybookId!,
-            TenantId = identity.TenantId,
+            TenantId = tenant,
             InvestigationId = request.InvestigationId,
             AnomalyId = request.AnomalyId,
             TriggerReason = request.TriggerReason,
             TriggeredBy = request.TriggeredBy,
             Status = SoarExecutionStatus.Running,
-            StartedAt = UtcTime.Now(clock),
+            StartedAt = UtcTime.Now(services.Clock),
         };
-        return await executions.CreateAsync(execution, cancellationToken) switch
-        {
-            Outcome<SoarPlaybookExecution>.Ok(var started) => TypedResults.Created(
-                ResourceLocation.Child(http.Request, started.ExecutionId),
-                SoarExecutionResponse.From(started)),
-            Outcome<SoarPlaybookExecution>.Duplicate(var key) => SoarProblems.Duplicate(key, execution.ExecutionId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Executions.CreateAsync(execution, cancellationToken);
+        return outcome is Outcome<SoarPlaybookExecution>.Ok(var started)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, started.ExecutionId), SoarExecutionResponse.From(started))
+            : OutcomeProblems.For(outcome, SoarProblems.Resource, execution.ExecutionId);
     }
 
     public static async Task<Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult>> AppendAction(
         string executionId,
         AppendSoarActionRequest request,
-        RequestIdentity identity,
-        ISoarPlaybookExecutionRepository executions,
-        TimeProvider clock,
+        [AsParameters] SoarExecutionServices services,
         CancellationToken cancellationToken)
     {
         var errors = SoarRules.ValidateAction(request.ActionId, request.ActionType, request.Status, request.StartedAt, request.CompletedAt);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
         var action = new SoarActionResult
         {
             ActionId = request.ActionId!,
             ActionType = request.ActionType!,
             Status = request.Status!,
-            StartedAt = request.StartedAt is { } startedAt ? UtcTime.Normalize(startedAt) : UtcTime.Now(clock),
+            StartedAt = request.StartedAt is { } startedAt ? UtcTime.Normalize(startedAt) : UtcTime.Now(services.Clock),
             CompletedAt = UtcTime.Normalize(request.CompletedAt),
             Result = request.Result ?? [],
             Error = request.Error,
             UnknownMembers = request.UnknownMembers ?? [],
         };
-        var outcome = await executions.AppendActionAsync(identity.TenantId, executionId, action, cancellationToken);
-        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var appended)) return TypedResults.Ok(SoarExecutionResponse.From(appended));
-        return Problem(executionId, outcome);
+        return ToResult(await services.Executions.AppendActionAsync(services.Identity.TenantId, executionId, action, cancellationToken), executionId);
     }
 
     public static async Task<Results<Ok<SoarExecutionResponse>, ProblemHttpResult>> CompleteExecution(
-        string executionId, RequestIdentity identity, ISoarPlaybookExecutionRepository executions, TimeProvider clock, CancellationToken cancellationToken)
+        string executionId, [AsParameters] SoarExecutionServices services, CancellationToken cancellationToken)
     {
-        var outcome = await executions.FinishAsync(
-            identity.TenantId, executionId, SoarExecutionStatus.Completed, UtcTime.Now(clock), errorMessage: null, cancellationToken);
-        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var completed)) return TypedResults.Ok(SoarExecutionResponse.From(completed));
-        return Problem(executionId, outcome);
+        var outcome = await services.Executions.FinishAsync(
+            services.Identity.TenantId, executionId, SoarExecutionStatus.Completed, UtcTime.Now(services.Clock), errorMessage: null, cancellationToken);
+        return outcome is Outcome<SoarPlaybookExecution>.Ok(var completed)
+            ? TypedResults.Ok(SoarExecutionResponse.From(completed))
+            : OutcomeProblems.For(outcome, SoarProblems.Resource, executionId);
     }
 
     public static async Task<Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult>> FailExecution(
         string executionId,
         FailSoarExecutionRequest request,
-        RequestIdentity identity,
-        ISoarPlaybookExecutionRepository executions,
-        TimeProvider clock,
+        [AsParameters] SoarExecutionServices services,
         CancellationToken cancellationToken)
     {
         var errors = SoarRules.ValidateFailure(request.ErrorMessage);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        var outcome = await executions.FinishAsync(
-            identity.TenantId, executionId, SoarExecutionStatus.Failed, UtcTime.Now(clock), request.ErrorMessage, cancellationToken);
-        if (outcome is Outcome<SoarPlaybookExecution>.Ok(var failed)) return TypedResults.Ok(SoarExecutionResponse.From(failed));
-        return Problem(executionId, outcome);
+        if (!errors.IsEmpty) return errors.ToProblem();
+        var outcome = await services.Executions.FinishAsync(
+            services.Identity.TenantId, executionId, SoarExecutionStatus.Failed, UtcTime.Now(services.Clock), request.ErrorMessage, cancellationToken);
+        return ToResult(outcome, executionId);
     }
 
-    /// <summary>Why a change to an execution did not happen: it does not exist in the tenant, or it is no longer running.</summary>
-    private static ProblemHttpResult Problem(string executionId, Outcome<SoarPlaybookExecution> outcome) => outcome switch
-    {
-        Outcome<SoarPlaybookExecution>.NotFound => SoarProblems.NotFound(executionId),
-        Outcome<SoarPlaybookExecution>.InvalidState(var reason) => SoarProblems.NotRunning(reason),
-        var other => throw ApiProblems.Unexpected(other),
-    };
+    private static (PageRequest Page, SoarExecutionStatus? Status) PageAndStatus(ValidationErrors errors, int? page, int? pageSize, string? status)
+        => (QueryValues.Page(errors, page, pageSize), QueryValues.WireEnumValue<SoarExecutionStatus>(errors, "status", status));
 
-    private static SoarExecutionStatus? ParseStatus(string? status) => status is null ? null : WireEnum.Parse<SoarExecutionStatus>(status);
+    private static Results<Ok<SoarExecutionResponse>, ValidationProblem, ProblemHttpResult> ToResult(Outcome<SoarPlaybookExecution> outcome, string executionId)
+        => outcome is Outcome<SoarPlaybookExecution>.Ok(var execution)
+            ? TypedResults.Ok(SoarExecutionResponse.From(execution))
+            : OutcomeProblems.For(outcome, SoarProblems.Resource, executionId);
 }

@@ -5,10 +5,7 @@ namespace Olorin.Server.Apis.Soar;
 /// <summary>The ProblemDetails answers of the SOAR executions API.</summary>
 internal static class SoarProblems
 {
-    public static ProblemHttpResult NotFound(string executionId) => ApiProblems.NotFound("SOAR execution", executionId);
+    public static readonly ResourceNoun Resource = new("SOAR execution", "execution");
 
-    public static ProblemHttpResult Duplicate(string key, string value) => ApiProblems.Duplicate("execution", key, value);
-
-    /// <summary>The execution is no longer running, so it takes no more actions and cannot finish again.</summary>
-    public static ProblemHttpResult NotRunning(string reason) => ApiProblems.InvalidState(reason);
+    public static ProblemHttpResult NotFound(string executionId) => Resource.NotFound(executionId);
 }

@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Olorin.Core.Errors;
+using Olorin.Core.Models;
 
 namespace Olorin.Server.Apis.Templates;
 
 /// <summary>The ProblemDetails answers of the templates API.</summary>
 internal static class TemplateProblems
 {
-    public static ProblemHttpResult NotFound(string templateId) => ApiProblems.NotFound("Template", templateId);
+    public static readonly ResourceNoun Resource = new("Template");
 
-    public static ProblemHttpResult NotOwner(string templateId)
-        => ApiProblems.Forbidden($"Only the owner of template '{templateId}' may change or delete it.");
+    public static ProblemHttpResult NotFound(string templateId) => Resource.NotFound(templateId);
 
-    /// <param name="key">The taken unique key the repository named: <c>template_id</c> or <c>name</c>.</param>
-    public static ProblemHttpResult Duplicate(string key, string value)
-        => key == "name" ? ApiProblems.Conflict($"You already have a template named '{value}'.") : ApiProblems.Duplicate("template", key, value);
+    /// <summary>A refused write of <paramref name="templateId"/>; a taken name is worded as the caller's own (names are unique per user).</summary>
+    public static ProblemHttpResult For(Outcome<InvestigationTemplate> outcome, string templateId, string? name)
+        => OutcomeProblems.For(outcome, Resource, templateId,
+            duplicate: key => key == "name" ? ApiProblems.Conflict($"You already have a template named '{name}'.") : ApiProblems.Duplicate(Resource.Noun, key, templateId));
 }

@@ -5,7 +5,6 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
-using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Templates;
@@ -39,46 +38,42 @@ public static class TemplatesApi
     }
 
     public static async Task<Results<Ok<TemplateListResponse>, ValidationProblem>> ListTemplates(
+        [AsParameters] TemplateServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery(Name = "user_id")] string? userId,
         [FromQuery] string? tag,
-        RequestIdentity identity,
-        ITemplateRepository templates,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var request = QueryValues.Page(errors, page, pageSize);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var result = await templates.ListAsync(identity.TenantId, new TemplateQuery(userId, tag), request, cancellationToken);
+        var result = await services.Templates.ListAsync(services.Identity.TenantId, new TemplateQuery(userId, tag), request, cancellationToken);
         return TypedResults.Ok(TemplateListResponse.From(result));
     }
 
     public static async Task<Results<Ok<TemplateResponse>, ProblemHttpResult>> GetTemplate(
-        string templateId, RequestIdentity identity, ITemplateRepository templates, CancellationToken cancellationToken)
-        => await templates.GetAsync(identity.TenantId, templateId, cancellationToken) is { } template
+        string templateId, [AsParameters] TemplateServices services, CancellationToken cancellationToken)
+        => await services.Templates.GetAsync(services.Identity.TenantId, templateId, cancellationToken) is { } template
             ? TypedResults.Ok(TemplateResponse.From(template))
             : TemplateProblems.NotFound(templateId);
 
     public static async Task<Results<Created<TemplateResponse>, ValidationProblem, ProblemHttpResult>> CreateTemplate(
         CreateTemplateRequest request,
-        RequestIdentity identity,
-        ITemplateRepository templates,
-        TimeProvider clock,
-        HttpContext http,
+        [AsParameters] TemplateServices services,
         CancellationToken cancellationToken)
     {
         var errors = TemplateRules.Validate(request.TemplateId, request.Name, request.Description, request.Tags, requireName: true);
         ResourceIds.RequireAddressable(errors, "template_id", request.TemplateId);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        if (!errors.IsEmpty) return errors.ToProblem();
 
-        var now = UtcTime.Now(clock);
+        var now = UtcTime.Now(services.Clock);
         var template = new InvestigationTemplate
         {
             TemplateId = request.TemplateId ?? Guid.NewGuid().ToString(),
-            UserId = identity.UserId,
-            TenantId = identity.TenantId,
+            UserId = services.Identity.UserId,
+            TenantId = services.Identity.TenantId,
             Name = request.Name!,
             Description = request.Description,
             Tags = request.Tags?.Select(tag => tag!).ToList() ?? [],
@@ -86,53 +81,53 @@ public static class TemplatesApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        return await templates.CreateAsync(template, cancellationToken) switch
-        {
-            Outcome<InvestigationTemplate>.Ok(var created) => TypedResults.Created(
-                ResourceLocation.Child(http.Request, created.TemplateId),
-                TemplateResponse.From(created)),
-            Outcome<InvestigationTemplate>.Duplicate(var key) => TemplateProblems.Duplicate(key, key == "name" ? template.Name : template.TemplateId),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Templates.CreateAsync(template, cancellationToken);
+        return outcome is Outcome<InvestigationTemplate>.Ok(var created)
+            ? TypedResults.Created(ResourceLocation.Child(services.HttpContext.Request, created.TemplateId), TemplateResponse.From(created))
+            : TemplateProblems.For(outcome, template.TemplateId, template.Name);
     }
 
     public static async Task<Results<Ok<TemplateResponse>, ValidationProblem, ProblemHttpResult>> UpdateTemplate(
         string templateId,
         UpdateTemplateRequest request,
-        RequestIdentity identity,
-        ITemplateRepository templates,
+        [AsParameters] TemplateServices services,
         CancellationToken cancellationToken)
     {
         var errors = TemplateRules.Validate(templateId: null, request.Name, request.Description, request.Tags, requireName: false);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        if (await templates.GetAsync(identity.TenantId, templateId, cancellationToken) is not { } stored) return TemplateProblems.NotFound(templateId);
-        if (stored.UserId != identity.UserId) return TemplateProblems.NotOwner(templateId);
+        if (!errors.IsEmpty) return errors.ToProblem();
+        var tenant = services.Identity.TenantId;
+        if (await OwnedAsync(templateId, services, cancellationToken) is { } refused) return TemplateProblems.For(refused, templateId, request.Name);
 
-        return await templates.UpdateAsync(identity.TenantId, templateId, request.ToPatch(), cancellationToken) switch
-        {
-            Outcome<InvestigationTemplate>.Ok(var updated) => TypedResults.Ok(TemplateResponse.From(updated)),
-            Outcome<InvestigationTemplate>.NotFound => TemplateProblems.NotFound(templateId),
-            Outcome<InvestigationTemplate>.Duplicate(var key) => TemplateProblems.Duplicate(key, request.Name ?? stored.Name),
-            var other => throw ApiProblems.Unexpected(other),
-        };
+        var outcome = await services.Templates.UpdateAsync(tenant, templateId, request.ToPatch(), cancellationToken);
+        return outcome is Outcome<InvestigationTemplate>.Ok(var updated)
+            ? TypedResults.Ok(TemplateResponse.From(updated))
+            : TemplateProblems.For(outcome, templateId, request.Name);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteTemplate(
-        string templateId, RequestIdentity identity, ITemplateRepository templates, CancellationToken cancellationToken)
+        string templateId, [AsParameters] TemplateServices services, CancellationToken cancellationToken)
     {
-        if (await templates.GetAsync(identity.TenantId, templateId, cancellationToken) is not { } stored) return TemplateProblems.NotFound(templateId);
-        if (stored.UserId != identity.UserId) return TemplateProblems.NotOwner(templateId);
-        return await templates.DeleteAsync(identity.TenantId, templateId, cancellationToken)
+        if (await OwnedAsync(templateId, services, cancellationToken) is { } refused) return TemplateProblems.For(refused, templateId, name: null);
+        return await services.Templates.DeleteAsync(services.Identity.TenantId, templateId, cancellationToken)
             ? TypedResults.NoContent()
             : TemplateProblems.NotFound(templateId);
     }
 
     public static async Task<Results<Ok<TemplateResponse>, ProblemHttpResult>> UseTemplate(
-        string templateId, RequestIdentity identity, ITemplateRepository templates, TimeProvider clock, CancellationToken cancellationToken)
-        => await templates.RecordUsageAsync(identity.TenantId, templateId, UtcTime.Now(clock), cancellationToken) switch
+        string templateId, [AsParameters] TemplateServices services, CancellationToken cancellationToken)
+    {
+        var outcome = await services.Templates.RecordUsageAsync(services.Identity.TenantId, templateId, UtcTime.Now(services.Clock), cancellationToken);
+        return outcome is Outcome<InvestigationTemplate>.Ok(var used)
+            ? TypedResults.Ok(TemplateResponse.From(used))
+            : TemplateProblems.For(outcome, templateId, name: null);
+    }
+
+    /// <summary>Why the caller may not change <paramref name="templateId"/> (not found, not the owner); null when it may.</summary>
+    private static async Task<Outcome<InvestigationTemplate>?> OwnedAsync(string templateId, TemplateServices services, CancellationToken cancellationToken)
+        => await services.Templates.GetAsync(services.Identity.TenantId, templateId, cancellationToken) switch
         {
-            Outcome<InvestigationTemplate>.Ok(var used) => TypedResults.Ok(TemplateResponse.From(used)),
-            Outcome<InvestigationTemplate>.NotFound => TemplateProblems.NotFound(templateId),
-            var other => throw ApiProblems.Unexpected(other),
+            null => Outcome.NotFound<InvestigationTemplate>(),
+            var stored when stored.UserId != services.Identity.UserId => Outcome.Forbidden<InvestigationTemplate>(),
+            _ => null,
         };
 }

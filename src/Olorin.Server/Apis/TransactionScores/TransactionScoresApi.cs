@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
-using Olorin.Core.Tenancy;
 using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
 using Olorin.Server.Caching;
@@ -47,32 +44,29 @@ public static class TransactionScoresApi
     public static async Task<Results<Created<TransactionScoreBatchResponse>, Ok<TransactionScoreBatchResponse>, ValidationProblem, ProblemHttpResult>> InsertScores(
         string investigationId,
         TransactionScoreBatchRequest request,
-        RequestIdentity identity,
-        IInvestigationRepository investigations,
-        ITransactionScoreRepository scores,
-        TimeProvider clock,
-        HttpContext http,
+        [AsParameters] TransactionScoreServices services,
         CancellationToken cancellationToken)
     {
         var errors = request.Validate();
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
-            return InvestigationProblems.NotFound(investigationId);
+        if (!errors.IsEmpty) return errors.ToProblem();
+        if (!await services.InvestigationExistsAsync(investigationId, cancellationToken)) return InvestigationProblems.NotFound(investigationId);
 
-        var now = UtcTime.Now(clock);
+        var tenant = services.Identity.TenantId;
+        var now = UtcTime.Now(services.Clock);
         var documents = request.Scores!.Select(score => new TransactionScore
         {
             InvestigationId = investigationId,
             TransactionId = score!.TransactionId!,
-            TenantId = identity.TenantId,
+            TenantId = tenant,
             RiskScore = score.RiskScore!.Value,
             ScoreComponents = score.ScoreComponents,
             CreatedAt = now,
         }).ToList();
-        var inserted = await scores.InsertManyAsync(identity.TenantId, documents, cancellationToken);
-        var total = await scores.CountByInvestigationAsync(identity.TenantId, investigationId, cancellationToken);
+        var inserted = await services.Scores.InsertManyAsync(tenant, documents, cancellationToken);
+        var total = await services.Scores.CountByInvestigationAsync(tenant, investigationId, cancellationToken);
 
         var response = new TransactionScoreBatchResponse(inserted, total);
+        var http = services.HttpContext;
         return inserted > 0
             ? TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value!.TrimEnd('/')}", response)
             : TypedResults.Ok(response);
@@ -80,40 +74,35 @@ public static class TransactionScoresApi
 
     public static async Task<Results<Ok<TransactionScoreListResponse>, ValidationProblem, ProblemHttpResult>> ListScores(
         string investigationId,
+        [AsParameters] TransactionScoreServices services,
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
         [FromQuery(Name = "min_risk")] double? minRisk,
-        RequestIdentity identity,
-        IInvestigationRepository investigations,
-        ITransactionScoreRepository scores,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var request = QueryValues.Page(errors, page, pageSize);
         TransactionScoreRules.RiskScore(errors, "min_risk", minRisk);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
-            return InvestigationProblems.NotFound(investigationId);
+        if (!errors.IsEmpty) return errors.ToProblem();
+        if (!await services.InvestigationExistsAsync(investigationId, cancellationToken)) return InvestigationProblems.NotFound(investigationId);
 
-        var result = await scores.ListByInvestigationAsync(identity.TenantId, investigationId, minRisk, request, cancellationToken);
+        var result = await services.Scores.ListByInvestigationAsync(services.Identity.TenantId, investigationId, minRisk, request, cancellationToken);
         return TypedResults.Ok(TransactionScoreListResponse.From(result));
     }
 
     public static async Task<Results<Ok<RiskDistributionResponse>, ProblemHttpResult>> GetDistribution(
         string investigationId,
-        RequestIdentity identity,
-        IInvestigationRepository investigations,
-        ITransactionScoreRepository scores,
+        [AsParameters] TransactionScoreServices services,
         StatsCache cache,
         CancellationToken cancellationToken)
     {
-        if (await investigations.GetAsync(identity.TenantId, investigationId, cancellationToken) is null)
-            return InvestigationProblems.NotFound(investigationId);
+        if (!await services.InvestigationExistsAsync(investigationId, cancellationToken)) return InvestigationProblems.NotFound(investigationId);
+        var tenant = services.Identity.TenantId;
         var response = await cache.GetOrComputeAsync(
-            StatsSource.TransactionScores, identity.TenantId, $"distribution|{investigationId}",
+            StatsSource.TransactionScores, tenant, $"distribution|{investigationId}",
             async token =>
             {
-                var buckets = await scores.GetDistributionAsync(identity.TenantId, investigationId, TransactionScoreRules.DistributionBuckets, token);
+                var buckets = await services.Scores.GetDistributionAsync(tenant, investigationId, TransactionScoreRules.DistributionBuckets, token);
                 return new RiskDistributionResponse(buckets, buckets.Sum(b => b.Count));
             },
             cancellationToken);

@@ -28,7 +28,7 @@ public sealed class SilentServerStatusTests
             catch (OperationCanceledException)
             {
             }
-        });
+        }, TestContext.Current.CancellationToken);
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var settings = new MongoSettings
         {

@@ -1,0 +1,25 @@
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+using Olorin.Server.Security;
+
+namespace Olorin.Server.Apis.Composio;
+
+/// <summary>What every Composio handler (connections and action audits) needs, bound with <c>[AsParameters]</c>.</summary>
+public sealed class ComposioServices(
+    IComposioConnectionRepository connections,
+    IComposioActionAuditRepository audits,
+    ComposioTokenProtector tokens,
+    RequestIdentity identity,
+    TimeProvider clock,
+    HttpContext httpContext)
+{
+    public IComposioConnectionRepository Connections { get; } = connections;
+    public IComposioActionAuditRepository Audits { get; } = audits;
+
+    /// <summary>Encrypts tokens before they reach the repository (Decision 7).</summary>
+    public ComposioTokenProtector Tokens { get; } = tokens;
+
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
+}

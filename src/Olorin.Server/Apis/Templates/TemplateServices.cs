@@ -1,0 +1,13 @@
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+
+namespace Olorin.Server.Apis.Templates;
+
+/// <summary>What every template handler needs, bound with <c>[AsParameters]</c>.</summary>
+public sealed class TemplateServices(ITemplateRepository templates, RequestIdentity identity, TimeProvider clock, HttpContext httpContext)
+{
+    public ITemplateRepository Templates { get; } = templates;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
+}

@@ -1,0 +1,23 @@
+using Olorin.Core.Ports;
+using Olorin.Core.Tenancy;
+
+namespace Olorin.Server.Apis.TransactionScores;
+
+/// <summary>What every transaction-score handler needs, bound with <c>[AsParameters]</c>.</summary>
+public sealed class TransactionScoreServices(
+    ITransactionScoreRepository scores,
+    IInvestigationRepository investigations,
+    RequestIdentity identity,
+    TimeProvider clock,
+    HttpContext httpContext)
+{
+    public ITransactionScoreRepository Scores { get; } = scores;
+    public IInvestigationRepository Investigations { get; } = investigations;
+    public RequestIdentity Identity { get; } = identity;
+    public TimeProvider Clock { get; } = clock;
+    public HttpContext HttpContext { get; } = httpContext;
+
+    /// <summary>Every route of the resource answers 404 when the caller's tenant has no such investigation.</summary>
+    public async Task<bool> InvestigationExistsAsync(string investigationId, CancellationToken cancellationToken)
+        => await Investigations.GetAsync(Identity.TenantId, investigationId, cancellationToken) is not null;
+}
