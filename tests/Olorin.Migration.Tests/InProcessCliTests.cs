@@ -42,7 +42,7 @@ public sealed class InProcessCliTests
     {
         var dataset = new SyntheticDataset("tenant-inproc", 40, seed: 3);
         await using var source = await PostgresEndpoint.CreateAsync();
-        await dataset.WriteAsync(source.Services);
+        await dataset.WriteAsync(source.Services, cancellationToken: TestContext.Current.CancellationToken);
         await using var target = await PostgresEndpoint.CreateAsync(migrate: false);
 
         var migrate = await RunAsync("migrate", "--from", source.Url, "--to", target.Url, "--batch-size", "50", "--json");

@@ -20,7 +20,7 @@ public sealed class VerificationRecordTests
     {
         await using var source = await PostgresEndpoint.CreateAsync();
         var dataset = new SyntheticDataset("tenant-record", 12);
-        await dataset.WriteAsync(source.Services, batchSize: 2000);
+        await dataset.WriteAsync(source.Services, batchSize: 2000, cancellationToken: TestContext.Current.CancellationToken);
         await using var target = await PostgresEndpoint.CreateAsync(migrate: false);
         var migrate = await CliProcess.RunAsync(Budget, "migrate", "--from", source.Url, "--to", target.Url, "--json");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
