@@ -128,8 +128,7 @@ public sealed class ChangeRelayTests
         await using (var scope = secondary.Services.CreateAsyncScope())
         {
             var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();
-            // An older version, by the relay or a backfill: the stored, newer version stays.
-            Assert.Equal(0, await port.WriteAsync("investigations", [old], ChangeWriteMode.Relay, ct));
+            // An older version by a backfill: the stored, newer version stays.
             Assert.Equal(0, await port.WriteAsync("investigations", [old], ChangeWriteMode.KeepNewer, ct));
             // Nothing orders anomaly writes: a backfill leaves a stored one alone.
             Assert.Equal(0, await port.WriteAsync("anomaly_events", [oldAnomaly], ChangeWriteMode.KeepNewer, ct));
@@ -141,6 +140,39 @@ public sealed class ChangeRelayTests
         var results = await new CopyEngine(primary.Endpoint, secondary.Endpoint, new CopyOptions { Restart = true }, new QuietObserver())
             .CopyAsync(MigrationCollections.All, ct);
         Assert.All(results, r => Assert.Equal(0, r.Failed));
+        await AssertIdenticalAsync(primary, secondary);
+        // ... and records every key it wrote, so the relay copies their current state once more (what the guard
+        // cannot see: equal versions, documents deleted while the backfill had them in hand).
+        Assert.True((await Outbox(primary).DepthAsync(ct)).Entries >= results.Sum(r => r.Copied));
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, ct);
+        Assert.Equal(0, (await Outbox(primary).DepthAsync(ct)).Entries);
+        await AssertIdenticalAsync(primary, secondary);
+    }
+
+    [Fact]
+    public async Task A_document_deleted_and_created_again_reaches_the_secondary_with_its_new_content()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var primary = await CapturingPrimaryAsync();
+        await using var secondary = await PostgresEndpoint.CreateAsync();
+        await new SyntheticDataset("tenant-recreate", 3).WriteAsync(primary.Services, cancellationToken: ct);
+        var investigationId = (await primary.ScalarAsync<string>("SELECT investigation_id FROM investigation_states ORDER BY investigation_id LIMIT 1"))!;
+        await primary.ExecuteAsync($"UPDATE investigation_states SET version = 7 WHERE investigation_id = '{investigationId}'");
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, ct);
+
+        // Deleted and created again under the same id (version 1) while the secondary lagged: one relay pass sees
+        // only the new document, whose version is lower than the one the secondary holds.
+        var row = await ReadAsync(primary, "investigations", "tenant-recreate", investigationId);
+        await primary.ExecuteAsync($"DELETE FROM investigation_states WHERE investigation_id = '{investigationId}'");
+        await using (var scope = primary.Services.CreateAsyncScope())
+        {
+            var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();
+            await port.WriteAsync("investigations", [row], ChangeWriteMode.Relay, ct);
+        }
+        await primary.ExecuteAsync($"UPDATE investigation_states SET version = 1 WHERE investigation_id = '{investigationId}'");
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, ct);
+
+        Assert.Equal("1", await secondary.ScalarAsync<string>($"SELECT version::text FROM investigation_states WHERE investigation_id = '{investigationId}'"));
         await AssertIdenticalAsync(primary, secondary);
     }
 

@@ -14,6 +14,13 @@ public interface IChangeOutbox : IPendingChanges
     Task<OutboxDepth> DepthAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Records <paramref name="keys"/> as changed, outside any write. The backfill calls it after each batch it wrote
+    /// to the secondary: the relay then copies those documents' current state again under its per-key lock, so a
+    /// backfill copy that raced a newer change, or re-inserted a document deleted meanwhile, never stays.
+    /// </summary>
+    Task RecordAsync(IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims up to <paramref name="maxEntries"/> entries no other relay holds, serialises their keys against other
     /// relays, hands each collection's keys with their current primary state to <paramref name="apply"/> and removes
     /// the claimed entries once every call succeeded. When <paramref name="apply"/> throws, nothing is removed.

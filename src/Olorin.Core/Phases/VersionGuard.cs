@@ -25,9 +25,14 @@ public static class VersionGuard
 /// <summary>How a store writes documents that may already be there.</summary>
 public enum ChangeWriteMode
 {
-    /// <summary>The relay: replace unless the stored document is newer by <see cref="VersionGuard"/> (always replace where nothing orders writes).</summary>
+    /// <summary>The relay: replace with the primary's current state (relays of one key are serialised by the primary's per-key lock).</summary>
     Relay,
 
-    /// <summary>A backfill while changes are captured: replace only an older document by <see cref="VersionGuard"/>; where nothing orders writes, insert only documents not stored yet.</summary>
+    /// <summary>
+    /// A backfill while changes are captured: replace only an older document by <see cref="VersionGuard"/>; where
+    /// nothing orders writes, insert only documents not stored yet. The backfill also records the batch's keys in the
+    /// primary's outbox (<see cref="IChangeOutbox.RecordAsync"/>), so the relay corrects what the guard cannot see
+    /// (equal versions, deletes).
+    /// </summary>
     KeepNewer,
 }

@@ -301,9 +301,9 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         {
             sourceCaptures = source.Services.GetService<IChangeOutbox>() is { } outbox && await outbox.IsCaptureOnAsync(cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (System.Data.Common.DbException e) when (e.SqlState == "42P01") // undefined_table
         {
-            sourceCaptures = false; // a schema without the capture tables captures nothing
+            sourceCaptures = false; // a schema without the capture tables captures nothing; any other error stops the copy
         }
         return sourceCaptures.Value;
     }
@@ -321,7 +321,13 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         {
             await using var scope = target.Services.CreateAsyncScope();
             if (await SourceCapturesAsync(cancellationToken) && scope.ServiceProvider.GetService<IChangeTransferPort>() is { } guarded)
+            {
                 await guarded.WriteAsync(collection.Name, documents, ChangeWriteMode.KeepNewer, cancellationToken);
+                // After the write, never before: the relay then re-copies each key's current state, so a copy that
+                // raced a newer change (equal version) or re-inserted a document deleted meanwhile is corrected.
+                var keys = documents.Select(d => collection.KeyOf(d)).Select(k => new ChangeKey(collection.Name, k.TenantId, k.Id)).ToList();
+                await source.Services.GetRequiredService<IChangeOutbox>().RecordAsync(keys, cancellationToken);
+            }
             else
                 await collection.UpsertAsync(scope.ServiceProvider, documents, cancellationToken);
             return (documents.Count, 0);

@@ -42,6 +42,17 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         return new OutboxDepth(reader.GetInt64(0), reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero));
     }
 
+    public async Task RecordAsync(IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
+    {
+        if (keys.Count == 0) return;
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO change_outbox (collection, tenant_id, document_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Collection).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.TenantId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Id).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<bool> IsPendingAsync(string collection, string tenantId, string id, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(

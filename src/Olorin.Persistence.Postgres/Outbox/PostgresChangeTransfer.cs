@@ -32,11 +32,14 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
     {
         var binding = BindingOf(collection);
         var unique = documents.GroupBy(d => KeyOf(collection, binding, d)).Select(g => g.Last()).ToList();
+        // The relay replaces: it holds the key's advisory lock on the primary while it reads the current state and
+        // writes it here, so relays of one key are serialised and the later one carries the newer state. A version
+        // guard would be wrong for it: a document deleted and re-created (version 1 again) would never arrive.
         var write = (mode, binding.Ordering) switch
         {
+            (ChangeWriteMode.Relay, _) => PostgresBulkRows.Write.Replace,
             (_, not null) => PostgresBulkRows.Write.ReplaceOlder,
-            (ChangeWriteMode.KeepNewer, null) => PostgresBulkRows.Write.InsertNew,
-            _ => PostgresBulkRows.Write.Replace,
+            _ => PostgresBulkRows.Write.InsertNew,
         };
         return PostgresBulkRows.WriteAsync(db, binding.EntityType, unique, write, binding.Ordering, cancellationToken);
     }

@@ -25,7 +25,13 @@ public static class MigrationGateRegistration
         services.AddSingleton<IMigrationGateSource, VerificationGateSource>();
 
         // Rate 0 (the default) wraps nothing: not a single extra call on the request path.
-        var rate = builder.Configuration.GetValue<double?>("SHADOW_READ_SAMPLE_RATE") ?? 0;
+        // Read here (before options validation runs) to decide the wrapping; a value that is not a number must still
+        // end in the one-line refusal, not a binder exception.
+        var setting = builder.Configuration["SHADOW_READ_SAMPLE_RATE"];
+        var rate = 0d;
+        if (!string.IsNullOrWhiteSpace(setting)
+            && !double.TryParse(setting, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out rate))
+            throw new StartupAbortedException($"SHADOW_READ_SAMPLE_RATE must be a number from 0 to 1, not '{setting}'.");
         if (rate > 0)
         {
             services.AddHostedService<ShadowReadWorker>();

@@ -62,20 +62,25 @@ public sealed class LastAccessedBuffer(
                 batch = _pending;
                 _pending = new Dictionary<(string Tenant, string Id), DateTime>(batch.Count);
             }
-            var accesses = batch.Select(p => new InvestigationAccess(p.Key.Tenant, p.Key.Id, p.Value)).ToList();
+            // In key order, so two instances flushing overlapping investigations lock their rows in the same order.
+            var accesses = batch
+                .OrderBy(p => p.Key.Tenant, StringComparer.Ordinal).ThenBy(p => p.Key.Id, StringComparer.Ordinal)
+                .Select(p => new InvestigationAccess(p.Key.Tenant, p.Key.Id, p.Value)).ToList();
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<IInvestigationRepository>()
                     .TouchLastAccessedAsync(accesses, Interval, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 // Kept for the next flush (a newer access of the same investigation wins), so a database that is
-                // briefly away loses nothing; logged as a warning because no request failed.
+                // briefly away loses nothing, and a flush cut short by shutdown leaves its batch to the final flush
+                // in StopAsync; logged as a warning because no request failed.
                 lock (_gate)
                     foreach (var (key, at) in batch)
                         if (!_pending.TryGetValue(key, out var newer) || newer < at) _pending[key] = at;
+                if (e is OperationCanceledException) throw;
                 logger.LogWarning(e, "Writing {Count} buffered last_accessed values failed; they are retried with the next flush", batch.Count);
             }
         }

@@ -102,12 +102,18 @@ public static partial class PhaseStartup
         {
             var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
             LogWriteBackDrained(logger, drained);
-            if (marker is null || captureWasOn)
+            // The drain stops at the first empty claim, and claims skip rows another instance holds: the marker is
+            // cleared only when the outbox is really empty (the count sees locked rows too).
+            var left = await other.Outbox.DepthAsync(cancellationToken);
+            if (left.Entries > 0)
+                problem = $"the write-back outbox still holds {left.Entries} entries after draining (another instance may be draining it now)";
+            else if (marker is null || captureWasOn)
             {
                 await services.GetRequiredService<WriteBackMarker>().ClearAsync(cancellationToken);
                 return;
             }
-            problem = $"MongoDB was primary (write-back marker set {marker.SetAt:u}) but its write-back capture was switched off since, so PostgreSQL may lack writes no outbox holds";
+            else
+                problem = $"MongoDB was primary (write-back marker set {marker.SetAt:u}) but its write-back capture was switched off since, so PostgreSQL may lack writes no outbox holds";
         }
 
         if (stores.Settings.AllowUndrainedWriteBack)

@@ -163,6 +163,9 @@ public sealed class MigrationPhaseTests : IAsyncLifetime
             Assert.Equal(1, await ScalarAsync(standIn.ConnectionString, $"SELECT count(*) FROM detectors WHERE detector_id = '{id}'"));
             Assert.Equal(1, await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM write_back_marker"));
             await EventuallyAsync(async () => await ScalarAsync(postgres.ConnectionString, $"SELECT count(*) FROM detectors WHERE detector_id = '{id}'") == 1, "write-back");
+            // The relay removes its claimed entries when its transaction on the stand-in commits, just after the
+            // write-back is visible: wait for that too, or the count below sees the create's entry as well.
+            await EventuallyAsync(async () => await ScalarAsync(standIn.ConnectionString, "SELECT count(*) FROM change_outbox") == 0, "write-back outbox drained");
             proxy.Stop();
             // Hold the relay off: MongoDB (the stand-in) is still reachable directly, only the relay's path is cut.
         }
