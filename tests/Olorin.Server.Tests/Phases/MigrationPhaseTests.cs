@@ -126,6 +126,9 @@ public sealed class MigrationPhaseTests : IAsyncLifetime
         var away = await gate.ReportAsync(Ct);
         Assert.Contains(away.Blockers, b => b.StartsWith("outbox not drained", StringComparison.Ordinal));
         Assert.Contains(away.Blockers, b => b.StartsWith("secondary unreachable", StringComparison.Ordinal));
+        // The relay polls; let it meet the missing secondary at least once before it comes back.
+        await EventuallyAsync(async () => ((Olorin.Server.Phases.OutboxReport)(await gate.ReportAsync(Ct)).Details).Retried >= 1,
+            "the relay retries while the secondary is away");
 
         proxy.Start();
         await EventuallyAsync(async () => await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM change_outbox") == 0, "the outbox drains without a restart");
