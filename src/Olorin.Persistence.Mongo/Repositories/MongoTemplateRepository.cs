@@ -9,11 +9,12 @@ using Olorin.Core.Transitions;
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>Templates. Two unique indexes: template_id, and (user_id, name).</summary>
-internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock) : ITemplateRepository
+internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock)
+    : MongoTenantTransfer<InvestigationTemplate>(context.Templates, t => t.TenantId, t => t.TemplateId), ITemplateRepository
 {
     private static readonly FindOneAndUpdateOptions<InvestigationTemplate> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
-    private IMongoCollection<InvestigationTemplate> Templates => context.Templates;
+    private IMongoCollection<InvestigationTemplate> Templates => Collection;
 
     public async Task<Outcome<InvestigationTemplate>> CreateAsync(InvestigationTemplate template, CancellationToken cancellationToken = default)
     {
@@ -66,15 +67,4 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
         => await Templates.FindOneAndDeleteAsync(TemplateFilters.Guarded(tenantId, templateId, guard), cancellationToken: cancellationToken) is { } deleted
             ? Outcome.Ok(deleted)
             : guard.Explain(await GetAsync(tenantId, templateId, cancellationToken));
-
-    public TenantKey KeyOf(InvestigationTemplate document) => new(document.TenantId, document.TemplateId);
-
-    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Templates, t => t.TenantId, t => t.TemplateId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Templates, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<InvestigationTemplate> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Templates, documents, t => t.TenantId, t => t.TemplateId, cancellationToken);
 }
