@@ -11,15 +11,11 @@ public sealed class ComposioServices(
     ComposioTokenProtector tokens,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     public IComposioConnectionRepository Connections { get; } = connections;
     public IComposioActionAuditRepository Audits { get; } = audits;
 
     /// <summary>Encrypts tokens before they reach the repository (Decision 7).</summary>
     public ComposioTokenProtector Tokens { get; } = tokens;
-
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 }

@@ -10,12 +10,9 @@ public sealed class SoarExecutionServices(
     IAnomalyEventRepository anomalies,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     public ISoarPlaybookExecutionRepository Executions { get; } = executions;
     public IInvestigationRepository Investigations { get; } = investigations;
     public IAnomalyEventRepository Anomalies { get; } = anomalies;
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 }
