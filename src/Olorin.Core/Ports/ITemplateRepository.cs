@@ -1,6 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Core.Ports;

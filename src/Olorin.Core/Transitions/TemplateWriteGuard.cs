@@ -1,6 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Transitions;
 
 /// <summary>

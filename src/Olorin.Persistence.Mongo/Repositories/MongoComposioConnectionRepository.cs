@@ -1,10 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal sealed class MongoComposioConnectionRepository(MongoContext context, TimeProvider clock)

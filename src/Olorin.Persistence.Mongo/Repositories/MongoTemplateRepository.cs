@@ -1,9 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;

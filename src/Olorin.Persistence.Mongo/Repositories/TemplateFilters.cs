@@ -1,6 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;

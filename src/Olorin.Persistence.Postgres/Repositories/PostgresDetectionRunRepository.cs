@@ -1,11 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Postgres.Repositories;

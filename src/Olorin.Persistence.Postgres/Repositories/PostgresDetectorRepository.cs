@@ -1,10 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

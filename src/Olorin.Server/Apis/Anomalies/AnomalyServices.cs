@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 using Olorin.Core.Embeddings;
 using Olorin.Server.Configuration;

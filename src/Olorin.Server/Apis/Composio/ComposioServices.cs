@@ -1,4 +1,3 @@
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 using Olorin.Server.Security;
 

@@ -1,10 +1,7 @@
 using Olorin.Core.Auditing;
 using Olorin.Core.Embeddings;
 using Olorin.Server.Embeddings;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
-using Microsoft.Extensions.Options;
 using Olorin.Server.Configuration;
 using Olorin.Server.Persistence;
 

@@ -1,4 +1,3 @@
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.Soar;

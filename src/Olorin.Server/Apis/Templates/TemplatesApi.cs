@@ -1,12 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Templates;
 
