@@ -117,7 +117,8 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         var removes = claimed.Select(e => new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner))).ToList();
         var removed = await Entries.BulkWriteAsync(removes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         if (removed.DeletedCount < claimed.Count) await ReleaseAsync(ids, owner);
-        return new RelayBatch((int)removed.DeletedCount, claimed.Count);
+        // Entries claimed, not removed: one whose sequence moved stays for the next batch, and a drain goes on while it claims anything.
+        return new RelayBatch(claimed.Count, claimed.Count);
     }
 
     /// <summary>Entries this relay still holds become claimable again at once (not cancellable: a held lease would delay them).</summary>
