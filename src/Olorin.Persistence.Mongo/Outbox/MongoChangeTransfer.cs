@@ -60,7 +60,11 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
         var models = WritesFor(binding, kind, unique.Values);
         try
         {
-            await target.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+            if (kind == WriteKind.Replace)
+                // The server's own retry of a racing upsert is bounded (SERVER-60897); the leftover E11000 is retried here.
+                await Repositories.MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => target.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken));
+            else
+                await target.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
             return models.Count;
         }
         catch (MongoBulkWriteException<BsonDocument> e) when (kind != WriteKind.Replace && OnlyKeptNewer(e))
