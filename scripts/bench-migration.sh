@@ -8,7 +8,9 @@
 # Each path is measured: "raw" (the PostgreSQL → PostgreSQL default: binary COPY, server-side digests) and
 # "portable" (--portable: through the models and the canonical form, as PostgreSQL ↔ MongoDB always goes).
 # Usage: scripts/bench-migration.sh [investigations=6400 (50,560 documents)] [batch-size=1000]
-# OLORIN_BENCH_PATHS="raw portable" (default) chooses the paths measured.
+# OLORIN_BENCH_PATHS="raw portable" (default) chooses the paths measured. For an A/B comparison in one session:
+# OLORIN_BENCH_CLI=<path to an olorin.dll built elsewhere> runs that build instead of this checkout's, and
+# OLORIN_BENCH_SOURCE=<database name> reuses an already seeded source database on the same server (kept afterwards).
 # Needs the local PostgreSQL (OLORIN_BENCH_POSTGRES_URL=postgresql://user:pw@host:port overrides the server) and jq.
 set -euo pipefail
 
@@ -24,25 +26,39 @@ command -v jq >/dev/null || die "jq is not installed (apt-get install -y jq)"
 
 SUFFIX="$(date +%s)_$$"
 PATHS="${OLORIN_BENCH_PATHS:-raw portable}"
-SRC_DB="olorin_bench_mig_src_$SUFFIX"
+SRC_DB="${OLORIN_BENCH_SOURCE:-olorin_bench_mig_src_$SUFFIX}"
 SRC="$SERVER/$SRC_DB"
 DBS=("$SRC_DB")
+KEEP_SOURCE="${OLORIN_BENCH_SOURCE:+yes}"
 for path in $PATHS; do DBS+=("olorin_bench_mig_dst_${path}_$SUFFIX"); done
 WORK="$(mktemp -d)"
 cleanup() {
-  for db in "${DBS[@]}"; do psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
+  for db in "${DBS[@]}"; do [ "$db" = "$SRC_DB" ] && [ -n "$KEEP_SOURCE" ] && continue; psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-section "Build the operator tools"
-scripts/olorin --help >/dev/null
-CLI=(dotnet "$REPO_ROOT/src/Olorin.Cli/bin/Release/net10.0/olorin.dll")
+if [ -n "${OLORIN_BENCH_CLI:-}" ]; then
+  [ -f "$OLORIN_BENCH_CLI" ] || die "OLORIN_BENCH_CLI: no such file: $OLORIN_BENCH_CLI"
+  CLI=(dotnet "$OLORIN_BENCH_CLI")
+else
+  section "Build the operator tools"
+  scripts/olorin --help >/dev/null
+  CLI=(dotnet "$REPO_ROOT/src/Olorin.Cli/bin/ReadyToRun/olorin.dll") # what scripts/olorin runs
+fi
 
-section "Seed $SRC_DB ($INVESTIGATIONS investigations, all ten collections)"
-"${CLI[@]}" seed --target "$SRC" --investigations "$INVESTIGATIONS" --tenant bench-mig --json >"$WORK/seed.json" 2>"$WORK/seed.err" \
-  || { cat "$WORK/seed.err" >&2; die "seeding failed"; }
-info "$(jq -r '"\(.documents) documents in \(.seconds) s"' "$WORK/seed.json")"
+if [ -n "$KEEP_SOURCE" ]; then
+  section "Source $SRC_DB (seeded earlier, kept)"
+  jq -n --argjson n "$(psql "$SRC" -Atc "SELECT (SELECT count(*) FROM investigation_states) + (SELECT count(*) FROM investigation_templates)
+      + (SELECT count(*) FROM detectors) + (SELECT count(*) FROM detection_runs) + (SELECT count(*) FROM anomaly_events)
+      + (SELECT count(*) FROM transaction_scores) + (SELECT count(*) FROM investigation_audit_log) + (SELECT count(*) FROM composio_connections)
+      + (SELECT count(*) FROM composio_action_audit) + (SELECT count(*) FROM soar_playbook_executions)")" '{documents: $n}' >"$WORK/seed.json"
+else
+  section "Seed $SRC_DB ($INVESTIGATIONS investigations, all ten collections)"
+  "${CLI[@]}" seed --target "$SRC" --investigations "$INVESTIGATIONS" --tenant bench-mig --json >"$WORK/seed.json" 2>"$WORK/seed.err" \
+    || { cat "$WORK/seed.err" >&2; die "seeding failed"; }
+  info "$(jq -r '"\(.documents) documents in \(.seconds) s"' "$WORK/seed.json")"
+fi
 
 # CPU time (utime + stime) of the PostgreSQL backends connected to the benchmark's databases, sampled every 0.2 s
 # while a command runs: one "pid stat…" line per backend and sample in $WORK/$1.pg.
@@ -76,6 +92,9 @@ tool_cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { p
 per_k() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", 1000 * s / n }'; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$WORK/$1.time"; }
+# Documents per second of the whole command as a user runs it ($2 documents over the process's wall clock: start-up,
+# preparing the target, counts, index builds and the final report included).
+wall_rate() { wall "$1" | awk -F: -v n="$2" '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%d", n / s }'; }
 cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f s user + %.1f s system", u, s }' "$WORK/$1.time"; }
 
 SUMMARY=()
@@ -96,7 +115,7 @@ for path in $PATHS; do
   RATE_IDX="$(jq -r '(.totals.copied / (.totals.seconds + .totals.index_build_seconds)) | floor' "$J")"
   info "total: $DOCS docs in $(jq -r .totals.seconds "$J") s copying = $RATE docs/s; with the $(jq -r .totals.index_build_seconds "$J") s of index builds: $RATE_IDX docs/s"
   info "process: wall clock $(wall "migrate-$path") (start-up, preparing the target, counts included), CPU $(cpu "migrate-$path"), peak RSS $(peak_mb "migrate-$path") MB; PostgreSQL backends: $(pg_cpu "migrate-$path") CPU-s"
-  SUMMARY+=("migrate ($path): $RATE docs/s copying ($RATE_IDX with the deferred index builds); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "migrate-$path")" "$DOCS"), PostgreSQL $(per_k "$(pg_cpu "migrate-$path")" "$DOCS"); peak RSS $(peak_mb "migrate-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
+  SUMMARY+=("migrate ($path): $(wall_rate "migrate-$path" "$DOCS") docs/s over the whole command's wall clock ($(wall "migrate-$path")); $RATE docs/s copying ($RATE_IDX with the deferred index builds); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "migrate-$path")" "$DOCS"), PostgreSQL $(per_k "$(pg_cpu "migrate-$path")" "$DOCS"); peak RSS $(peak_mb "migrate-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
 
   section "verify-migration ($path) $SRC_DB ↔ $DST_DB"
   LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"
@@ -108,7 +127,7 @@ for path in $PATHS; do
   VRATE="$(jq -r '([.collections[].compared] | add) / ([.collections[].seconds] | add) | floor' "$J")"
   info "total: $COMPARED docs in $(jq -r '[.collections[].seconds] | add' "$J") s = $VRATE docs/s; equal: $(jq -r .success "$J")"
   info "process: wall clock $(wall "verify-$path"), CPU $(cpu "verify-$path"), peak RSS $(peak_mb "verify-$path") MB; PostgreSQL backends: $(pg_cpu "verify-$path") CPU-s"
-  SUMMARY+=("verify-migration ($path): $VRATE docs/s, equal: $(jq -r .success "$J"); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "verify-$path")" "$COMPARED"), PostgreSQL $(per_k "$(pg_cpu "verify-$path")" "$COMPARED"); peak RSS $(peak_mb "verify-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
+  SUMMARY+=("verify-migration ($path): $(wall_rate "verify-$path" "$COMPARED") docs/s over the whole command's wall clock ($(wall "verify-$path")); $VRATE docs/s verifying, equal: $(jq -r .success "$J"); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "verify-$path")" "$COMPARED"), PostgreSQL $(per_k "$(pg_cpu "verify-$path")" "$COMPARED"); peak RSS $(peak_mb "verify-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
 done
 
 section "preflight alone (migrate --dry-run)"

@@ -26,9 +26,16 @@ internal static class Seeder
         Console.WriteLine($"seeded {count:N0} transaction scores in {watch.Elapsed.TotalSeconds:0.0} s ({count / watch.Elapsed.TotalSeconds:N0}/s) through POST …/transaction-scores");
     }
 
-    public static async Task AnomaliesAsync(Uri server, string tenant, int count)
+    /// <summary>
+    /// <paramref name="vectors"/>: "random" (random unit vectors, the worst case for an index) or a MiniLM .f32 file
+    /// (bench/BenchTool embed): its vectors except the last <see cref="HeldOutQueries"/> (the queries of
+    /// <c>similar</c>), then perturbations of them (Gaussian noise 0.02 per coordinate, renormalised) up to the count,
+    /// as the sweep builds its realistic set (docs/performance.md, "Similarity").
+    /// </summary>
+    public static async Task AnomaliesAsync(Uri server, string tenant, int count, string vectors = "random")
     {
         using var client = Client(server, tenant);
+        var pool = vectors == "random" ? null : ReadVectors(vectors)[..^HeldOutQueries];
         var watch = Stopwatch.StartNew();
         var batches = Enumerable.Range(0, (count + 999) / 1_000).ToList();
         string[] severities = ["info", "warn", "critical"];
@@ -48,7 +55,7 @@ internal static class Seeder
                 ["expected"] = 40.0,
                 ["score"] = Math.Round(random.NextDouble() * 10, 3),
                 ["severity"] = severities[i % 3],
-                ["embedding"] = new JsonArray([.. RandomUnit(random).Select(v => (JsonNode?)v)]),
+                ["embedding"] = new JsonArray([.. (pool is null ? RandomUnit(random) : Realistic(pool, i, random)).Select(v => (JsonNode?)v)]),
             }).ToArray();
             var body = new JsonObject { ["anomalies"] = new JsonArray(items) };
             // A batch is idempotent by anomaly_id, so a 503 (e.g. the 30 s command timeout on an overloaded machine) is retried as is.
@@ -62,6 +69,29 @@ internal static class Seeder
             }
         });
         Console.WriteLine($"seeded {count:N0} anomalies with embeddings in {watch.Elapsed.TotalSeconds:0.0} s ({count / watch.Elapsed.TotalSeconds:N0}/s) through POST /anomalies/bulk");
+    }
+
+    public const int HeldOutQueries = 100;
+
+    /// <summary>The last <paramref name="count"/> (at most <see cref="HeldOutQueries"/>) vectors of a .f32 file: never seeded.</summary>
+    public static float[][] HeldOut(string path, int count) => ReadVectors(path)[^Math.Min(count, HeldOutQueries)..];
+
+    private static float[] Realistic(float[][] pool, int i, Random random)
+    {
+        if (i < pool.Length) return pool[i];
+        var basis = pool[random.Next(pool.Length)];
+        var v = new float[basis.Length];
+        for (var d = 0; d < v.Length; d++)
+            v[d] = basis[d] + (float)(0.02 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        for (var d = 0; d < v.Length; d++) v[d] = MathF.Round(v[d] / norm, 6);
+        return v;
+    }
+
+    private static float[][] ReadVectors(string path)
+    {
+        var all = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
+        return Enumerable.Range(0, all.Length / 384).Select(i => all[(i * 384)..((i + 1) * 384)]).ToArray();
     }
 
     /// <summary>A random unit vector (Gaussian coordinates, normalised): the worst case for an HNSW index.</summary>

@@ -15,11 +15,13 @@ using Pgvector.Npgsql;
 //   embed <count> <out.f32> [seed]
 //       all-MiniLM-L6-v2 embeddings of <count> anomalies as the server embeds them (EmbeddingTexts.ForAnomaly over
 //       generated metrics, cohorts, evidence and detector types), raw little-endian float32, 384 per vector.
-//   sweep <connection string> <random|path.f32> <rows> <queries> <m:ef_construction,...> <ef_search,...> [noise]
+//   sweep <connection string> <random|path.f32> <rows> <queries> <[vector|halfvec|bit:]m:ef_construction,...> <ef_search,...> [noise]
 //       loads <rows> vectors into a scratch table (COPY), ranks <queries> held-out queries exactly in memory, then for
 //       each index build and ef_search prints recall@10 and P50/P99 latency of the server's query at concurrency 1,
 //       and the same for the exact scan (index scans off). From a .f32 file, rows beyond the file's vectors are
-//       perturbations of real ones (Gaussian noise of <noise> per coordinate, renormalised).
+//       perturbations of real ones (Gaussian noise of <noise> per coordinate, renormalised). An index on halfvec or on
+//       binary_quantize(embedding) is queried for ef_search candidates by its own distance, re-ranked exactly on the
+//       full vectors. Each line also gives the PostgreSQL backend's CPU per query (/proc) and the load average.
 internal static class VectorSweep
 {
     private const int Dim = 384;
@@ -109,7 +111,7 @@ internal static class VectorSweep
         return total;
     }
 
-    public static async Task SweepAsync(string connection, string source, int rows, int queryCount, List<(int M, int Efc)> builds, List<int> efSearches, double noise)
+    public static async Task SweepAsync(string connection, string source, int rows, int queryCount, List<(string Kind, int M, int Efc)> builds, List<int> efSearches, double noise)
     {
         var random = new Random(7);
         float[][] data, queries;
@@ -178,48 +180,91 @@ internal static class VectorSweep
             Console.WriteLine($"COPY of {data.Length:N0} vectors: {load.Elapsed.TotalSeconds:0.0} s");
         }
 
-        Console.WriteLine("| path | m | ef_construction | build s | ef_search | recall@10 mean | min | P50 ms | P99 ms |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| path | index on | m | ef_construction | build s | index MB | ef_search (candidates) | recall@10 mean | min | P50 ms | P99 ms | backend CPU ms/query | load avg |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var workers in new[] { 0, 2 })
         {
-            var (recall, min, p50, p99) = await MeasureAsync(dataSource, queries, truth,
-                [$"SET LOCAL enable_indexscan = off", $"SET LOCAL max_parallel_workers_per_gather = {workers}"]);
-            Console.WriteLine($"| exact, {workers} parallel workers | – | – | – | – | {recall:0.000} | {min:0.0} | {p50:0.0} | {p99:0.0} |");
+            var r = await MeasureAsync(dataSource, queries, truth,
+                [$"SET LOCAL enable_indexscan = off", $"SET LOCAL max_parallel_workers_per_gather = {workers}"], PlainQuery);
+            Console.WriteLine($"| exact, {workers} parallel workers | – | – | – | – | – | – | {r}");
         }
-        foreach (var (m, efc) in builds)
+        foreach (var (kind, m, efc) in builds)
         {
             await using var connectionForBuild = await dataSource.OpenConnectionAsync();
             await Exec(connectionForBuild, "DROP INDEX IF EXISTS vector_sweep_hnsw");
             await Exec(connectionForBuild, "SET maintenance_work_mem = '2GB'");
             var build = Stopwatch.StartNew();
-            await Exec(connectionForBuild, $"CREATE INDEX vector_sweep_hnsw ON vector_sweep USING hnsw (embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {efc})");
+            await Exec(connectionForBuild, $"CREATE INDEX vector_sweep_hnsw ON vector_sweep USING hnsw ({IndexExpression(kind)}) WITH (m = {m}, ef_construction = {efc})");
             var seconds = build.Elapsed.TotalSeconds;
-            foreach (var ef in efSearches)
+            await using (var size = new NpgsqlCommand("SELECT pg_relation_size('vector_sweep_hnsw') / 1048576", connectionForBuild))
             {
-                var (recall, min, p50, p99) = await MeasureAsync(dataSource, queries, truth,
-                    [$"SET LOCAL hnsw.ef_search = {ef}", "SET LOCAL hnsw.iterative_scan = relaxed_order"]);
-                Console.WriteLine($"| HNSW | {m} | {efc} | {seconds:0} | {ef} | {recall:0.000} | {min:0.0} | {p50:0.0} | {p99:0.0} |");
+                var megabytes = Convert.ToInt64(await size.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+                foreach (var ef in efSearches)
+                {
+                    var r = await MeasureAsync(dataSource, queries, truth,
+                        [$"SET LOCAL hnsw.ef_search = {Math.Min(ef, 1000)}", "SET LOCAL hnsw.iterative_scan = relaxed_order"], RerankQuery(kind, ef));
+                    Console.WriteLine($"| HNSW{(kind == "vector" ? "" : " + exact re-rank")} | {kind} | {m} | {efc} | {seconds:0} | {megabytes} | {ef} | {r}");
+                }
             }
         }
     }
 
-    private static async Task<(double Recall, double Min, double P50, double P99)> MeasureAsync(
-        NpgsqlDataSource dataSource, float[][] queries, HashSet<int>[] truth, string[] settings)
+    private const string PlainQuery = "SELECT id FROM vector_sweep WHERE tenant_id = $1 AND embedding IS NOT NULL ORDER BY embedding <=> $2 LIMIT 10";
+
+    /// <summary>vector: the full vectors (the server's index; vector-rerank: the same index, ef_search candidates fetched and re-ranked, as the server queries it); halfvec: half precision, half the size; bit: binary quantisation (1 bit per dimension).</summary>
+    private static string IndexExpression(string kind) => kind switch
+    {
+        "vector" or "vector-rerank" => "embedding vector_cosine_ops",
+        "halfvec" => "(embedding::halfvec(384)) halfvec_cosine_ops",
+        "bit" => "(binary_quantize(embedding)::bit(384)) bit_hamming_ops",
+        _ => throw new ArgumentException($"unknown index kind {kind}"),
+    };
+
+    /// <summary>
+    /// The index's <paramref name="candidates"/> nearest by its own (quantised) distance, then ranked exactly on the
+    /// full vectors; for the full-vector index the plain query (its order is already the exact distance).
+    /// </summary>
+    private static string RerankQuery(string kind, int candidates)
+    {
+        var order = kind switch
+        {
+            "vector" => null,
+            "vector-rerank" => "embedding <=> $2",
+            "halfvec" => "embedding::halfvec(384) <=> $2::halfvec(384)",
+            _ => "binary_quantize(embedding)::bit(384) <~> binary_quantize($2)",
+        };
+        return order is null
+            ? PlainQuery
+            : $"SELECT id FROM (SELECT id, embedding FROM vector_sweep WHERE tenant_id = $1 AND embedding IS NOT NULL ORDER BY {order} LIMIT {candidates}) c ORDER BY embedding <=> $2 LIMIT 10";
+    }
+
+    private sealed record Result(double Recall, double Min, double P50, double P99, double CpuMs, string Load)
+    {
+        public override string ToString() => $"{Recall:0.000} | {Min:0.0} | {P50:0.0} | {P99:0.0} | {CpuMs:0.0} | {Load} |";
+    }
+
+    private static async Task<Result> MeasureAsync(
+        NpgsqlDataSource dataSource, float[][] queries, HashSet<int>[] truth, string[] settings, string sql)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
+        int backend;
+        await using (var pid = new NpgsqlCommand("SELECT pg_backend_pid()", connection))
+            backend = (int)(await pid.ExecuteScalarAsync())!;
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var latencies = new List<double>();
         var recalls = new List<double>();
+        var cpu = 0.0;
         for (var pass = 0; pass < 2; pass++) // the first pass warms the cache and is not counted
         {
             latencies.Clear();
             recalls.Clear();
+            var cpuBefore = BackendCpuMs(backend);
             for (var q = 0; q < queries.Length; q++)
             {
                 var watch = Stopwatch.StartNew();
                 await using var transaction = await connection.BeginTransactionAsync();
                 foreach (var setting in settings) await Exec(connection, setting);
-                await using var command = new NpgsqlCommand(
-                    "SELECT id FROM vector_sweep WHERE tenant_id = $1 AND embedding IS NOT NULL ORDER BY embedding <=> $2 LIMIT 10", connection, transaction);
+                await using var command = new NpgsqlCommand(sql, connection, transaction);
                 command.Parameters.Add(new NpgsqlParameter { Value = "vec", NpgsqlDbType = NpgsqlDbType.Varchar });
                 command.Parameters.Add(new NpgsqlParameter { Value = new PgVector(queries[q]) });
                 var found = new HashSet<int>();
@@ -229,9 +274,18 @@ internal static class VectorSweep
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
                 recalls.Add(found.Intersect(truth[q]).Count() / (double)K);
             }
+            cpu = (BackendCpuMs(backend) - cpuBefore) / queries.Length;
         }
         latencies.Sort();
-        return (recalls.Average(), recalls.Min(), Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+        return new Result(recalls.Average(), recalls.Min(), Percentile(latencies, 0.50), Percentile(latencies, 0.99), cpu, load);
+    }
+
+    /// <summary>User + system CPU of a PostgreSQL backend (same machine), from /proc/&lt;pid&gt;/stat, in ms (clock ticks of 10 ms).</summary>
+    private static double BackendCpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -48,6 +48,9 @@ public static class MongoPersistence
         services.TryAddSingleton(TimeProvider.System);
         services.AddRepositoriesFrom(typeof(MongoPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, Repositories.MongoMigrationStateStore>();
+        services.AddScoped<IChangeTransferPort, Outbox.MongoChangeTransfer>();
+        services.AddSingleton<Outbox.MongoChangeOutbox>();
+        services.AddSingleton<Olorin.Core.Phases.IChangeOutbox>(sp => sp.GetRequiredService<Outbox.MongoChangeOutbox>());
         return services;
     }
 

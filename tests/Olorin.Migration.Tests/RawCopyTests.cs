@@ -6,8 +6,9 @@ using Olorin.Migration.Verification;
 namespace Olorin.Migration.Tests;
 
 /// <summary>
-/// The PostgreSQL → PostgreSQL raw path of the copy (binary COPY into a staging table, one upsert per batch): it ends
-/// in the state the portable path ends in, is idempotent, reports a document the target refuses by its id like the
+/// The PostgreSQL → PostgreSQL raw path of the copy (binary COPY straight into a table a fresh load fills, otherwise
+/// into a staging table and one upsert per batch): it ends in the state the portable path ends in, is idempotent,
+/// upserts what a killed run wrote beyond its checkpoint, reports a document the target refuses by its id like the
 /// portable path, and is not used when the two databases store a collection differently.
 /// </summary>
 public sealed class RawCopyTests(RawCopyFixture fixture) : IClassFixture<RawCopyFixture>
@@ -34,6 +35,40 @@ public sealed class RawCopyTests(RawCopyFixture fixture) : IClassFixture<RawCopy
         var before = await DigestsAsync(target);
         var again = await CopyAsync(fixture.Source, target, MigrationCollections.All, restart: true);
         Assert.All(again, c => Assert.Equal(c.SourceCount, c.Copied));
+        Assert.Equal(before, await DigestsAsync(target));
+    }
+
+    [Fact]
+    public async Task Rows_a_killed_run_wrote_beyond_its_checkpoint_are_upserted_on_the_rerun_not_duplicated()
+    {
+        // A fresh load copies straight into the table; a run killed between a batch's commit and its checkpoint left
+        // rows beyond the checkpoint, which the rerun must upsert. Simulated: a complete copy, then its checkpoint
+        // moved back to the end of the first batch, as if the run had been killed right after the second batch.
+        await using var target = await PostgresEndpoint.CreateAsync();
+        var scores = MigrationCollections.Select(["transaction_scores"]);
+        var first = Assert.Single(await CopyAsync(fixture.Source, target, scores));
+        Assert.True(first.Raw);
+        Assert.True(first.Copied > 140, "at least two batches after the first");
+        var before = await DigestsAsync(target);
+        const string Key = "FROM transaction_scores ORDER BY tenant_id, investigation_id, transaction_id OFFSET 69 LIMIT 1";
+        string[] firstBatchEnd =
+        [
+            (await fixture.Source.ScalarAsync<string>($"SELECT tenant_id {Key}"))!,
+            (await fixture.Source.ScalarAsync<string>($"SELECT investigation_id {Key}"))!,
+            (await fixture.Source.ScalarAsync<string>($"SELECT transaction_id {Key}"))!,
+        ];
+        var store = new Olorin.Migration.Checkpoints.CheckpointStore(target.Endpoint, CopyEngine.CheckpointKind);
+        var checkpoint = await store.GetAsync("transaction_scores", Cancel);
+        await store.PutAsync("transaction_scores", checkpoint! with
+        {
+            State = Olorin.Migration.Checkpoints.Checkpoint.Running, Cursor = scores[0].CursorOf(firstBatchEnd), Copied = 70,
+        }, Cancel);
+
+        var resumed = Assert.Single(await CopyAsync(fixture.Source, target, scores));
+        Assert.True(resumed.Resumed);
+        Assert.Equal(resumed.SourceCount, resumed.Copied);
+        Assert.Equal(0, resumed.Failed);
+        Assert.Equal(resumed.SourceCount, await target.ScalarAsync<long>("SELECT count(*) FROM transaction_scores"));
         Assert.Equal(before, await DigestsAsync(target));
     }
 

@@ -31,8 +31,9 @@ public static class MigrateCommand
             version, created_at and updated_at are copied exactly. Before writing, a preflight scans the source for
             documents the target cannot hold as is (size limits, '$'/'.' keys, non-finite numbers, embedding
             dimensions, timestamps finer than the target stores, NUL characters) and names them. Between two
-            PostgreSQL databases of the same schema, batches move as binary COPY into a staging table and one upsert
-            (--portable: through the models, as PostgreSQL <-> MongoDB always does).
+            PostgreSQL databases of the same schema, batches move as binary COPY: straight into a table that holds
+            nothing beyond the checkpoint (a fresh load), otherwise into a staging table and one upsert (--portable:
+            through the models, as PostgreSQL <-> MongoDB always does).
 
             Examples:
               olorin migrate                                         # DATABASE_URL → MONGODB_URI/MONGODB_DATABASE

@@ -32,6 +32,16 @@ public interface IRawRowTransfer
     Task<long> UpsertAsync(string collection, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The load of a fresh target: when the collection holds no row with key after <paramref name="after"/> (any row
+    /// when null), writes the rows <paramref name="writeRows"/> writes (the range up to <paramref name="upTo"/>, in
+    /// the raw bulk format of <see cref="ExportAsync"/>) straight into the collection, all or nothing, and returns how
+    /// many it received; otherwise writes nothing and returns null (the caller then upserts: a batch written before a
+    /// kill but not checkpointed is there again). Verbatim like <see cref="UpsertAsync"/>, without its staging and
+    /// conflict handling.
+    /// </summary>
+    Task<long?> AppendAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Count and order-independent digest of the stored values of the rows with key in (<paramref name="after"/>,
     /// <paramref name="upTo"/>] (unbounded when null), and how many of them carry an embedding. Equal digests on two
     /// endpoints of equal shape mean byte-identical stored values.

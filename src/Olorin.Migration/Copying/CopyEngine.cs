@@ -87,16 +87,30 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     {
         var resuming = await IsResumingAsync(collections, cancellationToken);
         var runId = Guid.NewGuid().ToString("N");
-        var results = new List<CollectionCopyResult>();
-        foreach (var collection in collections)
+        // A collection's deferred indexes are built while the next collections are copied (the build is the target
+        // server's work, the copy mostly the source's and the relay's); its checkpoint says complete only once they exist.
+        var finishing = new List<Task<CollectionCopyResult>>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            var previous = resuming ? await checkpoints.GetAsync(collection.Name, cancellationToken) : null;
-            results.Add(await CopyCollectionAsync(collection, previous, runId, cancellationToken));
+            foreach (var collection in collections)
+            {
+                if (finishing.FirstOrDefault(f => f.IsFaulted) is { } failed) await failed; // an index build failed: stop here
+                var previous = resuming ? await checkpoints.GetAsync(collection.Name, stop.Token) : null;
+                finishing.Add(await CopyCollectionAsync(collection, previous, runId, stop.Token));
+            }
+            return await Task.WhenAll(finishing);
         }
-        return results;
+        catch
+        {
+            await stop.CancelAsync();
+            try { await Task.WhenAll(finishing); } catch (Exception) { /* the first error is the one reported */ }
+            throw;
+        }
     }
 
-    private async Task<CollectionCopyResult> CopyCollectionAsync(
+    /// <summary>Copies one collection; the task returned builds its deferred indexes and marks it complete.</summary>
+    private async Task<Task<CollectionCopyResult>> CopyCollectionAsync(
         MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
     {
         long sourceCount;
@@ -106,8 +120,8 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         if (previous is { State: Checkpoint.Complete })
         {
             observer.Started(collection.Name, sourceCount, previous.Copied + previous.Skipped + previous.Failed, resumed: true);
-            return new(collection.Name, sourceCount, previous.Copied, previous.Skipped, previous.Failed,
-                TimeSpan.FromSeconds(previous.ElapsedSeconds), Resumed: true, AlreadyComplete: true, [], TimeSpan.FromSeconds(previous.IndexSeconds));
+            return Task.FromResult<CollectionCopyResult>(new(collection.Name, sourceCount, previous.Copied, previous.Skipped, previous.Failed,
+                TimeSpan.FromSeconds(previous.ElapsedSeconds), Resumed: true, AlreadyComplete: true, [], TimeSpan.FromSeconds(previous.IndexSeconds)));
         }
 
         var now = DateTime.UtcNow;
@@ -132,6 +146,16 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
             checkpoint = await CopyModelsAsync(collection, checkpoint, skip, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
 
         checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
+        return FinishAsync(collection, checkpoint, sourceCount, resumed, failures, raw is not null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Builds the indexes set aside for the load, then marks the collection complete. A run killed before that finds
+    /// the collection still running with its cursor at the end: it copies nothing more and builds them.
+    /// </summary>
+    private async Task<CollectionCopyResult> FinishAsync(
+        MigrationCollection collection, Checkpoint checkpoint, long sourceCount, bool resumed, List<FailedDocument> failures, bool raw, CancellationToken cancellationToken)
+    {
         var indexClock = Stopwatch.StartNew();
         if (checkpoint.DeferredIndexes is { } deferred)
             await target.Services.GetRequiredService<IBulkLoadIndexes>().RestoreAsync(deferred, cancellationToken);
@@ -143,27 +167,34 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         return new(collection.Name, sourceCount, checkpoint.Copied, checkpoint.Skipped, checkpoint.Failed,
             TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed, AlreadyComplete: false, failures, TimeSpan.FromSeconds(checkpoint.IndexSeconds))
         {
-            Raw = raw is not null,
+            Raw = raw,
         };
     }
 
     /// <summary>
-    /// The same-backend fast path: batch by batch, the key of the batch's last row is read on the source, the rows up
-    /// to it stream from the source's export straight into the target's upsert (no model is built; the two servers
-    /// work at the same time), and the checkpoint is stored. A batch the target refuses as a whole goes through the
-    /// models instead, so each refused document is reported with its id as on the portable path.
+    /// The same-backend fast path: batch by batch, the key of the batch's last row is read on the source (the next
+    /// batch's while this one is written), the rows up to it stream from the source's export straight into the target
+    /// (no model is built; the two servers work at the same time), and the checkpoint is stored. While the target holds
+    /// nothing beyond the checkpoint (a fresh load) the rows go straight into the table; otherwise (a batch written
+    /// before a kill but not checkpointed, or a rerun over a loaded target) they are upserted by key. A batch the
+    /// target refuses as a whole goes through the models instead, so each refused document is reported with its id as
+    /// on the portable path.
     /// </summary>
     private async Task<Checkpoint> CopyRawAsync(
         MigrationCollection collection, RawPath raw, Checkpoint checkpoint, List<FailedDocument> failures, Func<double> elapsed, CancellationToken cancellationToken)
     {
         var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
-        while (await raw.Source.BoundaryAsync(collection.Name, after, options.BatchSize, cancellationToken) is { } upTo)
+        var boundary = raw.Source.BoundaryAsync(collection.Name, after, options.BatchSize, cancellationToken);
+        while (await boundary is { } upTo)
         {
+            boundary = raw.Source.BoundaryAsync(collection.Name, upTo, options.BatchSize, cancellationToken);
             long written, failed = 0;
             try
             {
                 var from = after;
-                written = await raw.Target.UpsertAsync(collection.Name, (stream, token) => raw.Source.ExportAsync(collection.Name, from, upTo, stream, token), cancellationToken);
+                Task Export(Stream stream, CancellationToken token) => raw.Source.ExportAsync(collection.Name, from, upTo, stream, token);
+                written = await raw.Target.AppendAsync(collection.Name, from, upTo, Export, cancellationToken)
+                    ?? await raw.Target.UpsertAsync(collection.Name, Export, cancellationToken);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {

@@ -7,6 +7,13 @@ public sealed record VerifyOptions
     /// <summary>Source documents per key range (one content hash per range and side).</summary>
     public int RangeSize { get; init; } = 1000;
 
+    /// <summary>
+    /// Rows per key range on the same-backend digest path (<see cref="RawRows"/>; never fewer than <see cref="RangeSize"/>):
+    /// a digest costs the servers a round trip and a checkpoint per range, not memory, so its ranges are larger; a range
+    /// whose digests differ is compared through the canonical form in ranges of <see cref="RangeSize"/>.
+    /// </summary>
+    public int DigestRangeSize { get; init; } = 10_000;
+
     /// <summary>How many mismatching documents to report per collection (all are counted).</summary>
     public int Limit { get; init; } = 20;
 

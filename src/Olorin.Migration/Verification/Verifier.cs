@@ -56,9 +56,9 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
 
     private async Task<CollectionVerification> VerifyCollectionAsync(MigrationCollection collection, Checkpoint? previous, CancellationToken cancellationToken)
     {
-        long sourceCount, targetCount;
-        await using (var s = source.Services.CreateAsyncScope()) sourceCount = await collection.CountAsync(s.ServiceProvider, cancellationToken);
-        await using (var t = target.Services.CreateAsyncScope()) targetCount = await collection.CountAsync(t.ServiceProvider, cancellationToken);
+        var sourceCounting = CountAsync(source, collection, cancellationToken);
+        var targetCounting = CountAsync(target, collection, cancellationToken);
+        var (sourceCount, targetCount) = (await sourceCounting, await targetCounting);
 
         var tally = previous?.Results is { } saved ? saved.Deserialize<Tally>(Json) ?? new Tally() : new Tally();
         if (previous is { State: Checkpoint.Complete })
@@ -85,18 +85,28 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null };
     }
 
+    private static async Task<long> CountAsync(MigrationEndpoint endpoint, MigrationCollection collection, CancellationToken cancellationToken)
+    {
+        await using var scope = endpoint.Services.CreateAsyncScope();
+        return await collection.CountAsync(scope.ServiceProvider, cancellationToken);
+    }
+
     /// <summary>
-    /// The same-backend fast path: the source's key ranges (<see cref="VerifyOptions.RangeSize"/> rows) get a digest
-    /// computed by each server over its stored values, both at once; equal digests (same count, same sum of row
-    /// hashes) mean identical stored values, hence identical canonical forms. A range whose digests differ is read
-    /// through the models and compared by canonical form and field (<see cref="CompareDocumentsAsync"/>), which decides.
+    /// The same-backend fast path: the source's key ranges (<see cref="VerifyOptions.DigestRangeSize"/> rows) get a
+    /// digest computed by each server over its stored values, both at once, while the source finds the next range's
+    /// end; equal digests (same count, same sum of row hashes) mean identical stored values, hence identical canonical
+    /// forms. A range whose digests differ is read through the models and compared by canonical form and field
+    /// (<see cref="CompareDocumentsAsync"/>, in ranges of <see cref="VerifyOptions.RangeSize"/>), which decides.
     /// </summary>
     private async Task<Checkpoint> CompareDigestsAsync(
         MigrationCollection collection, RawPath raw, Checkpoint checkpoint, Tally tally, Func<double> elapsed, CancellationToken cancellationToken)
     {
         var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
-        while (await raw.Source.BoundaryAsync(collection.Name, after, options.RangeSize, cancellationToken) is { } upTo)
+        var size = Math.Max(options.DigestRangeSize, options.RangeSize);
+        var boundary = raw.Source.BoundaryAsync(collection.Name, after, size, cancellationToken);
+        while (await boundary is { } upTo)
         {
+            boundary = raw.Source.BoundaryAsync(collection.Name, upTo, size, cancellationToken);
             var sourceDigest = raw.Source.DigestAsync(collection.Name, after, upTo, cancellationToken);
             var targetDigest = raw.Target.DigestAsync(collection.Name, after, upTo, cancellationToken);
             var (sourceRange, targetRange) = (await sourceDigest, await targetDigest);

@@ -67,7 +67,10 @@ public static class AnomalyFilters
     /// index declares as <c>filter</c> (…#atlas-vector-search-pre-filter). Asks one extra neighbour when an anomaly is
     /// to be excluded, so excluding it still leaves k. The score is read with <c>{$meta: "vectorSearchScore"}</c> and
     /// converted to cosine similarity (for cosine the score is (1 + cos) / 2, …#atlas-vector-search-score), then the
-    /// minimum similarity and the exclusion apply.
+    /// minimum similarity and the exclusion apply. A query that asks for exact ranking (<c>exact: true</c>) is an ENN
+    /// search of the same stage: <c>exact: true</c> and no <c>numCandidates</c> ("numCandidates: required if exact is
+    /// false or omitted"; ENN "exhaustively searches all the indexed vector embeddings", …#fields and
+    /// …#enn--exact-nearest-neighbor--search), with the same pre-filter.
     /// </summary>
     public static PipelineDefinition<AnomalyEvent, ScoredDocument<AnomalyEvent>> VectorSearch(string tenantId, SimilarityQuery query, string indexName)
     {
@@ -75,7 +78,8 @@ public static class AnomalyFilters
         var options = new VectorSearchOptions<AnomalyEvent>
         {
             IndexName = indexName,
-            NumberOfCandidates = CandidatesFor(limit),
+            NumberOfCandidates = query.Exact ? null : CandidatesFor(limit),
+            Exact = query.Exact,
             Filter = SimilarityScope(tenantId, query),
         };
         return new EmptyPipelineDefinition<AnomalyEvent>()

@@ -84,13 +84,14 @@ internal sealed class MongoAnomalyEventRepository(
 
     /// <summary>
     /// <c>$vectorSearch</c> when the vector index is enabled and usable now (exists, queryable, fitting definition:
-    /// <see cref="MongoSearchAvailability"/>) and the query does not ask for exact ranking, else the exact cosine pipeline.
+    /// <see cref="MongoSearchAvailability"/>): approximate (ANN), or exact (ENN, <c>exact: true</c>) when the query asks
+    /// for exact ranking; else the exact cosine pipeline.
     /// </summary>
     public async Task<IReadOnlyList<SimilarAnomaly>> SearchSimilarAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(query.Vector, nameof(query), allowEmpty: false);
         if (query.K <= 0 || query.Vector.All(x => x == 0)) return [];
-        var pipeline = !query.Exact && await search.VectorSearchUsableAsync(cancellationToken)
+        var pipeline = await search.VectorSearchUsableAsync(cancellationToken)
             ? AnomalyFilters.VectorSearch(tenantId, query, settings.VectorSearchIndex)
             : AnomalyFilters.ExactCosine(tenantId, query);
         var hits = await (await Anomalies.AggregateAsync(pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);

@@ -12,20 +12,31 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// is one <c>COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT BINARY)</c> on the source streamed, byte for byte, into
 /// <c>COPY stage FROM STDIN (FORMAT BINARY)</c> on the target (a temporary table dropped at commit), then one
 /// <c>INSERT … SELECT FROM stage</c> with the same <c>ON CONFLICT … DO UPDATE</c> as every other bulk upsert
-/// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction. A range digest is computed by the server: the
-/// sum of the first 64 bits of <c>md5</c> of each row's text (every copied column, under fixed output settings).
+/// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction; into a table that holds nothing beyond the
+/// batch's start (a fresh load) the rows are copied straight in instead (<see cref="AppendAsync"/>). A range digest is
+/// computed by the server: the sum of <c>hashtextextended</c> of each row's text (every copied column, vectors in
+/// their binary form, under fixed output settings). That is PostgreSQL's 64-bit hash, the one hash partitioning relies
+/// on and therefore stable across versions; it is not cryptographic, which a migration check does not need: a copy
+/// error changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability
+/// of about 2^-64 (the 64 bits of md5 used before gave the same bound at twice the CPU). Two servers of different
+/// byte order hash differently: their digests never match and every range is compared by canonical form instead.
 /// Columns are the EF model's (<see cref="PostgresBulkRows.ColumnNames"/>); the key is the table's primary key, the
 /// order every export uses; the shape names both, with each column's type, so two databases exchange rows only
 /// when they store them identically.
 /// </summary>
 internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScopeFactory scopes) : IRawRowTransfer
 {
-    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert);
+    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowText);
 
     // Output settings the row text depends on, pinned so that two servers' digests of equal values are equal.
     private const string DigestSettings =
         "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; " +
         "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+
+    // A batch's commit does not wait for its WAL flush: the engine stores the batch's checkpoint afterwards in the
+    // same database by an ordinary (synchronous) commit, whose flush covers the batch's earlier WAL records; a server
+    // crash before that flush loses the batch and its checkpoint together, and the rerun copies the batch again.
+    private const string AsyncCommit = "SET LOCAL synchronous_commit = off";
 
     private readonly ConcurrentDictionary<string, Task<Plan?>> plans = new(StringComparer.Ordinal);
 
@@ -63,6 +74,8 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
         var plan = await RequiredPlanAsync(collection, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var settings = new NpgsqlCommand(AsyncCommit, connection, transaction))
+            await settings.ExecuteNonQueryAsync(cancellationToken);
         const string Stage = "olorin_bulk_stage";
         var columns = string.Join(", ", plan.Columns.Select(Quote));
         await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE {Stage} ON COMMIT DROP AS SELECT {columns} FROM {Quote(plan.Table)} WITH NO DATA", connection, transaction))
@@ -90,6 +103,42 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
         return rows;
     }
 
+    public async Task<long?> AppendAsync(
+        string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var settings = new NpgsqlCommand(AsyncCommit, connection, transaction))
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        await using (var probe = new NpgsqlCommand { Connection = connection, Transaction = transaction })
+        {
+            probe.CommandText = $"SELECT EXISTS (SELECT 1 FROM {Quote(plan.Table)}{After(plan, after, probe)})";
+            if (await probe.ExecuteScalarAsync(cancellationToken) is true) return null; // rows beyond the checkpoint: upsert instead
+        }
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(
+            $"COPY {Quote(plan.Table)} ({string.Join(", ", plan.Columns.Select(Quote))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            try
+            {
+                await writeRows(copy, cancellationToken);
+            }
+            catch
+            {
+                await copy.CancelAsync(); // as in UpsertAsync: the writer's error is the one reported
+                throw;
+            }
+        }
+        long rows;
+        await using (var count = new NpgsqlCommand { Connection = connection, Transaction = transaction })
+        {
+            count.CommandText = $"SELECT count(*) FROM {Quote(plan.Table)}{After(plan, after, count)}";
+            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
     public async Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default)
     {
         var plan = await RequiredPlanAsync(collection, cancellationToken);
@@ -101,10 +150,9 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
         var parameters = new List<object?>();
         var range = Range(plan, after, upTo, value => { parameters.Add(value); return $"${parameters.Count}"; });
         foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        var row = $"ROW({string.Join(", ", plan.Columns.Select(Quote))})::text";
         var embedded = plan.Embedding is null ? "0" : $"count(*) FILTER (WHERE {Quote(plan.Embedding)} IS NOT NULL)";
         command.CommandText =
-            $"SELECT count(*), coalesce(sum(('x' || left(md5({row}), 16))::bit(64)::bigint::numeric), 0)::text, {embedded} FROM {Quote(plan.Table)}{range}";
+            $"SELECT count(*), coalesce(sum(hashtextextended({plan.RowText}, 0)), 0)::text, {embedded} FROM {Quote(plan.Table)}{range}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new RawRangeDigest(reader.GetInt64(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
@@ -147,7 +195,10 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
         if (keys.Count == 0 || keys.Any(k => !columns.Contains(k))) return null;
         var embedding = columns.FirstOrDefault(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal));
         var shape = $"postgresql {table} key ({string.Join(", ", keys)}) columns ({string.Join(", ", columns.Select(c => $"{c} {types[c].Type}{(types[c].Collation is "" or "default" ? "" : " collate " + types[c].Collation)}"))})";
-        return new Plan(table, keys, columns, embedding, shape, PostgresBulkRows.UpsertFromSql(entityType, "{stage}"));
+        // A vector column enters the row's text as its binary form (vector_send: the float32 bits, hex under the pinned
+        // bytea_output), which is exact and costs a fraction of formatting 384 floats as decimals.
+        var rowText = $"ROW({string.Join(", ", columns.Select(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal) ? $"vector_send({Quote(c)})" : Quote(c)))})::text";
+        return new Plan(table, keys, columns, embedding, shape, PostgresBulkRows.UpsertFromSql(entityType, "{stage}"), rowText);
     }
 
     private static string KeyList(Plan plan) => string.Join(", ", plan.Keys.Select(Quote));

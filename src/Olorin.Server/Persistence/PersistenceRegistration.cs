@@ -30,7 +30,7 @@ public static class PersistenceRegistration
         services.AddSingleton(phase);
         if (phase.Phase.HasSecondary())
         {
-            builder.AddOlorinPhaseStores(phase, startupLogger);
+            await builder.AddOlorinPhaseStoresAsync(phase, startupLogger);
             return builder;
         }
 

@@ -1,5 +1,8 @@
 using Olorin.Core.Phases;
 using Olorin.Persistence.Mongo;
+using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Outbox;
+using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Postgres;
 using Olorin.Server.Configuration;
 using Olorin.Server.Persistence;
@@ -13,16 +16,22 @@ namespace Olorin.Server.Phases;
 public static class PhaseRegistration
 {
     /// <summary><c>dual</c> and <c>mongo_primary</c>: two stores.</summary>
-    public static void AddOlorinPhaseStores(this WebApplicationBuilder builder, PhaseSettings phase, ILogger startupLogger)
+    public static async Task AddOlorinPhaseStoresAsync(this WebApplicationBuilder builder, PhaseSettings phase, ILogger startupLogger)
     {
         var services = builder.Services;
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
-        if (phase.SecondaryConnectionString is null)
-            throw new StartupAbortedException(
-                $"{PhaseSettings.PhaseVariable}={phase.Phase.WireName()} needs the change relay to and from MongoDB, which this build has only for a PostgreSQL stand-in: set {PhaseSettings.SecondaryUrlVariable} to rehearse the phase, or run in postgres or mongo.");
 
         PhaseStores stores;
-        if (phase.Phase == MigrationPhase.Dual)
+        if (phase.SecondaryConnectionString is null)
+        {
+            if (phase.Phase == MigrationPhase.MongoPrimary)
+                throw new StartupAbortedException(
+                    $"{PhaseSettings.PhaseVariable}=mongo_primary with MongoDB needs every write of the MongoDB adapter captured in its outbox, which this build does not do yet (dual with MongoDB as the secondary works): run dual or mongo, or set {PhaseSettings.SecondaryUrlVariable} to rehearse the phase with a PostgreSQL stand-in.");
+            services.AddPostgresServing(database.ConnectionString);
+            var mongo = await MongoSecondaryAsync(builder.Configuration, phase, startupLogger);
+            stores = new PhaseStores(phase, new MigrationTopology(MigrationPhase.Dual, PostgresPersistence.BackendName, MongoPersistence.BackendName), mongo);
+        }
+        else if (phase.Phase == MigrationPhase.Dual)
         {
             services.AddPostgresServing(database.ConnectionString);
             var other = new OtherStore("secondary (PostgreSQL stand-in for MongoDB, SECONDARY_DATABASE_URL)", isMongoSide: true, phase.SecondaryConnectionString, database.MigrateOnStartup);
@@ -57,6 +66,50 @@ public static class PhaseRegistration
         services.AddSingleton(stores.Topology);
         if (other is not null) AddRelay(services, stores, untilEmpty: true);
         else AddGateSource(services);
+    }
+
+    /// <summary>
+    /// MongoDB (MONGODB_URI, MONGODB_DATABASE, …) as the secondary of <c>dual</c>: connected and bootstrapped now, as
+    /// <c>ENABLE_MONGODB</c> does. Unreachable: <c>FAIL_ON_MONGODB_ERROR=true</c> aborts start-up; false starts anyway
+    /// (PostgreSQL decides every write, the outbox holds the changes) and the relay bootstraps MongoDB once it answers.
+    /// </summary>
+    private static async Task<OtherStore> MongoSecondaryAsync(IConfiguration configuration, PhaseSettings phase, ILogger logger)
+    {
+        MongoSettings settings;
+        try
+        {
+            settings = MongoSettingsBinder.BindValidated(configuration);
+        }
+        catch (MongoSettingsException e)
+        {
+            throw new StartupAbortedException($"Invalid MongoDB settings: {string.Join(" ", e.Failures)}");
+        }
+        var started = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, CancellationToken.None);
+        if (!started.Succeeded)
+        {
+            if (phase.FailOnMongoDbError)
+                throw new StartupAbortedException(
+                    $"MongoDB start-up failed: {started.Error} Check MONGODB_URI (and MONGODB_DATABASE); FAIL_ON_MONGODB_ERROR=true forbids starting dual without its secondary.");
+            logger.LogWarning("MongoDB, the secondary of dual, is not usable at start-up ({Error}); PostgreSQL serves and its outbox holds the changes until MongoDB answers.", started.Error);
+        }
+        // Unobserved capabilities (start-up failed): the settings say which collections are time series.
+        var capabilities = started.Capabilities ?? new MongoCapabilities("unknown", false, false, false, false);
+        var store = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddMongoPersistence(settings, capabilities, started.ClientSettings)
+            .BuildServiceProvider();
+        var bootstrapped = started.Succeeded;
+        return new OtherStore($"secondary (MongoDB {settings.RedactedUri}, database {settings.Database})", isMongoSide: true, store, async (provider, ct) =>
+        {
+            if (!bootstrapped)
+            {
+                var again = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, ct);
+                if (!again.Succeeded) throw new InvalidOperationException(again.Error);
+                bootstrapped = true;
+            }
+            await provider.GetRequiredService<MongoChangeOutbox>().EnsureIndexesAsync(ct);
+        });
     }
 
     private static void AddRelay(IServiceCollection services, PhaseStores stores, bool untilEmpty)

@@ -24,19 +24,31 @@ public sealed class PhaseStores(PhaseSettings settings, MigrationTopology topolo
 }
 
 /// <param name="Role">What this store is in this phase, without secrets (e.g. "secondary PostgreSQL stand-in for MongoDB").</param>
-/// <param name="IsMongoSide">True when it plays MongoDB's part (the stand-in), false when it is DATABASE_URL.</param>
-public sealed class OtherStore(string role, bool isMongoSide, string connectionString, bool migrate) : IAsyncDisposable
+/// <param name="IsMongoSide">True when it plays MongoDB's part (MongoDB itself or the stand-in), false when it is DATABASE_URL.</param>
+/// <param name="Services">The store's composition: every repository port, its <see cref="IChangeOutbox"/> and <c>IChangeTransferPort</c>.</param>
+/// <param name="prepare">Brings the store up once (schema migrations or MongoDB's bootstrap) and checks the connection; throws when unreachable.</param>
+public sealed class OtherStore(string role, bool isMongoSide, ServiceProvider services, Func<ServiceProvider, CancellationToken, Task> prepare) : IAsyncDisposable
 {
     private readonly SemaphoreSlim prepared = new(1, 1);
     private bool ready;
 
+    /// <summary>A PostgreSQL database: the stand-in for MongoDB, or DATABASE_URL receiving the write-back.</summary>
+    public OtherStore(string role, bool isMongoSide, string connectionString, bool migrate)
+        : this(role, isMongoSide, PostgresPersistence.BuildStoreProvider(connectionString), async (store, ct) =>
+        {
+            if (migrate) await store.MigratePostgresAsync(ct);
+            await store.GetRequiredService<IChangeOutbox>().IsCaptureOnAsync(ct);
+        })
+    {
+    }
+
     public string Role { get; } = role;
     public bool IsMongoSide { get; } = isMongoSide;
-    public ServiceProvider Services { get; } = PostgresPersistence.BuildStoreProvider(connectionString);
+    public ServiceProvider Services { get; } = services;
     public IChangeOutbox Outbox => Services.GetRequiredService<IChangeOutbox>();
     public Olorin.Persistence.Postgres.Outbox.WriteBackMarker Marker => Services.GetRequiredService<Olorin.Persistence.Postgres.Outbox.WriteBackMarker>();
 
-    /// <summary>Applies the schema migrations once (when <c>Database:MigrateOnStartup</c> is on) and checks the connection; throws when unreachable.</summary>
+    /// <summary>Prepares the store once (see the constructor's <c>prepare</c>); throws when unreachable.</summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
     {
         if (ready) return true;
@@ -44,8 +56,7 @@ public sealed class OtherStore(string role, bool isMongoSide, string connectionS
         try
         {
             if (ready) return true;
-            if (migrate) await Services.MigratePostgresAsync(cancellationToken);
-            await Outbox.IsCaptureOnAsync(cancellationToken);
+            await prepare(Services, cancellationToken);
             ready = true;
             return true;
         }

@@ -79,6 +79,16 @@ public sealed class AnomalyFiltersRenderingTests
             Rendered.Pipeline(AnomalyFilters.VectorSearch("t1", new SimilarityQuery([1f], K: 20), "idx"))[0].AsBsonDocument);
 
     [Fact]
+    public void VectorSearch_asked_for_exact_ranking_is_an_enn_search_without_candidates()
+        => Rendered.Equal(
+            """
+            { "$vectorSearch": {
+                "path": "embedding", "limit": 10, "index": "idx",
+                "filter": { "tenant_id": { "$eq": "t1" } }, "exact": true, "queryVector": [1.0] } }
+            """,
+            Rendered.Pipeline(AnomalyFilters.VectorSearch("t1", new SimilarityQuery([1f], K: 10, Exact: true), "idx"))[0].AsBsonDocument);
+
+    [Fact]
     public void ExactCosine_computes_dot_product_over_norms_on_the_server_and_keeps_the_top_k()
         => Rendered.Equal(
             """

@@ -1,0 +1,133 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Olorin.Core.Phases;
+using Olorin.Persistence.Mongo.Bootstrap;
+
+namespace Olorin.Persistence.Mongo.Outbox;
+
+/// <summary>
+/// The documents, filters and updates of MongoDB's changed-key outbox (<see cref="MongoChangeOutbox"/>), pure so that
+/// tests render them. An entry is one document per changed key:
+/// <code>{ _id: { collection, tenant_id, document_id }, seq, inflight, deadline, changed_at, lease_until, lease_owner }</code>
+/// Every write to an entry is a single-document write, atomic on its own
+/// (https://www.mongodb.com/docs/manual/core/write-operations-atomicity/), and the operators used (<c>$inc</c>,
+/// <c>$max</c>, upserts with <c>$setOnInsert</c>, pipeline updates) never need a transaction.
+/// </summary>
+public static class OutboxRendering
+{
+    public const string CollectionName = "change_outbox";
+    public const string CaptureCollectionName = "change_capture";
+    public const string CaptureId = "capture";
+
+    /// <summary>A lease or deadline that is always past: set on entries nobody holds.</summary>
+    public static readonly DateTime Never = DateTime.UnixEpoch;
+
+    private static FilterDefinitionBuilder<BsonDocument> F => Builders<BsonDocument>.Filter;
+    private static UpdateDefinitionBuilder<BsonDocument> U => Builders<BsonDocument>.Update;
+
+    /// <summary>The entry's _id: the key as a sub-document, fields always in this order (sub-document equality is order-sensitive).</summary>
+    public static BsonDocument IdOf(ChangeKey key) => new()
+    {
+        { "collection", key.Collection },
+        { "tenant_id", key.TenantId },
+        { "document_id", key.Id },
+    };
+
+    public static ChangeKey KeyOf(BsonDocument entry)
+    {
+        var id = entry["_id"].AsBsonDocument;
+        return new ChangeKey(id["collection"].AsString, id["tenant_id"].AsString, id["document_id"].AsString);
+    }
+
+    public static FilterDefinition<BsonDocument> ById(ChangeKey key) => F.Eq("_id", IdOf(key));
+
+    /// <summary>
+    /// Before a write: bump the sequence, count one more write in flight and push the deadline to at least
+    /// <paramref name="deadline"/> (<c>$max</c> only raises a field: https://www.mongodb.com/docs/manual/reference/operator/update/max/);
+    /// a new entry starts unleased. Upsert on <c>_id</c> equality (<c>_id</c> is always unique).
+    /// </summary>
+    public static UpdateDefinition<BsonDocument> Intent(DateTime now, DateTime deadline) => U
+        .Inc("seq", 1L)
+        .Inc("inflight", 1)
+        .Max("deadline", deadline)
+        .SetOnInsert("changed_at", now)
+        .SetOnInsert("lease_until", Never);
+
+    /// <summary>
+    /// After the write is acknowledged (or failed): bump the sequence again and count one write less in flight, never
+    /// below zero (a pipeline update, https://www.mongodb.com/docs/manual/tutorial/update-documents-with-aggregation-pipeline/,
+    /// since <c>$inc</c> cannot floor). Upserted: when a relay removed the entry meanwhile (the write was slower than
+    /// its deadline), the touch re-creates it, so the write is relayed again.
+    /// </summary>
+    public static PipelineUpdateDefinition<BsonDocument> Touch(DateTime now) => Pipeline(
+    [
+        new("$set", new BsonDocument
+        {
+            { "seq", new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$seq", 0L }), 1L }) },
+            { "inflight", new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$inflight", 0 }), 1 }) }) },
+            { "deadline", new BsonDocument("$ifNull", new BsonArray { "$deadline", Never }) },
+            { "changed_at", new BsonDocument("$ifNull", new BsonArray { "$changed_at", now }) },
+            { "lease_until", new BsonDocument("$ifNull", new BsonArray { "$lease_until", Never }) },
+        }),
+    ]);
+
+    /// <summary>
+    /// <see cref="IChangeOutbox.RecordAsync"/>: a change already written (the backfill's keys), so nothing in flight:
+    /// a bump of the sequence (a relay holding the entry keeps it) and a new entry unleased and due.
+    /// </summary>
+    public static UpdateDefinition<BsonDocument> Record(DateTime now) => U
+        .Inc("seq", 1L)
+        .SetOnInsert("inflight", 0)
+        .SetOnInsert("deadline", Never)
+        .SetOnInsert("changed_at", now)
+        .SetOnInsert("lease_until", Never);
+
+    /// <summary>
+    /// Entries a relay may take: nobody's lease is running, and no write is in flight — or the deadline passed (the
+    /// writer died between its write and its touch; the relay then copies whatever the primary holds).
+    /// </summary>
+    public static FilterDefinition<BsonDocument> Claimable(DateTime now)
+        => F.Lte("lease_until", now) & (F.Lte("inflight", 0) | F.Lte("deadline", now));
+
+    /// <summary>Lease the candidates that are still claimable (another relay may have taken some since they were read).</summary>
+    public static FilterDefinition<BsonDocument> ClaimFilter(IEnumerable<BsonValue> ids, DateTime now) => F.In("_id", ids) & Claimable(now);
+
+    public static UpdateDefinition<BsonDocument> Lease(string owner, DateTime until) => U.Set("lease_until", until).Set("lease_owner", owner);
+
+    public static FilterDefinition<BsonDocument> HeldBy(IEnumerable<BsonValue> ids, string owner) => F.In("_id", ids) & F.Eq("lease_owner", owner);
+
+    /// <summary>
+    /// Removes an entry only when no write touched it since the claim read its sequence: a write that landed while the
+    /// relay copied has bumped <c>seq</c>, so its entry stays and is relayed again.
+    /// </summary>
+    public static FilterDefinition<BsonDocument> Remove(BsonValue id, long claimedSeq, string owner)
+        => F.Eq("_id", id) & F.Eq("seq", claimedSeq) & F.Eq("lease_owner", owner);
+
+    /// <summary>Gives back what was not removed, claimable again at once.</summary>
+    public static UpdateDefinition<BsonDocument> Release() => U.Set("lease_until", Never).Unset("lease_owner");
+
+    /// <summary>The capture switch: sets <c>enabled</c>, and <c>changed_at</c> only when it changes (a pipeline update sees the old values).</summary>
+    public static PipelineUpdateDefinition<BsonDocument> SetCapture(bool on, DateTime now) => Pipeline(
+    [
+        new("$set", new BsonDocument
+        {
+            { "changed_at", new BsonDocument("$cond", new BsonArray { new BsonDocument("$eq", new BsonArray { "$enabled", on }), "$changed_at", now }) },
+            { "enabled", on },
+        }),
+    ]);
+
+    private static PipelineUpdateDefinition<BsonDocument> Pipeline(BsonDocument[] stages)
+        => new(PipelineDefinition<BsonDocument, BsonDocument>.Create(stages));
+
+    /// <summary>
+    /// The outbox's indexes besides <c>_id</c> (unique by itself: https://www.mongodb.com/docs/manual/core/indexes/index-types/#default-index,
+    /// which serves the per-key intents, touches, removes and pending checks): <c>lease_until</c> serves the claim's
+    /// range (unleased entries carry the epoch, so they come first), <c>changed_at</c> the oldest entry's age
+    /// (a sort on an indexed field reads the index in order: https://www.mongodb.com/docs/manual/tutorial/sort-results-with-indexes/).
+    /// </summary>
+    public static IReadOnlyList<RequiredIndex> Indexes { get; } =
+    [
+        new(CollectionName, new BsonDocument("lease_until", 1)),
+        new(CollectionName, new BsonDocument("changed_at", 1)),
+    ];
+}
