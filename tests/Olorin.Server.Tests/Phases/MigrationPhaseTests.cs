@@ -21,7 +21,7 @@ namespace Olorin.Server.Tests.Phases;
 public sealed class MigrationPhaseTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private PostgresTestDatabase postgres = null!;
     private PostgresTestDatabase standIn = null!;
@@ -196,13 +196,14 @@ public sealed class MigrationPhaseTests : IAsyncLifetime
     {
         // The secondary is unreachable, so the relay cannot apply the write before the process dies.
         proxy.Stop();
-        var settings = OlorinApiFactory.SettingsFor(postgres.ConnectionString);
+        // A child process on a loaded machine: generous connection timeouts, so a slow first connection is not a crash.
+        var settings = OlorinApiFactory.SettingsFor(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Timeout = 120, CommandTimeout = 300 }.ConnectionString);
         settings["MIGRATION_PHASE"] = "dual";
-        settings["SECONDARY_DATABASE_URL"] = StandInThroughProxy;
+        settings["SECONDARY_DATABASE_URL"] = new NpgsqlConnectionStringBuilder(StandInThroughProxy) { Timeout = 120, CommandTimeout = 300 }.ConnectionString;
         settings["OUTBOX_RELAY_POLL_MS"] = "50";
         settings["OUTBOX_RELAY_MAX_BACKOFF_MS"] = "300";
         string id;
-        await using (var server = await RunningServerProcess.StartAsync(settings, TimeSpan.FromSeconds(90), Ct))
+        await using (var server = await RunningServerProcess.StartAsync(settings, TimeSpan.FromSeconds(240), Ct))
         {
             id = await CreateDetectorAsync(server.CreateClient("tenant-killed", "user-1"));
             Assert.Equal(1, await ScalarAsync(postgres.ConnectionString, $"SELECT count(*) FROM change_outbox WHERE document_id = '{id}'"));

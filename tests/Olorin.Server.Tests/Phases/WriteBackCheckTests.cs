@@ -40,7 +40,7 @@ public sealed class WriteBackCheckTests : IAsyncLifetime
 
     /// <summary>The database through the proxy, not migrated at start-up (a migration would need the database).</summary>
     private Dictionary<string, string?> Settings()
-        => OlorinApiFactory.SettingsFor(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port }.ConnectionString, migrate: false);
+        => OlorinApiFactory.SettingsFor(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 120, CommandTimeout = 300 }.ConnectionString, migrate: false);
 
     [Fact]
     public async Task Api_requests_wait_for_the_deferred_check_and_are_served_once_the_database_is_back()
@@ -69,7 +69,7 @@ public sealed class WriteBackCheckTests : IAsyncLifetime
 
         var settings = Settings();
         settings["Serilog:MinimumLevel:Default"] = "Information";
-        await using var server = await RunningServerProcess.StartAsync(settings, TimeSpan.FromSeconds(90), Ct);
+        await using var server = await RunningServerProcess.StartAsync(settings, TimeSpan.FromSeconds(240), Ct);
         var client = server.CreateClient("tenant-check", "user-1");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/investigations", Ct)).StatusCode);
 
