@@ -19,10 +19,20 @@ namespace Olorin.Server.Tests.Migration;
 /// <c>/status/migration</c> says <c>safe_to_advance</c> (after <c>verify-migration</c>). At the end the two stores are
 /// identical and every write that got a 2xx is there with its last acknowledged content; every 2xx delete is absent.
 /// </summary>
+[Collection(PhasedMigrationEndToEndTests.Alone)]
 public sealed class PhasedMigrationEndToEndTests
 {
+    /// <summary>
+    /// Run alone, after the parallel tests: it starts four servers and four CLI processes, and on a machine shared with
+    /// the rest of the suite its phases would stretch for minutes.
+    /// </summary>
+    public const string Alone = "phased migration end to end (alone)";
+
     private static readonly TimeSpan CliBudget = TimeSpan.FromSeconds(240);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>Requests per timed load phase at least (all workers together): a loaded machine stretches the phase instead of thinning it.</summary>
+    private const int MinimumSteps = 80;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -39,13 +49,13 @@ public sealed class PhasedMigrationEndToEndTests
 
         // postgres: A alone.
         await using (var host = Start(a.ConnectionString, "postgres", null))
-            await RunLoadAsync(host, tenant, model, TimeSpan.FromSeconds(2), Ct);
+            await RunLoadAsync(host, tenant, model, TimeSpan.FromSeconds(2), MinimumSteps, Ct);
 
         // dual: capture on first, then backfill with migrate while writes continue; then B is cut off for a while.
         await using (var host = Start(a.ConnectionString, "dual", bThroughProxy))
         {
             using var load = new CancellationTokenSource();
-            var writes = RunLoadAsync(host, tenant, model, Timeout.InfiniteTimeSpan, load.Token);
+            var writes = RunLoadAsync(host, tenant, model, Timeout.InfiniteTimeSpan, 0, load.Token);
             var migrate = await Cli("migrate", "--from", Url(a.ConnectionString), "--to", Url(b.ConnectionString), "--json");
             Assert.True(migrate.ExitCode == 0, migrate.ToString());
 
@@ -61,14 +71,16 @@ public sealed class PhasedMigrationEndToEndTests
             await load.CancelAsync();
             await writes;
             await WaitForStatusAsync(host, s => s["outbox"]!["depth"]!.GetValue<long>() == 0);
+            await model.ReadSomeAsync(host.CreateClient(tenant, "alice"));
             await AdvanceWhenSafeAsync(host, from: a.ConnectionString, to: b.ConnectionString, noMismatchAtAll: false);
         }
 
         // mongo_primary: B decides, A receives the write-back.
         await using (var host = Start(a.ConnectionString, "mongo_primary", bThroughProxy))
         {
-            await RunLoadAsync(host, tenant, model, TimeSpan.FromSeconds(2.5), Ct);
+            await RunLoadAsync(host, tenant, model, TimeSpan.FromSeconds(2.5), MinimumSteps, Ct);
             await WaitForStatusAsync(host, s => s["outbox"]!["depth"]!.GetValue<long>() == 0);
+            await model.ReadSomeAsync(host.CreateClient(tenant, "alice"));
             await AdvanceWhenSafeAsync(host, from: b.ConnectionString, to: a.ConnectionString, noMismatchAtAll: true);
         }
 
@@ -106,7 +118,8 @@ public sealed class PhasedMigrationEndToEndTests
     {
         var verify = await Cli("verify-migration", "--from", Url(from), "--to", Url(to), "--json");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        var status = await WaitForStatusAsync(host, s => s["safe_to_advance"]!.GetValue<bool>());
+        var status = await WaitForStatusAsync(host, s => s["safe_to_advance"]!.GetValue<bool>()
+            && s["shadow_reads"]!["compared"]!.GetValue<long>() + s["shadow_reads"]!["skipped_pending"]!.GetValue<long>() > 0);
         Assert.Equal(0, status["shadow_reads"]!["unresolved"]!.GetValue<int>());
         if (noMismatchAtAll) Assert.True(status["shadow_reads"]!["mismatched"]!.GetValue<long>() == 0, status.ToJsonString());
         Assert.True(status["shadow_reads"]!["compared"]!.GetValue<long>() + status["shadow_reads"]!["skipped_pending"]!.GetValue<long>() > 0, status.ToJsonString());
@@ -125,17 +138,29 @@ public sealed class PhasedMigrationEndToEndTests
         }
     }
 
-    /// <summary>Four writers, each on keys of its own (so the last acknowledged content of a key is well defined), and by-id reads.</summary>
-    private static async Task RunLoadAsync(OlorinApiFactory host, string tenant, AcknowledgedWrites model, TimeSpan duration, CancellationToken stop = default)
+    /// <summary>
+    /// Four writers, each on keys of its own (so the last acknowledged content of a key is well defined), and by-id
+    /// reads: for at least <paramref name="duration"/> and <paramref name="minimumSteps"/> requests, or until <paramref name="stop"/>.
+    /// </summary>
+    private static async Task RunLoadAsync(
+        OlorinApiFactory host, string tenant, AcknowledgedWrites model, TimeSpan duration, int minimumSteps, CancellationToken stop)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop, Ct);
-        if (duration != Timeout.InfiniteTimeSpan) deadline.CancelAfter(duration);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(stop, Ct);
+        var clock = Stopwatch.StartNew();
+        var steps = 0;
+        bool Done() => cancelled.IsCancellationRequested
+                       || (duration != Timeout.InfiniteTimeSpan && clock.Elapsed >= duration && Volatile.Read(ref steps) >= minimumSteps);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         {
             var client = host.CreateClient(tenant, "alice");
             var random = new Random(worker * 7919 + Environment.TickCount);
-            while (!deadline.IsCancellationRequested)
+            while (!Done())
+            {
                 await model.StepAsync(client, worker, random);
+                Interlocked.Increment(ref steps);
+                // Bounded: at most ~40 requests/s per worker, so the load does not starve migrate and the relay of CPU.
+                await Task.Delay(25, CancellationToken.None);
+            }
         })));
     }
 
@@ -257,6 +282,13 @@ internal sealed class AcknowledgedWrites
 
     private static string Path((string Resource, string Id) key) => $"/{key.Resource}/{Uri.EscapeDataString(key.Id)}";
 
+    /// <summary>By-id reads of up to 20 live documents (so the phase's shadow reads have something to compare).</summary>
+    public async Task ReadSomeAsync(HttpClient client)
+    {
+        foreach (var key in _last.Where(p => p.Value is not null).Select(p => p.Key).Take(20))
+            (await client.GetAsync(Path(key), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+    }
+
     /// <summary>Every acknowledged document is served with its last acknowledged content; every acknowledged delete is a 404.</summary>
     public async Task AssertAllPresentAsync(HttpClient client)
     {
@@ -277,3 +309,6 @@ internal sealed class AcknowledgedWrites
         }
     }
 }
+
+[CollectionDefinition(PhasedMigrationEndToEndTests.Alone, DisableParallelization = true)]
+public sealed class PhasedMigrationEndToEndCollection;
