@@ -22,6 +22,7 @@ using Olorin.Server.Migration;
 using Olorin.Server.Observability;
 using Olorin.Server.OpenApi;
 using Olorin.Server.Persistence;
+using Olorin.Server.Phases;
 using Olorin.Server.Security;
 using Olorin.Server.Status;
 using Serilog;
@@ -72,6 +73,8 @@ try
     app.UseOlorinOpenApi();
     app.UseAuthentication();
     app.UseAuthorization();
+    // API requests wait for the write-back marker check a database down at start-up deferred (503 meanwhile).
+    app.UseWriteBackCheck();
     // After authentication: the polling limit is partitioned by the caller's tenant and user.
     app.UseRateLimiter();
 
@@ -96,10 +99,11 @@ try
     api.MapComposioConnectionsApi();
     api.MapComposioActionAuditsApi();
     api.MapSoarExecutionsApi();
+    api.MapMigrationStatusDetailsApi(); // /status/migration with document ids: read scope
 
     await app.PrepareOlorinPersistenceAsync();
     await app.RunAsync();
-    return 0;
+    return Environment.ExitCode; // 1 when a check deferred at start-up refused to serve (WriteBackCheck)
 }
 catch (Exception ex) when (IsConfigurationError(ex) && RunsAsOwnProcess())
 {

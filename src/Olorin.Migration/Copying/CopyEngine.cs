@@ -136,7 +136,9 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
         // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
-        // whatever is stored and could overwrite a newer relayed document.
+        // whatever is stored and could overwrite a newer relayed document. Asked again for every collection: a server
+        // started in dual during a long run turns capture on, and the collections copied after that must be guarded.
+        sourceCaptures = null;
         var raw = options.RawRows && skip.Count == 0 && !await SourceCapturesAsync(cancellationToken)
             ? await RawPath.FindAsync(source, target, collection, cancellationToken)
             : null;

@@ -37,6 +37,7 @@ public sealed record VerificationRecord
     public IReadOnlyList<string> IndexProblems { get; init; } = [];
 
     /// <summary>The first differing documents, as the command listed them: <c>collection tenant/id kind [paths]</c>.</summary>
+    [Olorin.Core.Phases.DocumentIds]
     public IReadOnlyList<string> Differences { get; init; } = [];
 
     /// <summary>Whether the run compared every collection the tools know.</summary>

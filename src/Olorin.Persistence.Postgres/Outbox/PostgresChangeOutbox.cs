@@ -26,12 +26,57 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
+    /// <summary>
+    /// Sets the switch and, in the same transaction, creates or drops the capture triggers
+    /// (<see cref="ChangeCaptureSql.CreateTriggers"/>): with capture off no write pays for them. Nothing is done (no
+    /// DDL, no lock) when switch and triggers already agree, as on every start-up in the same phase. CREATE TRIGGER
+    /// waits for the writes in flight on each table; every write that commits after this transaction is captured.
+    /// </summary>
     public async Task SetCaptureAsync(bool on, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE change_capture SET enabled = $1, changed_at = now() WHERE id = 1 AND enabled IS DISTINCT FROM $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = on });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SetCaptureOnceAsync(on, cancellationToken);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 5)
+            {
+                // The DDL met a writer holding another captured table in the opposite order: try again.
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task SetCaptureOnceAsync(bool on, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialise = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('olorin change_capture', 0))", connection, transaction))
+            await serialise.ExecuteNonQueryAsync(cancellationToken);
+
+        long triggers;
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY($1)", connection, transaction))
+        {
+            count.Parameters.Add(new NpgsqlParameter { Value = ChangeCaptureSql.TriggerNames });
+            triggers = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var wanted = on ? ChangeCaptureSql.TriggerNames.Length : 0;
+        if (triggers != wanted)
+        {
+            var ddl = string.Join("\n", ChangeCaptureSql.Tables.Select(t => on ? ChangeCaptureSql.CreateTriggers(t) : ChangeCaptureSql.DropTriggers(t)));
+            await using var change = new NpgsqlCommand(ddl, connection, transaction);
+            await change.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var flag = new NpgsqlCommand(
+            "UPDATE change_capture SET enabled = $1, changed_at = now() WHERE id = 1 AND enabled IS DISTINCT FROM $1", connection, transaction))
+        {
+            flag.Parameters.Add(new NpgsqlParameter { Value = on });
+            await flag.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<OutboxDepth> DepthAsync(CancellationToken cancellationToken = default)

@@ -30,7 +30,7 @@ public sealed class ShadowReadGateSource(
         {
             var latest = report.UnresolvedMismatches.FirstOrDefault();
             blockers.Add($"{(report.UnresolvedOverflow ? $"more than {ShadowReadStats.MaxUnresolved}" : report.Unresolved.ToString())} document(s) differ between primary and secondary in shadow reads"
-                         + (latest is null ? "" : $" (latest: {latest.Collection} {latest.TenantId}/{latest.Id} at {string.Join(", ", latest.Fields)})")
+                         + (latest is null ? "" : $" (latest in {latest.Collection} at {string.Join(", ", latest.Fields)}; the ids are in /status/migration/details)")
                          + ": repair them (scripts/olorin migrate) and run verify-migration");
         }
         return new MigrationGateReport(report, blockers);

@@ -26,6 +26,8 @@ public static class PersistenceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LastAccessedBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<LastAccessedBuffer>());
+        services.AddSingleton<WriteBackCheck>();
+        services.AddHostedService<WriteBackCheckRetry>();
         var phase = PhaseSettings.From(builder.Configuration, backend);
         services.AddSingleton(phase);
         if (phase.Phase.HasSecondary())

@@ -27,12 +27,16 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
                 if (backoff > TimeSpan.Zero) LogRecovered(logger, route.Description);
                 counters.Succeeded(batch.Documents, batch.Entries);
                 backoff = TimeSpan.Zero;
-                if (batch.Entries > 0) continue;
-                if (route.UntilEmpty)
+                if (batch.Entries == 0 && route.UntilEmpty)
                 {
                     LogDrained(logger, route.Description);
                     return;
                 }
+                // A full batch means more is waiting: go on at once. A partial one means the relay has caught up: wait
+                // for the poll interval, so that under a steady write load the next batch carries what a whole interval
+                // captured instead of the few entries written since the last commit (the per-batch cost — claim, key
+                // locks, two transactions — is then paid per interval, not per handful of writes).
+                if (batch.Entries >= settings.RelayBatchSize || (route.UntilEmpty && batch.Entries > 0)) continue;
                 await Task.Delay(settings.RelayPollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -30,7 +30,8 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
         {
             try
             {
-                await other.PrepareAsync(cancellationToken);
+                // A read, never PrepareAsync: a GET of the status must not migrate the other store (the relay and
+                // start-up prepare it); an unmigrated store answers "relation … does not exist" here.
                 await other.Outbox.IsCaptureOnAsync(cancellationToken);
                 reachable = true;
             }

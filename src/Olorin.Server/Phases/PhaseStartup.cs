@@ -15,20 +15,42 @@ public static partial class PhaseStartup
         var stores = services.GetRequiredService<PhaseStores>();
         if (stores.Topology.Phase == MigrationPhase.Postgres && stores.Other is null)
         {
-            // PostgreSQL alone, as before the phases existed: a database that is down or not migrated yet at start-up
-            // must not stop the server (it answers 503 until the database is back), so the marker check is best-effort here.
+            // PostgreSQL alone, as before the phases existed: a database that is down at start-up must not stop the
+            // server (it answers 503 until the database is back). The marker check is not skipped: WriteBackCheck
+            // holds every API request until it has run, and retries it in the background.
             try
             {
-                await PrepareCoreAsync(services, stores, logger, cancellationToken);
+                await CheckWriteBackAsync(services, logger, cancellationToken);
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
             {
-                LogMarkerUnchecked(logger, e.GetType().Name, Logging.SecretRedactor.Redact(e.Message));
+                var error = $"{e.GetType().Name}: {Logging.SecretRedactor.Redact(e.Message)}";
+                services.GetRequiredService<WriteBackCheck>().Defer(error);
+                LogMarkerDeferred(logger, error);
             }
             return;
         }
         await PrepareCoreAsync(services, stores, logger, cancellationToken);
     }
+
+    /// <summary>
+    /// PostgreSQL alone: the start-up preparation (marker check, capture off). A database without the capture tables
+    /// (not migrated yet) has never had the marker set: nothing to check.
+    /// </summary>
+    internal static async Task CheckWriteBackAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareCoreAsync(services, services.GetRequiredService<PhaseStores>(), logger, cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            LogNoCaptureTables(logger);
+        }
+    }
+
+    /// <summary>The database could not be asked (down, or not answering in time).</summary>
+    internal static bool IsUnreachable(Exception e) => e is Npgsql.NpgsqlException or TimeoutException;
 
     private static async Task PrepareCoreAsync(IServiceProvider services, PhaseStores stores, ILogger logger, CancellationToken cancellationToken)
     {
@@ -125,8 +147,11 @@ public static partial class PhaseStartup
             $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({PhaseSettings.SecondaryUrlVariable}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}: {Message}); serving without that check")]
-    private static partial void LogMarkerUnchecked(ILogger logger, string error, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}); API requests answer 503 until the check has run (retried in the background)")]
+    private static partial void LogMarkerDeferred(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration phase: PostgreSQL has no change-capture tables (not migrated): no write-back marker to check")]
+    private static partial void LogNoCaptureTables(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: the {Role} is unreachable at start-up: {Error}")]
     private static partial void LogOtherUnreachable(ILogger logger, string role, string error);

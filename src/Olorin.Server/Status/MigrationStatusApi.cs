@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -12,22 +13,44 @@ namespace Olorin.Server.Status;
 /// <summary>
 /// <c>/status/migration</c>: the phase, one section per registered <see cref="IMigrationGateSource"/> (outbox,
 /// shadow_reads, verification, …) and the verdict <c>safe_to_advance</c> with every reason against it. The gate is
-/// this code: the runbook's advance step is "advance when <c>safe_to_advance</c> is true".
+/// this code: the runbook's advance step is "advance when <c>safe_to_advance</c> is true". Anonymous, like the other
+/// monitoring endpoints, it shows the verdict, the reasons and the counts, never a document id (members marked
+/// <see cref="DocumentIdsAttribute"/> are left out); <c>/status/migration/details</c> adds them and needs the
+/// <c>read</c> scope. Both only read: a GET changes nothing in either store.
 /// </summary>
 public static class MigrationStatusApi
 {
     /// <summary>A source that does not answer within this is a reason against advancing, not a hung status page.</summary>
     public static readonly TimeSpan SourceTimeout = TimeSpan.FromSeconds(5);
 
+    public const string DetailsPath = "/status/migration/details";
+
+    /// <summary>The anonymous verdict, in the monitoring group.</summary>
     public static IEndpointRouteBuilder MapMigrationStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status/migration", GetMigrationStatus).WithTags("Status")
-            .WithSummary("The migration phase, outbox, shadow reads and last verification, and whether it is safe to advance to the next phase (with every reason when not).");
+            .WithSummary("The migration phase, outbox, shadow reads and last verification (counts), and whether it is safe to advance to the next phase (with every reason when not). Document ids: /status/migration/details.");
         return app;
     }
 
-    public static async Task<Ok<MigrationStatusResponse>> GetMigrationStatus(
+    /// <summary>The same report with the ids of mismatching documents; map it inside the API group (read scope).</summary>
+    public static IEndpointRouteBuilder MapMigrationStatusDetailsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(DetailsPath, GetMigrationStatusDetails).WithTags("Status")
+            .WithSummary("/status/migration with the tenant and id of each mismatching document (shadow reads, last verification); needs the read scope.");
+        return app;
+    }
+
+    public static Task<Ok<MigrationStatusResponse>> GetMigrationStatus(
         IServiceProvider services, IEnumerable<IMigrationGateSource> sources, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
+        => BuildAsync(services, sources, WithoutDocumentIds(json.Value.SerializerOptions), clock, cancellationToken);
+
+    public static Task<Ok<MigrationStatusResponse>> GetMigrationStatusDetails(
+        IServiceProvider services, IEnumerable<IMigrationGateSource> sources, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
+        => BuildAsync(services, sources, json.Value.SerializerOptions, clock, cancellationToken);
+
+    private static async Task<Ok<MigrationStatusResponse>> BuildAsync(
+        IServiceProvider services, IEnumerable<IMigrationGateSource> sources, JsonSerializerOptions serializer, TimeProvider clock, CancellationToken cancellationToken)
     {
         var topology = MigrationTopologies.Current(services);
         var reasons = new List<string>();
@@ -40,7 +63,7 @@ public static class MigrationStatusApi
         var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (section, report) in reports)
         {
-            sections[section] = JsonSerializer.SerializeToElement(report.Details, report.Details.GetType(), json.Value.SerializerOptions);
+            sections[section] = JsonSerializer.SerializeToElement(report.Details, report.Details.GetType(), serializer);
             reasons.AddRange(report.Blockers.Select(b => $"{section}: {b}"));
         }
         return TypedResults.Ok(new MigrationStatusResponse
@@ -49,6 +72,24 @@ public static class MigrationStatusApi
             SafeToAdvance = reasons.Count == 0, Reasons = reasons, CheckedAt = UtcTime.Now(clock), Sections = sections,
         });
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Anonymous = new();
+
+    /// <summary>The host's JSON options, minus every member marked <see cref="DocumentIdsAttribute"/>.</summary>
+    private static JsonSerializerOptions WithoutDocumentIds(JsonSerializerOptions options)
+        => Anonymous.GetValue(options, static source =>
+        {
+            var copy = new JsonSerializerOptions(source);
+            copy.TypeInfoResolver = (source.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(static info =>
+                {
+                    foreach (var property in info.Properties)
+                        if (property.AttributeProvider?.IsDefined(typeof(DocumentIdsAttribute), inherit: true) == true)
+                            property.ShouldSerialize = static (_, _) => false;
+                });
+            copy.MakeReadOnly();
+            return copy;
+        });
 
     private static async Task<(string Section, MigrationGateReport Report)> ReportAsync(IMigrationGateSource source, CancellationToken cancellationToken)
     {

@@ -54,7 +54,17 @@ public sealed class MigrationGateTests(MigrationGateFixture fixture) : IClassFix
         var status = await StatusAsync();
         Assert.False(status["safe_to_advance"]!.GetValue<bool>());
         var reason = Assert.Single(status["reasons"]!.AsArray(), r => r!.GetValue<string>().StartsWith("shadow_reads:", StringComparison.Ordinal))!.GetValue<string>();
-        Assert.Contains($"detectors {_tenant}/{id} at name", reason);
+        Assert.Contains("latest in detectors at name", reason);
+
+        // Anonymous monitoring gets the verdict, the reasons and the counts, never a document id.
+        var anonymous = await AnonymousStatusAsync();
+        Assert.False(anonymous["safe_to_advance"]!.GetValue<bool>());
+        Assert.Equal(status["reasons"]!.ToJsonString(), anonymous["reasons"]!.ToJsonString());
+        Assert.Equal(1, anonymous["shadow_reads"]!["unresolved"]!.GetValue<int>());
+        Assert.Null(anonymous["shadow_reads"]!["latest_mismatches"]);
+        Assert.Null(anonymous["shadow_reads"]!["unresolved_mismatches"]);
+        Assert.DoesNotContain(id, anonymous.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_tenant, anonymous.ToJsonString(), StringComparison.Ordinal);
 
         // Repaired: the next shadow read of it matches, and nothing blocks any more.
         await fixture.CopyToSecondaryAsync("detectors", _tenant, id, _ => original);
@@ -138,8 +148,16 @@ public sealed class MigrationGateTests(MigrationGateFixture fixture) : IClassFix
             await fixture.RecordVerificationAsync(null);
             await AssertBlockedAsync("verification: verify-migration has never recorded a run");
 
-            await fixture.RecordVerificationAsync(MigrationGateFixture.CleanRecord(DateTime.UtcNow) with { Clean = false, Different = 3 });
+            await fixture.RecordVerificationAsync(MigrationGateFixture.CleanRecord(DateTime.UtcNow) with
+            {
+                Clean = false, Different = 3, Differences = ["detectors tenant-x/secret-id different [name]"],
+            });
             await AssertBlockedAsync("was not clean: 0 missing, 0 extra, 3 different");
+            Assert.Equal("detectors tenant-x/secret-id different [name]", (await StatusAsync())["verification"]!["last_run"]!["differences"]![0]!.GetValue<string>());
+            var anonymous = await AnonymousStatusAsync();
+            Assert.Equal(3, anonymous["verification"]!["last_run"]!["different"]!.GetValue<long>());
+            Assert.Null(anonymous["verification"]!["last_run"]!["differences"]);
+            Assert.DoesNotContain("secret-id", anonymous.ToJsonString(), StringComparison.Ordinal);
 
             await fixture.RecordVerificationAsync(MigrationGateFixture.CleanRecord(DateTime.UtcNow.AddMinutes(-61)));
             await AssertBlockedAsync("more than VERIFY_MAX_AGE_MINUTES (60)");
@@ -193,7 +211,11 @@ public sealed class MigrationGateTests(MigrationGateFixture fixture) : IClassFix
         return created["detector_id"]!.GetValue<string>();
     }
 
+    /// <summary>The details (with document ids), as an authenticated caller sees them.</summary>
     private async Task<JsonObject> StatusAsync()
+        => await (await fixture.Client(_tenant).GetAsync(MigrationStatusApi.DetailsPath, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+
+    private async Task<JsonObject> AnonymousStatusAsync()
         => await (await fixture.Factory.CreateClient().GetAsync("/status/migration", Ct)).AssertJsonAsync(HttpStatusCode.OK);
 
     private async Task<JsonObject> ShadowAsync() => (await StatusAsync())["shadow_reads"]!.AsObject();

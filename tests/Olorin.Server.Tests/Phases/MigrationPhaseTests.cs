@@ -21,7 +21,7 @@ namespace Olorin.Server.Tests.Phases;
 public sealed class MigrationPhaseTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private PostgresTestDatabase postgres = null!;
     private PostgresTestDatabase standIn = null!;
@@ -153,6 +153,71 @@ public sealed class MigrationPhaseTests : IAsyncLifetime
         _ = restarted.Server;
         await EventuallyAsync(async () => await ScalarAsync(standIn.ConnectionString, $"SELECT count(*) FROM detectors WHERE detector_id = '{id}'") == 1,
             "the change captured before the stop reaches the secondary");
+    }
+
+    /// <summary>
+    /// last_accessed is part of an investigation's canonical form and of what the API serves, so its buffered flush is
+    /// captured and relayed like any write (else verify-migration reports it, and reads after the switch to MongoDB
+    /// would show an older value). A read costs at most one relay per LAST_ACCESSED_WRITE_INTERVAL_SECONDS: a read
+    /// within the interval writes nothing, and so captures nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_read_relays_last_accessed_once_per_interval()
+    {
+        await using var server = Server("dual");
+        var client = server.CreateClient("tenant-read", "user-1");
+        (await client.PostAsJsonAsync("/investigations", new { investigation_id = "inv-read-1" }, Ct)).EnsureSuccessStatusCode();
+        var gate = server.Services.GetServices<IMigrationGateSource>().Single(s => s.Section == "outbox");
+        async Task<long> AppliedAsync() => ((Olorin.Server.Phases.OutboxReport)(await gate.ReportAsync(Ct)).Details).Applied;
+        await EventuallyAsync(async () => await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM change_outbox") == 0
+            && await ScalarAsync(standIn.ConnectionString, "SELECT count(*) FROM investigation_states WHERE investigation_id = 'inv-read-1'") == 1, "the create is relayed");
+
+        var buffer = server.Services.GetRequiredService<Olorin.Server.Persistence.LastAccessedBuffer>();
+        (await client.GetAsync("/investigations/inv-read-1", Ct)).EnsureSuccessStatusCode();
+        await buffer.FlushAsync(Ct);
+        const string sameLastAccessed = """
+            SELECT count(*) FROM investigation_states WHERE investigation_id = 'inv-read-1' AND last_accessed IS NOT NULL
+            """;
+        var stored = await ScalarAsync(postgres.ConnectionString, "SELECT extract(epoch FROM last_accessed)::bigint FROM investigation_states WHERE investigation_id = 'inv-read-1'");
+        await EventuallyAsync(async () => await ScalarAsync(standIn.ConnectionString, sameLastAccessed) == 1
+            && await ScalarAsync(standIn.ConnectionString, "SELECT extract(epoch FROM last_accessed)::bigint FROM investigation_states WHERE investigation_id = 'inv-read-1'") == stored
+            && await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM change_outbox") == 0, "the first read's last_accessed is relayed");
+
+        var applied = await AppliedAsync();
+        for (var i = 0; i < 3; i++) (await client.GetAsync("/investigations/inv-read-1", Ct)).EnsureSuccessStatusCode();
+        await buffer.FlushAsync(Ct);
+        Assert.Equal(0, await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM change_outbox"));
+        await Task.Delay(300, Ct); // several relay polls
+        Assert.Equal(applied, await AppliedAsync());
+    }
+
+    [Fact]
+    public async Task A_write_captured_by_a_server_killed_before_its_relay_reaches_the_secondary_after_the_restart()
+    {
+        // The secondary is unreachable, so the relay cannot apply the write before the process dies.
+        proxy.Stop();
+        // A child process on a loaded machine: generous connection timeouts, so a slow first connection is not a crash.
+        var settings = OlorinApiFactory.SettingsFor(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Timeout = 120, CommandTimeout = 300 }.ConnectionString);
+        settings["MIGRATION_PHASE"] = "dual";
+        settings["SECONDARY_DATABASE_URL"] = new NpgsqlConnectionStringBuilder(StandInThroughProxy) { Timeout = 120, CommandTimeout = 300 }.ConnectionString;
+        settings["OUTBOX_RELAY_POLL_MS"] = "50";
+        settings["OUTBOX_RELAY_MAX_BACKOFF_MS"] = "300";
+        string id;
+        await using (var server = await RunningServerProcess.StartAsync(settings, TimeSpan.FromSeconds(240), Ct))
+        {
+            id = await CreateDetectorAsync(server.CreateClient("tenant-killed", "user-1"));
+            Assert.Equal(1, await ScalarAsync(postgres.ConnectionString, $"SELECT count(*) FROM change_outbox WHERE document_id = '{id}'"));
+            await server.KillHardAsync();
+        }
+        // Not relayed: the entry is still in the outbox (the stand-in was never reachable, so not even migrated).
+        Assert.Equal(1, await ScalarAsync(postgres.ConnectionString, $"SELECT count(*) FROM change_outbox WHERE document_id = '{id}'"));
+
+        proxy.Start();
+        await using var restarted = Server("dual");
+        _ = restarted.Server;
+        await EventuallyAsync(async () => await ScalarAsync(standIn.ConnectionString, $"SELECT count(*) FROM detectors WHERE detector_id = '{id}'") == 1
+            && await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM change_outbox") == 0,
+            "the write captured before the kill reaches the secondary, and the outbox drains");
     }
 
     [Fact]
