@@ -1,6 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Models;
-
 namespace Olorin.Persistence.Mongo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Olorin.Core.Models;
 using Olorin.Persistence.Postgres.Conversion;
 
 namespace Olorin.Persistence.Postgres;

@@ -1,11 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Olorin.Core.Errors;
 using Olorin.Core.Observability;
-using Olorin.Core.Ports;
 using Olorin.Core.Phases;
 using Olorin.Persistence.Postgres.Observability;
 using Olorin.Persistence.Postgres.Outbox;

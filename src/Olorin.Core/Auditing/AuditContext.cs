@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Auditing;
 
 /// <summary>Who made a change and from where; recorded in the audit entry written with it.</summary>

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Auditing;
 

@@ -1,4 +1,3 @@
-using Olorin.Core.Models;
 using Olorin.Core.Ports;
 
 namespace Olorin.Core.Embeddings;

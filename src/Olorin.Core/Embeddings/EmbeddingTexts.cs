@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Embeddings;
 

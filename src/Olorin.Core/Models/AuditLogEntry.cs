@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Core.Models;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Olorin.Core.Models;
 
 /// <summary>An investigation's <c>metadata</c>: what the client sent, or this default when it sent none.</summary>

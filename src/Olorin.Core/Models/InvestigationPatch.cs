@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Olorin.Core.Models;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-
 namespace Olorin.Core.Ports;
 
 public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, TenantKey>

@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Ports;
 
 /// <summary>The investigation audit trail (append-only). Investigation writes append through <see cref="IInvestigationRepository"/>.</summary>

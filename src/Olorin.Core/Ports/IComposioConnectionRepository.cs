@@ -1,7 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-
 namespace Olorin.Core.Ports;
 
 /// <summary>Composio connections. Tokens arrive and leave already encrypted; the repository never sees plaintext.</summary>

@@ -1,7 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-
 namespace Olorin.Core.Ports;
 
 /// <summary>Detection runs; tenant is <c>metadata.tenant_id</c>. run_id uniqueness is enforced here, not by an index.</summary>

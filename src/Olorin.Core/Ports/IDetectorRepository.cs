@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-
 namespace Olorin.Core.Ports;
 
 public interface IDetectorRepository : IBulkTransferPort<Detector, TenantKey>

@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
 using Olorin.Core.Auditing;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Core.Ports;

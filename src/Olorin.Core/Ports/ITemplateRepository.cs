@@ -1,6 +1,4 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Core.Ports;
 
@@ -17,13 +15,29 @@ public interface ITemplateRepository : IBulkTransferPort<InvestigationTemplate, 
     /// <summary>Most used first (then name, then template_id).</summary>
     Task<PagedResult<InvestigationTemplate>> ListAsync(string tenantId, TemplateQuery query, PageRequest page, CancellationToken cancellationToken = default);
 
-    /// <summary>updated_at = now; a name the owner already uses on another template → <c>Duplicate("name")</c>.</summary>
-    Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplatePatch patch, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// updated_at = now; a name the owner already uses on another template → <c>Duplicate("name")</c>. Written only if
+    /// <paramref name="guard"/> holds, as the condition of the write itself; otherwise its refusal (<c>NotFound</c>,
+    /// <c>Forbidden</c>) and nothing is written.
+    /// </summary>
+    Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplateWriteGuard guard, TemplatePatch patch, CancellationToken cancellationToken = default);
+
+    /// <summary>The update without an owner condition (tools, tests).</summary>
+    Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplatePatch patch, CancellationToken cancellationToken = default)
+        => UpdateAsync(tenantId, templateId, TemplateWriteGuard.Any, patch, cancellationToken);
 
     /// <summary>Atomically increments usage_count and sets last_used.</summary>
     Task<Outcome<InvestigationTemplate>> RecordUsageAsync(string tenantId, string templateId, DateTime usedAt, CancellationToken cancellationToken = default);
 
-    Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes the template only if <paramref name="guard"/> holds, as the condition of the delete itself; returns the
+    /// deleted template, or the guard's refusal (<c>NotFound</c>, <c>Forbidden</c>) and nothing is deleted.
+    /// </summary>
+    Task<Outcome<InvestigationTemplate>> DeleteAsync(string tenantId, string templateId, TemplateWriteGuard guard, CancellationToken cancellationToken = default);
+
+    /// <summary>The delete without an owner condition (tools, tests); false when there was nothing to delete.</summary>
+    async Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
+        => (await DeleteAsync(tenantId, templateId, TemplateWriteGuard.Any, cancellationToken)).IsOk;
 }
 
 public sealed record TemplateQuery(string? UserId = null, string? Tag = null);

@@ -1,6 +1,3 @@
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-
 namespace Olorin.Core.Ports;
 
 /// <summary>A score's key: (tenant_id, investigation_id, transaction_id), ordered ordinally in that order.</summary>

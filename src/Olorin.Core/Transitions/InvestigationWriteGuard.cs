@@ -1,5 +1,3 @@
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
 using Olorin.Core.Tenancy;
 
 namespace Olorin.Core.Transitions;

@@ -1,6 +1,3 @@
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Core.Transitions;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for an anomaly event (DATA-MODEL.md §4, Decisions 1 and 5).</summary>

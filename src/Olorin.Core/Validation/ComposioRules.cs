@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for Composio connections and action audits (DATA-MODEL.md §8–9).</summary>

@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for a detection run (DATA-MODEL.md §3).</summary>

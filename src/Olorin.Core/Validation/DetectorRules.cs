@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for a detector (DATA-MODEL.md §2). Out-of-range values are rejected, never clamped.</summary>

@@ -1,5 +1,3 @@
-using Olorin.Core.Serialization;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>Reusable single-field rules; each adds a message naming the field and never alters the value.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Olorin.Core.Models;
 
 namespace Olorin.Core.Validation;
 

@@ -1,5 +1,3 @@
-using Olorin.Core.Models;
-
 namespace Olorin.Core.Validation;
 
 /// <summary>What a client may send for transaction scores: every score 0–1, rejected (never clamped) outside it (Decision 5).</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>What the server holds for one required collection, judged against what the catalog asks for.</summary>

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Olorin.Persistence.Mongo.Settings;
 using static Olorin.Persistence.Mongo.MongoCollectionNames;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MongoDB.Bson;
-using MongoDB.Driver;
 
 namespace Olorin.Persistence.Mongo.Bootstrap;
 

@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
-
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>Asks the server what it is: <c>buildInfo</c>, <c>hello</c>, and whether search indexes can be listed.</summary>

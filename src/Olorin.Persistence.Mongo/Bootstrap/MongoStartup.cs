@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MongoDB.Driver;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 

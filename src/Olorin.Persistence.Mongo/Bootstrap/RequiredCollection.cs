@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
-
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>A collection Olorin needs; <see cref="TimeSeries"/> is set when it is created as a time series.</summary>

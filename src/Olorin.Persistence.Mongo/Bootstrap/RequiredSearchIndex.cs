@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
-
 namespace Olorin.Persistence.Mongo.Bootstrap;
 
 /// <summary>Which setting turns a search index on.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-
 namespace Olorin.Persistence.Mongo.Health;
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MongoDB.Bson;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

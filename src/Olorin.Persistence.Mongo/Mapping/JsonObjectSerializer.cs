@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 

@@ -1,6 +1,5 @@
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Conventions;
-using Olorin.Core.Models;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

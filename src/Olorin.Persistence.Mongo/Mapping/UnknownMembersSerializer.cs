@@ -1,8 +1,6 @@
-using MongoDB.Bson;
 using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
-using Olorin.Core.Models;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

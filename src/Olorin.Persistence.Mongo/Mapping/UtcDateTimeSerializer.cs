@@ -1,8 +1,6 @@
 using System.Globalization;
-using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

@@ -1,5 +1,4 @@
 using MongoDB.Bson.Serialization;
-using Olorin.Core.Models;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

@@ -1,7 +1,5 @@
-using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Mongo.Mapping;
 

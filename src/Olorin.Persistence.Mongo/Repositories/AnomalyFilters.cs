@@ -1,8 +1,4 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Olorin.Core.Transitions;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

@@ -1,7 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>The queries of <see cref="MongoDetectorRepository"/>, tenant first.</summary>

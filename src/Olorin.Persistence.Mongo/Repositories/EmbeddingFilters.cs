@@ -1,8 +1,4 @@
 using System.Linq.Expressions;
-using MongoDB.Bson;
-using MongoDB.Driver;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

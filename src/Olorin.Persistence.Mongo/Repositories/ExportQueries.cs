@@ -1,5 +1,3 @@
-using MongoDB.Driver;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>The query of the one-cursor export of a time series (<see cref="MongoBulkTransfer"/>), as the driver sends it.</summary>

@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using MongoDB.Bson;
-using MongoDB.Driver;
 using MongoDB.Driver.Search;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

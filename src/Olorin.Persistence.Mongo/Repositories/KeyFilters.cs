@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using MongoDB.Driver;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

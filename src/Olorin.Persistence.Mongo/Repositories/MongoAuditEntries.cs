@@ -1,7 +1,4 @@
-using MongoDB.Bson;
 using Olorin.Core.Auditing;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

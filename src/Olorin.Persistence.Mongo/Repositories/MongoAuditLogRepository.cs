@@ -1,9 +1,4 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Olorin.Core.Auditing;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

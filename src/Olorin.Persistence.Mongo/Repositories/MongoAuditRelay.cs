@@ -1,7 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Driver;
-using Olorin.Core.Models;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>

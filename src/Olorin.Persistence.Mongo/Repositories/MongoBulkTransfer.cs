@@ -1,7 +1,5 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
-using MongoDB.Driver;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

@@ -1,15 +1,9 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoComposioActionAuditRepository(MongoContext context) : IComposioActionAuditRepository
+internal sealed class MongoComposioActionAuditRepository(MongoContext context)
+    : MongoTenantTransfer<ComposioActionAudit>(context.ComposioActionAudits, a => a.TenantId, a => a.AuditId), IComposioActionAuditRepository
 {
-    private IMongoCollection<ComposioActionAudit> Audits => context.ComposioActionAudits;
+    private IMongoCollection<ComposioActionAudit> Audits => Collection;
 
     public async Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
     {
@@ -48,15 +42,4 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context) :
             .ToListAsync(cancellationToken);
         return rows.Select(r => new ToolkitActionStats(r.ToolkitName, r.Total, r.Success, r.Failed, r.Retrying, r.TotalRetries)).ToList();
     }
-
-    public TenantKey KeyOf(ComposioActionAudit document) => new(document.TenantId, document.AuditId);
-
-    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Audits, a => a.TenantId, a => a.AuditId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Audits, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioActionAudit> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Audits, documents, a => a.TenantId, a => a.AuditId, cancellationToken);
 }

@@ -1,17 +1,11 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoComposioConnectionRepository(MongoContext context, TimeProvider clock) : IComposioConnectionRepository
+internal sealed class MongoComposioConnectionRepository(MongoContext context, TimeProvider clock)
+    : MongoTenantTransfer<ComposioConnection>(context.ComposioConnections, c => c.TenantId, c => c.ConnectionId), IComposioConnectionRepository
 {
     private static readonly FindOneAndUpdateOptions<ComposioConnection> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
-    private IMongoCollection<ComposioConnection> Connections => context.ComposioConnections;
+    private IMongoCollection<ComposioConnection> Connections => Collection;
 
     public async Task<Outcome<ComposioConnection>> CreateAsync(ComposioConnection connection, CancellationToken cancellationToken = default)
     {
@@ -48,17 +42,6 @@ internal sealed class MongoComposioConnectionRepository(MongoContext context, Ti
 
     public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
         => (await Connections.DeleteOneAsync(ComposioConnectionFilters.ById(tenantId, connectionId), cancellationToken)).DeletedCount == 1;
-
-    public TenantKey KeyOf(ComposioConnection document) => new(document.TenantId, document.ConnectionId);
-
-    public IAsyncEnumerable<ComposioConnection> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Connections, c => c.TenantId, c => c.ConnectionId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Connections, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Connections, documents, c => c.TenantId, c => c.ConnectionId, cancellationToken);
 
     private async Task<Outcome<ComposioConnection>> UpdateAsync(
         string tenantId, string connectionId, UpdateDefinition<ComposioConnection> update, CancellationToken cancellationToken)

@@ -1,15 +1,9 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider clock) : IDetectorRepository
+internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider clock)
+    : MongoTenantTransfer<Detector>(context.Detectors, d => d.TenantId, d => d.DetectorId), IDetectorRepository
 {
-    private IMongoCollection<Detector> Detectors => context.Detectors;
+    private IMongoCollection<Detector> Detectors => Collection;
 
     public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
     {
@@ -35,15 +29,4 @@ internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider
 
     public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
         => (await Detectors.DeleteOneAsync(DetectorFilters.ById(tenantId, detectorId), cancellationToken)).DeletedCount == 1;
-
-    public TenantKey KeyOf(Detector document) => new(document.TenantId, document.DetectorId);
-
-    public IAsyncEnumerable<Detector> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Detectors, d => d.TenantId, d => d.DetectorId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Detectors, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Detectors, documents, d => d.TenantId, d => d.DetectorId, cancellationToken);
 }

@@ -1,6 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>Recognises the driver exceptions that repositories turn into outcomes instead of letting them escape.</summary>

@@ -1,6 +1,3 @@
-using MongoDB.Driver;
-using Olorin.Core.Paging;
-
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal static class MongoPaging

@@ -1,18 +1,13 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context) : ISoarPlaybookExecutionRepository
+internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
+    : MongoTenantTransfer<SoarPlaybookExecution>(context.SoarPlaybookExecutions, e => e.TenantId, e => e.ExecutionId), ISoarPlaybookExecutionRepository
 {
     private static readonly FindOneAndUpdateOptions<SoarPlaybookExecution> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
-    private IMongoCollection<SoarPlaybookExecution> Executions => context.SoarPlaybookExecutions;
+    private IMongoCollection<SoarPlaybookExecution> Executions => Collection;
 
     public async Task<Outcome<SoarPlaybookExecution>> CreateAsync(SoarPlaybookExecution execution, CancellationToken cancellationToken = default)
     {
@@ -60,17 +55,6 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
             ReturnAfter, cancellationToken);
         return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, SoarExecutionTransitions.FinishOperation, cancellationToken);
     }
-
-    public TenantKey KeyOf(SoarPlaybookExecution document) => new(document.TenantId, document.ExecutionId);
-
-    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Executions, e => e.TenantId, e => e.ExecutionId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Executions, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Executions, documents, e => e.TenantId, e => e.ExecutionId, cancellationToken);
 
     private async Task<Outcome<SoarPlaybookExecution>> WhyNotRunningAsync(string tenantId, string executionId, string operation, CancellationToken cancellationToken)
     {

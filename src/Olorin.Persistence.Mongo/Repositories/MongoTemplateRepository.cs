@@ -1,18 +1,14 @@
-using MongoDB.Driver;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>Templates. Two unique indexes: template_id, and (user_id, name).</summary>
-internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock) : ITemplateRepository
+internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock)
+    : MongoTenantTransfer<InvestigationTemplate>(context.Templates, t => t.TenantId, t => t.TemplateId), ITemplateRepository
 {
     private static readonly FindOneAndUpdateOptions<InvestigationTemplate> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
-    private IMongoCollection<InvestigationTemplate> Templates => context.Templates;
+    private IMongoCollection<InvestigationTemplate> Templates => Collection;
 
     public async Task<Outcome<InvestigationTemplate>> CreateAsync(InvestigationTemplate template, CancellationToken cancellationToken = default)
     {
@@ -38,13 +34,14 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
     public Task<PagedResult<InvestigationTemplate>> ListAsync(string tenantId, TemplateQuery query, PageRequest page, CancellationToken cancellationToken = default)
         => MongoPaging.FindPageAsync(Templates, TemplateFilters.List(tenantId, query), TemplateFilters.ListSort, page, cancellationToken);
 
-    public async Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplatePatch patch, CancellationToken cancellationToken = default)
+    /// <summary>One findOneAndUpdate filtered on the guard's owner; the template is read only when nothing matched, to say why.</summary>
+    public async Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplateWriteGuard guard, TemplatePatch patch, CancellationToken cancellationToken = default)
     {
         try
         {
             var updated = await Templates.FindOneAndUpdateAsync(
-                TemplateFilters.ById(tenantId, templateId), TemplateFilters.Patch(patch, UtcTime.Now(clock)), ReturnAfter, cancellationToken);
-            return updated is null ? Outcome.NotFound<InvestigationTemplate>() : Outcome.Ok(updated);
+                TemplateFilters.Guarded(tenantId, templateId, guard), TemplateFilters.Patch(patch, UtcTime.Now(clock)), ReturnAfter, cancellationToken);
+            return updated is null ? guard.Explain(await GetAsync(tenantId, templateId, cancellationToken)) : Outcome.Ok(updated);
         }
         catch (Exception e) when (MongoErrors.IsDuplicateKey(e))
         {
@@ -59,17 +56,9 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
         return updated is null ? Outcome.NotFound<InvestigationTemplate>() : Outcome.Ok(updated);
     }
 
-    public async Task<bool> DeleteAsync(string tenantId, string templateId, CancellationToken cancellationToken = default)
-        => (await Templates.DeleteOneAsync(TemplateFilters.ById(tenantId, templateId), cancellationToken)).DeletedCount == 1;
-
-    public TenantKey KeyOf(InvestigationTemplate document) => new(document.TenantId, document.TemplateId);
-
-    public IAsyncEnumerable<InvestigationTemplate> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.ExportAsync(Templates, t => t.TenantId, t => t.TemplateId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.CountAllAsync(Templates, cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<InvestigationTemplate> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Templates, documents, t => t.TenantId, t => t.TemplateId, cancellationToken);
+    /// <summary>One findOneAndDelete filtered on the guard's owner; the template is read only when nothing matched, to say why.</summary>
+    public async Task<Outcome<InvestigationTemplate>> DeleteAsync(string tenantId, string templateId, TemplateWriteGuard guard, CancellationToken cancellationToken = default)
+        => await Templates.FindOneAndDeleteAsync(TemplateFilters.Guarded(tenantId, templateId, guard), cancellationToken: cancellationToken) is { } deleted
+            ? Outcome.Ok(deleted)
+            : guard.Explain(await GetAsync(tenantId, templateId, cancellationToken));
 }

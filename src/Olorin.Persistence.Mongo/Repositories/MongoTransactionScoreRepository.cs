@@ -1,9 +1,4 @@
 using System.Runtime.CompilerServices;
-using MongoDB.Driver;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

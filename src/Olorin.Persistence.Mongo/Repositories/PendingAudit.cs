@@ -1,7 +1,4 @@
-using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
-using MongoDB.Driver;
-using Olorin.Core.Models;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 

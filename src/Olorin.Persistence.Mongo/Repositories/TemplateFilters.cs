@@ -1,6 +1,4 @@
-using MongoDB.Driver;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
@@ -12,6 +10,10 @@ public static class TemplateFilters
 
     public static FilterDefinition<InvestigationTemplate> ById(string tenantId, string templateId)
         => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);
+
+    /// <summary>The template, if the guard's owner (when any) owns it: the filter of a guarded update or delete.</summary>
+    public static FilterDefinition<InvestigationTemplate> Guarded(string tenantId, string templateId, TemplateWriteGuard guard)
+        => guard.Owner is { } owner ? ById(tenantId, templateId) & Filter.Eq(t => t.UserId, owner) : ById(tenantId, templateId);
 
     /// <summary>Any template with this id, in any tenant (template_id is globally unique): tells which unique key a duplicate hit.</summary>
     public static FilterDefinition<InvestigationTemplate> IdTaken(string tenantId, string templateId) => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);

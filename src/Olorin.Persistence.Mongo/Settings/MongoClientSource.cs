@@ -1,5 +1,3 @@
-using MongoDB.Driver;
-
 namespace Olorin.Persistence.Mongo.Settings;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using MongoDB.Driver;
 
 namespace Olorin.Persistence.Mongo.Settings;
 

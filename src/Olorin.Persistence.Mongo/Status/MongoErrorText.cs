@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Status;

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Olorin.Core.Models;
 using Olorin.Persistence.Postgres.Conversion;
 
 namespace Olorin.Persistence.Postgres.Configurations;

@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NpgsqlTypes;
-using Olorin.Core.Models;
 using Olorin.Persistence.Postgres.Conversion;
 
 namespace Olorin.Persistence.Postgres.Configurations;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Conversion;
 

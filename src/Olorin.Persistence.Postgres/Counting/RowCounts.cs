@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Olorin.Persistence.Postgres.Counting;
 
 /// <summary>

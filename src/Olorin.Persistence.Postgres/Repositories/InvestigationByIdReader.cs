@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using Olorin.Core.Models;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

@@ -1,8 +1,6 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

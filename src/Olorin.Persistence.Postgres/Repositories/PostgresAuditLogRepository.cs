@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-
 namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>The investigation audit trail in <c>investigation_audit_log</c> (metadata flattened into columns).</summary>

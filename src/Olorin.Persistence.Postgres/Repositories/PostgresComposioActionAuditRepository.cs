@@ -1,29 +1,23 @@
 using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
-public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : IComposioActionAuditRepository
+public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : PostgresTenantTransfer<ComposioActionAudit>(db, x => x.TenantId, x => x.AuditId), IComposioActionAuditRepository
 {
     public async Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
     {
         audit.ExecutedAt = UtcTime.Normalize(audit.ExecutedAt);
-        db.ComposioActionAudits.Add(audit);
-        return await db.SaveInsertAsync(audit, "audit_id", cancellationToken);
+        Db.ComposioActionAudits.Add(audit);
+        return await Db.SaveInsertAsync(audit, "audit_id", cancellationToken);
     }
 
     public Task<ComposioActionAudit?> GetAsync(string tenantId, string auditId, CancellationToken cancellationToken = default)
-        => db.ComposioActionAudits.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, auditId), cancellationToken);
+        => Db.ComposioActionAudits.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, auditId), cancellationToken);
 
     public async Task<PagedResult<ComposioActionAudit>> ListAsync(string tenantId, ComposioActionAuditQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var audits = InRange(db.ComposioActionAudits.AsNoTracking().Where(x => x.TenantId == tenantId), query.From, query.To);
+        var audits = InRange(Db.ComposioActionAudits.AsNoTracking().Where(x => x.TenantId == tenantId), query.From, query.To);
         if (query.ConnectionId is { } connectionId) audits = audits.Where(x => x.ConnectionId == connectionId);
         if (query.ToolkitName is { } toolkit) audits = audits.Where(x => x.ToolkitName == toolkit);
         if (query.Status is { } status) audits = audits.Where(x => x.Status == status);
@@ -35,12 +29,12 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
                 ("connection_id", query.ConnectionId), ("toolkit_name", query.ToolkitName),
                 ("status", query.Status is { } s ? WireEnum.ToWire(s) : null), ("execution_id", query.ExecutionId)])
             : null;
-        return await audits.ToPageAsync(q => q.OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId), page, db, counted, cancellationToken);
+        return await audits.ToPageAsync(q => q.OrderByDescending(x => x.ExecutedAt).ThenBy(x => x.AuditId), page, Db, counted, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ComposioActionAudit>> ListFailedAsync(string tenantId, int? maxRetries, int limit, CancellationToken cancellationToken = default)
     {
-        var failed = db.ComposioActionAudits.AsNoTracking()
+        var failed = Db.ComposioActionAudits.AsNoTracking()
             .Where(x => x.TenantId == tenantId && x.Status == ComposioActionStatus.Failed);
         if (maxRetries is { } max) failed = failed.Where(x => x.RetryCount < max);
         return await failed
@@ -52,7 +46,7 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
     public async Task<Outcome<ComposioActionAudit>> RecordRetryAsync(
         string tenantId, string auditId, ComposioActionStatus status, string? errorMessage, CancellationToken cancellationToken = default)
     {
-        var updated = await db.ComposioActionAudits.Where(ById(tenantId, auditId)).ExecuteUpdateAsync(s => s
+        var updated = await Db.ComposioActionAudits.Where(ById(tenantId, auditId)).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.RetryCount, x => x.RetryCount + 1)
             .SetProperty(x => x.Status, status)
             .SetProperty(x => x.ErrorMessage, errorMessage), cancellationToken);
@@ -63,7 +57,7 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
 
     public async Task<IReadOnlyList<ToolkitActionStats>> GetToolkitStatsAsync(string tenantId, DateTime? from, DateTime? to, CancellationToken cancellationToken = default)
     {
-        var stats = await InRange(db.ComposioActionAudits.Where(x => x.TenantId == tenantId), from, to)
+        var stats = await InRange(Db.ComposioActionAudits.Where(x => x.TenantId == tenantId), from, to)
             .GroupBy(x => x.ToolkitName)
             .Select(g => new ToolkitActionStats(
                 g.Key,
@@ -76,17 +70,6 @@ public sealed class PostgresComposioActionAuditRepository(OlorinDbContext db) : 
         // Ordinal order, as on every backend (the column's collation is the database default).
         return stats.OrderBy(s => s.ToolkitName, StringComparer.Ordinal).ToList();
     }
-
-    public TenantKey KeyOf(ComposioActionAudit document) => new(document.TenantId, document.AuditId);
-
-    public IAsyncEnumerable<ComposioActionAudit> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (ComposioActionAudit x) => x.TenantId, x => x.AuditId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.ComposioActionAudits.LongCountAsync(cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioActionAudit> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.AuditId, cancellationToken);
 
     /// <summary>from ≤ executed_at &lt; to, each bound only when given.</summary>
     private static IQueryable<ComposioActionAudit> InRange(IQueryable<ComposioActionAudit> audits, DateTime? from, DateTime? to)

@@ -1,15 +1,9 @@
 using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
-public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, TimeProvider clock) : IComposioConnectionRepository
+public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, TimeProvider clock) : PostgresTenantTransfer<ComposioConnection>(db, x => x.TenantId, x => x.ConnectionId), IComposioConnectionRepository
 {
     public async Task<Outcome<ComposioConnection>> CreateAsync(ComposioConnection connection, CancellationToken cancellationToken = default)
     {
@@ -19,16 +13,16 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
         connection.ExpiresAt = UtcTime.Normalize(connection.ExpiresAt);
         connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
 
-        db.ComposioConnections.Add(connection);
-        return await db.SaveInsertAsync(connection, "connection_id", cancellationToken);
+        Db.ComposioConnections.Add(connection);
+        return await Db.SaveInsertAsync(connection, "connection_id", cancellationToken);
     }
 
     public Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
-        => db.ComposioConnections.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, connectionId), cancellationToken);
+        => Db.ComposioConnections.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, connectionId), cancellationToken);
 
     public async Task<PagedResult<ComposioConnection>> ListAsync(string tenantId, ComposioConnectionQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var connections = db.ComposioConnections.AsNoTracking().Where(x => x.TenantId == tenantId);
+        var connections = Db.ComposioConnections.AsNoTracking().Where(x => x.TenantId == tenantId);
         if (query.ToolkitName is { } toolkit) connections = connections.Where(x => x.ToolkitName == toolkit);
         if (query.Status is { } status) connections = connections.Where(x => x.Status == status);
         if (query.ExpiredAt is { } instant)
@@ -42,7 +36,7 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
             ? RowCountKey.ForFilter("composio_connections", tenantId, [
                 ("toolkit_name", query.ToolkitName), ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
             : null;
-        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, db, counted, cancellationToken);
+        return await connections.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.ConnectionId), page, Db, counted, cancellationToken);
     }
 
     public async Task<Outcome<ComposioConnection>> UpdateTokensAsync(
@@ -51,7 +45,7 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
     {
         var expires = UtcTime.Normalize(expiresAt);
         var updatedAt = UtcTime.Normalize(now);
-        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
+        var updated = await Db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.EncryptedAccessToken, encryptedAccessToken)
             .SetProperty(x => x.RefreshToken, encryptedRefreshToken)
             .SetProperty(x => x.ExpiresAt, expires)
@@ -64,7 +58,7 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
         string tenantId, string connectionId, ComposioConnectionStatus status, DateTime now, CancellationToken cancellationToken = default)
     {
         var updatedAt = UtcTime.Normalize(now);
-        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
+        var updated = await Db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, status)
             .SetProperty(x => x.UpdatedAt, updatedAt), cancellationToken);
         return await ReadUpdatedAsync(updated, tenantId, connectionId, cancellationToken);
@@ -73,24 +67,13 @@ public sealed class PostgresComposioConnectionRepository(OlorinDbContext db, Tim
     public async Task<bool> TouchLastUsedAsync(string tenantId, string connectionId, DateTime usedAt, CancellationToken cancellationToken = default)
     {
         var lastUsed = UtcTime.Normalize(usedAt);
-        var updated = await db.ComposioConnections.Where(ById(tenantId, connectionId))
+        var updated = await Db.ComposioConnections.Where(ById(tenantId, connectionId))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, lastUsed), cancellationToken);
         return updated > 0;
     }
 
     public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
-        => await db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteDeleteAsync(cancellationToken) > 0;
-
-    public TenantKey KeyOf(ComposioConnection document) => new(document.TenantId, document.ConnectionId);
-
-    public IAsyncEnumerable<ComposioConnection> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (ComposioConnection x) => x.TenantId, x => x.ConnectionId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.ComposioConnections.LongCountAsync(cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<ComposioConnection> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.ConnectionId, cancellationToken);
+        => await Db.ComposioConnections.Where(ById(tenantId, connectionId)).ExecuteDeleteAsync(cancellationToken) > 0;
 
     private async Task<Outcome<ComposioConnection>> ReadUpdatedAsync(int updated, string tenantId, string connectionId, CancellationToken cancellationToken)
         => updated > 0 && await GetAsync(tenantId, connectionId, cancellationToken) is { } connection

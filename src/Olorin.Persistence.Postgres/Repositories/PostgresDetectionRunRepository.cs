@@ -1,11 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Postgres.Repositories;
@@ -14,7 +8,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// Detection runs in <c>detection_runs</c> (metadata flattened into columns). run_id is the primary key, so its
 /// uniqueness across tenants is enforced by the table.
 /// </summary>
-internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDetectionRunRepository
+internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : PostgresTenantTransfer<DetectionRun>(db, x => x.Metadata.TenantId, x => x.RunId), IDetectionRunRepository
 {
     public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
     {
@@ -22,8 +16,8 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
         run.FinishedAt = UtcTime.Normalize(run.FinishedAt);
         run.Window.From = UtcTime.Normalize(run.Window.From);
         run.Window.To = UtcTime.Normalize(run.Window.To);
-        db.DetectionRuns.Add(run);
-        return await db.SaveInsertAsync(run, "run_id", cancellationToken);
+        Db.DetectionRuns.Add(run);
+        return await Db.SaveInsertAsync(run, "run_id", cancellationToken);
     }
 
     public Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)
@@ -37,7 +31,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
             ? RowCountKey.ForFilter("detection_runs", tenantId, [
                 ("detector_id", query.DetectorId), ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
             : null;
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, db, counted, cancellationToken);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.RunId), page, Db, counted, cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> UpdateStatusAsync(
@@ -47,7 +41,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
         if (allowedFrom.Count == 0) return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotAStatusUpdate(status));
         var target = WireEnum.ToWire(status);
         var infoJson = info is null ? null : JsonSerializer.Serialize(info, OlorinJson.Options);
-        var updated = await db.Database.ExecuteSqlAsync($"""
+        var updated = await Db.Database.ExecuteSqlAsync($"""
             UPDATE detection_runs
             SET status = {target}, info = COALESCE({infoJson}::jsonb, info)
             WHERE tenant_id = {tenantId} AND run_id = {runId} AND status = ANY({Wire(allowedFrom)})
@@ -64,7 +58,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
         var target = WireEnum.ToWire(finalStatus);
         var finished = UtcTime.Normalize(finishedAt);
         var infoJson = JsonSerializer.Serialize(info, OlorinJson.Options);
-        var updated = await db.Database.ExecuteSqlAsync($"""
+        var updated = await Db.Database.ExecuteSqlAsync($"""
             UPDATE detection_runs
             SET status = {target},
                 finished_at = {finished},
@@ -81,23 +75,12 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
             .GroupBy(x => x.Metadata.Status)
             .Select(g => new { Status = g.Key, Count = g.LongCount() })
             .ToListAsync(cancellationToken);
-        var durations = await DetectionRunDurationSql.QueryAsync(db, tenantId, query, cancellationToken);
+        var durations = await DetectionRunDurationSql.QueryAsync(Db, tenantId, query, cancellationToken);
         return new DetectionRunStats(
             counts.Sum(c => c.Count),
             counts.ToDictionary(c => c.Status, c => c.Count),
             durations.P50, durations.P95, durations.P99, durations.Avg);
     }
-
-    public TenantKey KeyOf(DetectionRun document) => new(document.Metadata.TenantId, document.RunId);
-
-    public IAsyncEnumerable<DetectionRun> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (DetectionRun x) => x.Metadata.TenantId, x => x.RunId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.DetectionRuns.LongCountAsync(cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.Metadata.TenantId, x => x.RunId, cancellationToken);
 
     private static string[] Wire(IReadOnlyList<DetectionRunStatus> statuses) => statuses.Select(WireEnum.ToWire).ToArray();
 
@@ -112,7 +95,7 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
 
     private IQueryable<DetectionRun> Matching(string tenantId, DetectionRunQuery query)
     {
-        var matching = db.DetectionRuns.AsNoTracking().Where(x => x.Metadata.TenantId == tenantId);
+        var matching = Db.DetectionRuns.AsNoTracking().Where(x => x.Metadata.TenantId == tenantId);
         if (query.DetectorId is { } detectorId) matching = matching.Where(x => x.Metadata.DetectorId == detectorId);
         if (query.Status is { } status) matching = matching.Where(x => x.Metadata.Status == status);
         if (query.From is { } from)
@@ -129,5 +112,5 @@ internal sealed class PostgresDetectionRunRepository(OlorinDbContext db) : IDete
     }
 
     private IQueryable<DetectionRun> Scoped(string tenantId, string runId)
-        => db.DetectionRuns.Where(x => x.Metadata.TenantId == tenantId && x.RunId == runId);
+        => Db.DetectionRuns.Where(x => x.Metadata.TenantId == tenantId && x.RunId == runId);
 }

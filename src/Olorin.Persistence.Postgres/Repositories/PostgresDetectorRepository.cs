@@ -1,23 +1,17 @@
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>Detector configurations in <c>detectors</c>.</summary>
-internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvider clock) : IDetectorRepository
+internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvider clock) : PostgresTenantTransfer<Detector>(db, x => x.TenantId, x => x.DetectorId), IDetectorRepository
 {
     public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
     {
         var now = UtcTime.Now(clock);
         detector.CreatedAt = now;
         detector.UpdatedAt = now;
-        db.Detectors.Add(detector);
-        return await db.SaveInsertAsync(detector, "detector_id", cancellationToken);
+        Db.Detectors.Add(detector);
+        return await Db.SaveInsertAsync(detector, "detector_id", cancellationToken);
     }
 
     public Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
@@ -25,13 +19,13 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
 
     public async Task<PagedResult<Detector>> ListAsync(string tenantId, DetectorQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var matching = db.Detectors.AsNoTracking().Where(x => x.TenantId == tenantId);
+        var matching = Db.Detectors.AsNoTracking().Where(x => x.TenantId == tenantId);
         if (query.Type is { } type) matching = matching.Where(x => x.Type == type);
         if (query.Enabled is { } enabled) matching = matching.Where(x => x.Enabled == enabled);
 
         var counted = RowCountKey.ForFilter("detectors", tenantId, [
             ("type", query.Type is { } t ? WireEnum.ToWire(t) : null), ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null)]);
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, db, counted, cancellationToken);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.DetectorId), page, Db, counted, cancellationToken);
     }
 
     public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)
@@ -41,7 +35,7 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
             var stored = await Scoped(tenantId, detectorId).FirstOrDefaultAsync(cancellationToken);
             if (stored is null) return Outcome.NotFound<Detector>();
             patch.ApplyTo(stored, UtcTime.Now(clock));
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
             return Outcome.Ok(stored);
         }
         catch (DbUpdateConcurrencyException)
@@ -50,24 +44,13 @@ internal sealed class PostgresDetectorRepository(OlorinDbContext db, TimeProvide
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
         }
     }
 
     public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
         => await Scoped(tenantId, detectorId).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public TenantKey KeyOf(Detector document) => new(document.TenantId, document.DetectorId);
-
-    public IAsyncEnumerable<Detector> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (Detector x) => x.TenantId, x => x.DetectorId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.Detectors.LongCountAsync(cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<Detector> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.DetectorId, cancellationToken);
-
     private IQueryable<Detector> Scoped(string tenantId, string detectorId)
-        => db.Detectors.Where(x => x.TenantId == tenantId && x.DetectorId == detectorId);
+        => Db.Detectors.Where(x => x.TenantId == tenantId && x.DetectorId == detectorId);
 }

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Olorin.Core.Errors;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Olorin.Core.Errors;
-
 namespace Olorin.Persistence.Postgres.Repositories;
 
 internal static class PostgresInsert

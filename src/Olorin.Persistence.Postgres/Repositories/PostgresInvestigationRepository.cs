@@ -1,14 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Olorin.Core.Auditing;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
 using Olorin.Persistence.Postgres.Counting;

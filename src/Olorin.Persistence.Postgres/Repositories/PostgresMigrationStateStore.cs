@@ -1,5 +1,4 @@
 using Npgsql;
-using Olorin.Core.Ports;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Olorin.Core.Paging;
 using Olorin.Persistence.Postgres.Counting;
 
 namespace Olorin.Persistence.Postgres.Repositories;

@@ -1,17 +1,11 @@
 using System.Linq.Expressions;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Olorin.Persistence.Postgres.Counting;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
-public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) : ISoarPlaybookExecutionRepository
+public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) : PostgresTenantTransfer<SoarPlaybookExecution>(db, x => x.TenantId, x => x.ExecutionId), ISoarPlaybookExecutionRepository
 {
     private static readonly string Running = WireEnum.ToWire(SoarExecutionTransitions.AllowedFrom);
 
@@ -21,16 +15,16 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         execution.CompletedAt = UtcTime.Normalize(execution.CompletedAt);
         execution.ActionsExecuted = execution.ActionsExecuted.Select(Normalized).ToList();
 
-        db.SoarPlaybookExecutions.Add(execution);
-        return await db.SaveInsertAsync(execution, "execution_id", cancellationToken);
+        Db.SoarPlaybookExecutions.Add(execution);
+        return await Db.SaveInsertAsync(execution, "execution_id", cancellationToken);
     }
 
     public Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)
-        => db.SoarPlaybookExecutions.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, executionId), cancellationToken);
+        => Db.SoarPlaybookExecutions.AsNoTracking().FirstOrDefaultAsync(ById(tenantId, executionId), cancellationToken);
 
     public async Task<PagedResult<SoarPlaybookExecution>> ListAsync(string tenantId, SoarExecutionQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var executions = db.SoarPlaybookExecutions.AsNoTracking().Where(x => x.TenantId == tenantId);
+        var executions = Db.SoarPlaybookExecutions.AsNoTracking().Where(x => x.TenantId == tenantId);
         if (query.InvestigationId is { } investigationId) executions = executions.Where(x => x.InvestigationId == investigationId);
         if (query.PlaybookId is { } playbookId) executions = executions.Where(x => x.PlaybookId == playbookId);
         if (query.Status is { } status) executions = executions.Where(x => x.Status == status);
@@ -38,14 +32,14 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
         var counted = RowCountKey.ForFilter("soar_playbook_executions", tenantId, [
             ("investigation_id", query.InvestigationId), ("playbook_id", query.PlaybookId),
             ("status", query.Status is { } s ? WireEnum.ToWire(s) : null)]);
-        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, db, counted, cancellationToken);
+        return await executions.ToPageAsync(q => q.OrderByDescending(x => x.StartedAt).ThenBy(x => x.ExecutionId), page, Db, counted, cancellationToken);
     }
 
     public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)
     {
         // Same serializer as the column's converter, so the appended item has the shape of the others.
         var item = JsonSerializer.Serialize(Normalized(action), OlorinJson.Options);
-        var updated = await db.Database.ExecuteSqlAsync($"""
+        var updated = await Db.Database.ExecuteSqlAsync($"""
             UPDATE soar_playbook_executions
             SET actions_executed = actions_executed || jsonb_build_array({item}::jsonb)
             WHERE tenant_id = {tenantId} AND execution_id = {executionId} AND status = {Running}
@@ -62,7 +56,7 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
 
         var status = WireEnum.ToWire(finalStatus);
         var completed = UtcTime.Normalize(completedAt);
-        var updated = await db.Database.ExecuteSqlAsync($"""
+        var updated = await Db.Database.ExecuteSqlAsync($"""
             UPDATE soar_playbook_executions
             SET status = {status},
                 completed_at = {completed},
@@ -72,17 +66,6 @@ public sealed class PostgresSoarPlaybookExecutionRepository(OlorinDbContext db) 
             """, cancellationToken);
         return await ReadAfterRunningOnlyUpdateAsync(updated, tenantId, executionId, SoarExecutionTransitions.FinishOperation, cancellationToken);
     }
-
-    public TenantKey KeyOf(SoarPlaybookExecution document) => new(document.TenantId, document.ExecutionId);
-
-    public IAsyncEnumerable<SoarPlaybookExecution> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (SoarPlaybookExecution x) => x.TenantId, x => x.ExecutionId, after, cancellationToken);
-
-    public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.SoarPlaybookExecutions.LongCountAsync(cancellationToken);
-
-    public Task<int> BulkUpsertAsync(IReadOnlyCollection<SoarPlaybookExecution> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.ExecutionId, cancellationToken);
 
     /// <summary>After an update guarded by status = running: the row, or why nothing was updated.</summary>
     private async Task<Outcome<SoarPlaybookExecution>> ReadAfterRunningOnlyUpdateAsync(

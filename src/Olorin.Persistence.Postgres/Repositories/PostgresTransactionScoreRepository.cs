@@ -1,11 +1,6 @@
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 using Olorin.Persistence.Postgres.Counting;
 
 namespace Olorin.Persistence.Postgres.Repositories;

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis;
 
 /// <summary>The ProblemDetails answers every API shares; the per-resource ones word theirs through these.</summary>

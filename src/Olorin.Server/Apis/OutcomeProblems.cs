@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Olorin.Core.Errors;
-
 namespace Olorin.Server.Apis;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Olorin.Core.Paging;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis;
 

@@ -1,5 +1,3 @@
-using Olorin.Core.Validation;
-
 namespace Olorin.Server.Apis;
 
 /// <summary>

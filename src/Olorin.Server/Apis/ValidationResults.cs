@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Olorin.Core.Validation;
-
 namespace Olorin.Server.Apis;
 
 /// <summary>The one way a handler answers invalid input: 400 ValidationProblem, each message under its snake_case field.</summary>

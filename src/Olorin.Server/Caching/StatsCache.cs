@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
 using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Caching;

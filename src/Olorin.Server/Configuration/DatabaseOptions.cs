@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Olorin.Persistence.Postgres.Settings;
 
 namespace Olorin.Server.Configuration;

@@ -1,8 +1,8 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Olorin.Server.Edge;

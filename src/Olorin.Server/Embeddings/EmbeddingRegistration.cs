@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Olorin.Core.Embeddings;
 using Olorin.Embeddings;
 using Olorin.Server.Configuration;

@@ -1,8 +1,5 @@
 using Olorin.Core.Embeddings;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 using Olorin.Server.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Olorin.Server.Embeddings;
 

@@ -1,9 +1,8 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Olorin.Core.Embeddings;
-using Olorin.Core.Errors;
 
 namespace Olorin.Server.Errors;
 

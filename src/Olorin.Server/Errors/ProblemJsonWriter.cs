@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Server.Errors;
 

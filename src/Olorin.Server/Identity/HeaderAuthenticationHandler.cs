@@ -1,9 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Olorin.Authentication;
 using Olorin.Core.Tenancy;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Identity;
 

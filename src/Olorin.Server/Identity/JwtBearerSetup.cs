@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Olorin.Authentication;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Identity;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using Olorin.Authentication;
 using Olorin.Server.Configuration;
 

@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using Olorin.Core.Ports;
 
 namespace Olorin.Server.Observability;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Olorin.Core.Observability;
 
 namespace Olorin.Server.Observability;

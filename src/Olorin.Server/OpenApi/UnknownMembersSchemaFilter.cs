@@ -1,5 +1,4 @@
 using Microsoft.OpenApi;
-using Olorin.Core.Models;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Olorin.Server.OpenApi;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Persistence;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Olorin.Persistence.Mongo;
 using Olorin.Persistence.Mongo.Health;
 using Olorin.Persistence.Mongo.Settings;

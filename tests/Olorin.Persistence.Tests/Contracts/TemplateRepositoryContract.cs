@@ -5,6 +5,7 @@ using Olorin.Core.Models;
 using Olorin.Core.Paging;
 using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Tests.Infrastructure;
 
 namespace Olorin.Persistence.Tests.Contracts;
@@ -188,6 +189,25 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
         Assert.Equal("mine", (await Templates.GetAsync(Tenant, created.TemplateId, Ct))!.Name);
     }
 
+    [Fact]
+    public async Task Guarded_update_by_the_owner_writes_and_by_anyone_else_is_Forbidden_with_nothing_written()
+    {
+        var created = await Create(NewTemplate(Tenant, NewId("tpl"), "alices", "alice"));
+
+        var byBob = await Templates.UpdateAsync(Tenant, created.TemplateId, new TemplateWriteGuard("bob"), new TemplatePatch(Name: "stolen"), Ct);
+        var missing = await Templates.UpdateAsync(Tenant, NewId("missing"), new TemplateWriteGuard("bob"), new TemplatePatch(Name: "x"), Ct);
+        var foreign = await Templates.UpdateAsync(OtherTenant, created.TemplateId, new TemplateWriteGuard("alice"), new TemplatePatch(Name: "x"), Ct);
+
+        Assert.IsType<Outcome<InvestigationTemplate>.Forbidden>(byBob);
+        Assert.IsType<Outcome<InvestigationTemplate>.NotFound>(missing);
+        Assert.IsType<Outcome<InvestigationTemplate>.NotFound>(foreign);
+        AssertSameDocument(created, await Templates.GetAsync(Tenant, created.TemplateId, Ct));
+
+        var byAlice = await Templates.UpdateAsync(Tenant, created.TemplateId, new TemplateWriteGuard("alice"), new TemplatePatch(Name: "renamed"), Ct);
+        Assert.Equal("renamed", byAlice.Value.Name);
+        Assert.Equal("renamed", (await Templates.GetAsync(Tenant, created.TemplateId, Ct))!.Name);
+    }
+
     // ---- usage --------------------------------------------------------------------------------------------
 
     [Fact]
@@ -241,6 +261,24 @@ public abstract class TemplateRepositoryContract(IBackendFixture backend) : Cont
         Assert.True(await Templates.DeleteAsync(Tenant, created.TemplateId, Ct));
         Assert.Null(await Templates.GetAsync(Tenant, created.TemplateId, Ct));
         Assert.False(await Templates.DeleteAsync(Tenant, created.TemplateId, Ct));
+    }
+
+    [Fact]
+    public async Task Guarded_delete_by_the_owner_returns_the_template_and_by_anyone_else_is_Forbidden_with_nothing_deleted()
+    {
+        var created = await Create(NewTemplate(Tenant, NewId("tpl"), "alices", "alice"));
+
+        var byBob = await Templates.DeleteAsync(Tenant, created.TemplateId, new TemplateWriteGuard("bob"), Ct);
+        var foreign = await Templates.DeleteAsync(OtherTenant, created.TemplateId, new TemplateWriteGuard("alice"), Ct);
+
+        Assert.IsType<Outcome<InvestigationTemplate>.Forbidden>(byBob);
+        Assert.IsType<Outcome<InvestigationTemplate>.NotFound>(foreign);
+        AssertSameDocument(created, await Templates.GetAsync(Tenant, created.TemplateId, Ct));
+
+        var byAlice = await Templates.DeleteAsync(Tenant, created.TemplateId, new TemplateWriteGuard("alice"), Ct);
+        AssertSameDocument(created, byAlice.Value);
+        Assert.Null(await Templates.GetAsync(Tenant, created.TemplateId, Ct));
+        Assert.IsType<Outcome<InvestigationTemplate>.NotFound>(await Templates.DeleteAsync(Tenant, created.TemplateId, new TemplateWriteGuard("alice"), Ct));
     }
 
     // ---- bulk transfer ------------------------------------------------------------------------------------

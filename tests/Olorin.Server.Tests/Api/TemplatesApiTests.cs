@@ -97,7 +97,8 @@ public sealed class TemplatesApiTests(PostgresApiFixture fixture) : IClassFixtur
     {
         var id = (await CreateAsync(Client(), new { name = "Doomed" }))["template_id"]!.GetValue<string>();
 
-        await (await Client(Colleague).DeleteAsync($"/templates/{id}", Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        var refused = await (await Client(Colleague).DeleteAsync($"/templates/{id}", Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal($"Only the owner of template '{id}' may change or delete it.", refused["detail"]!.GetValue<string>());
         await (await Client(tenant: _otherTenant).DeleteAsync($"/templates/{id}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.NoContent, (await Client().DeleteAsync($"/templates/{id}", Ct)).StatusCode);
         await (await Client().GetAsync($"/templates/{id}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Olorin.Core.Embeddings;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Anomalies;
 

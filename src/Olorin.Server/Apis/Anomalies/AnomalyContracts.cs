@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Anomalies;
 

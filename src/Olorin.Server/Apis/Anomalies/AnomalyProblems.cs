@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.Anomalies;
 
 /// <summary>The ProblemDetails answers of the anomalies API.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 using Olorin.Core.Embeddings;
 using Olorin.Server.Configuration;
@@ -16,7 +14,7 @@ public sealed class AnomalyServices(
     IOptions<EmbeddingOptions> embedding,
     ITextEmbedder embedder,
     EmbeddingQueue embeddingQueue,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     /// <summary>Embeds query texts (search by text).</summary>
     public ITextEmbedder Embedder { get; } = embedder;
@@ -26,9 +24,6 @@ public sealed class AnomalyServices(
 
     public IAnomalyEventRepository Anomalies { get; } = anomalies;
     public IInvestigationRepository Investigations { get; } = investigations;
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 
     public IOptions<EmbeddingOptions> Embedding { get; } = embedding;
 

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Olorin.Core.Embeddings;
-using Olorin.Core.Ports;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Anomalies;
 

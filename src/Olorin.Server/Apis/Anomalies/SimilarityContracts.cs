@@ -1,6 +1,3 @@
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
-
 namespace Olorin.Server.Apis.Anomalies;
 
 /// <summary>

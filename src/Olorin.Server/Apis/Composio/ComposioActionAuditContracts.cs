@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
 
 namespace Olorin.Server.Apis.Composio;
 

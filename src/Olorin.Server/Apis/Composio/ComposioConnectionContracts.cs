@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
 
 namespace Olorin.Server.Apis.Composio;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.Composio;
 
 /// <summary>The ProblemDetails answers of the Composio APIs (a taken id is "A record with … already exists." for both).</summary>

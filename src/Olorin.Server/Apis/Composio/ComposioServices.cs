@@ -1,4 +1,3 @@
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 using Olorin.Server.Security;
 
@@ -11,15 +10,11 @@ public sealed class ComposioServices(
     ComposioTokenProtector tokens,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     public IComposioConnectionRepository Connections { get; } = connections;
     public IComposioActionAuditRepository Audits { get; } = audits;
 
     /// <summary>Encrypts tokens before they reach the repository (Decision 7).</summary>
     public ComposioTokenProtector Tokens { get; } = tokens;
-
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 }

@@ -1,8 +1,4 @@
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Server.Apis.DetectionRuns;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.DetectionRuns;
 
 /// <summary>The ProblemDetails answers of the detection-runs API.</summary>

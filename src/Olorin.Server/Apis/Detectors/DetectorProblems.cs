@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.Detectors;
 
 /// <summary>The ProblemDetails answers of the detectors API.</summary>

@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Detectors;
 

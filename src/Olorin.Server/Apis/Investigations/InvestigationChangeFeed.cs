@@ -1,6 +1,4 @@
 using System.Globalization;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 
 namespace Olorin.Server.Apis.Investigations;
 

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Investigations;
 

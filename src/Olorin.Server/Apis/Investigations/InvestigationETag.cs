@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Primitives;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
 
 namespace Olorin.Server.Apis.Investigations;
 

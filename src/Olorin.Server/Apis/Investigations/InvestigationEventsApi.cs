@@ -1,12 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Apis.Investigations;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.Investigations;
 
 /// <summary>The ProblemDetails answers of the investigations API.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Olorin.Core.Models;
 
 namespace Olorin.Server.Apis.Investigations;
 

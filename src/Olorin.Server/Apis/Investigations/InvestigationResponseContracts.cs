@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
 
 namespace Olorin.Server.Apis.Investigations;
 

@@ -1,10 +1,6 @@
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Text.Json.Serialization;
 using Olorin.Core.Embeddings;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Validation;
 
 namespace Olorin.Server.Apis.Investigations;
 

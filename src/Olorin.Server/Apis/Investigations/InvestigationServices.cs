@@ -1,10 +1,7 @@
 using Olorin.Core.Auditing;
 using Olorin.Core.Embeddings;
 using Olorin.Server.Embeddings;
-using Olorin.Core.Models;
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
-using Microsoft.Extensions.Options;
 using Olorin.Server.Configuration;
 using Olorin.Server.Persistence;
 
@@ -20,7 +17,7 @@ public sealed class InvestigationServices(
     ITextEmbedder embedder,
     EmbeddingQueue embeddingQueue,
     IOptions<InvestigationAccessOptions> access,
-    LastAccessedBuffer accessBuffer)
+    LastAccessedBuffer accessBuffer) : RequestServices(identity, clock, httpContext)
 {
     /// <summary>Where a read records its access (written off the request, once per flush).</summary>
     public LastAccessedBuffer AccessBuffer { get; } = accessBuffer;
@@ -36,9 +33,6 @@ public sealed class InvestigationServices(
 
     public IInvestigationRepository Investigations { get; } = investigations;
     public IAuditLogRepository AuditLog { get; } = auditLog;
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 
     /// <summary>Who is writing and from where, for the audit entry the repository writes with the change.</summary>
     public AuditContext Audit() => new(

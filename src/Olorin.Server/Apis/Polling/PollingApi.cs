@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
 
 namespace Olorin.Server.Apis.Polling;

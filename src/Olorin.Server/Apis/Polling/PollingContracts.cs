@@ -1,4 +1,3 @@
-using Olorin.Core.Models;
 using Olorin.Server.Apis.Investigations;
 
 namespace Olorin.Server.Apis.Polling;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Olorin.Core.Models;
 using Olorin.Server.Configuration;
 
 namespace Olorin.Server.Apis.Polling;

@@ -1,4 +1,3 @@
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.Soar;
@@ -10,12 +9,9 @@ public sealed class SoarExecutionServices(
     IAnomalyEventRepository anomalies,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     public ISoarPlaybookExecutionRepository Executions { get; } = executions;
     public IInvestigationRepository Investigations { get; } = investigations;
     public IAnomalyEventRepository Anomalies { get; } = anomalies;
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Olorin.Server.Apis.Soar;
 
 /// <summary>The ProblemDetails answers of the SOAR executions API.</summary>

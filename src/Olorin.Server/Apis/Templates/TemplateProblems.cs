@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-
 namespace Olorin.Server.Apis.Templates;
 
 /// <summary>The ProblemDetails answers of the templates API.</summary>

@@ -1,11 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Errors;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
+using Olorin.Core.Transitions;
 
 namespace Olorin.Server.Apis.Templates;
 
@@ -95,10 +89,9 @@ public static class TemplatesApi
     {
         var errors = TemplateRules.Validate(templateId: null, request.Name, request.Description, request.Tags, requireName: false);
         if (!errors.IsEmpty) return errors.ToProblem();
-        var tenant = services.Identity.TenantId;
-        if (await OwnedAsync(templateId, services, cancellationToken) is { } refused) return TemplateProblems.For(refused, templateId, request.Name);
 
-        var outcome = await services.Templates.UpdateAsync(tenant, templateId, request.ToPatch(), cancellationToken);
+        var outcome = await services.Templates.UpdateAsync(
+            services.Identity.TenantId, templateId, new TemplateWriteGuard(services.Identity.UserId), request.ToPatch(), cancellationToken);
         return outcome is Outcome<InvestigationTemplate>.Ok(var updated)
             ? TypedResults.Ok(TemplateResponse.From(updated))
             : TemplateProblems.For(outcome, templateId, request.Name);
@@ -107,10 +100,9 @@ public static class TemplatesApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteTemplate(
         string templateId, [AsParameters] TemplateServices services, CancellationToken cancellationToken)
     {
-        if (await OwnedAsync(templateId, services, cancellationToken) is { } refused) return TemplateProblems.For(refused, templateId, name: null);
-        return await services.Templates.DeleteAsync(services.Identity.TenantId, templateId, cancellationToken)
-            ? TypedResults.NoContent()
-            : TemplateProblems.NotFound(templateId);
+        var outcome = await services.Templates.DeleteAsync(
+            services.Identity.TenantId, templateId, new TemplateWriteGuard(services.Identity.UserId), cancellationToken);
+        return outcome.IsOk ? TypedResults.NoContent() : TemplateProblems.For(outcome, templateId, name: null);
     }
 
     public static async Task<Results<Ok<TemplateResponse>, ProblemHttpResult>> UseTemplate(
@@ -121,13 +113,4 @@ public static class TemplatesApi
             ? TypedResults.Ok(TemplateResponse.From(used))
             : TemplateProblems.For(outcome, templateId, name: null);
     }
-
-    /// <summary>Why the caller may not change <paramref name="templateId"/> (not found, not the owner); null when it may.</summary>
-    private static async Task<Outcome<InvestigationTemplate>?> OwnedAsync(string templateId, TemplateServices services, CancellationToken cancellationToken)
-        => await services.Templates.GetAsync(services.Identity.TenantId, templateId, cancellationToken) switch
-        {
-            null => Outcome.NotFound<InvestigationTemplate>(),
-            var stored when stored.UserId != services.Identity.UserId => Outcome.Forbidden<InvestigationTemplate>(),
-            _ => null,
-        };
 }

@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using Olorin.Core.Models;
-using Olorin.Core.Paging;
-using Olorin.Core.Ports;
 
 namespace Olorin.Server.Apis.TransactionScores;
 

@@ -1,4 +1,3 @@
-using Olorin.Core.Ports;
 using Olorin.Core.Tenancy;
 
 namespace Olorin.Server.Apis.TransactionScores;
@@ -9,13 +8,10 @@ public sealed class TransactionScoreServices(
     IInvestigationRepository investigations,
     RequestIdentity identity,
     TimeProvider clock,
-    HttpContext httpContext)
+    HttpContext httpContext) : RequestServices(identity, clock, httpContext)
 {
     public ITransactionScoreRepository Scores { get; } = scores;
     public IInvestigationRepository Investigations { get; } = investigations;
-    public RequestIdentity Identity { get; } = identity;
-    public TimeProvider Clock { get; } = clock;
-    public HttpContext HttpContext { get; } = httpContext;
 
     /// <summary>Every route of the resource answers 404 when the caller's tenant has no such investigation.</summary>
     public async Task<bool> InvestigationExistsAsync(string investigationId, CancellationToken cancellationToken)

@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Olorin.Core.Models;
-using Olorin.Core.Serialization;
-using Olorin.Core.Validation;
 using Olorin.Server.Apis.Investigations;
 using Olorin.Server.Caching;
 

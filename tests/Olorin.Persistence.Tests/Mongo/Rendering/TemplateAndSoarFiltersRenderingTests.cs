@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Olorin.Core.Models;
 using Olorin.Core.Ports;
+using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Repositories;
 
 namespace Olorin.Persistence.Tests.Mongo.Rendering;
@@ -17,6 +18,14 @@ public sealed class TemplateAndSoarFiltersRenderingTests
     {
         Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x" }""", Rendered.Filter(TemplateFilters.ById("t1", "x")));
         Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x" }""", Rendered.Filter(TemplateFilters.IdTaken("t1", "x")));
+    }
+
+    [Fact]
+    public void Template_Guarded_adds_the_owner_only_when_the_guard_names_one()
+    {
+        Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x", "user_id": "u1" }""",
+            Rendered.Filter(TemplateFilters.Guarded("t1", "x", new TemplateWriteGuard("u1"))));
+        Rendered.Equal("""{ "tenant_id": "t1", "template_id": "x" }""", Rendered.Filter(TemplateFilters.Guarded("t1", "x", TemplateWriteGuard.Any)));
     }
 
     [Fact]

@@ -1,0 +1,6 @@
+// The namespaces most files of this project use, imported once (CODE-STYLE W2: file headers were the most repeated lines).
+global using Olorin.Core.Errors;
+global using Olorin.Core.Models;
+global using Olorin.Core.Paging;
+global using Olorin.Core.Serialization;
+global using System.Text.Json.Nodes;

@@ -1,0 +1,9 @@
+// The namespaces most files of this project use, imported once (CODE-STYLE W2: file headers were the most repeated lines).
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Microsoft.Extensions.Options;
+global using Olorin.Core.Errors;
+global using Olorin.Core.Models;
+global using Olorin.Core.Paging;
+global using Olorin.Core.Ports;
+global using Olorin.Core.Serialization;
+global using Olorin.Core.Validation;
