@@ -15,11 +15,13 @@ public static class ChangeRelaying
         {
             await using var scope = target.CreateAsyncScope();
             var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();
-            if (changes.Current.Count > 0)
-                await port.WriteAsync(changes.Collection, changes.Current.Values.ToList(), ChangeWriteMode.Relay, ct);
+            // Deletes first: a document deleted on the primary may still hold a unique value (a template's name) that a
+            // document written in the same batch now uses.
             var deleted = changes.Deleted;
             if (deleted.Count > 0)
                 await port.DeleteAsync(changes.Collection, deleted, ct);
+            if (changes.Current.Count > 0)
+                await port.WriteAsync(changes.Collection, changes.Current.Values.ToList(), ChangeWriteMode.Relay, ct);
         }, cancellationToken);
 
     /// <summary>Relays until the outbox is empty; returns the documents copied. Throws what a step throws.</summary>

@@ -20,9 +20,11 @@ namespace Olorin.Persistence.Mongo.Outbox;
 /// instances take disjoint entries), reads the sequence, copies the primary's current state, and removes the entry
 /// only if the sequence is unchanged (<see cref="OutboxRendering.Remove"/>). Any acknowledged write W of a key
 /// therefore either happened before the relay's read (the copy carries it) or is followed by a touch that bumps the
-/// sequence after that read (the entry stays, or is re-created, and is relayed again). The one gap: a writer slower
-/// than its deadline that also dies before its touch; the deadline (<see cref="IntentDeadline"/>) is far longer than
-/// the driver's operation timeouts.
+/// sequence after that read (the entry stays, or is re-created, and is relayed again); an entry with a write in flight is
+/// not removed. Copies are cancelled <see cref="LeaseMargin"/> before the lease ends, so a relay that lost its lease
+/// cannot overwrite a newer copy. Gaps left: a writer slower than its deadline that also dies before its touch (the
+/// deadline, <see cref="IntentDeadline"/>, is far longer than the driver's operation timeouts), and instance clocks
+/// apart by more than the margin.
 /// </summary>
 public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities capabilities, MongoSettings settings, TimeProvider clock) : IChangeOutbox
 {
@@ -31,6 +33,9 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
 
     /// <summary>How long a relay holds its claim; longer than a batch takes (a batch reads and writes at most a few hundred keys).</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long before its lease ends a relay gives up its copies (leases are set by each instance's clock: the margin also covers clock skew between instances).</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
     private IMongoCollection<BsonDocument> Entries => context.Database.GetCollection<BsonDocument>(OutboxRendering.CollectionName);
     private IMongoCollection<BsonDocument> Switch => context.Database.GetCollection<BsonDocument>(OutboxRendering.CaptureCollectionName);
@@ -98,14 +103,18 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         var claimed = await Entries.Find(OutboxRendering.HeldBy(ids, owner)).ToListAsync(cancellationToken);
         if (claimed.Count == 0) return new RelayBatch(0, 0);
 
+        // The copies must land while the lease holds: after it, another relay may take the keys and copy a newer state
+        // that this relay's late write would then overwrite. The copies are cancelled well before the lease ends.
+        using var leaseHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        leaseHeld.CancelAfter(LeaseDuration - LeaseMargin);
         try
         {
             var transfer = new MongoChangeTransfer(context, capabilities, settings);
             foreach (var group in claimed.Select(OutboxRendering.KeyOf).GroupBy(k => k.Collection, StringComparer.Ordinal))
             {
                 var keys = group.ToList();
-                var current = await transfer.ReadCurrentAsync(group.Key, keys, cancellationToken);
-                await apply(new ChangeSet(group.Key, keys, current), cancellationToken);
+                var current = await transfer.ReadCurrentAsync(group.Key, keys, leaseHeld.Token);
+                await apply(new ChangeSet(group.Key, keys, current), leaseHeld.Token);
             }
         }
         catch
@@ -114,7 +123,8 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
             throw;
         }
 
-        var removes = claimed.Select(e => new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner))).ToList();
+        var removedAt = Now;
+        var removes = claimed.Select(e => new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner, removedAt))).ToList();
         var removed = await Entries.BulkWriteAsync(removes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         if (removed.DeletedCount < claimed.Count) await ReleaseAsync(ids, owner);
         // Entries claimed, not removed: one whose sequence moved stays for the next batch, and a drain goes on while it claims anything.

@@ -97,11 +97,13 @@ public static class OutboxRendering
     public static FilterDefinition<BsonDocument> HeldBy(IEnumerable<BsonValue> ids, string owner) => F.In("_id", ids) & F.Eq("lease_owner", owner);
 
     /// <summary>
-    /// Removes an entry only when no write touched it since the claim read its sequence: a write that landed while the
-    /// relay copied has bumped <c>seq</c>, so its entry stays and is relayed again.
+    /// Removes an entry only when no write touched it since the claim read its sequence (a write that landed while the
+    /// relay copied has bumped <c>seq</c>, so its entry stays and is relayed again), and only when no write is in
+    /// flight on it: an intent that came between the lease and the sequence read may belong to a write the relay did
+    /// not see, whose writer may die before its touch; the entry then stays until the touch or the deadline.
     /// </summary>
-    public static FilterDefinition<BsonDocument> Remove(BsonValue id, long claimedSeq, string owner)
-        => F.Eq("_id", id) & F.Eq("seq", claimedSeq) & F.Eq("lease_owner", owner);
+    public static FilterDefinition<BsonDocument> Remove(BsonValue id, long claimedSeq, string owner, DateTime now)
+        => F.Eq("_id", id) & F.Eq("seq", claimedSeq) & F.Eq("lease_owner", owner) & (F.Lte("inflight", 0) | F.Lte("deadline", now));
 
     /// <summary>Gives back what was not removed, claimable again at once.</summary>
     public static UpdateDefinition<BsonDocument> Release() => U.Set("lease_until", Never).Unset("lease_owner");

@@ -41,10 +41,11 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
                 await SetCaptureOnceAsync(on, cancellationToken);
                 return;
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 5)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 10)
             {
-                // The DDL met a writer holding another captured table in the opposite order: try again.
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+                // The DDL met a writer holding another captured table in the opposite order, or waited longer than
+                // lock_timeout behind a long query (while it waits, every query on that table queues behind it): try again.
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
             }
         }
     }
@@ -55,11 +56,18 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var serialise = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('olorin change_capture', 0))", connection, transaction))
             await serialise.ExecuteNonQueryAsync(cancellationToken);
+        // DROP/CREATE TRIGGER take ACCESS EXCLUSIVE / SHARE ROW EXCLUSIVE locks: a DDL waiting behind a long query would
+        // make every later query on that table wait behind it, so it gives up after 2 s and the loop above retries.
+        await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '2s'", connection, transaction))
+            await timeout.ExecuteNonQueryAsync(cancellationToken);
 
         long triggers;
-        await using (var count = new NpgsqlCommand("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY($1)", connection, transaction))
+        await using (var count = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY($1) AND tgrelid = ANY(SELECT to_regclass(t) FROM unnest($2::text[]) t)",
+            connection, transaction))
         {
             count.Parameters.Add(new NpgsqlParameter { Value = ChangeCaptureSql.TriggerNames });
+            count.Parameters.Add(new NpgsqlParameter { Value = ChangeCaptureSql.Tables.Select(t => t.Table).ToArray() });
             triggers = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
         var wanted = on ? ChangeCaptureSql.TriggerNames.Length : 0;

@@ -87,5 +87,5 @@ public sealed record ShadowMismatch(string Collection, string TenantId, string I
 /// <param name="LatestMismatches">The latest mismatches, resolved or not, newest first.</param>
 public sealed record ShadowReadReport(
     bool Active, double SampleRate, long Sampled, long Dropped, long Compared, long Matched, long Mismatched, long SkippedPending,
-    long Errors, int Unresolved, bool UnresolvedOverflow, string? LastError, [property: Olorin.Core.Phases.DocumentIds] IReadOnlyList<ShadowMismatch> UnresolvedMismatches,
+    long Errors, int Unresolved, bool UnresolvedOverflow, [property: Olorin.Core.Phases.DocumentIds] string? LastError, [property: Olorin.Core.Phases.DocumentIds] IReadOnlyList<ShadowMismatch> UnresolvedMismatches,
     [property: Olorin.Core.Phases.DocumentIds] IReadOnlyList<ShadowMismatch> LatestMismatches);

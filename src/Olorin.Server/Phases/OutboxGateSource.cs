@@ -42,7 +42,9 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
             }
             if (reachable == true && relay.Failing) otherError = relay.LastError;
             if (reachable == false || relay.Failing)
-                blockers.Add($"secondary unreachable: {otherError}");
+                // The reason is shown anonymously: the error text (a driver message may quote key values) stays in
+                // secondary_error, which only /status/migration/details shows.
+                blockers.Add($"secondary unreachable ({ErrorKind(otherError)}; the error is in /status/migration/details)");
         }
 
         var writeBack = stores.Topology.Phase is MigrationPhase.Postgres or MigrationPhase.Dual
@@ -57,6 +59,10 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
             relay.Applied, relay.EntriesRemoved, relay.Failed, relay.Retried, relay.AppliedPerSecond, relay.LastAppliedAt?.UtcDateTime,
             reachable, otherError, writeBack?.SetAt.UtcDateTime), blockers);
     }
+
+    /// <summary>The exception type that starts an error text ("NpgsqlException: …"), without the message.</summary>
+    private static string ErrorKind(string? error)
+        => error is null ? "no error recorded" : error.Split(':', 2)[0];
 }
 
 /// <summary>The <c>outbox</c> section's content (snake_case on the wire).</summary>
@@ -76,5 +82,5 @@ public sealed record OutboxReport(
     double AppliedPerSecond,
     DateTime? LastAppliedAt,
     bool? SecondaryReachable,
-    string? SecondaryError,
+    [property: DocumentIds] string? SecondaryError,
     DateTime? WriteBackMarkerSetAt);

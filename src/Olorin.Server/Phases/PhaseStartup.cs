@@ -50,7 +50,15 @@ public static partial class PhaseStartup
     }
 
     /// <summary>The database could not be asked (down, or not answering in time).</summary>
-    internal static bool IsUnreachable(Exception e) => e is Npgsql.NpgsqlException or TimeoutException;
+    internal static bool IsUnreachable(Exception e) => e switch
+    {
+        // A server that answered with an error is reachable, unless the error says it cannot take connections now
+        // (class 08 connection exceptions, 57P0x shutting down / starting up, 53300 too many connections).
+        Npgsql.PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState == "53300",
+        Npgsql.NpgsqlException or TimeoutException => true,
+        _ => false,
+    };
 
     private static async Task PrepareCoreAsync(IServiceProvider services, PhaseStores stores, ILogger logger, CancellationToken cancellationToken)
     {

@@ -34,7 +34,8 @@ public sealed partial class WriteBackCheck(IServiceProvider services, IHostAppli
     public async Task<bool> TryCompleteAsync(CancellationToken cancellationToken)
     {
         if (!_pending) return true;
-        await _running.WaitAsync(cancellationToken);
+        // One attempt at a time: a request that finds one running answers 503 at once instead of queueing behind it.
+        if (!await _running.WaitAsync(0, cancellationToken)) return false;
         try
         {
             if (!_pending) return true;

@@ -87,13 +87,14 @@ public sealed class OutboxRenderingTests
     }
 
     [Fact]
-    public void Removal_is_guarded_by_the_sequence_read_at_the_claim_and_by_the_lease_owner()
+    public void Removal_is_guarded_by_the_sequence_read_at_the_claim_the_lease_owner_and_no_write_in_flight()
         => Rendered.Equal(
             """
             { "_id": { "collection": "transaction_scores", "tenant_id": "t1", "document_id": "i1/x1" },
-              "seq": { "$numberLong": "4" }, "lease_owner": "r1" }
+              "seq": { "$numberLong": "4" }, "lease_owner": "r1",
+              "$or": [ { "inflight": { "$lte": 0 } }, { "deadline": { "$lte": { "$date": "2026-12-02T10:00:00Z" } } } ] }
             """,
-            Rendered.Filter(OutboxRendering.Remove(OutboxRendering.IdOf(Key), 4, "r1")));
+            Rendered.Filter(OutboxRendering.Remove(OutboxRendering.IdOf(Key), 4, "r1", new DateTime(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc))));
 
     [Fact]
     public void Release_makes_entries_claimable_at_once()
