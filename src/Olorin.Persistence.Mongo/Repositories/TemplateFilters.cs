@@ -15,8 +15,8 @@ public static class TemplateFilters
     public static FilterDefinition<InvestigationTemplate> Guarded(string tenantId, string templateId, TemplateWriteGuard guard)
         => guard.Owner is { } owner ? ById(tenantId, templateId) & Filter.Eq(t => t.UserId, owner) : ById(tenantId, templateId);
 
-    /// <summary>Any template with this id, in any tenant (template_id is globally unique): tells which unique key a duplicate hit.</summary>
-    public static FilterDefinition<InvestigationTemplate> IdTaken(string tenantId, string templateId) => Filter.Eq(t => t.TenantId, tenantId) & Filter.Eq(t => t.TemplateId, templateId);
+    /// <summary>A template with this id in the tenant (ids are unique per tenant): tells which unique key a duplicate hit.</summary>
+    public static FilterDefinition<InvestigationTemplate> IdTaken(string tenantId, string templateId) => ById(tenantId, templateId);
 
     public static FilterDefinition<InvestigationTemplate> List(string tenantId, TemplateQuery query)
     {
