@@ -16,15 +16,7 @@ public static class MongoBootstrapCommand
 
     public static async Task<int> RunAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
     {
-        MongoSettings settings;
-        try
-        {
-            settings = MongoSettingsBinder.BindValidated(configuration);
-        }
-        catch (MongoSettingsException ex)
-        {
-            throw new StartupAbortedException($"Invalid MongoDB settings: {string.Join(" ", ex.Failures)}");
-        }
+        var settings = MongoStartupSettings.BindOrAbort(configuration);
 
         logger.LogInformation("Bootstrapping MongoDB {MongoUri}, database {MongoDatabase}", settings.RedactedUri, settings.Database);
         var result = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, cancellationToken);

@@ -19,15 +19,7 @@ public static class MongoSelection
 
     public static async Task<Decision> DecideAsync(IConfiguration configuration, BackendOptions backend, ILogger logger, CancellationToken cancellationToken)
     {
-        MongoSettings settings;
-        try
-        {
-            settings = MongoSettingsBinder.BindValidated(configuration);
-        }
-        catch (MongoSettingsException ex)
-        {
-            throw new StartupAbortedException($"Invalid MongoDB settings: {string.Join(" ", ex.Failures)}");
-        }
+        var settings = MongoStartupSettings.BindOrAbort(configuration);
 
         logger.LogInformation("ENABLE_MONGODB=true: connecting to MongoDB {MongoUri}, database {MongoDatabase}", settings.RedactedUri, settings.Database);
         var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, cancellationToken);

@@ -75,15 +75,7 @@ public static class PhaseRegistration
     /// </summary>
     private static async Task<OtherStore> MongoSecondaryAsync(IConfiguration configuration, PhaseSettings phase, ILogger logger)
     {
-        MongoSettings settings;
-        try
-        {
-            settings = MongoSettingsBinder.BindValidated(configuration);
-        }
-        catch (MongoSettingsException e)
-        {
-            throw new StartupAbortedException($"Invalid MongoDB settings: {string.Join(" ", e.Failures)}");
-        }
+        var settings = MongoStartupSettings.BindOrAbort(configuration);
         var started = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, CancellationToken.None);
         if (!started.Succeeded)
         {
