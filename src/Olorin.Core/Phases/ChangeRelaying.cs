@@ -11,7 +11,11 @@ namespace Olorin.Core.Phases;
 public static class ChangeRelaying
 {
     public static Task<RelayBatch> RelayOnceAsync(IChangeOutbox source, IServiceProvider target, int batchSize, CancellationToken cancellationToken)
-        => source.RelayAsync(batchSize, async (changes, ct) =>
+        => RelayOnceAsync(source, target, batchSize, RelayDefaults.MaxAttempts, cancellationToken);
+
+    /// <summary>One step; a key the target refuses <paramref name="maxAttempts"/> times becomes a dead letter (<see cref="IChangeOutbox.RelayAsync(int, int, Func{ChangeSet, CancellationToken, Task}, CancellationToken)"/>).</summary>
+    public static Task<RelayBatch> RelayOnceAsync(IChangeOutbox source, IServiceProvider target, int batchSize, int maxAttempts, CancellationToken cancellationToken)
+        => source.RelayAsync(batchSize, maxAttempts, async (changes, ct) =>
         {
             await using var scope = target.CreateAsyncScope();
             var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();
@@ -25,12 +29,16 @@ public static class ChangeRelaying
         }, cancellationToken);
 
     /// <summary>Relays until the outbox is empty; returns the documents copied. Throws what a step throws.</summary>
-    public static async Task<long> DrainAsync(IChangeOutbox source, IServiceProvider target, int batchSize, CancellationToken cancellationToken)
+    public static Task<long> DrainAsync(IChangeOutbox source, IServiceProvider target, int batchSize, CancellationToken cancellationToken)
+        => DrainAsync(source, target, batchSize, RelayDefaults.MaxAttempts, cancellationToken);
+
+    /// <summary>Relays until the outbox is empty (refused keys end as dead letters); returns the documents copied.</summary>
+    public static async Task<long> DrainAsync(IChangeOutbox source, IServiceProvider target, int batchSize, int maxAttempts, CancellationToken cancellationToken)
     {
         long documents = 0;
         while (true)
         {
-            var batch = await RelayOnceAsync(source, target, batchSize, cancellationToken);
+            var batch = await RelayOnceAsync(source, target, batchSize, maxAttempts, cancellationToken);
             if (batch.Entries == 0) return documents;
             documents += batch.Documents;
         }

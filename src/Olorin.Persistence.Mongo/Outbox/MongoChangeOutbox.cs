@@ -77,21 +77,40 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         => Switch.UpdateOneAsync(Builders<BsonDocument>.Filter.Eq("_id", OutboxRendering.CaptureId), OutboxRendering.SetCapture(on, Now),
             new UpdateOptions { IsUpsert = true }, cancellationToken);
 
+    /// <summary>Index-backed: two counts over the <c>lease_until</c> index and one read of the <c>changed_at</c> index (<see cref="OutboxRendering.DepthHint"/>, <see cref="OutboxRendering.OldestHint"/>).</summary>
     public async Task<OutboxDepth> DepthAsync(CancellationToken cancellationToken = default)
     {
-        var count = await Entries.CountDocumentsAsync(Builders<BsonDocument>.Filter.Empty, cancellationToken: cancellationToken);
-        if (count == 0) return new OutboxDepth(0, null);
-        var oldest = await Entries.Find(Builders<BsonDocument>.Filter.Empty).Sort(Builders<BsonDocument>.Sort.Ascending("changed_at"))
-            .Project(Builders<BsonDocument>.Projection.Include("changed_at")).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        var count = await Entries.CountDocumentsAsync(OutboxRendering.Live(), new CountOptions { Hint = OutboxRendering.DepthHint }, cancellationToken);
+        var dead = await Entries.CountDocumentsAsync(OutboxRendering.Dead(), new CountOptions { Hint = OutboxRendering.DepthHint }, cancellationToken);
+        if (count == 0) return new OutboxDepth(0, null, dead);
+        var oldest = await Entries.Find(OutboxRendering.Live(), new FindOptions { Hint = OutboxRendering.OldestHint })
+            .Sort(Builders<BsonDocument>.Sort.Ascending("changed_at"))
+            .Project(Builders<BsonDocument>.Projection.Include("changed_at").Exclude("_id")).Limit(1).FirstOrDefaultAsync(cancellationToken);
         DateTimeOffset? at = oldest?.GetValue("changed_at", BsonNull.Value) is BsonDateTime d ? new DateTimeOffset(d.ToUniversalTime(), TimeSpan.Zero) : null;
-        return new OutboxDepth(count, at);
+        return new OutboxDepth(count, at, dead);
+    }
+
+    public async Task<long> RetryDeadLettersAsync(CancellationToken cancellationToken = default)
+        => (await Entries.UpdateManyAsync(OutboxRendering.Dead(), OutboxRendering.RetryDead(), cancellationToken: cancellationToken)).ModifiedCount;
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        var found = await Entries.Find(OutboxRendering.Dead(), new FindOptions { Hint = OutboxRendering.DepthHint })
+            .Sort(Builders<BsonDocument>.Sort.Ascending("dead_lettered_at")).Limit(limit).ToListAsync(cancellationToken);
+        return found.Select(e => new DeadLetter(OutboxRendering.KeyOf(e), e.GetValue("attempts", 0).ToInt32(), e.GetValue("error", "").AsString,
+            new DateTimeOffset(e["changed_at"].ToUniversalTime(), TimeSpan.Zero),
+            new DateTimeOffset(e.GetValue("dead_lettered_at", e["changed_at"]).ToUniversalTime(), TimeSpan.Zero))).ToList();
     }
 
     public async Task<bool> IsPendingAsync(string collection, string tenantId, string id, CancellationToken cancellationToken = default)
         => await Entries.Find(OutboxRendering.ById(new ChangeKey(collection, tenantId, id))).Limit(1).AnyAsync(cancellationToken);
 
-    public async Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+    public Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
+
+    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         var now = Now;
         var owner = Guid.NewGuid().ToString("N");
         var candidates = await Entries.Find(OutboxRendering.Claimable(now)).Project(Builders<BsonDocument>.Projection.Include("_id"))
@@ -107,6 +126,7 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         // that this relay's late write would then overwrite. The copies are cancelled well before the lease ends.
         using var leaseHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         leaseHeld.CancelAfter(LeaseDuration - LeaseMargin);
+        var refused = new Dictionary<ChangeKey, string>();
         try
         {
             var transfer = new MongoChangeTransfer(context, capabilities, settings);
@@ -114,7 +134,26 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
             {
                 var keys = group.ToList();
                 var current = await transfer.ReadCurrentAsync(group.Key, keys, leaseHeld.Token);
-                await apply(new ChangeSet(group.Key, keys, current), leaseHeld.Token);
+                try
+                {
+                    await apply(new ChangeSet(group.Key, keys, current), leaseHeld.Token);
+                }
+                catch (ChangeRefusedException)
+                {
+                    // One document (or a few) the other store will not take: apply the keys one by one, so only those wait.
+                    foreach (var key in keys)
+                    {
+                        var one = current.TryGetValue(key, out var document) ? new Dictionary<ChangeKey, object> { [key] = document } : [];
+                        try
+                        {
+                            await apply(new ChangeSet(group.Key, [key], one), leaseHeld.Token);
+                        }
+                        catch (ChangeRefusedException e)
+                        {
+                            refused[key] = e.Message;
+                        }
+                    }
+                }
             }
         }
         catch
@@ -124,11 +163,16 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         }
 
         var removedAt = Now;
-        var removes = claimed.Select(e => new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner, removedAt))).ToList();
-        var removed = await Entries.BulkWriteAsync(removes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
-        if (removed.DeletedCount < claimed.Count) await ReleaseAsync(ids, owner);
+        var applied = claimed.Where(e => !refused.ContainsKey(OutboxRendering.KeyOf(e))).ToList();
+        var writes = applied.Select(e => (WriteModel<BsonDocument>)new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner, removedAt)))
+            .Concat(claimed.Where(e => refused.ContainsKey(OutboxRendering.KeyOf(e))).Select(e => new UpdateOneModel<BsonDocument>(
+                OutboxRendering.HeldBy([e["_id"]], owner), OutboxRendering.Refuse(e["seq"].ToInt64(), refused[OutboxRendering.KeyOf(e)], maxAttempts, removedAt))))
+            .ToList();
+        var removed = await Entries.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        if (removed.DeletedCount < applied.Count) await ReleaseAsync(ids, owner);
+        var deadLettered = claimed.Count(e => refused.ContainsKey(OutboxRendering.KeyOf(e)) && e.GetValue("attempts", 0).ToInt32() + 1 >= maxAttempts);
         // Entries claimed, not removed: one whose sequence moved stays for the next batch, and a drain goes on while it claims anything.
-        return new RelayBatch(claimed.Count, claimed.Count);
+        return new RelayBatch(claimed.Count, claimed.Count - refused.Count, refused.Count, deadLettered);
     }
 
     /// <summary>Entries this relay still holds become claimable again at once (not cancellable: a held lease would delay them).</summary>

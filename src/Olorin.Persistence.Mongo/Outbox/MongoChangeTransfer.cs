@@ -32,6 +32,18 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
 
     public async Task<int> WriteAsync(string collection, IReadOnlyCollection<object> documents, ChangeWriteMode mode, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await WriteOrRefuseAsync(collection, documents, mode, cancellationToken);
+        }
+        catch (Exception e) when (RefusalOf(e) is { } reason)
+        {
+            throw new ChangeRefusedException($"{collection}: MongoDB refused the write ({reason})", e);
+        }
+    }
+
+    private async Task<int> WriteOrRefuseAsync(string collection, IReadOnlyCollection<object> documents, ChangeWriteMode mode, CancellationToken cancellationToken)
+    {
         var binding = MongoChangeCollections.Of(collection);
         var unique = ToBson(binding, documents);
         if (unique.Count == 0) return 0;
@@ -71,7 +83,41 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
         {
             return models.Count - e.WriteErrors.Count;
         }
+        catch (MongoBulkWriteException<BsonDocument> e) when (kind == WriteKind.Replace && OnlyKeptNewer(e))
+        {
+            // A unique value other than the key moved between documents of this batch (templates A→B, B→C, C→A): each
+            // replace is checked against the documents not yet replaced. Remove the batch's keys, then insert them all,
+            // where no stored copy of them can collide any more. Not one transaction: a process dying in between
+            // leaves the outbox entries in place (they are removed only after this returns), so the next relay
+            // writes them again. A collision that remains is with a document outside the batch: refused.
+            await target.DeleteManyAsync(KeysFilter(binding, unique.Keys), cancellationToken);
+            await target.InsertManyAsync(unique.Values, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            return unique.Count;
+        }
     }
+
+    /// <summary>
+    /// Why MongoDB refused a write for good, or null when it failed to answer (a refusal: the same write would fail
+    /// again). Server errors that are not transient: a duplicate key (E11000) or a failed validation (121,
+    /// https://www.mongodb.com/docs/manual/core/schema-validation/), a document too large (10334 BSONObjectTooLarge,
+    /// https://www.mongodb.com/docs/manual/reference/limits/#mongodb-limit-BSON-Document-Size), or a document the driver
+    /// cannot even serialise. The message is the server's (MongoDB quotes a duplicate key's values in it), kept only in
+    /// the primary's dead-letter store.
+    /// </summary>
+    public static string? RefusalOf(Exception e) => e switch
+    {
+        MongoBulkWriteException bulk when bulk.WriteConcernError is null && bulk.WriteErrors.Count > 0
+            && bulk.WriteErrors.All(w => w.Category is ServerErrorCategory.DuplicateKey || RefusedCodes.Contains(w.Code))
+            => string.Join("; ", bulk.WriteErrors.Select(w => $"{w.Code}: {w.Message}").Distinct().Take(3)),
+        MongoWriteException write when write.WriteError is { } error && (error.Category is ServerErrorCategory.DuplicateKey || RefusedCodes.Contains(error.Code))
+            => $"{error.Code}: {error.Message}",
+        MongoCommandException command when RefusedCodes.Contains(command.Code) => $"{command.Code}: {command.ErrorMessage}",
+        MongoDB.Bson.BsonSerializationException or FormatException => $"{e.GetType().Name}: {e.Message}",
+        _ => null,
+    };
+
+    /// <summary>Server codes that refuse a document itself: 2 BadValue, 121 DocumentValidationFailure, 10334 BSONObjectTooLarge, 17280 KeyTooLong.</summary>
+    private static readonly HashSet<int> RefusedCodes = [2, 121, 10334, 17280];
 
     public async Task<int> DeleteAsync(string collection, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,8 @@ namespace Olorin.Persistence.Mongo.Outbox;
 /// The documents, filters and updates of MongoDB's changed-key outbox (<see cref="MongoChangeOutbox"/>), pure so that
 /// tests render them. An entry is one document per changed key:
 /// <code>{ _id: { collection, tenant_id, document_id }, seq, inflight, deadline, changed_at, lease_until, lease_owner }</code>
+/// and, once the other store refused the key, <c>attempts</c>, <c>error</c>, <c>last_failed_at</c> (and
+/// <c>dead_lettered_at</c> with <c>lease_until</c> = <see cref="DeadMark"/> for a dead letter).
 /// Every write to an entry is a single-document write, atomic on its own
 /// (https://www.mongodb.com/docs/manual/core/write-operations-atomicity/), and the operators used (<c>$inc</c>,
 /// <c>$max</c>, upserts with <c>$setOnInsert</c>, pipeline updates) never need a transaction.
@@ -21,6 +23,12 @@ public static class OutboxRendering
 
     /// <summary>A lease or deadline that is always past: set on entries nobody holds.</summary>
     public static readonly DateTime Never = DateTime.UnixEpoch;
+
+    /// <summary>
+    /// The lease of a dead letter: a lease that never ends, so no claim (<see cref="Claimable"/>: <c>lease_until</c>
+    /// ≤ now) takes it, and the one <c>lease_until</c> index tells live entries (below it) from dead letters (equal).
+    /// </summary>
+    public static readonly DateTime DeadMark = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
     private static FilterDefinitionBuilder<BsonDocument> F => Builders<BsonDocument>.Filter;
     private static UpdateDefinitionBuilder<BsonDocument> U => Builders<BsonDocument>.Update;
@@ -67,7 +75,13 @@ public static class OutboxRendering
             { "inflight", new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$inflight", 0 }), 1 }) }) },
             { "deadline", new BsonDocument("$ifNull", new BsonArray { "$deadline", Never }) },
             { "changed_at", new BsonDocument("$ifNull", new BsonArray { "$changed_at", now }) },
-            { "lease_until", new BsonDocument("$ifNull", new BsonArray { "$lease_until", Never }) },
+            // A write of a dead letter's key gives the relay one more try (the new state may be acceptable).
+            { "lease_until", new BsonDocument("$cond", new BsonArray
+                {
+                    new BsonDocument("$eq", new BsonArray { "$lease_until", DeadMark }), Never,
+                    new BsonDocument("$ifNull", new BsonArray { "$lease_until", Never }),
+                }) },
+            { "dead_lettered_at", "$$REMOVE" },
         }),
     ]);
 
@@ -104,6 +118,63 @@ public static class OutboxRendering
     /// </summary>
     public static FilterDefinition<BsonDocument> Remove(BsonValue id, long claimedSeq, string owner, DateTime now)
         => F.Eq("_id", id) & F.Eq("seq", claimedSeq) & F.Eq("lease_owner", owner) & (F.Lte("inflight", 0) | F.Lte("deadline", now));
+
+    /// <summary>
+    /// A key the other store refused, on the entry this relay holds: one attempt more with the error, and then either
+    /// claimable again at once or — at <paramref name="maxAttempts"/> attempts, and only when no write touched the
+    /// entry since the claim read <paramref name="claimedSeq"/> (a newer state deserves its own try) — a dead letter:
+    /// <c>lease_until</c> = <see cref="DeadMark"/>, <c>dead_lettered_at</c> set. A pipeline update, so the second
+    /// stage sees the incremented count (https://www.mongodb.com/docs/manual/tutorial/update-documents-with-aggregation-pipeline/);
+    /// <c>$$REMOVE</c> drops a field (https://www.mongodb.com/docs/manual/reference/aggregation-variables/#mongodb-variable-variable.REMOVE).
+    /// </summary>
+    public static PipelineUpdateDefinition<BsonDocument> Refuse(long claimedSeq, string error, int maxAttempts, DateTime now)
+    {
+        var dead = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$gte", new BsonArray { "$attempts", maxAttempts }),
+            new BsonDocument("$eq", new BsonArray { "$seq", claimedSeq }),
+        });
+        return Pipeline(
+        [
+            new("$set", new BsonDocument
+            {
+                { "attempts", new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$attempts", 0 }), 1 }) },
+                { "error", error },
+                { "last_failed_at", now },
+            }),
+            new("$set", new BsonDocument
+            {
+                { "lease_until", new BsonDocument("$cond", new BsonArray { dead, DeadMark, Never }) },
+                { "dead_lettered_at", new BsonDocument("$cond", new BsonArray { dead, now, "$$REMOVE" }) },
+                { "lease_owner", "$$REMOVE" },
+            }),
+        ]);
+    }
+
+    /// <summary>Entries that are not dead letters (the outbox's depth): a range of the <c>lease_until</c> index.</summary>
+    public static FilterDefinition<BsonDocument> Live() => F.Lt("lease_until", DeadMark);
+
+    /// <summary>Dead letters: an equality on the <c>lease_until</c> index.</summary>
+    public static FilterDefinition<BsonDocument> Dead() => F.Eq("lease_until", DeadMark);
+
+    /// <summary>An operator's retry: the dead letters become claimable at once, their attempts counted from zero.</summary>
+    public static UpdateDefinition<BsonDocument> RetryDead() => U.Set("lease_until", Never).Set("attempts", 0).Unset("dead_lettered_at");
+
+    /// <summary>
+    /// The hint of the depth counts (<see cref="Live"/>, <see cref="Dead"/>): the <c>lease_until</c> index, whose keys
+    /// alone answer them (a covered count: no document is read,
+    /// https://www.mongodb.com/docs/manual/core/query-optimization/#covered-query; the predicates never test for null,
+    /// which would need the documents). <c>countDocuments</c> takes a hint
+    /// (https://www.mongodb.com/docs/manual/reference/method/db.collection.countDocuments/).
+    /// </summary>
+    public static readonly BsonDocument DepthHint = new("lease_until", 1);
+
+    /// <summary>
+    /// The hint of the oldest live entry: the <c>changed_at</c> index read in order, so the first live entry ends the
+    /// scan (https://www.mongodb.com/docs/manual/tutorial/sort-results-with-indexes/); it reads past only the dead
+    /// letters older than it (operators retry those).
+    /// </summary>
+    public static readonly BsonDocument OldestHint = new("changed_at", 1);
 
     /// <summary>Gives back what was not removed, claimable again at once.</summary>
     public static UpdateDefinition<BsonDocument> Release() => U.Set("lease_until", Never).Unset("lease_owner");

@@ -60,6 +60,28 @@ internal static class ChangeCaptureSql
         $fn$;
         """;
 
+    /// <summary>
+    /// The relay's failures per key (the <c>RelayDeadLetters</c> migration): a key whose copy the secondary refused
+    /// (a constraint, a value it cannot store) has a row with the attempts so far and the last error; once the attempts
+    /// reach <c>OUTBOX_RELAY_MAX_ATTEMPTS</c> the row gets <c>dead_lettered_at</c> and the key's outbox entries are
+    /// removed, so the relay goes on with the rest. A dead letter is never dropped: <c>/status/migration</c> counts
+    /// it (and blocks advancing) until an operator retries it (<c>scripts/olorin outbox retry-dead-letters</c>), which
+    /// puts the keys back in the outbox, or a later write of the key is copied successfully.
+    /// </summary>
+    public const string CreateFailures = """
+        CREATE TABLE change_relay_failures (
+            collection character varying(63) COLLATE "C" NOT NULL,
+            tenant_id character varying(255) COLLATE "C" NOT NULL,
+            document_id text COLLATE "C" NOT NULL,
+            attempts integer NOT NULL,
+            error text NOT NULL,
+            first_changed_at timestamp with time zone NOT NULL,
+            last_failed_at timestamp with time zone NOT NULL,
+            dead_lettered_at timestamp with time zone,
+            PRIMARY KEY (collection, tenant_id, document_id)
+        );
+        """;
+
     public const string DropTables = """
         DROP FUNCTION IF EXISTS change_outbox_lock_keys(bigint[]);
         DROP TABLE IF EXISTS write_back_marker;

@@ -14,9 +14,11 @@ namespace Olorin.Persistence.Postgres.Outbox;
 /// takes a transaction-scoped advisory lock per key
 /// (https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS), so two relays holding entries of the
 /// same key apply them one after the other, each copying the state it read after the other's commit; it reads the
-/// keys' current state (READ COMMITTED: each statement sees what is committed when it starts), lets the caller apply
-/// it to the secondary and deletes exactly the claimed entries when that succeeded. A change committed after the
-/// claim has its own entry, left for the next batch.
+/// keys' current state (READ COMMITTED: each statement sees what is committed when it starts) and lets the caller apply
+/// it to the secondary. The claim deletes the claimed entries in the same transaction (one statement instead of a
+/// claim and a delete), so they are gone only if the batch commits: a failed apply or a killed process gives them
+/// back. A change committed after the claim has its own entry, left for the next batch. Keys the secondary refuses
+/// are counted in <c>change_relay_failures</c> and become dead letters after <c>OUTBOX_RELAY_MAX_ATTEMPTS</c>.
 /// </summary>
 public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceScopeFactory scopes) : IChangeOutbox
 {
@@ -89,10 +91,13 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
 
     public async Task<OutboxDepth> DepthAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*), min(changed_at) FROM change_outbox");
+        await using var command = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM change_outbox), (SELECT min(changed_at) FROM change_outbox),
+                   (SELECT count(*) FROM change_relay_failures WHERE dead_lettered_at IS NOT NULL)
+            """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new OutboxDepth(reader.GetInt64(0), reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero));
+        return new OutboxDepth(reader.GetInt64(0), reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), reader.GetInt64(2));
     }
 
     public async Task RecordAsync(IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
@@ -116,54 +121,169 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
-    public async Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+    public Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
+
+    /// <summary>
+    /// One relay batch in one transaction and, on the happy path, three kinds of round trip: the claim (one
+    /// statement: it deletes up to <paramref name="maxEntries"/> entries no other relay holds, takes the keys'
+    /// advisory locks in hash order and returns each key with its earlier failures, <see cref="ClaimSql"/>), one read
+    /// of the current state per collection, and the commit. The deleted entries come back if anything fails before
+    /// the commit, or if the process dies (the transaction never commits), so nothing claimed can be lost. Refused
+    /// keys (<see cref="ChangeRefusedException"/>) are isolated and settled by one more statement (<see cref="SettleSql"/>).
+    /// </summary>
+    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
         var transfer = new PostgresChangeTransfer(db);
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
-        var sequences = new List<long>();
-        var keys = new Dictionary<ChangeKey, long>();
-        await using (var claim = connection.CreateCommand())
+        var claimed = new List<Claimed>();
+        var entries = 0;
+        await using (var claim = new NpgsqlCommand(ClaimSql, connection))
         {
-            claim.CommandText = """
-                SELECT seq, collection, tenant_id, document_id,
-                       hashtextextended(collection || chr(31) || tenant_id || chr(31) || document_id, 0)
-                FROM change_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
-                """;
             claim.Parameters.Add(new NpgsqlParameter { Value = maxEntries });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                sequences.Add(reader.GetInt64(0));
-                keys.TryAdd(new ChangeKey(reader.GetString(1), reader.GetString(2), reader.GetString(3)), reader.GetInt64(4));
+                claimed.Add(new Claimed(new ChangeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+                    reader.GetFieldValue<DateTime>(3), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
+                entries += (int)reader.GetInt64(4);
             }
         }
-        if (sequences.Count == 0) return new RelayBatch(0, 0);
+        if (claimed.Count == 0) return new RelayBatch(0, 0);
 
-        await using (var lockKeys = connection.CreateCommand())
+        var refused = new Dictionary<ChangeKey, string>();
+        foreach (var group in claimed.GroupBy(c => c.Key.Collection, StringComparer.Ordinal))
         {
-            lockKeys.CommandText = "SELECT change_outbox_lock_keys($1)";
-            lockKeys.Parameters.Add(new NpgsqlParameter { Value = keys.Values.Distinct().Order().ToArray() });
-            await lockKeys.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var group in keys.Keys.GroupBy(k => k.Collection, StringComparer.Ordinal))
-        {
-            var collectionKeys = group.ToList();
+            var collectionKeys = group.Select(c => c.Key).ToList();
             var current = await transfer.ReadCurrentAsync(group.Key, collectionKeys, cancellationToken);
-            await apply(new ChangeSet(group.Key, collectionKeys, current), cancellationToken);
+            try
+            {
+                await apply(new ChangeSet(group.Key, collectionKeys, current), cancellationToken);
+            }
+            catch (ChangeRefusedException)
+            {
+                // One document (or a few) the other store will not take: apply the keys one by one, so only those wait.
+                foreach (var key in collectionKeys)
+                {
+                    var one = current.TryGetValue(key, out var document) ? new Dictionary<ChangeKey, object> { [key] = document } : [];
+                    try
+                    {
+                        await apply(new ChangeSet(group.Key, [key], one), cancellationToken);
+                    }
+                    catch (ChangeRefusedException e)
+                    {
+                        refused[key] = e.Message;
+                    }
+                }
+            }
         }
 
-        await using (var remove = connection.CreateCommand())
+        var deadLettered = 0;
+        var cleared = claimed.Where(c => c.Attempts is not null && !refused.ContainsKey(c.Key)).Select(c => c.Key).ToList();
+        if (refused.Count > 0 || cleared.Count > 0)
         {
-            remove.CommandText = "DELETE FROM change_outbox WHERE seq = ANY($1)";
-            remove.Parameters.Add(new NpgsqlParameter { Value = sequences.ToArray() });
-            await remove.ExecuteNonQueryAsync(cancellationToken);
+            var failed = claimed.Where(c => refused.ContainsKey(c.Key)).ToList();
+            await using var settle = new NpgsqlCommand(SettleSql, connection);
+            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Collection).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.TenantId).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Id).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => refused[c.Key]).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.ChangedAt).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            settle.Parameters.Add(new NpgsqlParameter { Value = maxAttempts });
+            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Collection).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.TenantId).ToArray() });
+            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Id).ToArray() });
+            deadLettered = (int)(long)(await settle.ExecuteScalarAsync(cancellationToken))!;
         }
         await transaction.CommitAsync(cancellationToken);
-        return new RelayBatch(sequences.Count, keys.Count);
+        return new RelayBatch(entries, claimed.Count - refused.Count, refused.Count, deadLettered);
+    }
+
+    private sealed record Claimed(ChangeKey Key, DateTime ChangedAt, int? Attempts);
+
+    /// <summary>
+    /// Claims and removes (uncommitted) up to $1 entries with <c>FOR UPDATE SKIP LOCKED</c>, so relays of several
+    /// instances take disjoint entries and writers, who only insert, never wait; then takes one transaction-scoped
+    /// advisory lock per distinct key, in hash order (<c>change_outbox_lock_keys</c>: two relays never deadlock), so
+    /// two relays holding entries of one key apply them one after the other, each reading the state committed before
+    /// its own read. One row per key: its oldest change, its entries, and its earlier failed attempts (null: none).
+    /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
+    /// </summary>
+    internal const string ClaimSql = """
+        WITH claimed AS MATERIALIZED (
+            DELETE FROM change_outbox
+            WHERE seq IN (SELECT seq FROM change_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING collection, tenant_id, document_id, changed_at),
+        keys AS MATERIALIZED (
+            SELECT collection, tenant_id, document_id, min(changed_at) AS changed_at, count(*) AS entries,
+                   hashtextextended(collection || chr(31) || tenant_id || chr(31) || document_id, 0) AS h
+            FROM claimed GROUP BY collection, tenant_id, document_id),
+        locked AS MATERIALIZED (SELECT 1 AS done FROM change_outbox_lock_keys(ARRAY(SELECT DISTINCT h FROM keys ORDER BY h)))
+        SELECT k.collection, k.tenant_id, k.document_id, k.changed_at, k.entries, f.attempts
+        FROM keys k CROSS JOIN locked LEFT JOIN change_relay_failures f USING (collection, tenant_id, document_id)
+        """;
+
+    /// <summary>
+    /// Settles a batch with refused keys or keys that failed before: each refused key ($1–$5: key, error, oldest
+    /// change) counts one attempt more; below $6 attempts its entry goes back in the outbox (behind the others, with
+    /// its original change time), at $6 it becomes a dead letter and leaves the outbox. Keys applied now ($7–$9)
+    /// lose their failure record, dead letter included (the secondary holds their current state). Returns the keys
+    /// dead-lettered by this statement. Data-modifying CTEs run to completion whether or not the outer query reads
+    /// them (https://www.postgresql.org/docs/15/queries-with.html#QUERIES-WITH-MODIFYING).
+    /// </summary>
+    internal const string SettleSql = """
+        WITH refused AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(collection, tenant_id, document_id, error, changed_at)),
+        counted AS (
+            INSERT INTO change_relay_failures AS f (collection, tenant_id, document_id, attempts, error, first_changed_at, last_failed_at, dead_lettered_at)
+            SELECT collection, tenant_id, document_id, 1, error, changed_at, now(), CASE WHEN 1 >= $6 THEN now() END FROM refused
+            ON CONFLICT (collection, tenant_id, document_id) DO UPDATE SET
+                attempts = f.attempts + 1, error = EXCLUDED.error, last_failed_at = now(),
+                first_changed_at = least(f.first_changed_at, EXCLUDED.first_changed_at),
+                dead_lettered_at = CASE WHEN f.attempts + 1 >= $6 THEN now() END
+            RETURNING collection, tenant_id, document_id, dead_lettered_at IS NOT NULL AS dead),
+        requeued AS (
+            INSERT INTO change_outbox (collection, tenant_id, document_id, changed_at)
+            SELECT r.collection, r.tenant_id, r.document_id, r.changed_at FROM refused r JOIN counted c USING (collection, tenant_id, document_id)
+            WHERE NOT c.dead
+            RETURNING 1),
+        cleared AS (
+            DELETE FROM change_relay_failures f USING unnest($7::text[], $8::text[], $9::text[]) AS k(collection, tenant_id, document_id)
+            WHERE f.collection = k.collection AND f.tenant_id = k.tenant_id AND f.document_id = k.document_id
+            RETURNING 1)
+        SELECT count(*) FROM counted WHERE dead
+        """;
+
+    public async Task<long> RetryDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        // One statement: the dead letters leave the failure store and their keys enter the outbox, or neither.
+        await using var command = dataSource.CreateCommand("""
+            WITH retried AS (
+                DELETE FROM change_relay_failures WHERE dead_lettered_at IS NOT NULL
+                RETURNING collection, tenant_id, document_id, first_changed_at)
+            INSERT INTO change_outbox (collection, tenant_id, document_id, changed_at)
+            SELECT collection, tenant_id, document_id, first_changed_at FROM retried
+            """);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT collection, tenant_id, document_id, attempts, error, first_changed_at, dead_lettered_at
+            FROM change_relay_failures WHERE dead_lettered_at IS NOT NULL ORDER BY dead_lettered_at, collection, tenant_id, document_id LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var letters = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            letters.Add(new DeadLetter(new ChangeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)), reader.GetInt32(3), reader.GetString(4),
+                new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero), new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero)));
+        return letters;
     }
 }

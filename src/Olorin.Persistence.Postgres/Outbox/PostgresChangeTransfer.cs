@@ -28,7 +28,7 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
         return rows.ToDictionary(r => KeyOf(collection, binding, r));
     }
 
-    public Task<int> WriteAsync(string collection, IReadOnlyCollection<object> documents, ChangeWriteMode mode, CancellationToken cancellationToken = default)
+    public async Task<int> WriteAsync(string collection, IReadOnlyCollection<object> documents, ChangeWriteMode mode, CancellationToken cancellationToken = default)
     {
         var binding = BindingOf(collection);
         var unique = documents.GroupBy(d => KeyOf(collection, binding, d)).Select(g => g.Last()).ToList();
@@ -41,20 +41,76 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
             (_, not null) => PostgresBulkRows.Write.ReplaceOlder,
             _ => PostgresBulkRows.Write.InsertNew,
         };
-        return PostgresBulkRows.WriteAsync(db, binding.EntityType, unique, write, binding.Ordering, cancellationToken);
+        try
+        {
+            return await PostgresBulkRows.WriteAsync(db, binding.EntityType, unique, write, binding.Ordering, cancellationToken);
+        }
+        catch (PostgresException e) when (mode == ChangeWriteMode.Relay && e.SqlState == PostgresErrorCodes.UniqueViolation && db.Database.CurrentTransaction is null)
+        {
+            // A unique value other than the key moved between documents of this batch (templates A→B, B→C, C→A): the
+            // multi-row upsert checks each row against the rows not yet replaced. The statement failed whole, so
+            // nothing is written yet; the batch's documents are now removed and written again in one transaction,
+            // where no stored copy of them can collide any more. A collision that remains is with a document outside
+            // the batch: refused.
+            return await ReplaceWholeAsync(collection, binding, unique, cancellationToken);
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            throw Refused(collection, e);
+        }
+    }
+
+    private async Task<int> ReplaceWholeAsync(string collection, Binding binding, List<object> documents, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await DeleteRowsAsync(binding, documents.Select(d => KeyOf(collection, binding, d)).ToList(), cancellationToken);
+            var written = await PostgresBulkRows.WriteAsync(db, binding.EntityType, documents, PostgresBulkRows.Write.Replace, binding.Ordering, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return written;
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            throw Refused(collection, e);
+        }
     }
 
     public async Task<int> DeleteAsync(string collection, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken = default)
     {
         if (keys.Count == 0) return 0;
-        var binding = BindingOf(collection);
+        try
+        {
+            return await DeleteRowsAsync(BindingOf(collection), keys, cancellationToken);
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            throw Refused(collection, e);
+        }
+    }
+
+    private Task<int> DeleteRowsAsync(Binding binding, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken)
+    {
         var columns = string.Join(", ", binding.KeyColumns.Select(Quote));
         var arrays = string.Join(", ", binding.KeyColumns.Select((_, i) => $"@k{i}::text[]"));
         var values = keys.Select(k => KeyValues(binding, k)).ToList();
         var parameters = binding.KeyColumns.Select((_, i) => (object)new NpgsqlParameter($"k{i}", values.Select(v => v[i]).ToArray())).ToArray();
         var sql = $"DELETE FROM {Quote(binding.EntityType.GetTableName()!)} WHERE ({columns}) IN (SELECT * FROM unnest({arrays}))";
-        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
+
+    /// <summary>
+    /// The store answered and refused these rows — a data exception (class 22), an integrity constraint (23) or a
+    /// program limit such as a row or index entry too large (54): writing them again would fail the same way
+    /// (https://www.postgresql.org/docs/15/errcodes-appendix.html). Anything else (connection, timeout, a missing
+    /// table) is the store failing, not refusing.
+    /// </summary>
+    internal static bool IsRefusal(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    // MessageText only: the detail may quote the refused values.
+    private static ChangeRefusedException Refused(string collection, PostgresException e)
+        => new($"{collection}: PostgreSQL refused the write ({e.SqlState}: {e.MessageText}{(e.ConstraintName is { } c ? $", constraint {c}" : "")})", e);
 
     private Binding BindingOf(string collection) => Bindings.GetOrAdd(collection, name =>
     {

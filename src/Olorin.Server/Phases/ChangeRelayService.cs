@@ -23,9 +23,14 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
             try
             {
                 if (!ready) ready = await route.PrepareTargetAsync(stoppingToken);
-                var batch = await ChangeRelaying.RelayOnceAsync(route.Source, route.Target, settings.RelayBatchSize, stoppingToken);
+                var batch = await ChangeRelaying.RelayOnceAsync(route.Source, route.Target, settings.RelayBatchSize, settings.RelayMaxAttempts, stoppingToken);
                 if (backoff > TimeSpan.Zero) LogRecovered(logger, route.Description);
                 counters.Succeeded(batch.Documents, batch.Entries);
+                if (batch.Refused > 0)
+                {
+                    counters.Refused(batch.Refused, batch.DeadLettered);
+                    LogRefused(logger, route.Description, batch.Refused, batch.DeadLettered, settings.RelayMaxAttempts);
+                }
                 backoff = TimeSpan.Zero;
                 if (batch.Entries == 0 && route.UntilEmpty)
                 {
@@ -36,7 +41,8 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
                 // for the poll interval, so that under a steady write load the next batch carries what a whole interval
                 // captured instead of the few entries written since the last commit (the per-batch cost — claim, key
                 // locks, two transactions — is then paid per interval, not per handful of writes).
-                if (batch.Entries >= settings.RelayBatchSize || (route.UntilEmpty && batch.Entries > 0)) continue;
+                // Refused keys went back behind the others (or became dead letters): no reason to hurry for them.
+                if ((batch.Entries >= settings.RelayBatchSize && batch.Refused == 0) || (route.UntilEmpty && batch.Entries > 0)) continue;
                 await Task.Delay(settings.RelayPollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,6 +74,9 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Change relay {Route}: batch failed ({Error}: {Message}); the outbox keeps it, retrying in {BackoffMs} ms")]
     private static partial void LogFailed(ILogger logger, string route, string error, string message, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Change relay {Route}: the other store refused {Refused} document(s) of a batch (the rest was applied); {DeadLettered} reached {MaxAttempts} attempts and became dead letters (see /status/migration)")]
+    private static partial void LogRefused(ILogger logger, string route, int refused, int deadLettered, int maxAttempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Change relay {Route}: applying again")]
     private static partial void LogRecovered(ILogger logger, string route);

@@ -23,6 +23,8 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
         double? oldestAge = depth.OldestChangedAt is { } oldest ? Math.Round(Math.Max(0, (now - oldest).TotalSeconds), 3) : null;
         if (depth.Entries > 0)
             blockers.Add($"outbox not drained: {depth.Entries} change(s) not yet applied to the secondary, the oldest {oldestAge:0.###} s old");
+        if (depth.DeadLetters > 0)
+            blockers.Add($"dead letters: {depth.DeadLetters} change(s) the other store refused {stores.Settings.RelayMaxAttempts} times were set aside; list them with 'scripts/olorin outbox list-dead-letters', fix the cause and run 'scripts/olorin outbox retry-dead-letters' (docs/operations.md, Dead letters)");
 
         string? otherError = null;
         var reachable = (bool?)null;
@@ -57,7 +59,7 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
             stores.Topology.Phase.WireName(), stores.Topology.PrimaryBackend, stores.Topology.SecondaryBackend, capture,
             depth.Entries, depth.OldestChangedAt?.UtcDateTime, oldestAge,
             relay.Applied, relay.EntriesRemoved, relay.Failed, relay.Retried, relay.AppliedPerSecond, relay.LastAppliedAt?.UtcDateTime,
-            reachable, otherError, writeBack?.SetAt.UtcDateTime), blockers);
+            reachable, otherError, writeBack?.SetAt.UtcDateTime, depth.DeadLetters, relay.Refused, relay.DeadLettered), blockers);
     }
 
     /// <summary>The exception type that starts an error text ("NpgsqlException: …"), without the message.</summary>
@@ -67,6 +69,9 @@ public sealed class OutboxGateSource(PhaseStores stores, IChangeOutbox outbox, W
 
 /// <summary>The <c>outbox</c> section's content (snake_case on the wire).</summary>
 /// <param name="SecondaryReachable">Null when this phase has no other store.</param>
+/// <param name="DeadLetters">Changes set aside in the primary's dead-letter store after the other store refused them <c>OUTBOX_RELAY_MAX_ATTEMPTS</c> times.</param>
+/// <param name="Refused">Documents the other store refused since start-up (each one attempt).</param>
+/// <param name="DeadLettered">Dead letters this instance set aside since start-up.</param>
 public sealed record OutboxReport(
     string Phase,
     string Primary,
@@ -83,4 +88,7 @@ public sealed record OutboxReport(
     DateTime? LastAppliedAt,
     bool? SecondaryReachable,
     [property: DocumentIds] string? SecondaryError,
-    DateTime? WriteBackMarkerSetAt);
+    DateTime? WriteBackMarkerSetAt,
+    long DeadLetters,
+    long Refused,
+    long DeadLettered);

@@ -21,7 +21,8 @@ public sealed record PhaseSettings(
     int RelayBatchSize,
     TimeSpan RelayPollInterval,
     TimeSpan RelayMaxBackoff,
-    bool FailOnMongoDbError)
+    bool FailOnMongoDbError,
+    int RelayMaxAttempts = RelayDefaults.MaxAttempts)
 {
     public const string PhaseVariable = "MIGRATION_PHASE";
     public const string SecondaryUrlVariable = "SECONDARY_DATABASE_URL";
@@ -29,6 +30,7 @@ public sealed record PhaseSettings(
     public const string BatchSizeVariable = "OUTBOX_RELAY_BATCH_SIZE";
     public const string PollVariable = "OUTBOX_RELAY_POLL_MS";
     public const string BackoffVariable = "OUTBOX_RELAY_MAX_BACKOFF_MS";
+    public const string MaxAttemptsVariable = "OUTBOX_RELAY_MAX_ATTEMPTS";
 
     /// <summary>Whether the store that plays MongoDB's part is a PostgreSQL stand-in.</summary>
     public bool MongoSideIsStandIn => SecondaryConnectionString is not null;
@@ -51,7 +53,8 @@ public sealed record PhaseSettings(
             Int(configuration, BatchSizeVariable, 500, 1, 10_000),
             TimeSpan.FromMilliseconds(Int(configuration, PollVariable, 200, 10, 60_000)),
             TimeSpan.FromMilliseconds(Int(configuration, BackoffVariable, 30_000, 100, 600_000)),
-            backend.FailOnMongoDbError);
+            backend.FailOnMongoDbError,
+            Int(configuration, MaxAttemptsVariable, RelayDefaults.MaxAttempts, 1, 1000));
     }
 
     private static bool Bool(IConfiguration configuration, string name)

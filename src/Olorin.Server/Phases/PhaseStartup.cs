@@ -95,7 +95,7 @@ public static partial class PhaseStartup
                     throw new StartupAbortedException(
                         $"PostgreSQL (DATABASE_URL) is unreachable ({otherError}): mongo_primary records in it that it will lag MongoDB, so it must be reachable at start-up.");
                 // Whatever dual left in PostgreSQL's outbox reaches MongoDB before MongoDB decides any write.
-                var leftover = await ChangeRelaying.DrainAsync(other!.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
+                var leftover = await ChangeRelaying.DrainAsync(other!.Outbox, services, stores.Settings.RelayBatchSize, stores.Settings.RelayMaxAttempts, cancellationToken);
                 if (leftover > 0) LogLeftoverDrained(logger, leftover);
                 await other.Marker.SetAsync($"{Environment.MachineName} at start-up in mongo_primary", cancellationToken);
                 await other.Outbox.SetCaptureAsync(false, cancellationToken);
@@ -130,13 +130,15 @@ public static partial class PhaseStartup
             problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u}) and its write-back outbox cannot be drained: {otherError}";
         else
         {
-            var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
+            var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, stores.Settings.RelayMaxAttempts, cancellationToken);
             LogWriteBackDrained(logger, drained);
             // The drain stops at the first empty claim, and claims skip rows another instance holds: the marker is
             // cleared only when the outbox is really empty (the count sees locked rows too).
             var left = await other.Outbox.DepthAsync(cancellationToken);
             if (left.Entries > 0)
                 problem = $"the write-back outbox still holds {left.Entries} entries after draining (another instance may be draining it now)";
+            else if (left.DeadLetters > 0)
+                problem = $"the write-back outbox holds {left.DeadLetters} dead letter(s): changes PostgreSQL refused {stores.Settings.RelayMaxAttempts} times (see docs/operations.md, 'Dead letters'; scripts/olorin outbox list-dead-letters / retry-dead-letters)";
             else if (marker is null || captureWasOn)
             {
                 await services.GetRequiredService<WriteBackMarker>().ClearAsync(cancellationToken);

@@ -6,14 +6,14 @@ public sealed class RelayCounters(TimeProvider clock)
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
     private readonly Lock gate = new();
     private readonly Queue<(DateTimeOffset At, int Documents)> recent = new();
-    private long applied, entries, failed, retried;
+    private long applied, entries, failed, retried, refused, deadLettered;
     private string? lastError;
     private DateTimeOffset? lastAppliedAt, lastFailedAt;
     private bool failing;
 
     public sealed record Snapshot(
         long Applied, long EntriesRemoved, long Failed, long Retried, double AppliedPerSecond,
-        DateTimeOffset? LastAppliedAt, DateTimeOffset? LastFailedAt, bool Failing, string? LastError);
+        DateTimeOffset? LastAppliedAt, DateTimeOffset? LastFailedAt, bool Failing, string? LastError, long Refused = 0, long DeadLettered = 0);
 
     public void Succeeded(int documents, int removedEntries)
     {
@@ -29,6 +29,16 @@ public sealed class RelayCounters(TimeProvider clock)
             lastAppliedAt = now;
             recent.Enqueue((now, documents));
             Trim(now);
+        }
+    }
+
+    /// <summary>Documents the other store refused (each an attempt; the batch's other documents were applied), and how many became dead letters.</summary>
+    public void Refused(int documents, int deadLetters)
+    {
+        lock (gate)
+        {
+            refused += documents;
+            deadLettered += deadLetters;
         }
     }
 
@@ -51,7 +61,7 @@ public sealed class RelayCounters(TimeProvider clock)
         {
             Trim(now);
             var rate = recent.Sum(r => (double)r.Documents) / RateWindow.TotalSeconds;
-            return new Snapshot(applied, entries, failed, retried, Math.Round(rate, 2), lastAppliedAt, lastFailedAt, failing, lastError);
+            return new Snapshot(applied, entries, failed, retried, Math.Round(rate, 2), lastAppliedAt, lastFailedAt, failing, lastError, refused, deadLettered);
         }
     }
 
