@@ -1,0 +1,154 @@
+using Microsoft.Extensions.DependencyInjection;
+using Olorin.Core.Phases;
+using Olorin.Migration.Collections;
+using Olorin.Migration.Seeding;
+using Olorin.Migration.Verification;
+
+namespace Olorin.Migration.Tests;
+
+/// <summary>
+/// What the relay does when the secondary refuses a document (dead letters), when it fails to answer (nothing is
+/// removed, no attempt counted) and when unique values move between documents of one batch — on two PostgreSQL
+/// databases, the secondary a stand-in for MongoDB.
+/// </summary>
+public sealed class RelayRefusalTests
+{
+    private const int Batch = 200;
+
+    private static IChangeOutbox Outbox(PostgresEndpoint store) => store.Services.GetRequiredService<IChangeOutbox>();
+
+    private static async Task<(PostgresEndpoint Primary, PostgresEndpoint Secondary)> PairAsync(string tenant, int investigations)
+    {
+        var primary = await PostgresEndpoint.CreateAsync();
+        await Outbox(primary).SetCaptureAsync(true);
+        var secondary = await PostgresEndpoint.CreateAsync();
+        await new SyntheticDataset(tenant, investigations).WriteAsync(primary.Services, cancellationToken: TestContext.Current.CancellationToken);
+        return (primary, secondary);
+    }
+
+    private static async Task<IReadOnlyList<CollectionVerification>> CompareAsync(PostgresEndpoint primary, PostgresEndpoint secondary)
+        => await new Verifier(primary.Endpoint, secondary.Endpoint, new VerifyOptions { Restart = true }, new QuietObserver())
+            .VerifyAsync(MigrationCollections.All, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task A_document_the_secondary_refuses_becomes_a_dead_letter_after_the_attempts_the_rest_is_applied_and_a_retry_applies_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-poison", 20);
+        await using var _p = primary;
+        await using var _s = secondary;
+        // The secondary refuses one detector's name (as MongoDB would refuse a document too large or a failed validation).
+        var poison = (await primary.ScalarAsync<string>("SELECT detector_id FROM detectors ORDER BY detector_id LIMIT 1"))!;
+        await primary.ExecuteAsync($"UPDATE detectors SET name = 'poison' WHERE detector_id = '{poison}'");
+        await secondary.ExecuteAsync("ALTER TABLE detectors ADD CONSTRAINT refuse_poison CHECK (name <> 'poison')");
+
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, maxAttempts: 3, ct);
+
+        var depth = await Outbox(primary).DepthAsync(ct);
+        Assert.Equal(0, depth.Entries); // the relay went on: nothing else waits behind the poison entry
+        Assert.Equal(1, depth.DeadLetters);
+        var letter = Assert.Single(await Outbox(primary).ListDeadLettersAsync(10, ct));
+        Assert.Equal(new ChangeKey("detectors", "tenant-poison", poison), letter.Key);
+        Assert.Equal(3, letter.Attempts);
+        Assert.Contains("refuse_poison", letter.Error);
+        Assert.Contains("23514", letter.Error);
+        var results = await CompareAsync(primary, secondary);
+        Assert.All(results.Where(r => r.Collection != "detectors"), r => Assert.True(r.Equal, r.Collection));
+        var detectors = results.Single(r => r.Collection == "detectors");
+        Assert.Equal(1, detectors.Missing);
+
+        // A later write of the key gives it one more try (still refused: a dead letter again, one attempt more).
+        await primary.ExecuteAsync($"UPDATE detectors SET updated_at = now() WHERE detector_id = '{poison}'");
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, maxAttempts: 3, ct);
+        Assert.Equal(4, Assert.Single(await Outbox(primary).ListDeadLettersAsync(10, ct)).Attempts);
+
+        // The operator fixes the cause and retries: the dead letter goes back in the outbox and is applied.
+        await secondary.ExecuteAsync("ALTER TABLE detectors DROP CONSTRAINT refuse_poison");
+        Assert.Equal(1, await Outbox(primary).RetryDeadLettersAsync(ct));
+        Assert.Equal(1, (await Outbox(primary).DepthAsync(ct)).Entries);
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, maxAttempts: 3, ct);
+        depth = await Outbox(primary).DepthAsync(ct);
+        Assert.Equal((0L, 0L), (depth.Entries, depth.DeadLetters));
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT count(*) FROM change_relay_failures"));
+        Assert.All(await CompareAsync(primary, secondary), r => Assert.True(r.Equal, r.Collection));
+    }
+
+    [Fact]
+    public async Task A_key_refused_fewer_times_than_the_limit_stays_in_the_outbox_and_its_record_goes_once_it_is_applied()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-refused", 5);
+        await using var _p = primary;
+        await using var _s = secondary;
+        var poison = (await primary.ScalarAsync<string>("SELECT detector_id FROM detectors ORDER BY detector_id LIMIT 1"))!;
+        await primary.ExecuteAsync($"UPDATE detectors SET name = 'poison' WHERE detector_id = '{poison}'");
+        await secondary.ExecuteAsync("ALTER TABLE detectors ADD CONSTRAINT refuse_poison CHECK (name <> 'poison')");
+
+        var batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, maxAttempts: 5, ct);
+        Assert.Equal((1, 0), (batch.Refused, batch.DeadLettered));
+        var depth = await Outbox(primary).DepthAsync(ct);
+        Assert.Equal((1L, 0L), (depth.Entries, depth.DeadLetters)); // back in the outbox, behind the others
+        Assert.True(await Outbox(primary).IsPendingAsync("detectors", "tenant-refused", poison, ct));
+        Assert.Equal(1, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
+
+        await secondary.ExecuteAsync("ALTER TABLE detectors DROP CONSTRAINT refuse_poison");
+        batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, maxAttempts: 5, ct);
+        Assert.Equal((1, 0), (batch.Documents, batch.Refused));
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT count(*) FROM change_relay_failures"));
+        Assert.All(await CompareAsync(primary, secondary), r => Assert.True(r.Equal, r.Collection));
+    }
+
+    [Fact]
+    public async Task A_secondary_that_fails_to_answer_removes_nothing_and_counts_no_attempt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-down", 5);
+        await using var _p = primary;
+        await using var _s = secondary;
+        var before = await Outbox(primary).DepthAsync(ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Outbox(primary).RelayAsync(Batch, 1,
+            (_, _) => throw new InvalidOperationException("the secondary is down"), ct));
+
+        // The claim deleted the entries inside the batch's transaction: the failure gave every one of them back.
+        var after = await Outbox(primary).DepthAsync(ct);
+        Assert.Equal((before.Entries, 0L), (after.Entries, after.DeadLetters));
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT count(*) FROM change_relay_failures"));
+    }
+
+    [Fact]
+    public async Task Templates_rotating_their_unique_names_between_two_batches_are_applied_in_one_batch()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-swap", 60);
+        await using var _p = primary;
+        await using var _s = secondary;
+        // Three templates of one user, named A, B and C (the unique key is tenant, user, name).
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add((await primary.ScalarAsync<string>($"SELECT template_id FROM investigation_templates ORDER BY template_id OFFSET {i} LIMIT 1"))!);
+        await primary.ExecuteAsync($"""
+            UPDATE investigation_templates SET user_id = 'rotator', name = 'A', updated_at = now() WHERE template_id = '{ids[0]}';
+            UPDATE investigation_templates SET user_id = 'rotator', name = 'B', updated_at = now() WHERE template_id = '{ids[1]}';
+            UPDATE investigation_templates SET user_id = 'rotator', name = 'C', updated_at = now() WHERE template_id = '{ids[2]}';
+            """);
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, Batch, ct);
+
+        // A→B, B→C, C→A through a free name, as three API renames would, all before the next batch.
+        await primary.ExecuteAsync($"""
+            UPDATE investigation_templates SET name = 'spare', updated_at = now() WHERE template_id = '{ids[2]}';
+            UPDATE investigation_templates SET name = 'C', updated_at = now() WHERE template_id = '{ids[1]}';
+            UPDATE investigation_templates SET name = 'B', updated_at = now() WHERE template_id = '{ids[0]}';
+            UPDATE investigation_templates SET name = 'A', updated_at = now() WHERE template_id = '{ids[2]}';
+            """);
+        var batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, Batch, maxAttempts: 1, ct);
+
+        Assert.Equal((0, 0), (batch.Refused, batch.DeadLettered));
+        Assert.Equal(3, batch.Documents);
+        Assert.Equal("B,C,A", await secondary.ScalarAsync<string>(
+            $"SELECT string_agg(name, ',' ORDER BY array_position(ARRAY['{ids[0]}','{ids[1]}','{ids[2]}'], template_id)) FROM investigation_templates WHERE user_id = 'rotator'"));
+        var depth = await Outbox(primary).DepthAsync(ct);
+        Assert.Equal((0L, 0L), (depth.Entries, depth.DeadLetters));
+        Assert.All(await CompareAsync(primary, secondary), r => Assert.True(r.Equal, r.Collection));
+    }
+}
