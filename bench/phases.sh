@@ -3,7 +3,8 @@
 # write load against the same server build, first in MIGRATION_PHASE=postgres, then in MIGRATION_PHASE=dual with a
 # second PostgreSQL database standing in for the secondary (SECONDARY_DATABASE_URL), and again in postgres and dual
 # (ABAB, so a drift of the shared machine's load hits both phases). It prints, per phase, write throughput and
-# P50/P99 of POST /investigations and PATCH /investigations/{id}, the server's CPU-seconds per 1,000 writes, the dual
+# P50/P99 of POST /investigations and PATCH /investigations/{id}, the CPU-seconds per 1,000 writes of the server and of
+# the PostgreSQL processes serving the primary and the secondary database, the dual
 # / postgres P99 ratio against the target (<= 1.3x), and in dual the relay's throughput (documents/s) and the outbox
 # lag (depth and age of the oldest entry, sampled every second from /status/migration) under that load, then the
 # time the outbox takes to drain once the load stops.
@@ -67,6 +68,16 @@ start_server() {
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
 cpu_seconds() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$server_pid/stat"; }
+# pg_ticks <db>: "pid cpu-ticks" of every PostgreSQL process attached to that database (the server's pooled
+# connections, autovacuum workers); pg_cpu_delta <before> <after>: the CPU-seconds they used in between (a process
+# that exited in between is not counted: the server's pool keeps its connections for the run).
+pg_ticks() {
+  psql "$PSQL_URL/postgres" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$1'" | while read -r pid; do
+    [ -r "/proc/$pid/stat" ] && awk -v p="$pid" '{ print p, $14 + $15 }' "/proc/$pid/stat"
+  done
+  true
+}
+pg_cpu_delta() { awk 'NR == FNR { b[$1] = $2; next } { s += $2 - ($1 in b ? b[$1] : 0) } END { printf "%.2f", s / 100 }' "$1" "$2"; }
 migration() { curl -fs "$URL/status/migration"; }
 
 # Seeding (postgres phase, so nothing is captured): one investigation through the API, copied in SQL, as bench/run.sh.
@@ -114,16 +125,21 @@ measure() {
   local load cpu_before cpu_after post patch
   load="$(cut -d' ' -f1 /proc/loadavg)"
   cpu_before="$(cpu_seconds)"
+  pg_ticks "$DB" >"$OUT/pg-primary-before"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-before"
   local started; started=$(date +%s.%N)
   post="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH_LUA/post.lua" "$URL/investigations" | tee -a "$OUT/wrk.txt" | grep '^RESULT' | tail -1)"
   patch="$(BENCH_PATCH_OFFSET=$((slice * INVESTIGATIONS / 8)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH_LUA/patch.lua" "$URL/investigations" | tee -a "$OUT/wrk.txt" | grep '^RESULT' | tail -1)"
   local elapsed; elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   slice=$((slice + 1))
   cpu_after="$(cpu_seconds)"
+  pg_ticks "$DB" >"$OUT/pg-primary-after"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-after"
   read -r _ post_rps post_p50 post_p99 post_bad post_err <<<"$post"
   read -r _ patch_rps patch_p50 patch_p99 patch_bad patch_err <<<"$patch"
   local writes; writes=$(awk -v a="$post_rps" -v b="$patch_rps" -v d="$DURATION" 'BEGIN { printf "%d", (a + b) * d }')
   local cpu_per_k; cpu_per_k=$(awk -v a="$cpu_before" -v b="$cpu_after" -v w="$writes" 'BEGIN { printf "%.2f", (b - a) * 1000 / w }')
+  local pg_primary pg_secondary
+  pg_primary=$(awk -v c="$(pg_cpu_delta "$OUT/pg-primary-before" "$OUT/pg-primary-after")" -v w="$writes" 'BEGIN { printf "%.2f", c * 1000 / w }')
+  pg_secondary=$(awk -v c="$(pg_cpu_delta "$OUT/pg-secondary-before" "$OUT/pg-secondary-after")" -v w="$writes" 'BEGIN { printf "%.2f", c * 1000 / w }')
   local relay="–" lag="–" drain="–"
   if [ "$phase" = dual ]; then
     local applied_after; applied_after="$(migration | jq '.outbox.applied')"
@@ -139,8 +155,8 @@ measure() {
   stop_server
   p99["$phase-$round-post"]=$post_p99
   p99["$phase-$round-patch"]=$patch_p99
-  rows+=("| $round | $phase | $post_rps | $post_p50 | $post_p99 | $patch_rps | $patch_p50 | $patch_p99 | $((post_bad + patch_bad)) / $((post_err + patch_err)) | $cpu_per_k | $relay | $lag | $drain | $load |")
-  log "round $round $phase: POST $post_rps/s P99 $post_p99 ms; PATCH $patch_rps/s P99 $patch_p99 ms; CPU $cpu_per_k s per 1000 writes; relay $relay docs/s; lag $lag; drain $drain"
+  rows+=("| $round | $phase | $post_rps | $post_p50 | $post_p99 | $patch_rps | $patch_p50 | $patch_p99 | $((post_bad + patch_bad)) / $((post_err + patch_err)) | $cpu_per_k | $pg_primary | $pg_secondary | $relay | $lag | $drain | $load |")
+  log "round $round $phase: POST $post_rps/s P99 $post_p99 ms; PATCH $patch_rps/s P99 $patch_p99 ms; CPU $cpu_per_k s per 1000 writes (PostgreSQL: primary $pg_primary, secondary $pg_secondary); relay $relay docs/s; lag $lag; drain $drain"
 }
 
 : >"$OUT/wrk.txt"
@@ -161,8 +177,8 @@ done
 {
   echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $CONNECTIONS connections, ${DURATION}s per operation and phase"
   echo
-  echo "| round | phase | POST/s | POST P50 ms | POST P99 ms | PATCH/s | PATCH P50 ms | PATCH P99 ms | non-2xx / socket errors | server CPU s per 1000 writes | relay docs/s | outbox lag under load | drain after load | load avg (1 min) before |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| round | phase | POST/s | POST P50 ms | POST P99 ms | PATCH/s | PATCH P50 ms | PATCH P99 ms | non-2xx / socket errors | server CPU s per 1000 writes | PostgreSQL CPU s per 1000 writes, primary | … secondary | relay docs/s | outbox lag under load | drain after load | load avg (1 min) before |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "| round | write | postgres P99 ms | dual P99 ms | dual / postgres | target <= 1.3x |"

@@ -18,6 +18,7 @@ public static class OlorinCli
         root.Subcommands.Add(Commands.VerifyMigrationCommand.Create());
         root.Subcommands.Add(Commands.BenchmarkCommand.Create());
         root.Subcommands.Add(Commands.SeedCommand.Create());
+        root.Subcommands.Add(Commands.OutboxCommand.Create());
         return root;
     }
 }

@@ -50,7 +50,9 @@ public sealed class OutboxRenderingTests
                 "inflight": { "$max": [0, { "$subtract": [ { "$ifNull": ["$inflight", 0] }, 1 ] } ] },
                 "deadline": { "$ifNull": ["$deadline", { "$date": "1970-01-01T00:00:00Z" }] },
                 "changed_at": { "$ifNull": ["$changed_at", { "$date": "2026-12-02T03:00:00Z" }] },
-                "lease_until": { "$ifNull": ["$lease_until", { "$date": "1970-01-01T00:00:00Z" }] } } } ]
+                "lease_until": { "$cond": [ { "$eq": ["$lease_until", { "$date": "9999-12-31T00:00:00Z" }] }, { "$date": "1970-01-01T00:00:00Z" },
+                                            { "$ifNull": ["$lease_until", { "$date": "1970-01-01T00:00:00Z" }] } ] },
+                "dead_lettered_at": "$$REMOVE" } } ]
             """,
             Pipeline(OutboxRendering.Touch(Now)));
 
