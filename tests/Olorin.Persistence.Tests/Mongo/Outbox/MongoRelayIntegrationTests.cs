@@ -137,4 +137,43 @@ public sealed class MongoRelayIntegrationTests
         await ChangeRelaying.DrainAsync(outbox, postgres.Services, 100, Ct);
         Assert.Equal("during", (string?)(await ReadAsync(postgres, "i6"))!.Settings!["name"]);
     }
+
+    [Fact]
+    public async Task A_key_refused_max_attempts_times_becomes_a_dead_letter_outside_the_depth_until_retried_or_written_again()
+    {
+        await using var mongo = await MongoStoreAsync();
+        var outbox = mongo.Services.GetRequiredService<MongoChangeOutbox>();
+        await outbox.EnsureIndexesAsync(Ct);
+        ChangeKey bad = new("investigations", "t1", "bad"), good = new("investigations", "t1", "good");
+        await outbox.RecordAsync([bad, good], Ct);
+        var applied = new List<ChangeKey>();
+        Task Apply(ChangeSet changes, CancellationToken ct)
+        {
+            if (changes.Keys.Contains(bad)) throw new ChangeRefusedException("investigations: refused", new InvalidOperationException("test"));
+            applied.AddRange(changes.Keys);
+            return Task.CompletedTask;
+        }
+
+        var first = await outbox.RelayAsync(100, 2, Apply, Ct);
+        Assert.Equal((1, 0, 1), (first.Refused, first.DeadLettered, first.Documents));
+        Assert.Equal([good], applied);
+        var depth = await outbox.DepthAsync(Ct);
+        Assert.Equal((1L, 0L), (depth.Entries, depth.DeadLetters));
+
+        Assert.Equal(1, (await outbox.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
+        depth = await outbox.DepthAsync(Ct);
+        Assert.Equal((0L, 1L), (depth.Entries, depth.DeadLetters));
+        var letter = Assert.Single(await outbox.ListDeadLettersAsync(10, Ct));
+        Assert.Equal((bad, 2, "investigations: refused"), (letter.Key, letter.Attempts, letter.Error));
+        Assert.Equal(0, (await outbox.RelayAsync(100, 2, Apply, Ct)).Entries); // a dead letter is never claimed
+
+        // A write of the key (its touch) gives it one more try; an operator's retry puts it back with attempts from zero.
+        await outbox.BeginAsync([bad], Ct);
+        await outbox.EndAsync([bad], Ct);
+        Assert.Equal((1L, 0L), ((await outbox.DepthAsync(Ct)).Entries, (await outbox.DepthAsync(Ct)).DeadLetters));
+        Assert.Equal(1, (await outbox.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
+        Assert.Equal(1, await outbox.RetryDeadLettersAsync(Ct));
+        depth = await outbox.DepthAsync(Ct);
+        Assert.Equal((1L, 0L), (depth.Entries, depth.DeadLetters));
+    }
 }
