@@ -39,8 +39,8 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
                 }
                 // A full batch means more is waiting: go on at once. A partial one means the relay has caught up: wait
                 // for the poll interval, so that under a steady write load the next batch carries what a whole interval
-                // captured instead of the few entries written since the last commit (the per-batch cost — claim, key
-                // locks, two transactions — is then paid per interval, not per handful of writes).
+                // captured instead of the few entries written since the last commit (the per-batch cost — the claim, one read
+                // per collection, the commit, the writes to the other store — is then paid per interval, not per handful of writes).
                 // Refused keys went back behind the others (or became dead letters): no reason to hurry for them.
                 if ((batch.Entries >= settings.RelayBatchSize && batch.Refused == 0) || (route.UntilEmpty && batch.Entries > 0)) continue;
                 await Task.Delay(settings.RelayPollInterval, stoppingToken);
