@@ -23,7 +23,9 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
     {
         var binding = MongoChangeCollections.Of(collection);
         if (keys.Count == 0) return new Dictionary<ChangeKey, object>();
-        var found = await Collection(collection).Find(KeysFilter(binding, keys)).ToListAsync(cancellationToken);
+        var filter = KeysFilter(binding, keys);
+        if (collection == MongoCollectionNames.Investigations) filter &= Repositories.PendingAudit.LiveDocuments; // a tombstone is deleted
+        var found = await Collection(collection).Find(filter).ToListAsync(cancellationToken);
         var result = new Dictionary<ChangeKey, object>();
         // A time series can hold a key twice (no unique index); the relay's delete-then-insert converges them, so any one is current.
         foreach (var document in found) result[binding.KeyOf(document)] = BsonSerializer.Deserialize(document, binding.ModelType);
