@@ -116,14 +116,16 @@ public static partial class PhaseStartup
         OtherStore? opened = null;
         try
         {
-            if (marker is not null && stores.Other is null && !stores.Settings.MongoSideIsStandIn)
+            var configuration = services.GetRequiredService<IConfiguration>();
+            if (marker is not null && stores.Other is null && !stores.Settings.MongoSideIsStandIn
+                && !string.IsNullOrWhiteSpace(configuration[Olorin.Persistence.Mongo.Settings.MongoSettingsKeys.Uri]))
             {
                 // MongoDB itself was primary and this phase has no store for it: open it just to drain its write-back outbox.
                 try
                 {
-                    opened = await PhaseRegistration.OpenMongoWriteBackAsync(services.GetRequiredService<IConfiguration>(), logger, cancellationToken);
+                    opened = await PhaseRegistration.OpenMongoWriteBackAsync(configuration, logger, cancellationToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException and not StartupAbortedException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     otherError = $"{e.GetType().Name}: {Logging.SecretRedactor.Redact(e.Message)}";
                 }
@@ -153,7 +155,7 @@ public static partial class PhaseStartup
         if (otherError is not null)
             problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u}) and its write-back outbox cannot be drained: {otherError}";
         else if (other is null)
-            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u} by {marker.SetBy}) and no write-back outbox is configured to drain ({PhaseSettings.SecondaryUrlVariable} is unset)";
+            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u} by {marker.SetBy}) and no write-back outbox is configured to drain (MONGODB_URI and {PhaseSettings.SecondaryUrlVariable} are unset)";
         else
         {
             var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, cancellationToken);
