@@ -31,7 +31,7 @@ internal static class ScoreDeletion
             if (batch.Count == 0) return deleted;
             var keys = batch.Select(d => CaptureKeys.Score(tenantId, investigationId, d["transaction_id"].AsString)).Distinct().ToList();
             deleted += await capture.RunAsync(keys,
-                async () => (await scores.DeleteManyAsync(TransactionScoreFilters.Documents(batch.Select(d => d["_id"])), cancellationToken)).DeletedCount,
+                async () => (await scores.DeleteManyAsync(TransactionScoreFilters.Documents(tenantId, investigationId, batch.Select(d => d["_id"])), cancellationToken)).DeletedCount,
                 cancellationToken);
         }
     }

@@ -46,8 +46,13 @@ public static class TransactionScoreFilters
     public static ProjectionDefinition<TransactionScore, BsonDocument> DeletionKeys { get; } =
         Builders<TransactionScore>.Projection.Include("_id").Include(s => s.TransactionId);
 
-    /// <summary>Exactly the documents a batched delete read (<see cref="ScoreDeletion"/>), by <c>_id</c>.</summary>
-    public static FilterDefinition<TransactionScore> Documents(IEnumerable<BsonValue> ids) => Filter.In("_id", ids);
+    /// <summary>
+    /// Exactly the documents a batched delete read (<see cref="ScoreDeletion"/>): by <c>_id</c>, within the investigation,
+    /// so that the investigation's index serves the delete where <c>_id</c> has none (a time series has no <c>_id</c>
+    /// index: https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/).
+    /// </summary>
+    public static FilterDefinition<TransactionScore> Documents(string tenantId, string investigationId, IEnumerable<BsonValue> ids)
+        => ByInvestigation(tenantId, investigationId) & Filter.In("_id", ids);
 
     /// <summary>The stored score with this key (tenant, investigation, transaction); for verbatim upserts.</summary>
     public static FilterDefinition<TransactionScore> Key(TransactionScoreKey key)

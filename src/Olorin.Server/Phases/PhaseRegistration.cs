@@ -36,6 +36,8 @@ public static class PhaseRegistration
                 var postgres = new OtherStore("secondary (PostgreSQL, DATABASE_URL, receiving the write-back)", isMongoSide: false, database.ConnectionString, database.MigrateOnStartup);
                 stores = new PhaseStores(phase, new MigrationTopology(MigrationPhase.MongoPrimary, MongoPersistence.BackendName, PostgresPersistence.BackendName), postgres);
                 serving = new ActiveBackend(MongoPersistence.BackendName);
+                // The marker lives in PostgreSQL, which is not the host's store here (the outbox gate reads it).
+                services.AddSingleton(_ => postgres.Marker);
             }
             else
             {

@@ -5,10 +5,15 @@ namespace Olorin.Persistence.Mongo.Repositories.Capture;
 /// <summary>
 /// The one seam through which every write of the MongoDB adapter records its keys in MongoDB's outbox while capture is
 /// on (<c>mongo_primary</c>): <see cref="IWriteIntents.BeginAsync"/> before the write, <see cref="IWriteIntents.EndAsync"/>
-/// after it, in a <c>finally</c>, whatever the write answered or threw (<see cref="Outbox.MongoChangeOutbox"/> explains
-/// why intents and not a transaction or a change stream). A process that dies between the two leaves the entry in
-/// flight; the relay copies it once its deadline passes. Capture off (every other phase): the write alone, after one
-/// cached look at the switch (<see cref="MongoCaptureSwitch"/>).
+/// after it, in a <c>finally</c>, whatever the write answered or threw. Not a transaction around write and entry: a
+/// time series (audit_log) cannot be written in one ("You can't write to time series collections in transactions",
+/// https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#transactions) and a standalone server has
+/// none; each intent and each touch is instead one single-document upsert of the key's entry, atomic on its own on every
+/// deployment ("a write operation is atomic on the level of a single document",
+/// https://www.mongodb.com/docs/manual/core/write-operations-atomicity/), so concurrent writers of one key count their
+/// intents without losing any (<see cref="Outbox.MongoChangeOutbox"/> explains how the relay uses them). A process that
+/// dies between the two leaves the entry in flight; the relay copies it once its deadline passes. Capture off (every
+/// other phase): the write alone, after one cached look at the switch (<see cref="MongoCaptureSwitch"/>).
 /// </summary>
 public sealed class CapturedWrites(IWriteIntents intents, MongoCaptureSwitch captureSwitch)
 {

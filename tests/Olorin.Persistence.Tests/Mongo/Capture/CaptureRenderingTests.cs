@@ -18,8 +18,8 @@ public sealed class CaptureRenderingTests
             TransactionScoreFilters.DeletionKeys.Render(new(MongoDB.Bson.Serialization.BsonSerializer.LookupSerializer<Olorin.Core.Models.TransactionScore>(),
                 MongoDB.Bson.Serialization.BsonSerializer.SerializerRegistry)).Document!);
         var ids = new BsonValue[] { new ObjectId("65f2a0000000000000000001"), new ObjectId("65f2a0000000000000000002") };
-        Rendered.Equal("""{ "_id": { "$in": [ { "$oid": "65f2a0000000000000000001" }, { "$oid": "65f2a0000000000000000002" } ] } }""",
-            Rendered.Filter(TransactionScoreFilters.Documents(ids)));
+        Rendered.Equal("""{ "tenant_id": "t1", "investigation_id": "i1", "_id": { "$in": [ { "$oid": "65f2a0000000000000000001" }, { "$oid": "65f2a0000000000000000002" } ] } }""",
+            Rendered.Filter(TransactionScoreFilters.Documents("t1", "i1", ids)));
     }
 
     [Fact]
