@@ -68,7 +68,8 @@ public sealed class MongoPrimaryRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task MongoDB_decides_PostgreSQL_receives_the_write_back_and_a_rollback_serves_it()
     {
-        if (Environment.GetEnvironmentVariable("OLORIN_TEST_MONGODB_URI") is not { Length: > 0 } uri) Assert.Skip(NoServer);
+        var uri = Environment.GetEnvironmentVariable("OLORIN_TEST_MONGODB_URI") ?? "";
+        if (uri.Length == 0) Assert.Skip(NoServer);
         var kept = $"det-{Guid.NewGuid():N}";
         var deleted = $"det-{Guid.NewGuid():N}";
 
