@@ -12,7 +12,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>
 /// Investigations in <c>investigation_states</c>. Each create, update and delete writes the row and its audit entry
-/// in one transaction (create and delete: one <c>SaveChanges</c>; update: Npgsql, see <see cref="UpdateAsync"/>).
+/// in one transaction (create and update: Npgsql, <see cref="InvestigationWriteSql"/>; delete: one <c>SaveChanges</c>).
 /// <c>version</c> is a concurrency token, so an update that loses a race fails its <c>WHERE version = …</c> and
 /// becomes a version conflict.
 /// </summary>
@@ -29,9 +29,17 @@ internal sealed class PostgresInvestigationRepository(
         investigation.UpdatedAt = now;
         investigation.LastAccessed = UtcTime.Normalize(investigation.LastAccessed);
 
-        db.Investigations.Add(investigation);
-        db.AuditLog.Add(AuditEntries.ForCreate(investigation, audit, now));
-        return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
+        var entry = AuditEntries.ForCreate(investigation, audit, now);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await InvestigationWriteSql.InsertAsync(connection, investigation, entry, cancellationToken);
+            return Outcome.Ok(investigation);
+        }
+        catch (PostgresException e) when (PostgresErrors.IsUniqueViolation(e, out _))
+        {
+            return Outcome.Duplicate<Investigation>("investigation_id");
+        }
     }
 
     /// <summary>
@@ -75,7 +83,7 @@ internal sealed class PostgresInvestigationRepository(
     /// One transaction on a pooled Npgsql connection: the row is read <c>FOR UPDATE</c> (the audit entry needs its
     /// before image, and the lock makes that image exact), <paramref name="guard"/> is evaluated on it (a refusal is
     /// classified from that same row: no further read), then the version-guarded UPDATE and the audit INSERT go in one
-    /// batch (<see cref="InvestigationUpdateSql"/>: fixed, prepared statements; no change tracking). Three round trips
+    /// batch (<see cref="InvestigationWriteSql"/>: fixed, prepared statements; no change tracking). Three round trips
     /// (BEGIN+SELECT, UPDATE+INSERT, COMMIT), as few as an audited write whose entry holds the before image allows.
     /// </summary>
     public async Task<Outcome<Investigation>> UpdateAsync(
@@ -91,7 +99,7 @@ internal sealed class PostgresInvestigationRepository(
         var now = UtcTime.Now(clock);
         patch.ApplyTo(stored!, now);
         var entry = AuditEntries.ForUpdate(before, stored!, audit, now);
-        if (!await InvestigationUpdateSql.WriteAsync(connection, stored!, before.Version, patch, entry, cancellationToken))
+        if (!await InvestigationWriteSql.UpdateAsync(connection, stored!, before.Version, patch, entry, cancellationToken))
             return Outcome.VersionConflict<Investigation>(before.Version); // not reached: the row is locked at that version
         await transaction.CommitAsync(cancellationToken);
         return Outcome.Ok(stored!);
