@@ -91,7 +91,22 @@ internal sealed class MongoInvestigationRepository(
     }
 
     public Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
-        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken, InvestigationFilters.Served);
+        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken,
+            InvestigationFilters.Served, InvestigationFilters.ListCount(tenantId, query) is { } counted ? token => CountListAsync(counted, token) : null);
+
+    /// <summary>
+    /// Every document of the list, then its tombstones (<see cref="InvestigationFilters.ListCount"/>: neither count
+    /// fetches a live investigation). In that order, a delete running meanwhile is seen either before (not counted) or
+    /// after its first write (a tombstone, counted in both); only a tombstone the relay removes between the two counts
+    /// is counted once as live, as a count taken a moment earlier would.
+    /// </summary>
+    private async Task<long> CountListAsync(InvestigationFilters.ListCountFilters counted, CancellationToken cancellationToken)
+    {
+        var all = await Investigations.CountDocumentsAsync(counted.All, cancellationToken: cancellationToken);
+        if (all == 0) return 0;
+        var tombstones = await Investigations.CountDocumentsAsync(counted.Tombstones, cancellationToken: cancellationToken);
+        return Math.Max(0, all - tombstones);
+    }
 
     /// <summary>
     /// Reads the investigation (its before image, which the audit entry needs), evaluates <paramref name="guard"/> on
