@@ -9,6 +9,7 @@ using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Health;
 using Olorin.Persistence.Mongo.Observability;
 using Olorin.Persistence.Mongo.Repositories;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
 
@@ -41,7 +42,7 @@ public static class MongoPersistence
         services.AddSingleton(sp => new MongoContext(sp.GetRequiredService<IMongoClient>(), settings.Database));
         services.AddSingleton(sp => new MongoSearchAvailability(
             sp.GetRequiredService<MongoContext>().Database, settings, capabilities, sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.AddSingleton(sp => new MongoAuditRelay(sp.GetRequiredService<MongoContext>()));
+        services.AddSingleton(sp => new MongoAuditRelay(sp.GetRequiredService<MongoContext>(), sp.GetRequiredService<CapturedWrites>()));
         services.AddSingleton<IPersistenceFailureClassifier, MongoFailureClassifier>();
         services.AddSingleton<IConnectionPoolProbe, MongoPoolProbe>();
         services.AddSingleton(sp => new MongoStatusReporter(settings, sp.GetRequiredService<IMongoClient>()));
@@ -51,6 +52,11 @@ public static class MongoPersistence
         services.AddScoped<IChangeTransferPort, Outbox.MongoChangeTransfer>();
         services.AddSingleton<Outbox.MongoChangeOutbox>();
         services.AddSingleton<Olorin.Core.Phases.IChangeOutbox>(sp => sp.GetRequiredService<Outbox.MongoChangeOutbox>());
+        // Every repository write goes through CapturedWrites: intents in MongoDB's outbox while its capture switch is on.
+        services.AddSingleton<IWriteIntents>(sp => new MongoWriteIntents(sp.GetRequiredService<Outbox.MongoChangeOutbox>()));
+        services.AddSingleton(sp => new MongoCaptureSwitch(
+            sp.GetRequiredService<Outbox.MongoChangeOutbox>().IsCaptureOnAsync, sp.GetRequiredService<TimeProvider>(), MongoCaptureSwitch.Ttl));
+        services.AddSingleton<CapturedWrites>();
         return services;
     }
 

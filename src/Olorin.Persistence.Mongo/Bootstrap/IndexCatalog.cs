@@ -138,6 +138,7 @@ public sealed class IndexCatalog
         Index(Investigations, ("tenant_id", 1), ("updated_at", -1), ("investigation_id", 1)),
         Index(Investigations, ("tenant_id", 1), ("status", 1), ("updated_at", -1), ("investigation_id", 1)),
         Index(Investigations, ("tenant_id", 1), ("user_id", 1), ("updated_at", -1), ("investigation_id", 1)),
+        InvestigationTombstones(),
         InvestigationsText(),
 
         Unique(Detectors, ("tenant_id", 1), ("detector_id", 1)),
@@ -206,6 +207,21 @@ public sealed class IndexCatalog
         Index(SoarPlaybookExecutions, ("tenant_id", 1), ("investigation_id", 1), ("started_at", -1), ("execution_id", 1)),
         Index(SoarPlaybookExecutions, ("tenant_id", 1), ("playbook_id", 1), ("started_at", -1), ("execution_id", 1)),
     ];
+
+    /// <summary>
+    /// The deleted investigations whose DELETE entry has not moved yet (<see cref="Repositories.PendingAudit"/>), by
+    /// tenant and status: a partial index on <c>{olorin_deleted_at: {$exists: true}}</c>, so it holds only those
+    /// tombstones (few, and each only until the relay removes it). A list total is every document of the tenant (and
+    /// status) — an index-only count on the list indexes' equality prefix — minus the tombstones counted here
+    /// (<see cref="Repositories.InvestigationFilters.ListCount"/>). A partial index on the live documents instead is
+    /// not possible: a partial filter accepts <c>$exists: true</c>, not <c>$exists: false</c>
+    /// (https://www.mongodb.com/docs/manual/core/index-partial/#create-a-partial-index).
+    /// </summary>
+    private static RequiredIndex InvestigationTombstones() =>
+        new(Investigations, new BsonDocument { { "tenant_id", 1 }, { "status", 1 } }, ExplicitName: "tenant_id_1_status_1_tombstones")
+        {
+            PartialFilter = new BsonDocument(Repositories.PendingAudit.DeletedField, new BsonDocument("$exists", true)),
+        };
 
     /// <summary>
     /// The non-Atlas fallback for investigation search. A text index on <c>results.findings</c> would index only

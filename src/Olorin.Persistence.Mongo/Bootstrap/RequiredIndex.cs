@@ -21,6 +21,12 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
     /// </summary>
     public bool UnlessAtlasSearchServes { get; init; }
 
+    /// <summary>
+    /// A partial index: only documents matching this filter are indexed, and the planner uses the index only for a
+    /// query whose predicate implies it (https://www.mongodb.com/docs/manual/core/index-partial/#query-coverage).
+    /// </summary>
+    public BsonDocument? PartialFilter { get; init; }
+
     public string Name => ExplicitName ?? string.Join("_", Keys.Select(k => $"{k.Name}_{k.Value}"));
 
     public bool IsText => Keys.Values.Any(v => v == "text");
@@ -40,6 +46,7 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
         if (Weights is not null) spec.Add("weights", Weights.DeepClone());
         if (DefaultLanguage is not null) spec.Add("default_language", DefaultLanguage);
         if (LanguageOverride is not null) spec.Add("language_override", LanguageOverride);
+        if (PartialFilter is not null) spec.Add("partialFilterExpression", PartialFilter.DeepClone());
         return spec;
     }
 
@@ -50,6 +57,7 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
         if (Weights is not null) options.Weights = Weights;
         if (DefaultLanguage is not null) options.DefaultLanguage = DefaultLanguage;
         if (LanguageOverride is not null) options.LanguageOverride = LanguageOverride;
+        if (PartialFilter is not null) options.PartialFilterExpression = new BsonDocumentFilterDefinition<BsonDocument>(PartialFilter.DeepClone().AsBsonDocument);
         return new CreateIndexModel<BsonDocument>(new BsonDocumentIndexKeysDefinition<BsonDocument>(Keys), options);
     }
 
@@ -61,8 +69,17 @@ public sealed record RequiredIndex(string Collection, BsonDocument Keys, bool Un
     public bool IsSatisfiedBy(BsonDocument existing)
     {
         var keys = existing.GetValue("key", new BsonDocument()).AsBsonDocument;
-        return IsText ? IsSameTextIndex(keys, existing) : SameKeys(keys, Keys) && existing.GetValue("unique", false).ToBoolean() == Unique;
+        return IsText
+            ? IsSameTextIndex(keys, existing)
+            : SameKeys(keys, Keys) && existing.GetValue("unique", false).ToBoolean() == Unique && SamePartialFilter(existing);
     }
+
+    // A partial index serves only the queries that imply its filter, and a full one is not a partial one: both must
+    // agree (listIndexes reports the filter as partialFilterExpression).
+    private bool SamePartialFilter(BsonDocument existing)
+        => existing.TryGetValue("partialFilterExpression", out var filter)
+            ? PartialFilter is not null && filter.Equals(PartialFilter)
+            : PartialFilter is null;
 
     // listIndexes reports a text index as its prefix keys plus _fts/_ftsx, with the weights (including "$**")
     // beside it, so compare the prefix keys and the weights.

@@ -23,7 +23,7 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
     {
         var binding = MongoChangeCollections.Of(collection);
         if (keys.Count == 0) return new Dictionary<ChangeKey, object>();
-        var found = await Collection(collection).Find(KeysFilter(binding, keys)).ToListAsync(cancellationToken);
+        var found = await Collection(collection).Find(CurrentFilter(binding, keys)).ToListAsync(cancellationToken);
         var result = new Dictionary<ChangeKey, object>();
         // A time series can hold a key twice (no unique index); the relay's delete-then-insert converges them, so any one is current.
         foreach (var document in found) result[binding.KeyOf(document)] = BsonSerializer.Deserialize(document, binding.ModelType);
@@ -186,6 +186,16 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
             WriteKind.InsertNew => new InsertOneModel<BsonDocument>(document),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a bulk write kind"),
         }).ToList();
+
+    /// <summary>
+    /// What <see cref="ReadCurrentAsync"/> reads: the keys (<see cref="KeysFilter"/>), and of investigations only live
+    /// ones: a tombstone (<see cref="Repositories.PendingAudit"/>) is an investigation the API already answered as
+    /// deleted, so the write-back deletes it rather than copying it.
+    /// </summary>
+    public static FilterDefinition<BsonDocument> CurrentFilter(MongoChangeCollection binding, IEnumerable<ChangeKey> keys)
+        => binding.Name == MongoCollectionNames.Investigations
+            ? KeysFilter(binding, keys) & Repositories.PendingAudit.LiveDocuments
+            : KeysFilter(binding, keys);
 
     /// <summary>Equality on the key's fields: the tenant, then each id field.</summary>
     public static FilterDefinition<BsonDocument> KeyFilter(MongoChangeCollection binding, ChangeKey key)

@@ -49,6 +49,34 @@ public static class InvestigationFilters
     }
 
     /// <summary>
+    /// The list total as two counts that fetch no investigation document, for the lists PostgreSQL answers from its
+    /// counters (no filter, or the status alone; the owner and id-substring filters still count their matches):
+    /// <see cref="ListCountFilters.All"/> has only equality conditions on the leading keys of a list index
+    /// (<c>tenant_id</c>, or <c>tenant_id, status</c>), so the count reads index keys only — <c>countDocuments</c> is a
+    /// <c>$match</c> + <c>$group</c> that needs no field of the document
+    /// (https://www.mongodb.com/docs/manual/reference/method/db.collection.countDocuments/#mechanics,
+    /// https://www.mongodb.com/docs/manual/core/aggregation-pipeline-optimization/#projection-optimization), and a query
+    /// whose conditions and output are all in one index is covered: "MongoDB can both match the query conditions and
+    /// return the results using only the index" (https://www.mongodb.com/docs/manual/core/query-optimization/#covered-query).
+    /// The tombstone predicate <see cref="PendingAudit.Live"/> is the one condition no index holds (a missing field
+    /// and a null are one key; <c>$exists: false</c> needs the document), so it is not in that count:
+    /// <see cref="ListCountFilters.Tombstones"/> counts the deleted investigations not yet removed by the relay through
+    /// the partial index <c>tenant_id_1_status_1_tombstones</c> (<c>$exists: true</c> is what a partial filter
+    /// accepts, and this predicate implies it, https://www.mongodb.com/docs/manual/core/index-partial/), and the total
+    /// is the first count minus the second. Null for the other filters.
+    /// </summary>
+    public static ListCountFilters? ListCount(string tenantId, InvestigationQuery query)
+    {
+        if (query.UserId is not null || !string.IsNullOrEmpty(query.Search)) return null;
+        var all = Filter.Eq(i => i.TenantId, tenantId);
+        if (query.Status is { } status) all &= Filter.Eq(i => i.Status, status);
+        return new ListCountFilters(all, all & Filter.Exists(PendingAudit.DeletedField));
+    }
+
+    /// <summary>Every investigation document of a list (tombstones included), and only its tombstones.</summary>
+    public sealed record ListCountFilters(FilterDefinition<Investigation> All, FilterDefinition<Investigation> Tombstones);
+
+    /// <summary>
     /// What a read serves: the document without its embedding (derived, never sent; 384 doubles). An exclusion
     /// projection returns every other field (https://www.mongodb.com/docs/manual/tutorial/project-fields-from-query-results/#return-all-but-the-excluded-fields).
     /// </summary>

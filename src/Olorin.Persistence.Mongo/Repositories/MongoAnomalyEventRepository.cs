@@ -6,12 +6,13 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 internal sealed class MongoAnomalyEventRepository(
-    MongoContext context, MongoSearchAvailability search, MongoSettings settings, TimeProvider clock) : IAnomalyEventRepository
+    MongoContext context, MongoSearchAvailability search, MongoSettings settings, CapturedWrites capture, TimeProvider clock) : IAnomalyEventRepository
 {
     private static readonly FindOneAndUpdateOptions<AnomalyEvent> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -21,7 +22,8 @@ internal sealed class MongoAnomalyEventRepository(
     {
         EnsureDimensions(anomaly.Embedding, nameof(anomaly), allowEmpty: true);
         anomaly.NormalizeForCreate(anomaly.TenantId, UtcTime.Now(clock));
-        return await MongoErrors.InsertAsync(Anomalies, anomaly, "anomaly_id", cancellationToken);
+        return await capture.RunAsync(CaptureKeys.Anomaly(anomaly.TenantId, anomaly.AnomalyId),
+            () => MongoErrors.InsertAsync(Anomalies, anomaly, "anomaly_id", cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -42,16 +44,19 @@ internal sealed class MongoAnomalyEventRepository(
             EnsureDimensions(anomaly.Embedding, nameof(anomalies), allowEmpty: true);
             anomaly.NormalizeForCreate(tenantId, now);
         }
-        try
+        return await capture.RunAsync(CaptureKeys.Of(MongoCollectionNames.AnomalyEvents, anomalies, KeyOf), async () =>
         {
-            var result = await Anomalies.BulkWriteAsync(AnomalyFilters.InsertEach(anomalies), AnomalyFilters.InsertIgnoringStored, cancellationToken);
-            return (int)result.InsertedCount;
-        }
-        catch (MongoBulkWriteException<AnomalyEvent> e)
-            when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
-        {
-            return (int)e.Result.InsertedCount;
-        }
+            try
+            {
+                var result = await Anomalies.BulkWriteAsync(AnomalyFilters.InsertEach(anomalies), AnomalyFilters.InsertIgnoringStored, cancellationToken);
+                return (int)result.InsertedCount;
+            }
+            catch (MongoBulkWriteException<AnomalyEvent> e)
+                when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+            {
+                return (int)e.Result.InsertedCount;
+            }
+        }, cancellationToken);
     }
 
     public async Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
@@ -61,7 +66,8 @@ internal sealed class MongoAnomalyEventRepository(
         => MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken);
 
     /// <summary>One update guarded on the statuses that may move to <paramref name="status"/>; a miss is read back to tell NotFound from InvalidState.</summary>
-    public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
+    public Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Anomaly(tenantId, anomalyId), async () =>
     {
         var updated = await Anomalies.FindOneAndUpdateAsync(
             AnomalyFilters.CanMoveTo(tenantId, anomalyId, status), AnomalyFilters.SetStatus(status), ReturnAfter, cancellationToken);
@@ -70,17 +76,19 @@ internal sealed class MongoAnomalyEventRepository(
         return current is null
             ? Outcome.NotFound<AnomalyEvent>()
             : Outcome.InvalidState<AnomalyEvent>(AnomalyTransitions.Refusal(anomalyId, current.Status, status));
-    }
+    }, cancellationToken);
 
-    public async Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
+    public Task<Outcome<AnomalyEvent>> LinkInvestigationAsync(string tenantId, string anomalyId, string? investigationId, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Anomaly(tenantId, anomalyId), async () =>
     {
         var updated = await Anomalies.FindOneAndUpdateAsync(
             AnomalyFilters.ById(tenantId, anomalyId), AnomalyFilters.LinkInvestigation(investigationId), ReturnAfter, cancellationToken);
         return updated is null ? Outcome.NotFound<AnomalyEvent>() : Outcome.Ok(updated);
-    }
+    }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
-        => (await Anomalies.DeleteOneAsync(AnomalyFilters.ById(tenantId, anomalyId), cancellationToken)).DeletedCount == 1;
+    public Task<bool> DeleteAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Anomaly(tenantId, anomalyId),
+            async () => (await Anomalies.DeleteOneAsync(AnomalyFilters.ById(tenantId, anomalyId), cancellationToken)).DeletedCount == 1, cancellationToken);
 
     /// <summary>
     /// <c>$vectorSearch</c> when the vector index is enabled and usable now (exists, queryable, fitting definition:
@@ -102,13 +110,16 @@ internal sealed class MongoAnomalyEventRepository(
         => await Anomalies.Find(EmbeddingFilters.AnomaliesWithout(tenantId, after)).Sort(EmbeddingFilters.AnomalyKeyOrder).Limit(limit)
             .ToListAsync(cancellationToken);
 
-    public async Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)
+    public Task<bool> SetEmbeddingIfMissingAsync(string tenantId, string anomalyId, float[] embedding, CancellationToken cancellationToken = default)
     {
         EnsureDimensions(embedding, nameof(embedding), allowEmpty: false);
-        var result = await Anomalies.UpdateOneAsync(
-            EmbeddingFilters.AnomalyStillWithout(tenantId, anomalyId), EmbeddingFilters.SetEmbedding<AnomalyEvent>(a => a.Embedding, embedding),
-            cancellationToken: cancellationToken);
-        return result.ModifiedCount == 1;
+        return capture.RunAsync(CaptureKeys.Anomaly(tenantId, anomalyId), async () =>
+        {
+            var result = await Anomalies.UpdateOneAsync(
+                EmbeddingFilters.AnomalyStillWithout(tenantId, anomalyId), EmbeddingFilters.SetEmbedding<AnomalyEvent>(a => a.Embedding, embedding),
+                cancellationToken: cancellationToken);
+            return result.ModifiedCount == 1;
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default)
@@ -129,7 +140,8 @@ internal sealed class MongoAnomalyEventRepository(
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AnomalyEvent> documents, CancellationToken cancellationToken = default)
     {
         foreach (var document in documents) EnsureDimensions(document.Embedding, nameof(documents), allowEmpty: true);
-        return MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken);
+        return capture.RunAsync(CaptureKeys.Of(MongoCollectionNames.AnomalyEvents, documents, KeyOf),
+            () => MongoBulkTransfer.UpsertAsync(Anomalies, documents, a => a.TenantId, a => a.AnomalyId, cancellationToken), cancellationToken);
     }
 
 

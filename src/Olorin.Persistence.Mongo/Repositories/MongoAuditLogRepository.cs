@@ -1,9 +1,10 @@
 using Olorin.Core.Auditing;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>The investigation audit trail in the <c>audit_log</c> time series (append-only).</summary>
-internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogRepository
+internal sealed class MongoAuditLogRepository(MongoContext context, CapturedWrites capture) : IAuditLogRepository
 {
     private IMongoCollection<AuditLogEntry> Entries => context.AuditLog;
 
@@ -11,16 +12,13 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
     /// Check, then insert (a time series cannot have a unique index on entry_id). A taken entry_id is a caller bug —
     /// entry ids are fresh GUIDs — so it throws, as the PostgreSQL primary key does.
     /// </summary>
-    public async Task AppendAsync(AuditLogEntry entry, CancellationToken cancellationToken = default)
-    {
-        if (await Entries.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
-            throw new InvalidOperationException($"Audit entry {entry.EntryId} already exists.");
-        await Entries.InsertOneAsync(Prepare(entry), cancellationToken: cancellationToken);
-    }
-
-    /// <summary>Stores an entry whose id is known to be fresh (investigation writes build it with a new GUID), in the session.</summary>
-    internal static Task InsertAsync(IMongoCollection<AuditLogEntry> entries, IClientSessionHandle session, AuditLogEntry entry, CancellationToken cancellationToken)
-        => entries.InsertOneAsync(session, Prepare(entry), cancellationToken: cancellationToken);
+    public Task AppendAsync(AuditLogEntry entry, CancellationToken cancellationToken = default)
+        => capture.RunAsync([CaptureKeys.AuditEntry(entry)], async () =>
+        {
+            if (await Entries.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
+                throw new InvalidOperationException($"Audit entry {entry.EntryId} already exists.");
+            await Entries.InsertOneAsync(Prepare(entry), cancellationToken: cancellationToken);
+        }, cancellationToken);
 
     /// <summary>See <see cref="MongoAuditEntries.Prepare"/>.</summary>
     public static AuditLogEntry Prepare(AuditLogEntry entry) => MongoAuditEntries.Prepare(entry);
@@ -71,5 +69,6 @@ internal sealed class MongoAuditLogRepository(MongoContext context) : IAuditLogR
         => MongoBulkTransfer.CountAllAsync(Entries, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<AuditLogEntry> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.DeleteThenInsertAsync(Entries, documents, e => e.EntryId, cancellationToken);
+        => capture.RunAsync(documents.Select(CaptureKeys.AuditEntry).Distinct().ToList(),
+            () => MongoBulkTransfer.DeleteThenInsertAsync(Entries, documents, e => e.EntryId, cancellationToken), cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Olorin.Persistence.Mongo.Repositories.Capture;
+
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>
@@ -7,12 +9,13 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// only when <c>audit_log</c> does not hold its entry_id yet, and taken off the pending list only after it stands; a
 /// crash at any point leaves the entry pending (or moved and still listed, which the next pass recognises), and
 /// <see cref="ResumeAsync"/> finishes everything left at start-up. A failure here never undoes the investigation
-/// write: the entry stays pending, and history reads include pending entries meanwhile.
+/// write: the entry stays pending, and history reads include pending entries meanwhile. Its writes of audit_log, of
+/// the tombstone's removal and of the scores are captured (<see cref="CapturedWrites"/>); the lease and the pending
+/// list are fields outside the model, which the write-back never copies, so their writes are not.
 /// </summary>
-public sealed class MongoAuditRelay(MongoContext context)
+public sealed class MongoAuditRelay(MongoContext context, CapturedWrites capture)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private const int ScoreDeleteBatch = 1_000;
 
     private IMongoCollection<BsonDocument> Raw => context.Database.GetCollection<BsonDocument>(MongoCollectionNames.Investigations);
 
@@ -39,17 +42,20 @@ public sealed class MongoAuditRelay(MongoContext context)
         if (leased is null) return false;
 
         var entries = PendingAudit.EntriesOf(leased);
-        foreach (var entry in entries)
+        await capture.RunAsync(entries.Select(CaptureKeys.AuditEntry).Distinct().ToList(), async () =>
         {
-            if (!await context.AuditLog.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
-                await context.AuditLog.InsertOneAsync(MongoAuditLogRepository.Prepare(entry), cancellationToken: cancellationToken);
-        }
+            foreach (var entry in entries)
+            {
+                if (!await context.AuditLog.Find(AuditLogFilters.EntryIdTaken(entry.EntryId)).AnyAsync(cancellationToken))
+                    await context.AuditLog.InsertOneAsync(MongoAuditLogRepository.Prepare(entry), cancellationToken: cancellationToken);
+            }
+        }, cancellationToken);
 
         var id = Filter.Eq("_id", leased["_id"]);
         if (leased.Contains(PendingAudit.DeletedField))
         {
-            await Raw.DeleteOneAsync(id, cancellationToken);
-            await DeleteScoresAsync(tenantId, investigationId, cancellationToken);
+            await capture.RunAsync([CaptureKeys.Investigation(tenantId, investigationId)], () => Raw.DeleteOneAsync(id, cancellationToken), cancellationToken);
+            await ScoreDeletion.DeleteAllAsync(context.TransactionScores, capture, tenantId, investigationId, cancellationToken);
             return true;
         }
         var moved = new BsonArray(entries.Select(e => e.EntryId));
@@ -73,23 +79,5 @@ public sealed class MongoAuditRelay(MongoContext context)
             if (await FlushAsync(document["tenant_id"].AsString, document["investigation_id"].AsString, cancellationToken)) done++;
         }
         return done;
-    }
-
-    /// <summary>
-    /// The investigation's scores, a batch at a time: one <c>deleteMany</c> over a high-volume set could outlast a
-    /// transaction's 60 s limit where one is used (https://www.mongodb.com/docs/manual/core/transactions-production-consideration/#runtime-limit),
-    /// and batches keep each write short everywhere.
-    /// </summary>
-    private async Task DeleteScoresAsync(string tenantId, string investigationId, CancellationToken cancellationToken)
-    {
-        var scores = context.TransactionScores;
-        var mine = TransactionScoreFilters.ByInvestigation(tenantId, investigationId);
-        while (true)
-        {
-            var ids = await scores.Find(mine).Project<BsonDocument>(Builders<TransactionScore>.Projection.Include("_id")).Limit(ScoreDeleteBatch)
-                .ToListAsync(cancellationToken);
-            if (ids.Count == 0) return;
-            await scores.DeleteManyAsync(Builders<TransactionScore>.Filter.In("_id", ids.Select(d => d["_id"])), cancellationToken);
-        }
     }
 }

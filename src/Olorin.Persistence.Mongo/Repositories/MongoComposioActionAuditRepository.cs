@@ -1,14 +1,17 @@
+using Olorin.Persistence.Mongo.Repositories.Capture;
+
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoComposioActionAuditRepository(MongoContext context)
-    : MongoTenantTransfer<ComposioActionAudit>(context.ComposioActionAudits, a => a.TenantId, a => a.AuditId), IComposioActionAuditRepository
+internal sealed class MongoComposioActionAuditRepository(MongoContext context, CapturedWrites capture)
+    : MongoTenantTransfer<ComposioActionAudit>(context.ComposioActionAudits, capture, a => a.TenantId, a => a.AuditId), IComposioActionAuditRepository
 {
     private IMongoCollection<ComposioActionAudit> Audits => Collection;
 
-    public async Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
+    public Task<Outcome<ComposioActionAudit>> CreateAsync(ComposioActionAudit audit, CancellationToken cancellationToken = default)
     {
         audit.ExecutedAt = UtcTime.Normalize(audit.ExecutedAt);
-        return await MongoErrors.InsertAsync(Audits, audit, "audit_id", cancellationToken);
+        return Capture.RunAsync(CaptureKeys.ActionAudit(audit.TenantId, audit.AuditId),
+            () => MongoErrors.InsertAsync(Audits, audit, "audit_id", cancellationToken), cancellationToken);
     }
 
     public async Task<ComposioActionAudit?> GetAsync(string tenantId, string auditId, CancellationToken cancellationToken = default)
@@ -23,8 +26,9 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context)
             .Limit(limit)
             .ToListAsync(cancellationToken);
 
-    public async Task<Outcome<ComposioActionAudit>> RecordRetryAsync(
+    public Task<Outcome<ComposioActionAudit>> RecordRetryAsync(
         string tenantId, string auditId, ComposioActionStatus status, string? errorMessage, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.ActionAudit(tenantId, auditId), async () =>
     {
         var updated = await Audits.FindOneAndUpdateAsync(
             ComposioActionAuditFilters.ById(tenantId, auditId),
@@ -32,7 +36,7 @@ internal sealed class MongoComposioActionAuditRepository(MongoContext context)
             new FindOneAndUpdateOptions<ComposioActionAudit> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
         return updated is null ? Outcome.NotFound<ComposioActionAudit>() : Outcome.Ok(updated);
-    }
+    }, cancellationToken);
 
     public async Task<IReadOnlyList<ToolkitActionStats>> GetToolkitStatsAsync(string tenantId, DateTime? from, DateTime? to, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,9 @@
+using Olorin.Persistence.Mongo.Repositories.Capture;
+
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoComposioConnectionRepository(MongoContext context, TimeProvider clock)
-    : MongoTenantTransfer<ComposioConnection>(context.ComposioConnections, c => c.TenantId, c => c.ConnectionId), IComposioConnectionRepository
+internal sealed class MongoComposioConnectionRepository(MongoContext context, CapturedWrites capture, TimeProvider clock)
+    : MongoTenantTransfer<ComposioConnection>(context.ComposioConnections, capture, c => c.TenantId, c => c.ConnectionId), IComposioConnectionRepository
 {
     private static readonly FindOneAndUpdateOptions<ComposioConnection> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -12,7 +14,8 @@ internal sealed class MongoComposioConnectionRepository(MongoContext context, Ti
         connection.CreatedAt = connection.UpdatedAt = UtcTime.Now(clock);
         connection.ExpiresAt = UtcTime.Normalize(connection.ExpiresAt);
         connection.LastUsedAt = UtcTime.Normalize(connection.LastUsedAt);
-        return await MongoErrors.InsertAsync(Connections, connection, "connection_id", cancellationToken);
+        return await Capture.RunAsync(CaptureKeys.Connection(connection.TenantId, connection.ConnectionId),
+            () => MongoErrors.InsertAsync(Connections, connection, "connection_id", cancellationToken), cancellationToken);
     }
 
     public async Task<ComposioConnection?> GetAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
@@ -31,22 +34,25 @@ internal sealed class MongoComposioConnectionRepository(MongoContext context, Ti
     public Task<Outcome<ComposioConnection>> UpdateStatusAsync(string tenantId, string connectionId, ComposioConnectionStatus status, DateTime now, CancellationToken cancellationToken = default)
         => UpdateAsync(tenantId, connectionId, ComposioConnectionFilters.SetStatus(status, UtcTime.Normalize(now)), cancellationToken);
 
-    public async Task<bool> TouchLastUsedAsync(string tenantId, string connectionId, DateTime usedAt, CancellationToken cancellationToken = default)
+    public Task<bool> TouchLastUsedAsync(string tenantId, string connectionId, DateTime usedAt, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Connection(tenantId, connectionId), async () =>
     {
         var result = await Connections.UpdateOneAsync(
             ComposioConnectionFilters.ById(tenantId, connectionId),
             ComposioConnectionFilters.TouchLastUsed(UtcTime.Normalize(usedAt)),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
-    }
+    }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
-        => (await Connections.DeleteOneAsync(ComposioConnectionFilters.ById(tenantId, connectionId), cancellationToken)).DeletedCount == 1;
+    public Task<bool> DeleteAsync(string tenantId, string connectionId, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Connection(tenantId, connectionId),
+            async () => (await Connections.DeleteOneAsync(ComposioConnectionFilters.ById(tenantId, connectionId), cancellationToken)).DeletedCount == 1, cancellationToken);
 
-    private async Task<Outcome<ComposioConnection>> UpdateAsync(
+    private Task<Outcome<ComposioConnection>> UpdateAsync(
         string tenantId, string connectionId, UpdateDefinition<ComposioConnection> update, CancellationToken cancellationToken)
-    {
-        var updated = await Connections.FindOneAndUpdateAsync(ComposioConnectionFilters.ById(tenantId, connectionId), update, ReturnAfter, cancellationToken);
-        return updated is null ? Outcome.NotFound<ComposioConnection>() : Outcome.Ok(updated);
-    }
+        => Capture.RunAsync(CaptureKeys.Connection(tenantId, connectionId), async () =>
+        {
+            var updated = await Connections.FindOneAndUpdateAsync(ComposioConnectionFilters.ById(tenantId, connectionId), update, ReturnAfter, cancellationToken);
+            return updated is null ? Outcome.NotFound<ComposioConnection>() : Outcome.Ok(updated);
+        }, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using MongoDB.Bson.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
@@ -14,7 +15,8 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// run; if anything fails after the delete was sent, the run is read back and re-inserted when missing (idempotent),
 /// so a failure cannot lose it. A reader can still miss the run between the two writes there.
 /// </summary>
-internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCapabilities capabilities, MongoSettings settings) : IDetectionRunRepository
+internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCapabilities capabilities, MongoSettings settings, CapturedWrites capture)
+    : IDetectionRunRepository
 {
     private static readonly double[] Percentiles = [0.50, 0.95, 0.99];
 
@@ -25,13 +27,14 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
     /// unique (metadata.tenant_id, run_id) index closes the race between check and insert; on a legacy time series
     /// (no unique indexes possible) the check is all there is.
     /// </summary>
-    public async Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
-    {
-        if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.Metadata.TenantId, run.RunId)).AnyAsync(cancellationToken))
-            return Outcome.Duplicate<DetectionRun>("run_id");
-        Normalize(run);
-        return await MongoErrors.InsertAsync(Runs, run, "run_id", cancellationToken);
-    }
+    public Task<Outcome<DetectionRun>> CreateAsync(DetectionRun run, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.DetectionRun(run.Metadata.TenantId, run.RunId), async () =>
+        {
+            if (await Runs.Find(DetectionRunFilters.RunIdTaken(run.Metadata.TenantId, run.RunId)).AnyAsync(cancellationToken))
+                return Outcome.Duplicate<DetectionRun>("run_id");
+            Normalize(run);
+            return await MongoErrors.InsertAsync(Runs, run, "run_id", cancellationToken);
+        }, cancellationToken);
 
     public async Task<DetectionRun?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken = default)
         => await Runs.Find(DetectionRunFilters.ById(tenantId, runId)).FirstOrDefaultAsync(cancellationToken);
@@ -47,13 +50,13 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
         if (allowedFrom.Count == 0)
             return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotAStatusUpdate(status));
 
-        return await TransitionAsync(tenantId, runId, allowedFrom, DetectionRunFilters.SetStatus(status, info),
+        return await capture.RunAsync(CaptureKeys.DetectionRun(tenantId, runId), () => TransitionAsync(tenantId, runId, allowedFrom, DetectionRunFilters.SetStatus(status, info),
             run =>
             {
                 run.Metadata.Status = status;
                 if (info is not null) run.Info = info;
             },
-            status, current: null, cancellationToken);
+            status, current: null, cancellationToken), cancellationToken);
     }
 
     public async Task<Outcome<DetectionRun>> CompleteAsync(
@@ -63,7 +66,14 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
         var allowedFrom = DetectionRunTransitions.CompletionFrom(finalStatus);
         if (allowedFrom.Count == 0)
             return Outcome.InvalidState<DetectionRun>(DetectionRunTransitions.NotACompletion(finalStatus));
+        return await capture.RunAsync(CaptureKeys.DetectionRun(tenantId, runId),
+            () => CompleteUncapturedAsync(tenantId, runId, allowedFrom, finalStatus, finishedAt, info, cancellationToken), cancellationToken);
+    }
 
+    private async Task<Outcome<DetectionRun>> CompleteUncapturedAsync(
+        string tenantId, string runId, IReadOnlyList<DetectionRunStatus> allowedFrom, DetectionRunStatus finalStatus, DateTime finishedAt,
+        DetectionRunInfo info, CancellationToken cancellationToken)
+    {
         var current = await GetAsync(tenantId, runId, cancellationToken);
         if (current is null) return Outcome.NotFound<DetectionRun>();
         if (!allowedFrom.Contains(current.Metadata.Status)) return Refused(current, finalStatus);
@@ -124,9 +134,9 @@ internal sealed class MongoDetectionRunRepository(MongoContext context, MongoCap
 
     /// <summary>Upserting replaces on the regular collection (unique key); delete + insert on a legacy time series, which takes no upsert.</summary>
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<DetectionRun> documents, CancellationToken cancellationToken = default)
-        => UpdatesInPlace
+        => capture.RunAsync(CaptureKeys.Of(MongoCollectionNames.DetectionRuns, documents, KeyOf), () => UpdatesInPlace
             ? MongoBulkTransfer.UpsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken)
-            : MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken);
+            : MongoBulkTransfer.DeleteThenInsertAsync(Runs, documents, r => r.Metadata.TenantId, r => r.RunId, cancellationToken), cancellationToken);
 
     private bool UpdatesInPlace => DetectionRunStorage.UpdatesInPlace(capabilities, settings);
 

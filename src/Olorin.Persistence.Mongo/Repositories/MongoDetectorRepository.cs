@@ -1,14 +1,17 @@
+using Olorin.Persistence.Mongo.Repositories.Capture;
+
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider clock)
-    : MongoTenantTransfer<Detector>(context.Detectors, d => d.TenantId, d => d.DetectorId), IDetectorRepository
+internal sealed class MongoDetectorRepository(MongoContext context, CapturedWrites capture, TimeProvider clock)
+    : MongoTenantTransfer<Detector>(context.Detectors, capture, d => d.TenantId, d => d.DetectorId), IDetectorRepository
 {
     private IMongoCollection<Detector> Detectors => Collection;
 
-    public async Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
+    public Task<Outcome<Detector>> CreateAsync(Detector detector, CancellationToken cancellationToken = default)
     {
         detector.CreatedAt = detector.UpdatedAt = UtcTime.Now(clock);
-        return await MongoErrors.InsertAsync(Detectors, detector, "detector_id", cancellationToken);
+        return Capture.RunAsync(CaptureKeys.Detector(detector.TenantId, detector.DetectorId),
+            () => MongoErrors.InsertAsync(Detectors, detector, "detector_id", cancellationToken), cancellationToken);
     }
 
     public async Task<Detector?> GetAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
@@ -17,7 +20,8 @@ internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider
     public Task<PagedResult<Detector>> ListAsync(string tenantId, DetectorQuery query, PageRequest page, CancellationToken cancellationToken = default)
         => MongoPaging.FindPageAsync(Detectors, DetectorFilters.List(tenantId, query), DetectorFilters.ListSort, page, cancellationToken);
 
-    public async Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)
+    public Task<Outcome<Detector>> UpdateAsync(string tenantId, string detectorId, DetectorPatch patch, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Detector(tenantId, detectorId), async () =>
     {
         var updated = await Detectors.FindOneAndUpdateAsync(
             DetectorFilters.ById(tenantId, detectorId),
@@ -25,8 +29,9 @@ internal sealed class MongoDetectorRepository(MongoContext context, TimeProvider
             new FindOneAndUpdateOptions<Detector> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
         return updated is null ? Outcome.NotFound<Detector>() : Outcome.Ok(updated);
-    }
+    }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
-        => (await Detectors.DeleteOneAsync(DetectorFilters.ById(tenantId, detectorId), cancellationToken)).DeletedCount == 1;
+    public Task<bool> DeleteAsync(string tenantId, string detectorId, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Detector(tenantId, detectorId),
+            async () => (await Detectors.DeleteOneAsync(DetectorFilters.ById(tenantId, detectorId), cancellationToken)).DeletedCount == 1, cancellationToken);
 }

@@ -11,6 +11,7 @@ using Olorin.Core.Ports;
 using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Mongo.Bootstrap;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 using Olorin.Persistence.Mongo.Settings;
 
 namespace Olorin.Persistence.Mongo.Repositories;
@@ -26,16 +27,23 @@ namespace Olorin.Persistence.Mongo.Repositories;
 /// neither does. No transaction, no undo: time series cannot be written in a transaction
 /// (https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#transactions) and a standalone
 /// server has none, and an undo that rewrites the document from the model would drop fields it does not map.
+/// Every write is captured with the investigation's key (<see cref="CapturedWrites"/>), from before its first read to
+/// after its audit entries moved; the move captures the entries' own keys.
 /// </summary>
 internal sealed class MongoInvestigationRepository(
-    MongoContext context, MongoSearchAvailability search, MongoAuditRelay relay, MongoSettings settings, TimeProvider clock) : IInvestigationRepository
+    MongoContext context, MongoSearchAvailability search, MongoAuditRelay relay, MongoSettings settings, CapturedWrites capture, TimeProvider clock)
+    : IInvestigationRepository
 {
     private IMongoCollection<Investigation> Investigations => context.Investigations;
 
     /// <summary>Attempts of an update whose before image changed under it without a version bump (a progress update).</summary>
     private const int MaxUpdateAttempts = 5;
 
-    public async Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default)
+    public Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Investigation(investigation.TenantId, investigation.InvestigationId),
+            () => CreateUncapturedAsync(investigation, audit, cancellationToken), cancellationToken);
+
+    private async Task<Outcome<Investigation>> CreateUncapturedAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken)
     {
         var now = UtcTime.Now(clock);
         investigation.Version = 1;
@@ -83,7 +91,22 @@ internal sealed class MongoInvestigationRepository(
     }
 
     public Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
-        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken, InvestigationFilters.Served);
+        => MongoPaging.FindPageAsync(Investigations, InvestigationFilters.List(tenantId, query), InvestigationFilters.ListSort, page, cancellationToken,
+            InvestigationFilters.Served, InvestigationFilters.ListCount(tenantId, query) is { } counted ? token => CountListAsync(counted, token) : null);
+
+    /// <summary>
+    /// Every document of the list, then its tombstones (<see cref="InvestigationFilters.ListCount"/>: neither count
+    /// fetches a live investigation). In that order, a delete running meanwhile is seen either before (not counted) or
+    /// after its first write (a tombstone, counted in both); only a tombstone the relay removes between the two counts
+    /// is counted once as live, as a count taken a moment earlier would.
+    /// </summary>
+    private async Task<long> CountListAsync(InvestigationFilters.ListCountFilters counted, CancellationToken cancellationToken)
+    {
+        var all = await Investigations.CountDocumentsAsync(counted.All, cancellationToken: cancellationToken);
+        if (all == 0) return 0;
+        var tombstones = await Investigations.CountDocumentsAsync(counted.Tombstones, cancellationToken: cancellationToken);
+        return Math.Max(0, all - tombstones);
+    }
 
     /// <summary>
     /// Reads the investigation (its before image, which the audit entry needs), evaluates <paramref name="guard"/> on
@@ -93,9 +116,14 @@ internal sealed class MongoInvestigationRepository(
     /// patch and pushes the entry. The updated_at guard makes the entry exact: a progress update (which does not bump
     /// version) that slipped in since the read fails it, and the update is computed again.
     /// </summary>
-    public async Task<Outcome<Investigation>> UpdateAsync(
+    public Task<Outcome<Investigation>> UpdateAsync(
         string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit,
         CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Investigation(tenantId, investigationId),
+            () => UpdateUncapturedAsync(tenantId, investigationId, guard, patch, audit, cancellationToken), cancellationToken);
+
+    private async Task<Outcome<Investigation>> UpdateUncapturedAsync(
+        string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
         {
@@ -122,8 +150,9 @@ internal sealed class MongoInvestigationRepository(
         return guard.Refuse(current) ?? Outcome.VersionConflict<Investigation>(current!.Version);
     }
 
-    public async Task<Outcome<Investigation>> UpdateProgressAsync(
+    public Task<Outcome<Investigation>> UpdateProgressAsync(
         string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Investigation(tenantId, investigationId), async () =>
     {
         var updated = await Investigations.FindOneAndUpdateAsync(
             InvestigationFilters.ById(tenantId, investigationId),
@@ -131,17 +160,18 @@ internal sealed class MongoInvestigationRepository(
             new FindOneAndUpdateOptions<Investigation> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
         return updated is null ? Outcome.NotFound<Investigation>() : Outcome.Ok(updated);
-    }
+    }, cancellationToken);
 
-    public async Task<bool> TouchLastAccessedAsync(
+    public Task<bool> TouchLastAccessedAsync(
         string tenantId, string investigationId, DateTime accessedAt, DateTime olderThan, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Investigation(tenantId, investigationId), async () =>
     {
         var result = await Investigations.UpdateOneAsync(
             InvestigationFilters.ById(tenantId, investigationId) & InvestigationFilters.LastAccessedBefore(UtcTime.Normalize(olderThan)),
             InvestigationFilters.TouchLastAccessed(UtcTime.Normalize(accessedAt)),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
-    }
+    }, cancellationToken);
 
     /// <summary>
     /// One unordered <c>bulkWrite</c> of the same conditional <c>updateOne</c> per access: the server applies them
@@ -154,7 +184,8 @@ internal sealed class MongoInvestigationRepository(
         var writes = accesses.Select(a => new UpdateOneModel<Investigation>(
             InvestigationFilters.ById(a.TenantId, a.InvestigationId) & InvestigationFilters.LastAccessedBefore(UtcTime.Normalize(a.AccessedAt - interval)),
             InvestigationFilters.TouchLastAccessed(UtcTime.Normalize(a.AccessedAt)))).ToList();
-        var result = await Investigations.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        var keys = accesses.Select(a => CaptureKeys.Investigation(a.TenantId, a.InvestigationId)).Distinct().ToList();
+        var result = await capture.RunAsync(keys, () => Investigations.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken), cancellationToken);
         return (int)result.MatchedCount;
     }
 
@@ -163,8 +194,13 @@ internal sealed class MongoInvestigationRepository(
     /// then <see cref="MongoAuditRelay"/> moves the entry, removes the document and deletes its transaction scores in
     /// batches. The tombstone is invisible to every API read and write meanwhile.
     /// </summary>
-    public async Task<Outcome<Investigation>> DeleteAsync(
+    public Task<Outcome<Investigation>> DeleteAsync(
         string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken = default)
+        => capture.RunAsync(CaptureKeys.Investigation(tenantId, investigationId),
+            () => DeleteUncapturedAsync(tenantId, investigationId, guard, audit, cancellationToken), cancellationToken);
+
+    private async Task<Outcome<Investigation>> DeleteUncapturedAsync(
+        string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
         {
@@ -256,10 +292,10 @@ internal sealed class MongoInvestigationRepository(
     {
         if (embedding.Length != settings.EmbeddingDimension)
             throw new ArgumentException($"An embedding has {settings.EmbeddingDimension} dimensions, not {embedding.Length}.", nameof(embedding));
-        var result = await Investigations.UpdateOneAsync(
+        var result = await capture.RunAsync(CaptureKeys.Investigation(tenantId, investigationId), () => Investigations.UpdateOneAsync(
             EmbeddingFilters.InvestigationStillWithout(tenantId, investigationId, version),
             EmbeddingFilters.SetEmbedding<Investigation>(i => i.Embedding, embedding),
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken), cancellationToken);
         return result.ModifiedCount == 1;
     }
 
@@ -279,7 +315,8 @@ internal sealed class MongoInvestigationRepository(
         => MongoBulkTransfer.CountAllAsync(Investigations, cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
-        => MongoBulkTransfer.UpsertAsync(Investigations, documents, i => i.TenantId, i => i.InvestigationId, cancellationToken);
+        => capture.RunAsync(CaptureKeys.Of(MongoCollectionNames.Investigations, documents, KeyOf),
+            () => MongoBulkTransfer.UpsertAsync(Investigations, documents, i => i.TenantId, i => i.InvestigationId, cancellationToken), cancellationToken);
 
     /// <summary>A deep copy through BSON with the collection's class maps: what reading the stored document back gives.</summary>
     private static Investigation Copy(Investigation investigation)

@@ -1,9 +1,10 @@
 using Olorin.Core.Transitions;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
-internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
-    : MongoTenantTransfer<SoarPlaybookExecution>(context.SoarPlaybookExecutions, e => e.TenantId, e => e.ExecutionId), ISoarPlaybookExecutionRepository
+internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context, CapturedWrites capture)
+    : MongoTenantTransfer<SoarPlaybookExecution>(context.SoarPlaybookExecutions, capture, e => e.TenantId, e => e.ExecutionId), ISoarPlaybookExecutionRepository
 {
     private static readonly FindOneAndUpdateOptions<SoarPlaybookExecution> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
@@ -14,7 +15,8 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
         execution.StartedAt = UtcTime.Normalize(execution.StartedAt);
         execution.CompletedAt = UtcTime.Normalize(execution.CompletedAt);
         foreach (var action in execution.ActionsExecuted) Normalize(action);
-        return await MongoErrors.InsertAsync(Executions, execution, "execution_id", cancellationToken);
+        return await Capture.RunAsync(CaptureKeys.SoarExecution(execution.TenantId, execution.ExecutionId),
+            () => MongoErrors.InsertAsync(Executions, execution, "execution_id", cancellationToken), cancellationToken);
     }
 
     public async Task<SoarPlaybookExecution?> GetAsync(string tenantId, string executionId, CancellationToken cancellationToken = default)
@@ -23,12 +25,15 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
     public Task<PagedResult<SoarPlaybookExecution>> ListAsync(string tenantId, SoarExecutionQuery query, PageRequest page, CancellationToken cancellationToken = default)
         => MongoPaging.FindPageAsync(Executions, SoarExecutionFilters.List(tenantId, query), SoarExecutionFilters.ListSort, page, cancellationToken);
 
-    public async Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)
+    public Task<Outcome<SoarPlaybookExecution>> AppendActionAsync(string tenantId, string executionId, SoarActionResult action, CancellationToken cancellationToken = default)
     {
         Normalize(action);
-        var updated = await Executions.FindOneAndUpdateAsync(
-            SoarExecutionFilters.Running(tenantId, executionId), SoarExecutionFilters.AppendAction(action), ReturnAfter, cancellationToken);
-        return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, SoarExecutionTransitions.AppendOperation, cancellationToken);
+        return Capture.RunAsync(CaptureKeys.SoarExecution(tenantId, executionId), async () =>
+        {
+            var updated = await Executions.FindOneAndUpdateAsync(
+                SoarExecutionFilters.Running(tenantId, executionId), SoarExecutionFilters.AppendAction(action), ReturnAfter, cancellationToken);
+            return updated is not null ? Outcome.Ok(updated) : await WhyNotRunningAsync(tenantId, executionId, SoarExecutionTransitions.AppendOperation, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -36,12 +41,19 @@ internal sealed class MongoSoarPlaybookExecutionRepository(MongoContext context)
     /// one matches, and the loser sees <c>InvalidState</c>. started_at never changes, so the duration computed from
     /// the read copy is the stored one's.
     /// </summary>
-    public async Task<Outcome<SoarPlaybookExecution>> FinishAsync(
+    public Task<Outcome<SoarPlaybookExecution>> FinishAsync(
         string tenantId, string executionId, SoarExecutionStatus finalStatus, DateTime completedAt, string? errorMessage,
         CancellationToken cancellationToken = default)
     {
         if (finalStatus == SoarExecutionStatus.Running)
             throw new ArgumentException("A playbook execution finishes as completed, failed or cancelled.", nameof(finalStatus));
+        return Capture.RunAsync(CaptureKeys.SoarExecution(tenantId, executionId),
+            () => FinishUncapturedAsync(tenantId, executionId, finalStatus, completedAt, errorMessage, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome<SoarPlaybookExecution>> FinishUncapturedAsync(
+        string tenantId, string executionId, SoarExecutionStatus finalStatus, DateTime completedAt, string? errorMessage, CancellationToken cancellationToken)
+    {
 
         var current = await GetAsync(tenantId, executionId, cancellationToken);
         if (current is null) return Outcome.NotFound<SoarPlaybookExecution>();

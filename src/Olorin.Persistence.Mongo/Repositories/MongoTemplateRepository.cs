@@ -1,16 +1,20 @@
 using Olorin.Core.Transitions;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>Templates. Two unique indexes: template_id, and (user_id, name).</summary>
-internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider clock)
-    : MongoTenantTransfer<InvestigationTemplate>(context.Templates, t => t.TenantId, t => t.TemplateId), ITemplateRepository
+internal sealed class MongoTemplateRepository(MongoContext context, CapturedWrites capture, TimeProvider clock)
+    : MongoTenantTransfer<InvestigationTemplate>(context.Templates, capture, t => t.TenantId, t => t.TemplateId), ITemplateRepository
 {
     private static readonly FindOneAndUpdateOptions<InvestigationTemplate> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
 
     private IMongoCollection<InvestigationTemplate> Templates => Collection;
 
-    public async Task<Outcome<InvestigationTemplate>> CreateAsync(InvestigationTemplate template, CancellationToken cancellationToken = default)
+    public Task<Outcome<InvestigationTemplate>> CreateAsync(InvestigationTemplate template, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Template(template.TenantId, template.TemplateId), () => CreateUncapturedAsync(template, cancellationToken), cancellationToken);
+
+    private async Task<Outcome<InvestigationTemplate>> CreateUncapturedAsync(InvestigationTemplate template, CancellationToken cancellationToken)
     {
         template.CreatedAt = template.UpdatedAt = UtcTime.Now(clock);
         template.UsageCount = 0;
@@ -35,7 +39,8 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
         => MongoPaging.FindPageAsync(Templates, TemplateFilters.List(tenantId, query), TemplateFilters.ListSort, page, cancellationToken);
 
     /// <summary>One findOneAndUpdate filtered on the guard's owner; the template is read only when nothing matched, to say why.</summary>
-    public async Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplateWriteGuard guard, TemplatePatch patch, CancellationToken cancellationToken = default)
+    public Task<Outcome<InvestigationTemplate>> UpdateAsync(string tenantId, string templateId, TemplateWriteGuard guard, TemplatePatch patch, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Template(tenantId, templateId), async () =>
     {
         try
         {
@@ -47,18 +52,20 @@ internal sealed class MongoTemplateRepository(MongoContext context, TimeProvider
         {
             return Outcome.Duplicate<InvestigationTemplate>("name");
         }
-    }
+    }, cancellationToken);
 
-    public async Task<Outcome<InvestigationTemplate>> RecordUsageAsync(string tenantId, string templateId, DateTime usedAt, CancellationToken cancellationToken = default)
+    public Task<Outcome<InvestigationTemplate>> RecordUsageAsync(string tenantId, string templateId, DateTime usedAt, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Template(tenantId, templateId), async () =>
     {
         var updated = await Templates.FindOneAndUpdateAsync(
             TemplateFilters.ById(tenantId, templateId), TemplateFilters.RecordUsage(UtcTime.Normalize(usedAt)), ReturnAfter, cancellationToken);
         return updated is null ? Outcome.NotFound<InvestigationTemplate>() : Outcome.Ok(updated);
-    }
+    }, cancellationToken);
 
     /// <summary>One findOneAndDelete filtered on the guard's owner; the template is read only when nothing matched, to say why.</summary>
-    public async Task<Outcome<InvestigationTemplate>> DeleteAsync(string tenantId, string templateId, TemplateWriteGuard guard, CancellationToken cancellationToken = default)
-        => await Templates.FindOneAndDeleteAsync(TemplateFilters.Guarded(tenantId, templateId, guard), cancellationToken: cancellationToken) is { } deleted
-            ? Outcome.Ok(deleted)
-            : guard.Explain(await GetAsync(tenantId, templateId, cancellationToken));
+    public Task<Outcome<InvestigationTemplate>> DeleteAsync(string tenantId, string templateId, TemplateWriteGuard guard, CancellationToken cancellationToken = default)
+        => Capture.RunAsync(CaptureKeys.Template(tenantId, templateId), async () =>
+            await Templates.FindOneAndDeleteAsync(TemplateFilters.Guarded(tenantId, templateId, guard), cancellationToken: cancellationToken) is { } deleted
+                ? Outcome.Ok(deleted)
+                : guard.Explain(await GetAsync(tenantId, templateId, cancellationToken)), cancellationToken);
 }

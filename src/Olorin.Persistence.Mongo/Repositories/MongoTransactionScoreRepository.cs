@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
+using Olorin.Persistence.Mongo.Repositories.Capture;
 
 namespace Olorin.Persistence.Mongo.Repositories;
 
 /// <summary>Transaction scores; unique on (investigation_id, transaction_id).</summary>
-internal sealed class MongoTransactionScoreRepository(MongoContext context, TimeProvider clock) : ITransactionScoreRepository
+internal sealed class MongoTransactionScoreRepository(MongoContext context, CapturedWrites capture, TimeProvider clock) : ITransactionScoreRepository
 {
     private IMongoCollection<TransactionScore> Scores => context.TransactionScores;
 
@@ -23,17 +24,23 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
             score.CreatedAt = score.CreatedAt == default ? now : UtcTime.Normalize(score.CreatedAt);
         }
         var inserts = scores.Select(s => new InsertOneModel<TransactionScore>(s));
-        try
+        return await capture.RunAsync(KeysOf(scores), async () =>
         {
-            var result = await Scores.BulkWriteAsync(inserts, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
-            return (int)result.InsertedCount;
-        }
-        catch (MongoBulkWriteException<TransactionScore> e)
-            when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
-        {
-            return (int)e.Result.InsertedCount;
-        }
+            try
+            {
+                var result = await Scores.BulkWriteAsync(inserts, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+                return (int)result.InsertedCount;
+            }
+            catch (MongoBulkWriteException<TransactionScore> e)
+                when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+            {
+                return (int)e.Result.InsertedCount;
+            }
+        }, cancellationToken);
     }
+
+    private static IReadOnlyCollection<Olorin.Core.Phases.ChangeKey> KeysOf(IEnumerable<TransactionScore> scores)
+        => scores.Select(s => CaptureKeys.Score(s.TenantId, s.InvestigationId, s.TransactionId)).Distinct().ToList();
 
     public async Task<TransactionScore?> GetAsync(string tenantId, string investigationId, string transactionId, CancellationToken cancellationToken = default)
         => await Scores.Find(TransactionScoreFilters.ByKey(tenantId, investigationId, transactionId)).FirstOrDefaultAsync(cancellationToken);
@@ -57,8 +64,9 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
     public Task<long> CountByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
         => Scores.CountDocumentsAsync(TransactionScoreFilters.ByInvestigation(tenantId, investigationId), cancellationToken: cancellationToken);
 
-    public async Task<long> DeleteByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => (await Scores.DeleteManyAsync(TransactionScoreFilters.ByInvestigation(tenantId, investigationId), cancellationToken)).DeletedCount;
+    /// <summary>In captured batches, each deleting exactly the scores it read (<see cref="ScoreDeletion"/>).</summary>
+    public Task<long> DeleteByInvestigationAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
+        => ScoreDeletion.DeleteAllAsync(Scores, capture, tenantId, investigationId, cancellationToken);
 
     public TransactionScoreKey KeyOf(TransactionScore document) => new(document.TenantId, document.InvestigationId, document.TransactionId);
 
@@ -88,7 +96,9 @@ internal sealed class MongoTransactionScoreRepository(MongoContext context, Time
         if (unique.Count == 0) return 0;
         // Equality on exactly the unique (tenant_id, investigation_id, transaction_id) key: see MongoBulkTransfer.UpsertAsync.
         var models = unique.Select(s => new ReplaceOneModel<TransactionScore>(TransactionScoreFilters.Key(KeyOf(s)), s) { IsUpsert = true }).ToList();
-        await MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => Scores.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken));
+        await capture.RunAsync(KeysOf(unique),
+            () => MongoErrors.RetryUpsertOnDuplicateKeyAsync(() => Scores.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = true }, cancellationToken)),
+            cancellationToken);
         return unique.Count;
     }
 }

@@ -29,6 +29,12 @@ public static class PendingAudit
     /// <summary>Not deleted: a tombstone is invisible to every read and write of the API.</summary>
     public static FilterDefinition<Investigation> Live { get; } = Filter.Exists(DeletedField, false);
 
+    /// <summary>
+    /// <see cref="Live"/> for the raw documents the write-back reads (<see cref="Outbox.MongoChangeTransfer.ReadCurrentAsync"/>):
+    /// a tombstone is a deleted investigation there too, so PostgreSQL never receives one the API answered as deleted.
+    /// </summary>
+    public static FilterDefinition<BsonDocument> LiveDocuments { get; } = Builders<BsonDocument>.Filter.Exists(DeletedField, false);
+
     /// <summary>The stored document as the insert of a create writes it: the investigation and its CREATE entry.</summary>
     public static BsonDocument WithEntry(Investigation investigation, AuditLogEntry entry)
     {

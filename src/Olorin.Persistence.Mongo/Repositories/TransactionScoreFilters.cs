@@ -42,6 +42,18 @@ public static class TransactionScoreFilters
     public static SortDefinition<TransactionScore> KeyOrder { get; } =
         Builders<TransactionScore>.Sort.Ascending(s => s.TenantId).Ascending(s => s.InvestigationId).Ascending(s => s.TransactionId);
 
+    /// <summary>What a batched delete reads before it deletes (<see cref="ScoreDeletion"/>): the document's <c>_id</c> and the transaction id of its key.</summary>
+    public static ProjectionDefinition<TransactionScore, BsonDocument> DeletionKeys { get; } =
+        Builders<TransactionScore>.Projection.Include("_id").Include(s => s.TransactionId);
+
+    /// <summary>
+    /// Exactly the documents a batched delete read (<see cref="ScoreDeletion"/>): by <c>_id</c>, within the investigation,
+    /// so that the investigation's index serves the delete where <c>_id</c> has none (a time series has no <c>_id</c>
+    /// index: https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/).
+    /// </summary>
+    public static FilterDefinition<TransactionScore> Documents(string tenantId, string investigationId, IEnumerable<BsonValue> ids)
+        => ByInvestigation(tenantId, investigationId) & Filter.In("_id", ids);
+
     /// <summary>The stored score with this key (tenant, investigation, transaction); for verbatim upserts.</summary>
     public static FilterDefinition<TransactionScore> Key(TransactionScoreKey key)
         => Filter.Eq(s => s.TenantId, key.TenantId) & Filter.Eq(s => s.InvestigationId, key.InvestigationId) & Filter.Eq(s => s.TransactionId, key.TransactionId);

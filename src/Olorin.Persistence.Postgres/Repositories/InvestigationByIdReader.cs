@@ -10,20 +10,38 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// conversions are <see cref="InvestigationColumns.Served"/>'s and the EF model's: enums by their wire spelling
 /// (<see cref="Conversion.WireEnumConverter{TEnum}"/>), jsonb through <see cref="OlorinJson.Options"/>
 /// (<see cref="Conversion.JsonColumn"/>). <c>PostgresInvestigationReadTests</c> checks both reads give the same document.
+/// The statements are prepared on each pooled physical connection the first time it runs them (Npgsql keeps a
+/// prepared statement across pool returns, and preparing SQL already prepared on the connection is a no-op), so
+/// PostgreSQL parses and plans them once per connection instead of once per request.
 /// </summary>
 internal static class InvestigationByIdReader
 {
-    private const string Sql = """
-        SELECT investigation_id, user_id, tenant_id, lifecycle_stage, status, settings::text, progress::text, results::text,
-               version, created_at, updated_at, last_accessed, metadata::text
-        FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2
+    private const string Columns = """
+        investigation_id, user_id, tenant_id, lifecycle_stage, status, settings::text, progress::text, results::text,
+        version, created_at, updated_at, last_accessed, metadata::text
         """;
+
+    private const string Sql = $"SELECT {Columns} FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2";
+
+    /// <summary>The same row, locked until the transaction ends: the before image of an audited write.</summary>
+    private const string ForUpdateSql = $"{Sql} FOR UPDATE";
 
     public static async Task<Investigation?> ReadAsync(NpgsqlDataSource dataSource, string tenantId, string investigationId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(Sql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadAsync(connection, Sql, tenantId, investigationId, cancellationToken);
+    }
+
+    /// <summary>Inside <paramref name="connection"/>'s open transaction: the row <c>FOR UPDATE</c>.</summary>
+    public static Task<Investigation?> LockAsync(NpgsqlConnection connection, string tenantId, string investigationId, CancellationToken cancellationToken)
+        => ReadAsync(connection, ForUpdateSql, tenantId, investigationId, cancellationToken);
+
+    private static async Task<Investigation?> ReadAsync(NpgsqlConnection connection, string sql, string tenantId, string investigationId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = investigationId });
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new Investigation

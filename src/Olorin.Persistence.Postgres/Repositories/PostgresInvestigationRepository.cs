@@ -11,9 +11,10 @@ using Pgvector;
 namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>
-/// Investigations in <c>investigation_states</c>. Each create, update and delete saves the row and its audit entry
-/// with one <c>SaveChanges</c>, i.e. in one transaction. <c>version</c> is a concurrency token, so an update that
-/// loses a race fails its <c>WHERE version = …</c> and becomes a version conflict.
+/// Investigations in <c>investigation_states</c>. Each create, update and delete writes the row and its audit entry
+/// in one transaction (create and update: Npgsql, <see cref="InvestigationWriteSql"/>; delete: one <c>SaveChanges</c>).
+/// <c>version</c> is a concurrency token, so an update that loses a race fails its <c>WHERE version = …</c> and
+/// becomes a version conflict.
 /// </summary>
 internal sealed class PostgresInvestigationRepository(
     OlorinDbContext db, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
@@ -28,9 +29,17 @@ internal sealed class PostgresInvestigationRepository(
         investigation.UpdatedAt = now;
         investigation.LastAccessed = UtcTime.Normalize(investigation.LastAccessed);
 
-        db.Investigations.Add(investigation);
-        db.AuditLog.Add(AuditEntries.ForCreate(investigation, audit, now));
-        return await db.SaveInsertAsync(investigation, "investigation_id", cancellationToken);
+        var entry = AuditEntries.ForCreate(investigation, audit, now);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await InvestigationWriteSql.InsertAsync(connection, investigation, entry, cancellationToken);
+            return Outcome.Ok(investigation);
+        }
+        catch (PostgresException e) when (PostgresErrors.IsUniqueViolation(e, out _))
+        {
+            return Outcome.Duplicate<Investigation>("investigation_id");
+        }
     }
 
     /// <summary>
@@ -71,34 +80,37 @@ internal sealed class PostgresInvestigationRepository(
     }
 
     /// <summary>
-    /// One transaction: the row is read <c>FOR UPDATE</c> (the audit entry needs its before image, and the lock makes
-    /// that image exact), <paramref name="guard"/> is evaluated on it (a refusal is classified from that same row: no
-    /// further read), then the version-guarded UPDATE and the audit INSERT go in one batch. Three round trips
+    /// One transaction on a pooled Npgsql connection: the row is read <c>FOR UPDATE</c> (the audit entry needs its
+    /// before image, and the lock makes that image exact), <paramref name="guard"/> is evaluated on it (a refusal is
+    /// classified from that same row: no further read), then the version-guarded UPDATE and the audit INSERT go in one
+    /// batch (<see cref="InvestigationWriteSql"/>: fixed, prepared statements; no change tracking). Three round trips
     /// (BEGIN+SELECT, UPDATE+INSERT, COMMIT), as few as an audited write whose entry holds the before image allows.
     /// </summary>
     public async Task<Outcome<Investigation>> UpdateAsync(
         string tenantId, string investigationId, InvestigationWriteGuard guard, InvestigationPatch patch, AuditContext audit,
         CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var stored = await LockAsync(tenantId, investigationId, cancellationToken);
-            if (guard.Refuse(stored) is { } refusal) return refusal;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = await InvestigationByIdReader.LockAsync(connection, tenantId, investigationId, cancellationToken);
+        if (guard.Refuse(stored) is { } refusal) return refusal;
 
-            var before = (Investigation)db.Entry(stored!).CurrentValues.ToObject();
-            var now = UtcTime.Now(clock);
-            patch.ApplyTo(stored!, now);
-            db.AuditLog.Add(AuditEntries.ForUpdate(before, stored!, audit, now));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Outcome.Ok(stored!);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        var before = ShallowCopy(stored!); // the patch replaces members, it never edits them in place
+        var now = UtcTime.Now(clock);
+        patch.ApplyTo(stored!, now);
+        var entry = AuditEntries.ForUpdate(before, stored!, audit, now);
+        if (!await InvestigationWriteSql.UpdateAsync(connection, stored!, before.Version, patch, entry, cancellationToken))
+            return Outcome.VersionConflict<Investigation>(before.Version); // not reached: the row is locked at that version
+        await transaction.CommitAsync(cancellationToken);
+        return Outcome.Ok(stored!);
     }
+
+    private static Investigation ShallowCopy(Investigation x) => new()
+    {
+        InvestigationId = x.InvestigationId, UserId = x.UserId, TenantId = x.TenantId, LifecycleStage = x.LifecycleStage,
+        Status = x.Status, Settings = x.Settings, Progress = x.Progress, Results = x.Results, Version = x.Version,
+        CreatedAt = x.CreatedAt, UpdatedAt = x.UpdatedAt, LastAccessed = x.LastAccessed, Metadata = x.Metadata, Embedding = x.Embedding,
+    };
 
     public async Task<Outcome<Investigation>> UpdateProgressAsync(
         string tenantId, string investigationId, JsonObject progress, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Olorin.Persistence.Mongo;
+using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Health;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Mongo.Status;
@@ -42,14 +43,7 @@ public static class PersistenceRegistration
 
         if (mongo is { UseMongo: true })
         {
-            services.AddMongoPersistence(mongo.Settings, mongo.Startup.Capabilities!, mongo.Startup.ClientSettings);
-            services.AddRepositoryInstrumentation(MongoPersistence.BackendName);
-            services.AddHostedService<MongoAuditRelayResume>();
-            if (mongo.Startup.Bootstrap!.DeferredIndexes.Count > 0)
-                services.AddHostedService(sp => new MongoDeferredIndexBuilds(
-                    sp.GetRequiredService<MongoDB.Driver.IMongoClient>(), mongo.Settings, mongo.Startup.Bootstrap.DeferredIndexes,
-                    sp.GetRequiredService<ILogger<MongoDeferredIndexBuilds>>()));
-            services.AddHealthChecks().AddMongoHealthCheck();
+            services.AddMongoServing(mongo.Settings, mongo.Startup);
             services.AddSingleton(new ActiveBackend(MongoPersistence.BackendName));
             services.AddSingleton(new PhaseStores(phase, new MigrationTopology(MigrationPhase.Mongo, MongoPersistence.BackendName, null), null));
             services.AddSingleton(sp => sp.GetRequiredService<PhaseStores>().Topology);
@@ -76,6 +70,19 @@ public static class PersistenceRegistration
         return builder;
     }
 
+    /// <summary>MongoDB as the store that serves requests (<c>mongo</c>, <c>mongo_primary</c>), after <paramref name="startup"/> succeeded.</summary>
+    internal static void AddMongoServing(this IServiceCollection services, MongoSettings settings, MongoStartupResult startup)
+    {
+        services.AddMongoPersistence(settings, startup.Capabilities!, startup.ClientSettings);
+        services.AddRepositoryInstrumentation(MongoPersistence.BackendName);
+        services.AddHostedService<MongoAuditRelayResume>();
+        if (startup.Bootstrap!.DeferredIndexes.Count > 0)
+            services.AddHostedService(sp => new MongoDeferredIndexBuilds(
+                sp.GetRequiredService<MongoDB.Driver.IMongoClient>(), settings, startup.Bootstrap.DeferredIndexes,
+                sp.GetRequiredService<ILogger<MongoDeferredIndexBuilds>>()));
+        services.AddHealthChecks().AddMongoHealthCheck();
+    }
+
     /// <summary>PostgreSQL as the store that serves requests, over <paramref name="connectionString"/>.</summary>
     internal static void AddPostgresServing(this IServiceCollection services, string connectionString)
     {
@@ -92,6 +99,7 @@ public static class PersistenceRegistration
         if (backend.Name != PostgresPersistence.BackendName)
         {
             app.Logger.LogInformation("Persistence backend {Backend}", backend.Name);
+            await MongoPhaseStartup.PrepareAsync(app.Services, app.Logger, CancellationToken.None);
             return;
         }
         var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;

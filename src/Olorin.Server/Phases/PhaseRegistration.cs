@@ -22,14 +22,39 @@ public static class PhaseRegistration
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment);
 
         PhaseStores stores;
+        var serving = new ActiveBackend(PostgresPersistence.BackendName);
         if (phase.SecondaryConnectionString is null)
         {
-            if (phase.Phase == MigrationPhase.MongoPrimary)
-                throw new StartupAbortedException(
-                    $"{PhaseSettings.PhaseVariable}=mongo_primary with MongoDB needs every write of the MongoDB adapter captured in its outbox, which this build does not do yet (dual with MongoDB as the secondary works): run dual or mongo, or set {PhaseSettings.SecondaryUrlVariable} to rehearse the phase with a PostgreSQL stand-in.");
-            services.AddPostgresServing(database.ConnectionString);
-            var mongo = await MongoSecondaryAsync(builder.Configuration, phase, startupLogger);
-            stores = new PhaseStores(phase, new MigrationTopology(MigrationPhase.Dual, PostgresPersistence.BackendName, MongoPersistence.BackendName), mongo);
+            var settings = MongoStartupSettings.BindOrAbort(builder.Configuration);
+            startupLogger.LogInformation("{Phase}: connecting to MongoDB {MongoUri}, database {MongoDatabase}", phase.Phase.WireName(), settings.RedactedUri, settings.Database);
+            var started = await MongoStartup.ConnectAndBootstrapAsync(settings, startupLogger, CancellationToken.None);
+            if (phase.Phase == MigrationPhase.MongoPrimary && started.Succeeded)
+            {
+                // MongoDB decides and serves; every write of its adapter is captured in its outbox (CapturedWrites),
+                // and the relay writes it back into DATABASE_URL.
+                services.AddMongoServing(settings, started);
+                var postgres = new OtherStore("secondary (PostgreSQL, DATABASE_URL, receiving the write-back)", isMongoSide: false, database.ConnectionString, database.MigrateOnStartup);
+                stores = new PhaseStores(phase, new MigrationTopology(MigrationPhase.MongoPrimary, MongoPersistence.BackendName, PostgresPersistence.BackendName), postgres);
+                serving = new ActiveBackend(MongoPersistence.BackendName);
+                // The marker lives in PostgreSQL, which is not the host's store here (the outbox gate reads it).
+                services.AddSingleton(_ => postgres.Marker);
+            }
+            else
+            {
+                if (phase.Phase == MigrationPhase.MongoPrimary)
+                {
+                    if (phase.FailOnMongoDbError)
+                        throw new StartupAbortedException(
+                            $"MongoDB start-up failed: {started.Error} Check MONGODB_URI (and MONGODB_DATABASE); FAIL_ON_MONGODB_ERROR=true forbids starting mongo_primary without MongoDB, which decides every write in it.");
+                    // As ENABLE_MONGODB falls back: PostgreSQL serves, here as in dual (it captures, the relay catches
+                    // MongoDB up once it answers). Start-up still refuses while PostgreSQL lags MongoDB (the marker).
+                    serving = new ActiveBackend(PostgresPersistence.BackendName, $"MongoDB start-up failed: {started.Error}");
+                    startupLogger.LogWarning("mongo_primary: MongoDB is not usable at start-up ({Error}); FAIL_ON_MONGODB_ERROR=false: PostgreSQL serves as in dual, check MONGODB_URI.", started.Error);
+                }
+                services.AddPostgresServing(database.ConnectionString);
+                var mongo = MongoSecondary(phase, settings, started, startupLogger);
+                stores = new PhaseStores(phase, new MigrationTopology(MigrationPhase.Dual, PostgresPersistence.BackendName, MongoPersistence.BackendName), mongo);
+            }
         }
         else if (phase.Phase == MigrationPhase.Dual)
         {
@@ -46,7 +71,7 @@ public static class PhaseRegistration
         }
         startupLogger.LogInformation("Migration phase {Phase}: primary {Primary}, {Other}", phase.Phase.WireName(), stores.Topology.PrimaryBackend, stores.Other!.Role);
 
-        services.AddSingleton(new ActiveBackend(PostgresPersistence.BackendName));
+        services.AddSingleton(serving);
         services.AddSingleton(_ => stores); // a factory, so the host disposes the other store's provider
         services.AddSingleton(stores.Topology);
         services.AddSingleton(sp => new SecondaryStore(stores.Topology.SecondaryBackend!, stores.Other.Role, stores.Other.Services));
@@ -73,10 +98,8 @@ public static class PhaseRegistration
     /// <c>ENABLE_MONGODB</c> does. Unreachable: <c>FAIL_ON_MONGODB_ERROR=true</c> aborts start-up; false starts anyway
     /// (PostgreSQL decides every write, the outbox holds the changes) and the relay bootstraps MongoDB once it answers.
     /// </summary>
-    private static async Task<OtherStore> MongoSecondaryAsync(IConfiguration configuration, PhaseSettings phase, ILogger logger)
+    private static OtherStore MongoSecondary(PhaseSettings phase, MongoSettings settings, MongoStartupResult started, ILogger logger)
     {
-        var settings = MongoStartupSettings.BindOrAbort(configuration);
-        var started = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, CancellationToken.None);
         if (!started.Succeeded)
         {
             if (phase.FailOnMongoDbError)
@@ -102,6 +125,34 @@ public static class PhaseRegistration
             }
             await provider.GetRequiredService<MongoChangeOutbox>().EnsureIndexesAsync(ct);
         });
+    }
+
+    /// <summary>
+    /// MongoDB (MONGODB_URI, …) opened at start-up in <c>postgres</c> (no store for MongoDB in that phase) only to drain
+    /// the write-back outbox <c>mongo_primary</c> left; throws when it is not usable.
+    /// </summary>
+    internal static async Task<OtherStore> OpenMongoWriteBackAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
+    {
+        var settings = MongoStartupSettings.BindOrAbort(configuration);
+        var started = await MongoStartup.ConnectAndBootstrapAsync(settings, logger, cancellationToken);
+        if (!started.Succeeded) throw new InvalidOperationException($"{started.Error} Check MONGODB_URI (and MONGODB_DATABASE).");
+        var store = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddMongoPersistence(settings, started.Capabilities!, started.ClientSettings)
+            .BuildServiceProvider();
+        var opened = new OtherStore($"MongoDB {settings.RedactedUri}, database {settings.Database} (write-back to drain)", isMongoSide: true, store,
+            (provider, ct) => provider.GetRequiredService<MongoChangeOutbox>().EnsureIndexesAsync(ct));
+        try
+        {
+            await opened.PrepareAsync(cancellationToken);
+            return opened;
+        }
+        catch
+        {
+            await opened.DisposeAsync();
+            throw;
+        }
     }
 
     private static void AddRelay(IServiceCollection services, PhaseStores stores, bool untilEmpty)

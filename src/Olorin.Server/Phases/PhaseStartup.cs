@@ -113,7 +113,35 @@ public static partial class PhaseStartup
         IServiceProvider services, PhaseStores stores, string? otherError, ILogger logger, CancellationToken cancellationToken)
     {
         var marker = await services.GetRequiredService<WriteBackMarker>().ReadAsync(cancellationToken);
-        var other = stores.Other;
+        OtherStore? opened = null;
+        try
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            if (marker is not null && stores.Other is null && !stores.Settings.MongoSideIsStandIn
+                && !string.IsNullOrWhiteSpace(configuration[Olorin.Persistence.Mongo.Settings.MongoSettingsKeys.Uri]))
+            {
+                // MongoDB itself was primary and this phase has no store for it: open it just to drain its write-back outbox.
+                try
+                {
+                    opened = await PhaseRegistration.OpenMongoWriteBackAsync(configuration, logger, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    otherError = $"{e.GetType().Name}: {Logging.SecretRedactor.Redact(e.Message)}";
+                }
+            }
+            await RequireWriteBackDoneAsync(services, stores, stores.Other ?? opened, marker, otherError, logger, cancellationToken);
+        }
+        finally
+        {
+            if (opened is not null) await opened.DisposeAsync();
+        }
+    }
+
+    private static async Task RequireWriteBackDoneAsync(
+        IServiceProvider services, PhaseStores stores, OtherStore? other, WriteBackMarker.State? marker, string? otherError, ILogger logger,
+        CancellationToken cancellationToken)
+    {
         OutboxDepth? pending = null;
         var captureWasOn = false;
         if (other is not null && otherError is null)
@@ -124,10 +152,10 @@ public static partial class PhaseStartup
         if (marker is null && pending is not { Entries: > 0 }) return;
 
         string problem;
-        if (other is null)
-            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u} by {marker.SetBy}) and no write-back outbox is configured to drain ({PhaseSettings.SecondaryUrlVariable} is unset)";
-        else if (otherError is not null)
+        if (otherError is not null)
             problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u}) and its write-back outbox cannot be drained: {otherError}";
+        else if (other is null)
+            problem = $"MongoDB was primary (write-back marker set {marker!.SetAt:u} by {marker.SetBy}) and no write-back outbox is configured to drain (MONGODB_URI and {PhaseSettings.SecondaryUrlVariable} are unset)";
         else
         {
             var drained = await ChangeRelaying.DrainAsync(other.Outbox, services, stores.Settings.RelayBatchSize, stores.Settings.RelayMaxAttempts, cancellationToken);
@@ -142,6 +170,8 @@ public static partial class PhaseStartup
             else if (marker is null || captureWasOn)
             {
                 await services.GetRequiredService<WriteBackMarker>().ClearAsync(cancellationToken);
+                // A store opened only for this drain is not switched off by the caller: MongoDB no longer decides.
+                if (stores.Other is null) await other.Outbox.SetCaptureAsync(false, cancellationToken);
                 return;
             }
             else
@@ -153,8 +183,9 @@ public static partial class PhaseStartup
             LogOverride(logger, problem);
             return;
         }
+        var mongoSetting = stores.Settings.MongoSideIsStandIn ? PhaseSettings.SecondaryUrlVariable : "MONGODB_URI";
         throw new StartupAbortedException(
-            $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({PhaseSettings.SecondaryUrlVariable}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
+            $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({mongoSetting}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}); API requests answer 503 until the check has run (retried in the background)")]

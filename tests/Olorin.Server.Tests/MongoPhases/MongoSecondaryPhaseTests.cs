@@ -8,8 +8,8 @@ namespace Olorin.Server.Tests.MongoPhases;
 
 /// <summary>
 /// The migration phases with MongoDB itself (MONGODB_URI, no SECONDARY_DATABASE_URL), against an unreachable server
-/// (none exists here): dual starts as far as it can, or fails the documented way under FAIL_ON_MONGODB_ERROR;
-/// mongo_primary refuses, since the MongoDB adapter's writes are not captured yet.
+/// (none exists here): dual starts as far as it can, or fails the documented way under FAIL_ON_MONGODB_ERROR; so does
+/// mongo_primary, which without MongoDB falls back to PostgreSQL serving as in dual.
 /// </summary>
 public sealed class MongoSecondaryPhaseTests(PostgresApiFixture postgres) : IClassFixture<PostgresApiFixture>
 {
@@ -59,14 +59,32 @@ public sealed class MongoSecondaryPhaseTests(PostgresApiFixture postgres) : ICla
     }
 
     [Fact]
-    public void Mongo_primary_with_MongoDB_itself_refuses_saying_what_works()
+    public void Mongo_primary_with_an_unreachable_MongoDB_and_fail_on_error_stops_naming_MONGODB_URI()
     {
-        using var factory = new OlorinApiFactory(Settings("mongo_primary", failOnError: false));
+        using var factory = new OlorinApiFactory(Settings("mongo_primary", failOnError: true));
 
         var error = Assert.Throws<StartupAbortedException>(() => factory.Server);
 
+        Assert.Contains("MONGODB_URI", error.Message);
         Assert.Contains("mongo_primary", error.Message);
-        Assert.Contains("SECONDARY_DATABASE_URL", error.Message);
+        Assert.DoesNotContain("this build does not do yet", error.Message);
+        Assert.DoesNotContain("SECONDARY_DATABASE_URL", error.Message);
         Assert.DoesNotContain(Password, error.Message);
+    }
+
+    [Fact]
+    public async Task Mongo_primary_with_an_unreachable_MongoDB_and_no_fail_on_error_serves_from_PostgreSQL_as_in_dual()
+    {
+        await using var factory = new OlorinApiFactory(Settings("mongo_primary", failOnError: false));
+        var client = factory.CreateClient("t-mongo-primary-fallback", "u1");
+
+        var created = await client.PostAsJsonAsync("/investigations", new { investigation_id = $"inv-{Guid.NewGuid():N}" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var status = JsonNode.Parse(await client.GetStringAsync("/status", Ct))!.AsObject();
+        Assert.Equal("postgres", (string?)status["backend"]);
+        Assert.Contains("MongoDB start-up failed", (string?)status["fallback_reason"]);
+        var report = JsonNode.Parse(await client.GetStringAsync("/status/migration", Ct))!.AsObject();
+        Assert.False((bool)report["safe_to_advance"]!);
     }
 }

@@ -52,6 +52,7 @@ public sealed class IndexCatalogTests
             """{ "key" : { "tenant_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_updated_at_-1_investigation_id_1" }""",
             """{ "key" : { "tenant_id" : 1, "status" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_status_1_updated_at_-1_investigation_id_1" }""",
             """{ "key" : { "tenant_id" : 1, "user_id" : 1, "updated_at" : -1, "investigation_id" : 1 }, "name" : "tenant_id_1_user_id_1_updated_at_-1_investigation_id_1" }""",
+            """{ "key" : { "tenant_id" : 1, "status" : 1 }, "name" : "tenant_id_1_status_1_tombstones", "partialFilterExpression" : { "olorin_deleted_at" : { "$exists" : true } } }""",
             """{ "key" : { "tenant_id" : 1, "$**" : "text" }, "name" : "investigations_text", "weights" : { "settings.name" : 10, "settings.entity_value" : 10, "settings.entities.entity_value" : 8, "results.summary" : 5 }, "default_language" : "none", "language_override" : "olorin_text_language" }""",
         ], Specs("investigations"));
 
