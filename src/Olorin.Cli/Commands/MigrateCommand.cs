@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Cli.Cli;
 using Olorin.Migration.Collections;
 using Olorin.Migration.Copying;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Preflight;
 using Spectre.Console;
 
@@ -77,7 +78,9 @@ public static class MigrateCommand
 
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
+        Timeline.Mark("migrate: settings read");
         await using var source = await OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
+        Timeline.Mark("migrate: source connected");
         var targetLimits = targetSpec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb;
 
         PreflightReport? preflight = null;
@@ -98,6 +101,7 @@ public static class MigrateCommand
 
         output.Line("Preparing the target (schema migrations / bootstrap)…");
         await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: true, cancellationToken);
+        Timeline.Mark("migrate: target prepared");
 
         var options = new CopyOptions
         {
@@ -108,6 +112,7 @@ public static class MigrateCommand
         };
         var results = await CopyWithProgressAsync(output, source, target, selected, options, cancellationToken);
 
+        Timeline.Mark("migrate: copy done");
         var failed = results.Sum(r => r.Failed);
         var skipped = results.Sum(r => r.Skipped);
         PrintTable(output, results);
@@ -143,6 +148,7 @@ public static class MigrateCommand
                 index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
             },
         });
+        Timeline.Mark("migrate: reported");
         return success ? ExitCodes.Success : ExitCodes.Failed;
     }
 

@@ -5,6 +5,7 @@ using Olorin.Core.Phases;
 using Olorin.Core.Ports;
 using Olorin.Migration.Checkpoints;
 using Olorin.Migration.Collections;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Raw;
 
 namespace Olorin.Migration.Copying;
@@ -113,9 +114,22 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     private async Task<Task<CollectionCopyResult>> CopyCollectionAsync(
         MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
     {
+        Timeline.Mark($"copy {collection.Name}: start");
+        var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
+        // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
+        // whatever is stored and could overwrite a newer relayed document. Asked again for every collection: a server
+        // started in dual during a long run turns capture on, and the collections copied after that must be guarded.
+        sourceCaptures = null;
+        var raw = options.RawRows && skip.Count == 0 && !await SourceCapturesAsync(cancellationToken)
+            ? await RawPath.FindAsync(source, target, collection, cancellationToken)
+            : null;
+        // On the raw path the count is the server's too (no query compilation through the models).
         long sourceCount;
-        await using (var countScope = source.Services.CreateAsyncScope())
-            sourceCount = await collection.CountAsync(countScope.ServiceProvider, cancellationToken);
+        if (raw is not null)
+            sourceCount = await raw.Source.CountAsync(collection.Name, cancellationToken);
+        else
+            await using (var countScope = source.Services.CreateAsyncScope())
+                sourceCount = await collection.CountAsync(countScope.ServiceProvider, cancellationToken);
 
         if (previous is { State: Checkpoint.Complete })
         {
@@ -131,23 +145,17 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed);
 
-        var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
+        Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
-        // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
-        // whatever is stored and could overwrite a newer relayed document. Asked again for every collection: a server
-        // started in dual during a long run turns capture on, and the collections copied after that must be guarded.
-        sourceCaptures = null;
-        var raw = options.RawRows && skip.Count == 0 && !await SourceCapturesAsync(cancellationToken)
-            ? await RawPath.FindAsync(source, target, collection, cancellationToken)
-            : null;
         if (raw is not null)
             checkpoint = await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
         else
             checkpoint = await CopyModelsAsync(collection, checkpoint, skip, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
 
         checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
+        Timeline.Mark($"copy {collection.Name}: rows copied ({checkpoint.Copied})");
         return FinishAsync(collection, checkpoint, sourceCount, resumed, failures, raw is not null, cancellationToken);
     }
 
@@ -160,7 +168,11 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     {
         var indexClock = Stopwatch.StartNew();
         if (checkpoint.DeferredIndexes is { } deferred)
+        {
+            Timeline.Mark($"copy {collection.Name}: index build start");
             await target.Services.GetRequiredService<IBulkLoadIndexes>().RestoreAsync(deferred, cancellationToken);
+            Timeline.Mark($"copy {collection.Name}: index build end");
+        }
         checkpoint = checkpoint with
         {
             State = Checkpoint.Complete, DeferredIndexes = null, IndexSeconds = checkpoint.IndexSeconds + indexClock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow,
