@@ -12,7 +12,18 @@ namespace Olorin.Migration.Copying;
 
 public sealed record CopyOptions
 {
-    public int BatchSize { get; init; } = 1000;
+    public const int DefaultBatchSize = 1000;
+    public const int DefaultRawBatchSize = 10_000;
+
+    /// <summary>Documents per read and per write batch through the models (memory holds two batches per collection).</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>
+    /// Rows per <c>COPY</c> transaction and checkpoint on the raw path (<see cref="RawRows"/>). The rows stream from one
+    /// server to the other, so memory does not depend on it; each batch costs a boundary query, a transaction and a
+    /// checkpoint, which at 1,000 rows were a fifth of the copy's wall clock (measured on the 50k mixed dataset).
+    /// </summary>
+    public int RawBatchSize { get; init; } = DefaultRawBatchSize;
 
     /// <summary>Ignore checkpoints and copy everything again (idempotent: upserts by key).</summary>
     public bool Restart { get; init; }
@@ -116,14 +127,8 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     {
         Timeline.Mark($"copy {collection.Name}: start");
         var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
-        // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
-        // whatever is stored and could overwrite a newer relayed document. Asked again for every collection: a server
-        // started in dual during a long run turns capture on, and the collections copied after that must be guarded.
-        sourceCaptures = null;
-        var raw = options.RawRows && skip.Count == 0 && !await SourceCapturesAsync(cancellationToken)
-            ? await RawPath.FindAsync(source, target, collection, cancellationToken)
-            : null;
-        // On the raw path the count is the server's too (no query compilation through the models).
+        var raw = options.RawRows && skip.Count == 0 ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        // Where the raw path exists the count is the server's too (no query compilation through the models).
         long sourceCount;
         if (raw is not null)
             sourceCount = await raw.Source.CountAsync(collection.Name, cancellationToken);
@@ -146,6 +151,12 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed);
 
         Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
+        // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
+        // whatever is stored and could overwrite a newer relayed document. Asked again for every collection, just
+        // before its copy: a server started in dual during a long run turns capture on, and the collections copied
+        // after that must be guarded.
+        sourceCaptures = null;
+        if (raw is not null && await SourceCapturesAsync(cancellationToken)) raw = null;
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
@@ -198,10 +209,10 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         MigrationCollection collection, RawPath raw, Checkpoint checkpoint, List<FailedDocument> failures, Func<double> elapsed, CancellationToken cancellationToken)
     {
         var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
-        var boundary = raw.Source.BoundaryAsync(collection.Name, after, options.BatchSize, cancellationToken);
+        var boundary = raw.Source.BoundaryAsync(collection.Name, after, options.RawBatchSize, cancellationToken);
         while (await boundary is { } upTo)
         {
-            boundary = raw.Source.BoundaryAsync(collection.Name, upTo, options.BatchSize, cancellationToken);
+            boundary = raw.Source.BoundaryAsync(collection.Name, upTo, options.RawBatchSize, cancellationToken);
             long written, failed = 0;
             try
             {
