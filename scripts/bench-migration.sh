@@ -7,7 +7,8 @@
 # (sampled from /proc every 0.2 s; WAL writer, checkpointer and parallel workers are not counted, so a lower bound).
 # Each path is measured: "raw" (the PostgreSQL → PostgreSQL default: binary COPY, server-side digests) and
 # "portable" (--portable: through the models and the canonical form, as PostgreSQL ↔ MongoDB always goes).
-# Usage: scripts/bench-migration.sh [investigations=6400 (50,560 documents)] [batch-size=1000]
+# Usage: scripts/bench-migration.sh [investigations=6400 (50,560 documents)] [batch-size (default: the tool's own, 1,000 through
+# the models and 10,000 rows per COPY transaction on the raw path)]
 # OLORIN_BENCH_PATHS="raw portable" (default) chooses the paths measured. For an A/B comparison in one session:
 # OLORIN_BENCH_CLI=<path to an olorin.dll built elsewhere> runs that build instead of this checkout's, and
 # OLORIN_BENCH_SOURCE=<database name> reuses an already seeded source database on the same server (kept afterwards).
@@ -19,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
 INVESTIGATIONS="${1:-6400}"
-BATCH="${2:-1000}"
+BATCH="${2:-}"
 SERVER="${OLORIN_BENCH_POSTGRES_URL:-postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT}"
 command -v jq >/dev/null || die "jq is not installed (apt-get install -y jq)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is not installed (apt-get install -y time)"
@@ -104,9 +105,11 @@ for path in $PATHS; do
   FLAGS=()
   [ "$path" = portable ] && FLAGS=(--portable)
 
-  section "migrate ($path) $SRC_DB → $DST_DB (batch size $BATCH)"
+  BATCH_FLAGS=()
+  [ -n "$BATCH" ] && BATCH_FLAGS=(--batch-size "$BATCH")
+  section "migrate ($path) $SRC_DB → $DST_DB (batch size ${BATCH:-as the tool defaults})"
   LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"
-  timed "migrate-$path" migrate --from "$SRC" --to "$DST" --batch-size "$BATCH" --no-preflight "${FLAGS[@]}"
+  timed "migrate-$path" migrate --from "$SRC" --to "$DST" "${BATCH_FLAGS[@]}" --no-preflight "${FLAGS[@]}"
   LOAD_AFTER="$(uptime | sed 's/.*load average: //')"
   J="$WORK/migrate-$path.json"
   jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.copied | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s copying (\(.path)), then \(.index_build_seconds) s building deferred indexes"' "$J"

@@ -16,7 +16,7 @@ public sealed class RawCopyTests(RawCopyFixture fixture) : IClassFixture<RawCopy
     private static readonly CancellationToken Cancel = CancellationToken.None;
 
     private static Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(PostgresEndpoint from, PostgresEndpoint to, IReadOnlyList<MigrationCollection> collections, bool raw = true, bool restart = false)
-        => new CopyEngine(from.Endpoint, to.Endpoint, new CopyOptions { BatchSize = 70, RawRows = raw, Restart = restart }, new QuietObserver()).CopyAsync(collections, Cancel);
+        => new CopyEngine(from.Endpoint, to.Endpoint, new CopyOptions { BatchSize = 70, RawBatchSize = 70, RawRows = raw, Restart = restart }, new QuietObserver()).CopyAsync(collections, Cancel);
 
     [Fact]
     public async Task A_raw_copy_verifies_equal_through_the_canonical_form_and_a_second_one_changes_nothing()

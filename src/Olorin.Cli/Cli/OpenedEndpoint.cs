@@ -2,11 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Olorin.Migration;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Preflight;
 using Olorin.Persistence.Mongo;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Repositories;
 using Olorin.Persistence.Postgres;
+using Olorin.Persistence.Postgres.Schema;
 
 namespace Olorin.Cli.Cli;
 
@@ -33,6 +35,7 @@ public sealed class OpenedEndpoint : IAsyncDisposable
     /// <summary>
     /// Connects. With <paramref name="prepare"/> an empty target is made ready first: PostgreSQL gets the schema
     /// migrations (the database is created when missing), MongoDB the bootstrap (collections, time series, indexes).
+    /// An empty PostgreSQL target gets them as one script (<see cref="PostgresSchemaScript"/>).
     /// A MongoDB endpoint is always bootstrapped and its pending audit entries flushed, as the server does at start-up
     /// (idempotent).
     /// </summary>
@@ -43,7 +46,11 @@ public sealed class OpenedEndpoint : IAsyncDisposable
             var provider = PostgresPersistence.BuildStoreProvider(spec.PostgresConnection!);
             try
             {
-                if (prepare) await provider.MigratePostgresAsync(cancellationToken);
+                Timeline.Mark($"{role}: provider built");
+                // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
+                // goes through EF's migrations pipeline, which applies what is pending.
+                if (prepare)
+                    Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, cancellationToken) ? "applied by one script (empty target)" : "migrations pipeline")}");
                 var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 return new OpenedEndpoint(spec, provider, connection.PostgreSqlVersion.ToString());

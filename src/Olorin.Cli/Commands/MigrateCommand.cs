@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Cli.Cli;
 using Olorin.Migration.Collections;
 using Olorin.Migration.Copying;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Preflight;
 using Spectre.Console;
 
@@ -17,7 +18,11 @@ public static class MigrateCommand
         var from = CommonOptions.From();
         var to = CommonOptions.To();
         var collections = CommonOptions.Collections();
-        var batchSize = new Option<int>("--batch-size") { Description = "Documents per read and per write batch (memory holds two batches per collection).", DefaultValueFactory = _ => 1000 };
+        var batchSize = new Option<int?>("--batch-size")
+        {
+            Description = $"Documents per batch. Through the models: per read and per write batch, default {CopyOptions.DefaultBatchSize:N0} (memory holds two batches per collection). "
+                          + $"On the PostgreSQL → PostgreSQL raw path: per COPY transaction and checkpoint, default {CopyOptions.DefaultRawBatchSize:N0} (streamed: memory does not depend on it).",
+        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Preflight and count only: write nothing, not even the schema, and say what a run would do." };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Copy the rest when the preflight finds documents the target cannot hold (they are counted as skipped and listed); by default such findings stop the migration before it writes." };
         var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints a stopped run left on the target and copy everything again (upserts: nothing is duplicated)." };
@@ -56,11 +61,11 @@ public static class MigrateCommand
         return command;
     }
 
-    private sealed record Arguments(string? From, string? To, string? Collections, int BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight, bool Portable = false);
+    private sealed record Arguments(string? From, string? To, string? Collections, int? BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight, bool Portable = false);
 
     private static async Task<int> RunAsync(CliOutput output, Arguments args, CancellationToken cancellationToken)
     {
-        if (args.BatchSize is < 1 or > 100_000) throw new CliException("--batch-size must be between 1 and 100000.");
+        if (args.BatchSize is not null and (< 1 or > 100_000)) throw new CliException("--batch-size must be between 1 and 100000.");
         var configuration = CliConfiguration.Build();
         var sourceSpec = EndpointSpec.Resolve(args.From, Backend.Postgres, configuration, "--from");
         var targetSpec = EndpointSpec.Resolve(args.To, Backend.MongoDb, configuration, "--to");
@@ -77,7 +82,9 @@ public static class MigrateCommand
 
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
+        Timeline.Mark("migrate: settings read");
         await using var source = await OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
+        Timeline.Mark("migrate: source connected");
         var targetLimits = targetSpec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb;
 
         PreflightReport? preflight = null;
@@ -98,16 +105,19 @@ public static class MigrateCommand
 
         output.Line("Preparing the target (schema migrations / bootstrap)…");
         await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: true, cancellationToken);
+        Timeline.Mark("migrate: target prepared");
 
         var options = new CopyOptions
         {
-            BatchSize = args.BatchSize,
+            BatchSize = args.BatchSize ?? CopyOptions.DefaultBatchSize,
+            RawBatchSize = args.BatchSize ?? CopyOptions.DefaultRawBatchSize,
             Restart = args.Restart,
             RawRows = !args.Portable,
             Skip = preflight is { Clean: false } ? preflight.KeysByCollection() : new Dictionary<string, HashSet<Olorin.Migration.DocumentKey>>(),
         };
         var results = await CopyWithProgressAsync(output, source, target, selected, options, cancellationToken);
 
+        Timeline.Mark("migrate: copy done");
         var failed = results.Sum(r => r.Failed);
         var skipped = results.Sum(r => r.Skipped);
         PrintTable(output, results);
@@ -126,7 +136,8 @@ public static class MigrateCommand
             source = sourceSpec.Description,
             target = targetSpec.Description,
             dry_run = false,
-            batch_size = args.BatchSize,
+            batch_size = args.BatchSize ?? CopyOptions.DefaultBatchSize,
+            raw_batch_size = args.BatchSize ?? CopyOptions.DefaultRawBatchSize,
             preflight = preflight is null ? null : PreflightJson(preflight),
             collections = results.Select(r => new
             {
@@ -143,6 +154,7 @@ public static class MigrateCommand
                 index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
             },
         });
+        Timeline.Mark("migrate: reported");
         return success ? ExitCodes.Success : ExitCodes.Failed;
     }
 
@@ -190,7 +202,7 @@ public static class MigrateCommand
         output.Human.Write(table);
         var success = preflight is null or { Clean: true } || args.SkipInvalid;
         output.Line("Dry run: nothing was written. A real run prepares the target (schema / bootstrap), then copies in batches of "
-                    + $"{args.BatchSize:N0}{(args.Restart ? " from the start (--restart)" : ", resuming any run a checkpoint on the target says stopped part-way")}.");
+                    + $"{args.BatchSize ?? CopyOptions.DefaultBatchSize:N0} (raw path: {args.BatchSize ?? CopyOptions.DefaultRawBatchSize:N0}){(args.Restart ? " from the start (--restart)" : ", resuming any run a checkpoint on the target says stopped part-way")}.");
         output.Result(new
         {
             command = "migrate",

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Core.Ports;
 using Olorin.Cli.Cli;
 using Olorin.Migration.Collections;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Verification;
 using Spectre.Console;
 
@@ -68,21 +69,49 @@ public static class VerifyMigrationCommand
 
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
-        await using var source = await OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
-        await using var target = await OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: false, cancellationToken);
+        Timeline.Mark("verify: settings read");
+        // Both at once (nothing is written while connecting); an error of either is reported, the other closed.
+        var sourceOpening = OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken);
+        var targetOpening = OpenedEndpoint.OpenAsync(targetSpec, "target", prepare: false, cancellationToken);
+        try
+        {
+            await Task.WhenAll(sourceOpening, targetOpening);
+        }
+        catch
+        {
+            foreach (var opening in new[] { sourceOpening, targetOpening })
+                if (opening.IsCompletedSuccessfully) await opening.Result.DisposeAsync();
+            await sourceOpening; // the source's error first, as when they were opened one after the other
+            throw;
+        }
+        await using var source = sourceOpening.Result;
+        await using var target = targetOpening.Result;
+        Timeline.Mark("verify: source and target connected");
 
         IReadOnlyList<CollectionVerification> results = [];
         var startedAt = DateTime.UtcNow;
-        await output.Human.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var observer = new ProgressObserver(context);
-                results = await new Verifier(source.Endpoint, target.Endpoint, options, observer).VerifyAsync(selected, cancellationToken);
-                observer.Finish();
-            });
-        var indexes = await TargetIndexes.CheckAsync(target, selected.Select(c => c.Name).ToList(), cancellationToken);
+        // The index check reads the application's model (built once, about a second of CPU): done beside the
+        // verification, which is mostly the servers' work, instead of after it.
+        var indexChecking = Task.Run(() => TargetIndexes.CheckAsync(target, selected.Select(c => c.Name).ToList(), cancellationToken), cancellationToken);
+        try
+        {
+            await output.Human.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var observer = new ProgressObserver(context);
+                    results = await new Verifier(source.Endpoint, target.Endpoint, options, observer).VerifyAsync(selected, cancellationToken);
+                    observer.Finish();
+                });
+        }
+        catch
+        {
+            try { await indexChecking; } catch (Exception) { /* the verification's error is the one reported */ }
+            throw;
+        }
+        Timeline.Mark("verify: collections verified");
+        var indexes = await indexChecking;
 
         var table = new Table().AddColumns("Collection", "Source", "Target", "Missing", "Extra", "Different", "Ranges (differing)", "Docs/s", "Result");
         foreach (var column in table.Columns.Skip(1).Take(7)) column.RightAligned();
@@ -103,6 +132,7 @@ public static class VerifyMigrationCommand
         foreach (var problem in indexes.Problems) output.Line($"[red]index[/] {Markup.Escape(problem)}");
         if (indexes.Problems.Count == 0) output.Line($"[green]Indexes: all {indexes.Checked} required indexes present on the target.[/]");
 
+        Timeline.Mark("verify: indexes checked, table printed");
         var equal = results.All(r => r.Equal) && indexes.Problems.Count == 0;
         // Recorded on the target for the server's phase gate (/status/migration, section verification).
         await VerificationRecord.From(sourceSpec.Description, targetSpec.Description, source.Endpoint.Backend, target.Endpoint.Backend,
@@ -135,6 +165,7 @@ public static class VerifyMigrationCommand
             indexes = new { @checked = indexes.Checked, problems = indexes.Problems },
             totals = new { compared, seconds = Math.Round(seconds, 3), docs_per_second = Math.Round(seconds > 0 ? compared / seconds : 0) },
         });
+        Timeline.Mark("verify: recorded, reported");
         return equal ? ExitCodes.Success : ExitCodes.Failed;
     }
 

@@ -16,6 +16,12 @@ public interface IRawRowTransfer
     Task<string?> ShapeAsync(string collection, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// How many documents the collection holds, counted by the backend without building the models (the raw path's
+    /// counts: the model-based count of the ports costs a query compilation per collection, a fixed cost of each run).
+    /// </summary>
+    Task<long> CountAsync(string collection, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The key of the <paramref name="count"/>-th row after <paramref name="after"/> (all rows when null) in export
     /// order, or of the last row when fewer remain; null when no row remains.
     /// </summary>

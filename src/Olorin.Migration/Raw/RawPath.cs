@@ -14,7 +14,10 @@ public sealed record RawPath(IRawRowTransfer Source, IRawRowTransfer Target)
     public static async Task<RawPath?> FindAsync(MigrationEndpoint source, MigrationEndpoint target, MigrationCollection collection, CancellationToken cancellationToken)
     {
         if (source.Services.GetService<IRawRowTransfer>() is not { } from || target.Services.GetService<IRawRowTransfer>() is not { } to) return null;
-        var shape = await from.ShapeAsync(collection.Name, cancellationToken);
-        return shape is not null && shape == await to.ShapeAsync(collection.Name, cancellationToken) ? new RawPath(from, to) : null;
+        // Both ends at once: the first call on an endpoint builds its model and reads its catalog.
+        var sourceShape = from.ShapeAsync(collection.Name, cancellationToken);
+        var targetShape = to.ShapeAsync(collection.Name, cancellationToken);
+        var (shape, other) = (await sourceShape, await targetShape);
+        return shape is not null && shape == other ? new RawPath(from, to) : null;
     }
 }

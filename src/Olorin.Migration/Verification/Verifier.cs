@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Migration.Canonical;
 using Olorin.Migration.Checkpoints;
 using Olorin.Migration.Collections;
+using Olorin.Migration.Diagnostics;
 using Olorin.Migration.Raw;
 
 namespace Olorin.Migration.Verification;
@@ -56,8 +57,12 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
 
     private async Task<CollectionVerification> VerifyCollectionAsync(MigrationCollection collection, Checkpoint? previous, CancellationToken cancellationToken)
     {
-        var sourceCounting = CountAsync(source, collection, cancellationToken);
-        var targetCounting = CountAsync(target, collection, cancellationToken);
+        Timeline.Mark($"verify {collection.Name}: start");
+        var raw = options.RawRows ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        Timeline.Mark($"verify {collection.Name}: raw path found");
+        // On the raw path the servers count too (no query compilation through the models); both sides at once.
+        var sourceCounting = raw is not null ? raw.Source.CountAsync(collection.Name, cancellationToken) : CountAsync(source, collection, cancellationToken);
+        var targetCounting = raw is not null ? raw.Target.CountAsync(collection.Name, cancellationToken) : CountAsync(target, collection, cancellationToken);
         var (sourceCount, targetCount) = (await sourceCounting, await targetCounting);
 
         var tally = previous?.Results is { } saved ? saved.Deserialize<Tally>(Json) ?? new Tally() : new Tally();
@@ -75,11 +80,12 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         var clock = Stopwatch.StartNew();
         Func<double> elapsed = () => elapsedBefore + clock.Elapsed.TotalSeconds;
 
-        var raw = options.RawRows ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
+        Timeline.Mark($"verify {collection.Name}: counted");
         if (raw is not null) checkpoint = await CompareDigestsAsync(collection, raw, checkpoint, tally, elapsed, cancellationToken);
         // The whole collection on the portable path; after the digests, only what the target holds beyond the source's last key.
         checkpoint = await CompareDocumentsAsync(collection, checkpoint, upTo: null, tally, elapsed, cancellationToken);
 
+        Timeline.Mark($"verify {collection.Name}: compared ({tally.Compared})");
         checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null };

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Olorin.Core.Ports;
 
@@ -20,11 +17,11 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// error changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability
 /// of about 2^-64 (the 64 bits of md5 used before gave the same bound at twice the CPU). Two servers of different
 /// byte order hash differently: their digests never match and every range is compared by canonical form instead.
-/// Columns are the EF model's (<see cref="PostgresBulkRows.ColumnNames"/>); the key is the table's primary key, the
-/// order every export uses; the shape names both, with each column's type, so two databases exchange rows only
-/// when they store them identically.
+/// Columns are the table's stored columns as the catalog lists them (generated ones excluded), so no EF model is built
+/// on this path; the key is the table's primary key, the order every export uses; the shape names both, with each
+/// column's type and collation, so two databases exchange rows only when they store them identically.
 /// </summary>
-internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScopeFactory scopes) : IRawRowTransfer
+internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTransfer
 {
     private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowText);
 
@@ -42,6 +39,14 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
 
     public async Task<string?> ShapeAsync(string collection, CancellationToken cancellationToken = default)
         => (await PlanAsync(collection, cancellationToken))?.Shape;
+
+    public async Task<long> CountAsync(string collection, CancellationToken cancellationToken = default)
+    {
+        var table = PostgresCollectionTables.ByCollection.TryGetValue(collection, out var name)
+            ? name : throw new InvalidOperationException($"{collection} has no raw path on PostgreSQL.");
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {Quote(table)}");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     public async Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default)
     {
@@ -167,38 +172,48 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource, IServiceScope
     private async Task<Plan?> BuildPlanAsync(string collection, CancellationToken cancellationToken)
     {
         if (!PostgresCollectionTables.ByCollection.TryGetValue(collection, out var table)) return null;
-        IEntityType entityType;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
-            entityType = db.Model.GetEntityTypes().SingleOrDefault(e => e.GetTableName() == table && e.FindOwnership() is null)
-                ?? throw new InvalidOperationException($"no entity is mapped to {table}");
-        }
-        var columns = PostgresBulkRows.ColumnNames(entityType);
-
+        // The table as stored, from the catalog alone (no EF model is built: that is a second of every run's start):
+        // every column but generated ones (the server computes them), in column order, with type, collation and
+        // position in the primary key. Two databases exchange raw rows only when all of this is equal (the shape).
         await using var command = dataSource.CreateCommand("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(co.collname, ''),
-                   coalesce((SELECT k.ord FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord) WHERE k.attnum = a.attnum), 0)::int
+                   coalesce((SELECT k.ord FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord) WHERE k.attnum = a.attnum), 0)::int,
+                   a.attidentity <> '', pk.conname
             FROM pg_attribute a
             JOIN pg_class t ON t.oid = a.attrelid
             LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0
             LEFT JOIN pg_index x ON x.indrelid = t.oid AND x.indisprimary
-            WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+            LEFT JOIN pg_constraint pk ON pk.conindid = x.indexrelid AND pk.contype = 'p'
+            WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace AND t.relkind = 'r'
+              AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+            ORDER BY a.attnum
             """);
         command.Parameters.AddWithValue(table);
+        var columns = new List<string>();
         var types = new Dictionary<string, (string Type, string Collation, int KeyPosition)>(StringComparer.Ordinal);
+        string? primaryKey = null;
+        var identity = false;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
+            {
+                columns.Add(reader.GetString(0));
                 types[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
-        if (columns.Any(c => !types.ContainsKey(c))) return null; // the schema is not this build's: no raw path
+                identity |= reader.GetBoolean(4);
+                primaryKey ??= reader.IsDBNull(5) ? null : reader.GetString(5);
+            }
+        if (columns.Count == 0 || primaryKey is null || identity) return null; // no such table, no key, or an identity column: no raw path
         var keys = types.Where(t => t.Value.KeyPosition > 0).OrderBy(t => t.Value.KeyPosition).Select(t => t.Key).ToList();
-        if (keys.Count == 0 || keys.Any(k => !columns.Contains(k))) return null;
         var embedding = columns.FirstOrDefault(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal));
         var shape = $"postgresql {table} key ({string.Join(", ", keys)}) columns ({string.Join(", ", columns.Select(c => $"{c} {types[c].Type}{(types[c].Collation is "" or "default" ? "" : " collate " + types[c].Collation)}"))})";
         // A vector column enters the row's text as its binary form (vector_send: the float32 bits, hex under the pinned
         // bytea_output), which is exact and costs a fraction of formatting 384 floats as decimals.
         var rowText = $"ROW({string.Join(", ", columns.Select(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal) ? $"vector_send({Quote(c)})" : Quote(c)))})::text";
-        return new Plan(table, keys, columns, embedding, shape, PostgresBulkRows.UpsertFromSql(entityType, "{stage}"), rowText);
+        // The same conflict handling as every other bulk upsert (PostgresBulkRows): the primary-key constraint by name,
+        // every other column replaced.
+        var names = string.Join(", ", columns.Select(Quote));
+        var upsert = $"INSERT INTO {Quote(table)} ({names}) SELECT {names} FROM {{stage}} ON CONFLICT ON CONSTRAINT {Quote(primaryKey)} DO UPDATE SET "
+                     + string.Join(", ", columns.Where(c => !keys.Contains(c)).Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}"));
+        return new Plan(table, keys, columns, embedding, shape, upsert, rowText);
     }
 
     private static string KeyList(Plan plan) => string.Join(", ", plan.Keys.Select(Quote));
