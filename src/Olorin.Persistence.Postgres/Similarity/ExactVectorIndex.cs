@@ -50,9 +50,11 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
 
     /// <summary>
     /// The query's <c>K</c> nearest anomalies of the tenant (cosine similarity, most similar first, ties by anomaly
-    /// id), exactly, as of a moment after the call began; null when the index is off or the tenant does not fit.
+    /// id), exactly, as of a moment after the call began; null when the index is off or the tenant does not fit, or
+    /// (unless <paramref name="waitForLoad"/>) when the tenant is still being loaded — the load goes on for the next query.
     /// </summary>
-    public async Task<List<(string AnomalyId, double Similarity)>?> NearestAsync(string tenantId, SimilarityQuery query, CancellationToken cancellationToken)
+    public async Task<List<(string AnomalyId, double Similarity)>?> NearestAsync(
+        string tenantId, SimilarityQuery query, bool waitForLoad, CancellationToken cancellationToken)
     {
         if (!Enabled) return null;
         var started = Stopwatch.GetTimestamp();
@@ -60,6 +62,7 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
         for (var pass = 0; pass < 2; pass++)
         {
             var entry = EntryFor(tenantId);
+            if (!waitForLoad && !entry.Loading.IsCompleted) return null;
             Held? held;
             try
             {
