@@ -6,7 +6,8 @@ namespace Olorin.Persistence.Postgres.Similarity;
 /// paths, the migration tools or SQL by hand):
 /// <list type="bullet">
 /// <item>a row-level BEFORE trigger stamps <c>change_xid</c> = the writer's transaction id on every insert and on every
-/// update of a column the index holds (tenant, id, severity, detector, embedding; a status change is not one), and
+/// update that changes a column the index holds (tenant, id, severity, detector, embedding; a status change is not one,
+/// nor an upsert that rewrites the same values — so a repeated bulk copy leaves the rows as they were), and
 /// logs the old key as deleted when an update moves a row to another key;</item>
 /// <item>a statement-level AFTER DELETE trigger logs every deleted key in <c>anomaly_event_deletions</c> and prunes
 /// entries older than <see cref="Retention"/>, raising <c>anomaly_change_horizon.pruned_through</c> to the
@@ -49,7 +50,10 @@ internal static class ExactIndexChangeSql
         CREATE TRIGGER anomaly_events_stamp_insert BEFORE INSERT ON anomaly_events
             FOR EACH ROW EXECUTE FUNCTION anomaly_events_stamp_change();
         CREATE TRIGGER anomaly_events_stamp_update BEFORE UPDATE OF tenant_id, anomaly_id, severity, detector_id, embedding ON anomaly_events
-            FOR EACH ROW EXECUTE FUNCTION anomaly_events_stamp_change();
+            FOR EACH ROW WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.anomaly_id IS DISTINCT FROM NEW.anomaly_id
+                OR OLD.severity IS DISTINCT FROM NEW.severity OR OLD.detector_id IS DISTINCT FROM NEW.detector_id
+                OR OLD.embedding IS DISTINCT FROM NEW.embedding)
+            EXECUTE FUNCTION anomaly_events_stamp_change();
 
         CREATE FUNCTION anomaly_events_log_deletions() RETURNS trigger LANGUAGE plpgsql AS $fn$
         BEGIN
