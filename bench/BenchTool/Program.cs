@@ -3,7 +3,9 @@ using System.Globalization;
 // The load benchmark's helpers (bench/run.sh) and the vector measurements (docs/performance.md):
 //   seed-scores <base url> <tenant> <investigation id> <count>      1M scores: 10,000 per request, 4 requests in flight
 //   seed-anomalies <base url> <tenant> <count> [random|minilm.f32]   POST /anomalies/bulk, 1,000 per request, random or MiniLM-like embeddings
-//   similar <base url> <tenant> <random|minilm.f32> <queries> [server pid]   similar-anomaly search, both paths, recall@10 of the default path (SimilarityRecall.cs)
+//   flat <vectors> <queries>                      the in-process exact index's scan alone: ms and CPU ms per query (FlatScan.cs)
+//   similar <base url> <tenant> <random|minilm.f32> <queries> <server pid> <postgres connection string>
+//                                                 similar-anomaly search, both paths, recall@10 of each against PostgreSQL's exact ranking (SimilarityRecall.cs)
 //   raw <connection string> <get|list> <tenant> <connections> <seconds>   raw Npgsql ceiling for the same SELECT as the server
 //   embed … / sweep …                                                see VectorSweep.cs
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -20,8 +22,11 @@ switch (args.FirstOrDefault())
     case "raw":
         await RawCeiling.RunAsync(args[1], args[2], args[3], int.Parse(args[4]), int.Parse(args[5]));
         return 0;
+    case "flat":
+        FlatScan.Run(int.Parse(args[1]), int.Parse(args[2]));
+        return 0;
     case "similar":
-        await SimilarityRecall.RunAsync(new Uri(args[1]), args[2], args[3], int.Parse(args[4]), args.Length > 5 ? int.Parse(args[5]) : 0);
+        await SimilarityRecall.RunAsync(new Uri(args[1]), args[2], args[3], int.Parse(args[4]), int.Parse(args[5]), args[6]);
         return 0;
     case "embed":
         await VectorSweep.EmbedAsync(int.Parse(args[1]), args[2], args.Length > 3 ? int.Parse(args[3]) : 12);

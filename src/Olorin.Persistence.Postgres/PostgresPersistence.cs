@@ -29,7 +29,10 @@ public static class PostgresPersistence
         services.AddOptions<PostgresVectorSearchOptions>()
             .Validate(o => o.EfSearch is >= 1 and <= 1000, "PGVECTOR_EF_SEARCH must be between 1 and 1000 (hnsw.ef_search).")
             .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES must be ≥ 0.")
+            .Validate(o => o.ExactIndexMaxMegabytes is >= 0 and <= PostgresVectorSearchOptions.ExactIndexMaxMegabytesLimit,
+                $"SIMILARITY_EXACT_INDEX_MAX_MB must be between 0 (off) and {PostgresVectorSearchOptions.ExactIndexMaxMegabytesLimit}.")
             .ValidateOnStart();
+        services.AddSingleton<Similarity.ExactVectorIndex>();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();

@@ -20,4 +20,16 @@ public sealed class PostgresVectorSearchOptions
     /// </summary>
     [ConfigurationKeyName("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES")]
     public int ExactSearchMaxCandidates { get; set; } = 50_000;
+
+    /// <summary>
+    /// Memory for the in-process exact index (<see cref="Similarity.ExactVectorIndex"/>), in MiB, over every tenant it
+    /// holds (about 1.6 KiB per anomaly with an embedding: 100,000 take ~160 MiB). Tenants are evicted least recently
+    /// used first; a tenant larger than the whole budget is ranked exactly by PostgreSQL instead. 0 turns the index
+    /// off (every exact ranking in PostgreSQL).
+    /// </summary>
+    [ConfigurationKeyName("SIMILARITY_EXACT_INDEX_MAX_MB")]
+    public int ExactIndexMaxMegabytes { get; set; } = 1024;
+
+    /// <summary>The largest accepted <see cref="ExactIndexMaxMegabytes"/> (1 TiB).</summary>
+    public const int ExactIndexMaxMegabytesLimit = 1 << 20;
 }

@@ -7,6 +7,13 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
 {
     public const int EmbeddingDimensions = 384;
 
+    /// <summary>
+    /// The writing transaction's id (<c>pg_current_xact_id()</c>), stamped by a trigger on every insert and on every
+    /// update of a column the in-process exact index holds (<see cref="Similarity.ExactIndexChangeSql"/>); not part of
+    /// the document.
+    /// </summary>
+    public const string ChangeXid = "ChangeXid";
+
     public void Configure(EntityTypeBuilder<AnomalyEvent> builder)
     {
         builder.ToTable("anomaly_events", t =>
@@ -35,6 +42,9 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
             .HasConversion(new EmbeddingConverter(), EmbeddingConverter.Comparer)
             .HasColumnType($"vector({EmbeddingDimensions})")
             .IsRequired(false);
+
+        builder.Property<long>(ChangeXid).HasDefaultValueSql(Similarity.ExactIndexChangeSql.CurrentXid).ValueGeneratedOnAddOrUpdate();
+        builder.HasIndex(nameof(AnomalyEvent.TenantId), ChangeXid);
 
         builder.HasIndex(x => new { x.TenantId, x.Status, x.Severity });
         builder.HasIndex(x => new { x.TenantId, x.RunId, x.CreatedAt }).IsDescending(false, false, true);

@@ -40,6 +40,12 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasColumnName("anomaly_id")
                         .UseCollation("C");
 
+                    b.Property<long>("ChangeXid")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("change_xid")
+                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)");
+
                     b.Property<string>("Cohort")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -148,6 +154,9 @@ namespace Olorin.Persistence.Postgres.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
+
+                    b.HasIndex("TenantId", "ChangeXid")
+                        .HasDatabaseName("ix_anomaly_events_tenant_id_change_xid");
 
                     b.HasIndex("TenantId", "InvestigationId")
                         .HasDatabaseName("ix_anomaly_events_tenant_id_investigation_id");
@@ -919,6 +928,58 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasName("pk_row_counts");
 
                     b.ToTable("row_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Olorin.Persistence.Postgres.Similarity.AnomalyChangeHorizon", b =>
+                {
+                    b.Property<short>("Id")
+                        .HasColumnType("smallint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("PrunedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pruned_through");
+
+                    b.HasKey("Id")
+                        .HasName("pk_anomaly_change_horizon");
+
+                    b.ToTable("anomaly_change_horizon", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_anomaly_change_horizon_id", "id = 1");
+                        });
+                });
+
+            modelBuilder.Entity("Olorin.Persistence.Postgres.Similarity.AnomalyEventDeletion", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("ChangeXid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("change_xid");
+
+                    b.Property<string>("AnomalyId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("anomaly_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at")
+                        .HasDefaultValueSql("clock_timestamp()");
+
+                    b.HasKey("TenantId", "ChangeXid", "AnomalyId")
+                        .HasName("pk_anomaly_event_deletions");
+
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("ix_anomaly_event_deletions_deleted_at");
+
+                    b.ToTable("anomaly_event_deletions", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -48,23 +48,37 @@ internal static class AnomalySimilaritySql
     {
         var (where, parameters) = Candidates(tenantId, query);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM anomaly_events WHERE {where}", connection)
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        string plan;
+        try
         {
-            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-        };
-        command.Parameters.AddRange(parameters.ToArray());
-        var plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await using var command = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM anomaly_events WHERE {where}", connection)
+            {
+                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+            };
+            command.Parameters.AddRange(parameters.ToArray());
+            plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         using var json = JsonDocument.Parse(plan);
         return json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
     }
 
+    /// <summary>
+    /// The exact ranking breaks ties by anomaly_id, as the in-process index does (<see cref="Similarity.TenantVectors.Nearest"/>);
+    /// the HNSW path cannot (a second sort key would stop the index from serving the ORDER BY).
+    /// </summary>
     public static async Task<List<AnomalyNeighbour>> NearestAsync(
-        OlorinDbContext db, string tenantId, SimilarityQuery query, CancellationToken cancellationToken)
+        OlorinDbContext db, string tenantId, SimilarityQuery query, VectorSearchPath path, CancellationToken cancellationToken)
     {
         var (where, parameters) = Candidates(tenantId, query);
         parameters.Add(new NpgsqlParameter("vector", new Vector(query.Vector)));
         parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Integer) { Value = query.K });
-        var sql = $"SELECT anomaly_id, embedding <=> @vector AS distance FROM anomaly_events WHERE {where} ORDER BY embedding <=> @vector LIMIT @k";
+        var tieBreak = path == VectorSearchPath.Exact ? ", anomaly_id" : "";
+        var sql = $"SELECT anomaly_id, embedding <=> @vector AS distance FROM anomaly_events WHERE {where} ORDER BY embedding <=> @vector{tieBreak} LIMIT @k";
         return await db.Database.SqlQueryRaw<AnomalyNeighbour>(sql, [.. parameters]).ToListAsync(cancellationToken);
     }
 

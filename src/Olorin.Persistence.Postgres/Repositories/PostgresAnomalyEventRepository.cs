@@ -8,13 +8,14 @@ using Olorin.Core.Serialization;
 using Olorin.Core.Transitions;
 using Olorin.Persistence.Postgres.Configurations;
 using Olorin.Persistence.Postgres.Counting;
+using Olorin.Persistence.Postgres.Similarity;
 using Pgvector;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>Anomalies in <c>anomaly_events</c>; embeddings in a <c>vector(384)</c> column with an HNSW cosine index.</summary>
 internal sealed class PostgresAnomalyEventRepository(
-    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IAnomalyEventRepository
+    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch, ExactVectorIndex exactIndex) : IAnomalyEventRepository
 {
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
@@ -85,25 +86,38 @@ internal sealed class PostgresAnomalyEventRepository(
         EnsureEmbeddingDimensions(query.Vector, nameof(query), allowEmpty: false);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.K, 1, nameof(query));
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // HNSW recall falls with the candidate count while an exact ranking costs time linear in it; so a query over
-        // few enough candidates (or one that asks for it) is ranked exactly and only larger ones go through the
-        // index. The candidates are estimated by the planner, not counted (docs/performance.md, "Similarity").
+        // Exact ranking first: in the in-process index (every candidate's cosine over contiguous memory) it costs less
+        // CPU at 100k than the HNSW walk does in PostgreSQL, and it is always right (docs/performance.md, "Similarity").
+        // exact: true waits for the tenant's first load; the default path does not (it is answered as below meanwhile).
+        // PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES = 0 keeps the default path on the HNSW index.
         var options = vectorSearch.Value;
-        var path = query.Exact
-            ? VectorSearchPath.Exact
-            : VectorSearchPlanner.Choose(false, await AnomalySimilaritySql.EstimateCandidatesAsync(db, tenantId, query, cancellationToken), options.ExactSearchMaxCandidates);
-        if (path == VectorSearchPath.Exact)
-            await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
-        else
-            await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, query.K), cancellationToken);
-        var neighbours = await AnomalySimilaritySql.NearestAsync(db, tenantId, query, cancellationToken);
-        var similarity = neighbours.ToDictionary(n => n.AnomalyId, n => 1.0 - n.Distance, StringComparer.Ordinal);
+        var neighbours = query.Exact || options.ExactSearchMaxCandidates > 0
+            ? await exactIndex.NearestAsync(tenantId, query, waitForLoad: query.Exact, cancellationToken)
+            : null;
+        if (neighbours is null)
+        {
+            // Not held (index off, tenant too large or still loading): PostgreSQL ranks. HNSW recall falls with the
+            // candidate count while an exact ranking costs time linear in it; so a query over few enough candidates
+            // (or one that asks for it) is ranked exactly and only larger ones go through the index. The candidates
+            // are estimated by the planner, not counted.
+            var path = query.Exact
+                ? VectorSearchPath.Exact
+                : VectorSearchPlanner.Choose(false, await AnomalySimilaritySql.EstimateCandidatesAsync(db, tenantId, query, cancellationToken), options.ExactSearchMaxCandidates);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (path == VectorSearchPath.Exact)
+                await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
+            else
+                await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, query.K), cancellationToken);
+            neighbours = (await AnomalySimilaritySql.NearestAsync(db, tenantId, query, path, cancellationToken))
+                .Select(n => (n.AnomalyId, 1.0 - n.Distance)).ToList();
+            await transaction.CommitAsync(cancellationToken);
+        }
+        var similarity = neighbours.ToDictionary(n => n.AnomalyId, n => n.Similarity, StringComparer.Ordinal);
         var ids = similarity.Where(s => s.Value >= query.MinSimilarity).Select(s => s.Key).ToList();
+        if (ids.Count == 0) return [];
         var anomalies = await db.AnomalyEvents.AsNoTracking()
             .Where(x => x.TenantId == tenantId && ids.Contains(x.AnomalyId))
             .ToListAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
 
         return anomalies
             .Select(a => new SimilarAnomaly(a, similarity[a.AnomalyId]))

@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS __ef_migrations_history (
+﻿CREATE TABLE IF NOT EXISTS __ef_migrations_history (
     migration_id character varying(150) NOT NULL,
     product_version character varying(32) NOT NULL,
     CONSTRAINT pk___ef_migrations_history PRIMARY KEY (migration_id)
@@ -1160,6 +1160,94 @@ $do$;
 
 INSERT INTO __ef_migrations_history (migration_id, product_version)
 VALUES ('20261202030000_CaptureTriggersOnlyWhileCapturing', '10.0.15');
+
+COMMIT;
+
+START TRANSACTION;
+ALTER TABLE anomaly_events ADD change_xid bigint NOT NULL DEFAULT ((pg_current_xact_id()::text::bigint));
+
+CREATE TABLE anomaly_change_horizon (
+    id smallint NOT NULL,
+    pruned_through bigint NOT NULL,
+    CONSTRAINT pk_anomaly_change_horizon PRIMARY KEY (id),
+    CONSTRAINT ck_anomaly_change_horizon_id CHECK (id = 1)
+);
+
+CREATE TABLE anomaly_event_deletions (
+    tenant_id character varying(255) COLLATE "C" NOT NULL,
+    change_xid bigint NOT NULL,
+    anomaly_id character varying(255) COLLATE "C" NOT NULL,
+    deleted_at timestamp with time zone NOT NULL DEFAULT (clock_timestamp()),
+    CONSTRAINT pk_anomaly_event_deletions PRIMARY KEY (tenant_id, change_xid, anomaly_id)
+);
+
+CREATE INDEX ix_anomaly_events_tenant_id_change_xid ON anomaly_events (tenant_id, change_xid);
+
+CREATE INDEX ix_anomaly_event_deletions_deleted_at ON anomaly_event_deletions (deleted_at);
+
+INSERT INTO anomaly_change_horizon (id, pruned_through) VALUES (1, 0);
+
+CREATE FUNCTION anomaly_events_stamp_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    NEW.change_xid := (pg_current_xact_id()::text::bigint);
+    IF TG_OP = 'UPDATE' AND (OLD.tenant_id, OLD.anomaly_id) IS DISTINCT FROM (NEW.tenant_id, NEW.anomaly_id) THEN
+        INSERT INTO anomaly_event_deletions (tenant_id, change_xid, anomaly_id)
+        VALUES (OLD.tenant_id, NEW.change_xid, OLD.anomaly_id) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER anomaly_events_stamp_insert BEFORE INSERT ON anomaly_events
+    FOR EACH ROW EXECUTE FUNCTION anomaly_events_stamp_change();
+CREATE TRIGGER anomaly_events_stamp_update BEFORE UPDATE OF tenant_id, anomaly_id, severity, detector_id, embedding ON anomaly_events
+    FOR EACH ROW WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.anomaly_id IS DISTINCT FROM NEW.anomaly_id
+        OR OLD.severity IS DISTINCT FROM NEW.severity OR OLD.detector_id IS DISTINCT FROM NEW.detector_id
+        OR OLD.embedding IS DISTINCT FROM NEW.embedding)
+    EXECUTE FUNCTION anomaly_events_stamp_change();
+
+CREATE FUNCTION anomaly_events_log_deletions() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE anomaly_change_horizon SET pruned_through = greatest(pruned_through, (pg_current_xact_id()::text::bigint)) WHERE id = 1;
+        RETURN NULL;
+    END IF;
+    INSERT INTO anomaly_event_deletions (tenant_id, change_xid, anomaly_id)
+        SELECT r.tenant_id, (pg_current_xact_id()::text::bigint), r.anomaly_id FROM old_rows r
+        ON CONFLICT DO NOTHING;
+    -- Entries older than the retention go; the horizon row is locked only when something was pruned.
+    WITH pruned AS (
+        DELETE FROM anomaly_event_deletions WHERE deleted_at < clock_timestamp() - interval '7 days'
+        RETURNING change_xid)
+    UPDATE anomaly_change_horizon SET pruned_through = greatest(pruned_through, (SELECT max(change_xid) FROM pruned))
+    WHERE id = 1 AND EXISTS (SELECT 1 FROM pruned);
+    RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER anomaly_events_log_delete AFTER DELETE ON anomaly_events REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION anomaly_events_log_deletions();
+CREATE TRIGGER anomaly_events_log_truncate AFTER TRUNCATE ON anomaly_events
+    FOR EACH STATEMENT EXECUTE FUNCTION anomaly_events_log_deletions();
+
+INSERT INTO __ef_migrations_history (migration_id, product_version)
+VALUES ('20261202055647_ExactIndexChangeLog', '10.0.15');
+
+COMMIT;
+
+START TRANSACTION;
+CREATE TABLE change_relay_failures (
+    collection character varying(63) COLLATE "C" NOT NULL,
+    tenant_id character varying(255) COLLATE "C" NOT NULL,
+    document_id text COLLATE "C" NOT NULL,
+    attempts integer NOT NULL,
+    error text NOT NULL,
+    first_changed_at timestamp with time zone NOT NULL,
+    last_failed_at timestamp with time zone NOT NULL,
+    dead_lettered_at timestamp with time zone,
+    PRIMARY KEY (collection, tenant_id, document_id)
+);
+
+INSERT INTO __ef_migrations_history (migration_id, product_version)
+VALUES ('20261202060000_RelayDeadLetters', '10.0.15');
 
 COMMIT;
 

@@ -9,8 +9,9 @@ namespace Olorin.Server.Apis.Anomalies;
 /// <param name="MinSimilarity">Cosine similarity (−1 to 1) a result must reach; default 0.4 (the reference's Atlas score 0.7).</param>
 /// <param name="Exact">
 /// true: rank every candidate exactly (the true nearest neighbours, at a cost linear in the tenant's anomalies)
-/// instead of through the approximate index. Default false: the server ranks exactly when the candidates are few
-/// (PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES) and through the index otherwise.
+/// instead of through the approximate index. Default false: on PostgreSQL the server ranks exactly in its in-process
+/// index once the tenant is loaded there, otherwise exactly when the candidates are few
+/// (PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES) and through the HNSW index beyond.
 /// </param>
 public sealed record SimilarAnomaliesRequest(
     float[]? Vector = null,

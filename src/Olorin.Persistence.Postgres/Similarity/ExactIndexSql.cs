@@ -1,0 +1,101 @@
+using Npgsql;
+using NpgsqlTypes;
+using Olorin.Core.Serialization;
+using Pgvector;
+
+namespace Olorin.Persistence.Postgres.Similarity;
+
+/// <summary>
+/// The two reads of <see cref="ExactVectorIndex"/>: a tenant's whole set (streamed row by row) and the changes since
+/// a snapshot's xmin (<see cref="ExactIndexChangeSql"/>), each one batch — one round trip. In both the xmin is read by
+/// the batch's first statement, before the rows: a later statement's snapshot sees at least every transaction the
+/// earlier one saw finished, so "every transaction below xmin is in what was read" holds (conservatively).
+/// </summary>
+internal static class ExactIndexSql
+{
+    private const string Columns = "anomaly_id, severity, detector_id, embedding";
+
+    /// <summary>
+    /// Streams the tenant's anomalies with an embedding into <paramref name="sink"/> (which returns false to stop);
+    /// returns the snapshot's xmin, or −1 when the sink stopped.
+    /// </summary>
+    public static async Task<long> LoadAsync(
+        NpgsqlDataSource dataSource, string tenantId, Func<string, byte, string, ReadOnlyMemory<float>, bool> sink, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT {ExactIndexChangeSql.SnapshotXmin}"),
+                new NpgsqlBatchCommand($"SELECT {Columns} FROM anomaly_events WHERE tenant_id = $1 AND embedding IS NOT NULL")
+                {
+                    Parameters = { Tenant(tenantId) },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var xmin = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!sink(reader.GetString(0), Severity(reader.GetString(1)), reader.GetString(2), reader.GetFieldValue<Vector>(3).Memory))
+                return -1;
+        }
+        return xmin;
+    }
+
+    /// <summary>What changed in the tenant since <paramref name="sinceXmin"/>.</summary>
+    /// <param name="Xmin">The new snapshot's xmin: the next read starts there.</param>
+    /// <param name="PrunedThrough">Deletions up to this transaction id may be gone from the log.</param>
+    /// <param name="Upserts">Rows written by a transaction ≥ the old xmin, as they are now (null embedding: remove).</param>
+    /// <param name="Deletions">Ids deleted by a transaction ≥ the old xmin that no row has now.</param>
+    public sealed record Delta(long Xmin, long PrunedThrough, List<(string AnomalyId, byte Severity, string DetectorId, float[]? Embedding)> Upserts, List<string> Deletions);
+
+    public static async Task<Delta> ChangesSinceAsync(NpgsqlDataSource dataSource, string tenantId, long sinceXmin, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    $"SELECT {ExactIndexChangeSql.SnapshotXmin}, (SELECT pruned_through FROM anomaly_change_horizon WHERE id = 1)"),
+                new NpgsqlBatchCommand($"SELECT {Columns} FROM anomaly_events WHERE tenant_id = $1 AND change_xid >= $2")
+                {
+                    Parameters = { Tenant(tenantId), Xid(sinceXmin) },
+                },
+                new NpgsqlBatchCommand("""
+                    SELECT d.anomaly_id FROM anomaly_event_deletions d
+                    WHERE d.tenant_id = $1 AND d.change_xid >= $2
+                      AND NOT EXISTS (SELECT 1 FROM anomaly_events e WHERE e.tenant_id = d.tenant_id AND e.anomaly_id = d.anomaly_id)
+                    """)
+                {
+                    Parameters = { Tenant(tenantId), Xid(sinceXmin) },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var xmin = reader.GetInt64(0);
+        var prunedThrough = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+        await reader.NextResultAsync(cancellationToken);
+        var upserts = new List<(string, byte, string, float[]?)>();
+        while (await reader.ReadAsync(cancellationToken))
+            upserts.Add((reader.GetString(0), Severity(reader.GetString(1)), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<Vector>(3).ToArray()));
+        await reader.NextResultAsync(cancellationToken);
+        var deletions = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) deletions.Add(reader.GetString(0));
+        return new Delta(xmin, prunedThrough, upserts, deletions);
+    }
+
+    public static byte Severity(AnomalySeverity severity) => (byte)severity;
+
+    private static byte Severity(string wire) => Severity(WireEnum.Parse<AnomalySeverity>(wire));
+
+    private static NpgsqlParameter Tenant(string tenantId) => new() { Value = tenantId, NpgsqlDbType = NpgsqlDbType.Varchar };
+
+    private static NpgsqlParameter Xid(long xid) => new() { Value = xid, NpgsqlDbType = NpgsqlDbType.Bigint };
+}
