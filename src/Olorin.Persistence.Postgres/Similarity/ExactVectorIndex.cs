@@ -28,19 +28,33 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
 {
     public static readonly TimeSpan TooLargeRetry = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a tenant whose load failed is ranked in PostgreSQL before it is loaded again.</summary>
+    public static readonly TimeSpan FailedRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>Loads at once: each holds a pooled connection for its whole stream.</summary>
+    public const int MaxConcurrentLoads = 2;
+
     private readonly Lock gate = new();
     private readonly Dictionary<string, Entry> tenants = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim loadSlots = new(MaxConcurrentLoads, MaxConcurrentLoads);
     private long heldBytes;
+    private long loads;
 
     public bool Enabled => options.Value.ExactIndexMaxMegabytes > 0;
 
+    /// <summary>A refresh reading more changed rows than this reloads the tenant by streaming instead (bounded memory).</summary>
+    internal int MaxDeltaRows { get; set; } = 10_000;
+
     private long MaxBytes => (long)options.Value.ExactIndexMaxMegabytes << 20;
 
-    /// <summary>The memory the loaded tenants hold, as the budget counts it.</summary>
+    /// <summary>The memory the loaded tenants hold (and the loads under way have reserved), as the budget counts it.</summary>
     public long HeldBytes
     {
         get { lock (gate) return heldBytes; }
     }
+
+    /// <summary>How many tenant loads were started (for tests and diagnostics).</summary>
+    public long Loads => Interlocked.Read(ref loads);
 
     /// <summary>Whether the tenant is loaded now (for tests and diagnostics).</summary>
     public bool Holds(string tenantId)
@@ -50,91 +64,138 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
 
     /// <summary>
     /// The query's <c>K</c> nearest anomalies of the tenant (cosine similarity, most similar first, ties by anomaly
-    /// id), exactly, as of a moment after the call began; null when the index is off or the tenant does not fit, or
-    /// (unless <paramref name="waitForLoad"/>) when the tenant is still being loaded — the load goes on for the next query.
+    /// id), exactly, as of a moment after the call began; null when the index is off, the tenant does not fit or its
+    /// load failed, or (unless <paramref name="waitForLoad"/>) when the tenant is still being loaded or no load slot is
+    /// free — the load goes on for the next query.
     /// </summary>
     public async Task<List<(string AnomalyId, double Similarity)>?> NearestAsync(
         string tenantId, SimilarityQuery query, bool waitForLoad, CancellationToken cancellationToken)
     {
         if (!Enabled) return null;
         var started = Stopwatch.GetTimestamp();
-        // A second pass only when the deletion log was pruned past what the held copy knows: then it is reloaded.
+        // A second pass only when the held copy cannot be brought up to date by a change read: then it is reloaded.
         for (var pass = 0; pass < 2; pass++)
         {
-            var entry = EntryFor(tenantId);
-            if (!waitForLoad && !entry.Loading.IsCompleted) return null;
-            Held? held;
-            try
-            {
-                held = await entry.Loading.WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                Forget(tenantId, entry);
-                throw;
-            }
+            var entry = EntryFor(tenantId, waitForLoad);
+            if (entry is null || (!waitForLoad && !entry.Loading.IsCompleted)) return null;
+            // LoadAsync never throws: a failed load is a null result with a retry time.
+            var held = await entry.Loading.WaitAsync(cancellationToken);
             if (held is null) return null;
-            if (!await held.RefreshAsync(dataSource, tenantId, started, cancellationToken))
+            switch (await held.RefreshAsync(dataSource, tenantId, started, MaxDeltaRows, cancellationToken))
             {
-                Forget(tenantId, entry);
-                continue;
+                case Refresh.Done:
+                    if (!Account(tenantId, entry, held)) return null;
+                    return held.Nearest(query);
+                case Refresh.BehindHorizon when held.NeverRefreshed:
+                    // Reloading would not get past the horizon either: PostgreSQL ranks until the retry.
+                    logger.LogWarning(
+                        "Similarity: tenant {TenantId} was loaded at or below anomaly_change_horizon.pruned_through; its exact searches rank in PostgreSQL (checked again in {Retry}).",
+                        tenantId, TooLargeRetry);
+                    NotHeld(tenantId, entry, TooLargeRetry);
+                    return null;
+                default:
+                    Forget(tenantId, entry);
+                    continue;
             }
-            if (!Account(tenantId, entry, held)) return null;
-            return held.Nearest(query);
         }
         return null;
     }
 
-    private Entry EntryFor(string tenantId)
+    /// <summary>The tenant's entry, starting its load if needed; null when no load slot is free and the caller does not wait.</summary>
+    private Entry? EntryFor(string tenantId, bool waitForLoad)
     {
         lock (gate)
         {
             var now = Stopwatch.GetTimestamp();
             if (tenants.TryGetValue(tenantId, out var entry))
             {
-                // A tenant found too large keeps the time it was found so (the retry clock); any other is touched.
-                var tooLarge = entry.Loading.IsCompletedSuccessfully && entry.Loading.Result is null;
-                if (!tooLarge) entry.LastUsed = now;
-                if (!tooLarge || Stopwatch.GetElapsedTime(entry.LastUsed, now) <= TooLargeRetry) return entry;
+                // A tenant not held (too large, failed) keeps its retry time; any other is touched.
+                if (entry.RetryAt == 0) entry.LastUsed = now;
+                if (entry.RetryAt == 0 || now < entry.RetryAt) return entry;
             }
+            var slotTaken = !waitForLoad;
+            if (slotTaken && !loadSlots.Wait(0)) return null;
             entry = new Entry { LastUsed = now };
+            Interlocked.Increment(ref loads);
             // Not the caller's token: other queries wait for the same load.
-            entry.Loading = Task.Run(() => LoadAsync(tenantId, entry));
+            entry.Loading = Task.Run(() => LoadAsync(tenantId, entry, slotTaken));
             tenants[tenantId] = entry;
             return entry;
         }
     }
 
-    private async Task<Held?> LoadAsync(string tenantId, Entry entry)
+    private async Task<Held?> LoadAsync(string tenantId, Entry entry, bool slotTaken)
     {
-        var clock = Stopwatch.StartNew();
-        var sentAt = Stopwatch.GetTimestamp();
-        var vectors = new TenantVectors(AnomalyEventConfiguration.EmbeddingDimensions);
-        var max = MaxBytes;
-        var xmin = await ExactIndexSql.LoadAsync(dataSource, tenantId, (id, severity, detector, embedding) =>
+        if (!slotTaken) await loadSlots.WaitAsync();
+        try
         {
-            vectors.Upsert(id, severity, detector, embedding.Span);
-            return vectors.TrimmedBytes <= max;
-        }, CancellationToken.None);
-        if (xmin < 0)
-        {
-            logger.LogWarning(
-                "Similarity: tenant {TenantId} needs more than SIMILARITY_EXACT_INDEX_MAX_MB ({MaxMegabytes} MiB) in the exact index; its exact searches rank in PostgreSQL (checked again in {Retry}).",
-                tenantId, max >> 20, TooLargeRetry);
-            return null;
+            var clock = Stopwatch.StartNew();
+            var sentAt = Stopwatch.GetTimestamp();
+            var vectors = new TenantVectors(AnomalyEventConfiguration.EmbeddingDimensions);
+            var max = MaxBytes;
+            // Reserved from the count before streaming (a tenant too large alone evicts no one), then as rows arrive.
+            var xmin = await ExactIndexSql.LoadAsync(dataSource, tenantId,
+                count => TenantVectors.EstimateBytes(vectors.Dimensions, count) is var estimate && estimate <= max && Reserve(tenantId, entry, estimate),
+                (id, severity, detector, embedding) =>
+                {
+                    vectors.Upsert(id, severity, detector, embedding.Span);
+                    return Reserve(tenantId, entry, vectors.TrimmedBytes);
+                }, CancellationToken.None);
+            if (xmin < 0)
+            {
+                logger.LogWarning(
+                    "Similarity: tenant {TenantId} does not fit in SIMILARITY_EXACT_INDEX_MAX_MB ({MaxMegabytes} MiB) beside the loads under way; its exact searches rank in PostgreSQL (checked again in {Retry}).",
+                    tenantId, max >> 20, TooLargeRetry);
+                return NotHeld(tenantId, entry, TooLargeRetry);
+            }
+            vectors.TrimExcess();
+            Reserve(tenantId, entry, vectors.Bytes);
+            logger.LogInformation(
+                "Similarity: loaded {Count} embeddings of tenant {TenantId} into the exact index in {Milliseconds} ms ({Megabytes:F1} MiB).",
+                vectors.Count, tenantId, clock.ElapsedMilliseconds, vectors.Bytes / 1048576.0);
+            return new Held(vectors, xmin, sentAt);
         }
-        vectors.TrimExcess();
-        var held = new Held(vectors, xmin, sentAt);
+        catch (Exception exception)
+        {
+            // Not the next request's failure: it ranks in PostgreSQL, and the load is tried again after a pause.
+            logger.LogWarning(exception, "Similarity: loading tenant {TenantId} into the exact index failed; its searches rank in PostgreSQL (retried in {Retry}).", tenantId, FailedRetry);
+            return NotHeld(tenantId, entry, FailedRetry);
+        }
+        finally
+        {
+            loadSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="bytes"/> for the tenant against the budget before it is held, evicting the least recently
+    /// used loaded tenants; false when it does not fit even then (other loads' reservations count too).
+    /// </summary>
+    private bool Reserve(string tenantId, Entry entry, long bytes)
+    {
         lock (gate)
         {
-            entry.Bytes = vectors.Bytes;
-            heldBytes += entry.Bytes;
+            if (bytes <= entry.Bytes) return true;
+            heldBytes += bytes - entry.Bytes;
+            entry.Bytes = bytes;
             EvictBeyondBudget(tenantId);
+            return heldBytes <= MaxBytes;
         }
-        logger.LogInformation(
-            "Similarity: loaded {Count} embeddings of tenant {TenantId} into the exact index in {Milliseconds} ms ({Megabytes:F1} MiB).",
-            vectors.Count, tenantId, clock.ElapsedMilliseconds, vectors.Bytes / 1048576.0);
-        return held;
+    }
+
+    /// <summary>Releases the tenant's bytes and marks it ranked in PostgreSQL until <paramref name="retry"/> has passed.</summary>
+    private Held? NotHeld(string tenantId, Entry entry, TimeSpan retry)
+    {
+        lock (gate)
+        {
+            heldBytes -= entry.Bytes;
+            entry.Bytes = 0;
+            var now = Stopwatch.GetTimestamp();
+            var notHeld = new Entry { LastUsed = now, RetryAt = now + (long)(retry.TotalSeconds * Stopwatch.Frequency), Loading = Task.FromResult<Held?>(null) };
+            if (!tenants.TryGetValue(tenantId, out var current) || ReferenceEquals(current, entry)) tenants[tenantId] = notHeld;
+            // A loading entry is replaced too: a query waiting on its task still sees its null result.
+            return null;
+        }
     }
 
     /// <summary>Counts a refreshed tenant's growth against the budget; false when it no longer fits at all (then it is dropped).</summary>
@@ -150,8 +211,7 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
             entry.Bytes = bytes;
             if (bytes > MaxBytes)
             {
-                heldBytes -= entry.Bytes;
-                tenants[tenantId] = new Entry { LastUsed = entry.LastUsed, Loading = Task.FromResult<Held?>(null) };
+                NotHeld(tenantId, entry, TooLargeRetry);
                 logger.LogWarning("Similarity: tenant {TenantId} outgrew SIMILARITY_EXACT_INDEX_MAX_MB; its exact searches rank in PostgreSQL.", tenantId);
                 return false;
             }
@@ -194,9 +254,14 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
         public Task<Held?> Loading { get; set; } = null!;
         public long LastUsed { get; set; }
 
+        /// <summary>Non-zero for a tenant not held (too large, load failed): when to try loading it again.</summary>
+        public long RetryAt { get; init; }
+
         /// <summary>What <see cref="heldBytes"/> counts for this tenant.</summary>
         public long Bytes { get; set; }
     }
+
+    private enum Refresh { Done, BehindHorizon, TooMany }
 
     /// <summary>A loaded tenant: its vectors, the xmin its next change read starts at, and when the last read was sent.</summary>
     private sealed class Held(TenantVectors vectors, long xmin, long readSentAt)
@@ -208,20 +273,27 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
 
         public long Bytes => vectors.Bytes;
 
+        /// <summary>No change read has been applied since the load.</summary>
+        public bool NeverRefreshed => Volatile.Read(ref refreshed) == 0;
+
+        private int refreshed;
+
         /// <summary>
         /// Applies what changed since the last read, unless a read sent after <paramref name="started"/> has already
-        /// been applied. False when the deletion log no longer reaches back to the held copy's xmin (reload it).
+        /// been applied. Not done when the deletion log no longer reaches back to the held copy's xmin, or when more than
+        /// <paramref name="maxRows"/> rows changed (reload it).
         /// </summary>
-        public async Task<bool> RefreshAsync(NpgsqlDataSource dataSource, string tenantId, long started, CancellationToken cancellationToken)
+        public async Task<Refresh> RefreshAsync(NpgsqlDataSource dataSource, string tenantId, long started, int maxRows, CancellationToken cancellationToken)
         {
-            if (Volatile.Read(ref readSentAt) >= started) return true;
+            if (Volatile.Read(ref readSentAt) >= started) return Refresh.Done;
             await refreshing.WaitAsync(cancellationToken);
             try
             {
-                if (readSentAt >= started) return true;
+                if (readSentAt >= started) return Refresh.Done;
                 var sentAt = Stopwatch.GetTimestamp();
-                var delta = await ExactIndexSql.ChangesSinceAsync(dataSource, tenantId, xmin, cancellationToken);
-                if (delta.PrunedThrough >= xmin) return false;
+                var delta = await ExactIndexSql.ChangesSinceAsync(dataSource, tenantId, xmin, maxRows, cancellationToken);
+                if (delta.PrunedThrough >= xmin) return Refresh.BehindHorizon;
+                if (delta.TooMany) return Refresh.TooMany;
                 if (delta.Upserts.Count > 0 || delta.Deletions.Count > 0)
                 {
                     access.EnterWriteLock();
@@ -241,7 +313,8 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
                 }
                 xmin = delta.Xmin;
                 Volatile.Write(ref readSentAt, sentAt);
-                return true;
+                Volatile.Write(ref refreshed, 1);
+                return Refresh.Done;
             }
             finally
             {

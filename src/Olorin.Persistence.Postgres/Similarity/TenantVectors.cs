@@ -31,6 +31,9 @@ internal sealed class TenantVectors(int dimensions)
     /// <summary>The memory this tenant holds (arrays at their capacity, ids, maps), the figure the index's budget counts.</summary>
     public long Bytes => (long)ids.Length * (Dimensions * sizeof(float) + SlotOverheadBytes) + idBytes;
 
+    /// <summary>About what <paramref name="count"/> anomalies take once loaded (ids not counted).</summary>
+    public static long EstimateBytes(int dimensions, long count) => (count + count / 16 + 16) * (dimensions * sizeof(float) + SlotOverheadBytes);
+
     /// <summary>What <see cref="Bytes"/> will be once <see cref="TrimExcess"/> has run (a load checks the budget against this, not its doubling capacity).</summary>
     public long TrimmedBytes => (long)TrimmedCapacity * (Dimensions * sizeof(float) + SlotOverheadBytes) + idBytes;
 
