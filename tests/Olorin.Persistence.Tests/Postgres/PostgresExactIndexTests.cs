@@ -186,6 +186,109 @@ public sealed class PostgresExactIndexTests : IAsyncLifetime
         Assert.False(instance.GetRequiredService<ExactVectorIndex>().Holds(tenant));
     }
 
+    [Fact]
+    public async Task A_missing_horizon_row_does_not_make_every_search_reload()
+    {
+        var tenant = NewTenant();
+        var random = new Random(31);
+        var (reader, writer) = (Instance(), Instance());
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 100).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        await ExecuteAsync("DELETE FROM anomaly_change_horizon");
+        var target = RandomVector(random);
+        var query = new SimilarityQuery(target, K: 3, MinSimilarity: -1, Exact: true);
+        await Ids(reader, tenant, query);
+        for (var i = 0; i < 3; i++)
+        {
+            await Repository(writer).InsertManyAsync(tenant, [Anomaly($"new-{i}", target)], Ct);
+            Assert.Contains($"new-{i}", await Ids(reader, tenant, query));
+        }
+        var index = reader.GetRequiredService<ExactVectorIndex>();
+        Assert.Equal(1, index.Loads);
+        Assert.True(index.Holds(tenant));
+    }
+
+    [Fact]
+    public async Task A_reload_that_cannot_get_past_the_horizon_falls_back_to_PostgreSQL_instead_of_reloading_on_every_search()
+    {
+        var tenant = NewTenant();
+        var random = new Random(32);
+        var (reader, writer) = (Instance(), Instance());
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 100).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        await ExecuteAsync("UPDATE anomaly_change_horizon SET pruned_through = 9000000000000000000");
+        var target = RandomVector(random);
+        var query = new SimilarityQuery(target, K: 3, MinSimilarity: -1, Exact: true);
+        await Ids(reader, tenant, query);
+        for (var i = 0; i < 4; i++)
+        {
+            await Repository(writer).InsertManyAsync(tenant, [Anomaly($"new-{i}", target)], Ct);
+            Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        }
+        var index = reader.GetRequiredService<ExactVectorIndex>();
+        Assert.Equal(1, index.Loads);
+        Assert.False(index.Holds(tenant));
+    }
+
+    [Fact]
+    public async Task A_refresh_with_more_changed_rows_than_the_limit_reloads_the_tenant()
+    {
+        var tenant = NewTenant();
+        var random = new Random(33);
+        var (reader, writer) = (Instance(), Instance());
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 100).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        var index = reader.GetRequiredService<ExactVectorIndex>();
+        index.MaxDeltaRows = 10;
+        var query = new SimilarityQuery(RandomVector(random), K: 20, MinSimilarity: -1, Exact: true);
+        await Ids(reader, tenant, query);
+        await Repository(writer).InsertManyAsync(tenant, [Anomaly("few", RandomVector(random))], Ct);
+        Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        Assert.Equal(1, index.Loads);
+
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 30).Select(i => Anomaly($"b-{i}", RandomVector(random))).ToList(), Ct);
+        Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        Assert.Equal(2, index.Loads);
+        Assert.True(index.Holds(tenant));
+    }
+
+    [Fact]
+    public async Task A_failed_load_is_ranked_by_PostgreSQL_and_not_retried_on_every_search()
+    {
+        var tenant = NewTenant();
+        var random = new Random(34);
+        var instance = Instance();
+        await Repository(instance).InsertManyAsync(tenant, Enumerable.Range(0, 100).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        var target = RandomVector(random);
+        // A row the load cannot read (a severity no enum has), far from the query so no answer contains it.
+        await using (var connection = await OpenAsync())
+            await InsertSqlAsync(connection, tenant, "broken", target.Select(x => -x).ToArray());
+        await ExecuteAsync($"UPDATE anomaly_events SET severity = 'bogus' WHERE tenant_id = '{tenant}' AND anomaly_id = 'broken'");
+        var query = new SimilarityQuery(target, K: 5, MinSimilarity: -1, Exact: true);
+        var expected = (await SqlExactAsync(tenant, query)).Select(r => r.Id).ToList();
+
+        Assert.Equal(expected, await Ids(instance, tenant, query));
+        Assert.Equal(expected, await Ids(instance, tenant, query));
+        Assert.Equal(5, (await Ids(instance, tenant, query with { Exact = false })).Count);
+        var index = instance.GetRequiredService<ExactVectorIndex>();
+        Assert.False(index.Holds(tenant));
+        Assert.Equal(1, index.Loads);
+        Assert.Equal(0, index.HeldBytes);
+    }
+
+    [Fact]
+    public async Task Default_searches_do_not_start_more_loads_than_the_limit()
+    {
+        var random = new Random(35);
+        var instance = Instance();
+        var tenants = Enumerable.Range(0, 6).Select(_ => NewTenant()).ToList();
+        foreach (var tenant in tenants)
+            await Repository(instance).InsertManyAsync(tenant, Enumerable.Range(0, 300).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        var query = new SimilarityQuery(RandomVector(random), K: 5, MinSimilarity: -1);
+        // Started together (each takes its slot before its first await, long before a load's round trip ends): only the
+        // limit's worth start a load, the rest are ranked in PostgreSQL.
+        var answers = await Task.WhenAll(tenants.Select(tenant => Ids(instance, tenant, query)));
+        Assert.All(answers, ids => Assert.Equal(5, ids.Count));
+        Assert.Equal(ExactVectorIndex.MaxConcurrentLoads, instance.GetRequiredService<ExactVectorIndex>().Loads);
+    }
+
     private ServiceProvider Instance(int? maxMegabytes = null)
     {
         var services = new ServiceCollection()
