@@ -86,10 +86,10 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
                 case Refresh.Done:
                     if (!Account(tenantId, entry, held)) return null;
                     return held.Nearest(query);
-                case Refresh.BehindHorizon when held.NeverRefreshed:
-                    // Reloading would not get past the horizon either: PostgreSQL ranks until the retry.
+                case Refresh.HorizonAhead:
+                    // A reload now would not get past the horizon either: PostgreSQL ranks until the retry.
                     logger.LogWarning(
-                        "Similarity: tenant {TenantId} was loaded at or below anomaly_change_horizon.pruned_through; its exact searches rank in PostgreSQL (checked again in {Retry}).",
+                        "Similarity: the current snapshot of tenant {TenantId} is at or below anomaly_change_horizon.pruned_through (a reload would not help); its exact searches rank in PostgreSQL (checked again in {Retry}).",
                         tenantId, TooLargeRetry);
                     NotHeld(tenantId, entry, TooLargeRetry);
                     return null;
@@ -261,7 +261,8 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
         public long Bytes { get; set; }
     }
 
-    private enum Refresh { Done, BehindHorizon, TooMany }
+    /// <summary>How a refresh ended; HorizonAhead: even a snapshot taken now is behind the deletion log's horizon.</summary>
+    private enum Refresh { Done, BehindHorizon, HorizonAhead, TooMany }
 
     /// <summary>A loaded tenant: its vectors, the xmin its next change read starts at, and when the last read was sent.</summary>
     private sealed class Held(TenantVectors vectors, long xmin, long readSentAt)
@@ -272,11 +273,6 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
         private long readSentAt = readSentAt;
 
         public long Bytes => vectors.Bytes;
-
-        /// <summary>No change read has been applied since the load.</summary>
-        public bool NeverRefreshed => Volatile.Read(ref refreshed) == 0;
-
-        private int refreshed;
 
         /// <summary>
         /// Applies what changed since the last read, unless a read sent after <paramref name="started"/> has already
@@ -292,7 +288,7 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
                 if (readSentAt >= started) return Refresh.Done;
                 var sentAt = Stopwatch.GetTimestamp();
                 var delta = await ExactIndexSql.ChangesSinceAsync(dataSource, tenantId, xmin, maxRows, cancellationToken);
-                if (delta.PrunedThrough >= xmin) return Refresh.BehindHorizon;
+                if (delta.PrunedThrough >= xmin) return delta.PrunedThrough >= delta.Xmin ? Refresh.HorizonAhead : Refresh.BehindHorizon;
                 if (delta.TooMany) return Refresh.TooMany;
                 if (delta.Upserts.Count > 0 || delta.Deletions.Count > 0)
                 {
@@ -313,7 +309,6 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
                 }
                 xmin = delta.Xmin;
                 Volatile.Write(ref readSentAt, sentAt);
-                Volatile.Write(ref refreshed, 1);
                 return Refresh.Done;
             }
             finally
