@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Npgsql;
 using Olorin.Core.Ports;
+using Olorin.Persistence.Postgres.Similarity;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -196,6 +197,9 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
+                // A column a trigger stamps with the writing transaction's id differs between any two databases by
+                // design: copying it would be overwritten on the target and hashing it would make every range differ.
+                if (reader.GetString(0) == ExactIndexChangeSql.StampColumn) continue;
                 columns.Add(reader.GetString(0));
                 types[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
                 identity |= reader.GetBoolean(4);

@@ -28,6 +28,9 @@ internal static class ExactIndexChangeSql
     /// <summary>How long a deletion stays in the log: an index that last looked longer ago than this reloads its tenant.</summary>
     public const string Retention = "7 days";
 
+    /// <summary>The column the stamp trigger writes: each database stamps its own writers, so copies and digests skip it.</summary>
+    public const string StampColumn = "change_xid";
+
     /// <summary>The writing transaction's id as a bigint (xid8 has no direct cast to bigint; its text form is the number).</summary>
     public const string CurrentXid = "(pg_current_xact_id()::text::bigint)";
 
