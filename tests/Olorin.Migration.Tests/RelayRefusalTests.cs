@@ -99,6 +99,34 @@ public sealed class RelayRefusalTests
     }
 
     [Fact]
+    public async Task A_failure_record_committed_after_the_claim_is_cleared_when_the_key_is_applied()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-late-letter", 2);
+        await using var _p = primary;
+        await using var _s = secondary;
+
+        // Another relay dead-letters a key and commits after this relay's claim read the failures (its snapshot
+        // predates the key locks it waited for); this relay then applies the key.
+        ChangeKey? late = null;
+        var batch = await Outbox(primary).RelayAsync(Batch, 3, async (changes, _) =>
+        {
+            if (late is not null) return;
+            var key = changes.Keys.First();
+            late = key;
+            await primary.ExecuteAsync($"""
+                INSERT INTO change_relay_failures (collection, tenant_id, document_id, attempts, error, first_changed_at, last_failed_at, dead_lettered_at)
+                VALUES ('{key.Collection}', '{key.TenantId}', '{key.Id}', 3, 'refused', now(), now(), now())
+                """);
+        }, ct);
+
+        Assert.NotNull(late);
+        Assert.Equal(0, batch.Refused);
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT count(*) FROM change_relay_failures"));
+        Assert.Equal(0L, (await Outbox(primary).DepthAsync(ct)).DeadLetters);
+    }
+
+    [Fact]
     public async Task A_secondary_that_fails_to_answer_removes_nothing_and_counts_no_attempt()
     {
         var ct = TestContext.Current.CancellationToken;

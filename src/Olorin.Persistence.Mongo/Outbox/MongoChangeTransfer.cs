@@ -69,7 +69,8 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
             return unique.Count;
         }
 
-        var models = WritesFor(binding, kind, unique.Values);
+        var batch = unique.Values.ToList();
+        var models = WritesFor(binding, kind, batch);
         try
         {
             if (kind == WriteKind.Replace)
@@ -85,15 +86,58 @@ public sealed class MongoChangeTransfer(MongoContext context, MongoCapabilities 
         }
         catch (MongoBulkWriteException<BsonDocument> e) when (kind == WriteKind.Replace && OnlyKeptNewer(e))
         {
-            // A unique value other than the key moved between documents of this batch (templates A→B, B→C, C→A): each
-            // replace is checked against the documents not yet replaced. Remove the batch's keys, then insert them all,
-            // where no stored copy of them can collide any more. Not one transaction: a process dying in between
-            // leaves the outbox entries in place (they are removed only after this returns), so the next relay
-            // writes them again. A collision that remains is with a document outside the batch: refused.
-            await target.DeleteManyAsync(KeysFilter(binding, unique.Keys), cancellationToken);
-            await target.InsertManyAsync(unique.Values, new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            return unique.Count;
+            await SwapAsync(target, binding, Refused(batch, e.WriteErrors.Select(w => w.Index)), cancellationToken);
+            return models.Count;
         }
+    }
+
+    /// <summary>
+    /// The replaces refused with E11000 after the others went through: a unique value other than the key may move
+    /// between documents of the batch (templates A→B, B→C, C→A), and each replace is checked against the documents not
+    /// yet replaced. Those keys' stored copies are read, deleted, and the new documents inserted, where no stored copy
+    /// of them can collide any more. A new document that still collides (with a document outside the batch) gets its
+    /// stored copy back, so the secondary never loses a key it held, and the refusal is rethrown (the relay then
+    /// isolates the key). Not one transaction: a time series takes none
+    /// (https://www.mongodb.com/docs/manual/core/timeseries/timeseries-limitations/#transactions) and a standalone
+    /// server has none (https://www.mongodb.com/docs/manual/core/transactions-production-consideration/); a process
+    /// dying in between leaves the outbox entries in place (removed only after this returns), so the next relay
+    /// writes them again.
+    /// </summary>
+    private static async Task SwapAsync(IMongoCollection<BsonDocument> target, MongoChangeCollection binding, List<BsonDocument> swapping, CancellationToken cancellationToken)
+    {
+        var keys = KeysFilter(binding, swapping.Select(binding.KeyOf));
+        var stored = await target.Find(keys).ToListAsync(cancellationToken);
+        await target.DeleteManyAsync(keys, cancellationToken);
+        try
+        {
+            await target.InsertManyAsync(swapping, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<BsonDocument> e) when (OnlyKeptNewer(e))
+        {
+            var restores = Restores(binding, Refused(swapping, e.WriteErrors.Select(w => w.Index)), stored);
+            try
+            {
+                if (restores.Count > 0) await target.InsertManyAsync(restores, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            }
+            catch (MongoBulkWriteException<BsonDocument> again) when (OnlyKeptNewer(again))
+            {
+                // A stored copy whose unique value another key of the batch took meanwhile: that key stays absent
+                // until its own retry, which the refusal below brings about.
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The documents at the indexes a bulk write reported failed (indexes into its requests, in order).</summary>
+    public static List<BsonDocument> Refused(IReadOnlyList<BsonDocument> documents, IEnumerable<int> indexes)
+        => indexes.Distinct().Order().Select(i => documents[i]).ToList();
+
+    /// <summary>The stored copies to put back: those of the keys whose new document the insert refused.</summary>
+    public static List<BsonDocument> Restores(MongoChangeCollection binding, IEnumerable<BsonDocument> refused, IEnumerable<BsonDocument> stored)
+    {
+        var byKey = new Dictionary<ChangeKey, BsonDocument>();
+        foreach (var document in stored) byKey.TryAdd(binding.KeyOf(document), document);
+        return refused.Select(binding.KeyOf).Distinct().Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
     /// <summary>

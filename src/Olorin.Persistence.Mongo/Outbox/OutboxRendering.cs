@@ -51,15 +51,25 @@ public static class OutboxRendering
 
     /// <summary>
     /// Before a write: bump the sequence, count one more write in flight and push the deadline to at least
-    /// <paramref name="deadline"/> (<c>$max</c> only raises a field: https://www.mongodb.com/docs/manual/reference/operator/update/max/);
-    /// a new entry starts unleased. Upsert on <c>_id</c> equality (<c>_id</c> is always unique).
+    /// <paramref name="deadline"/> (<c>$max</c> ignores a missing field:
+    /// https://www.mongodb.com/docs/manual/reference/operator/aggregation/max/); a new entry starts unleased. Upsert on
+    /// <c>_id</c> equality (<c>_id</c> is always unique). A pipeline update
+    /// (https://www.mongodb.com/docs/manual/tutorial/update-documents-with-aggregation-pipeline/), so a dead letter's
+    /// lease goes back to <see cref="Never"/> here already, as in <see cref="Touch"/>: a writer dying before its touch
+    /// must not leave its write behind a dead letter; another relay's running lease stays.
     /// </summary>
-    public static UpdateDefinition<BsonDocument> Intent(DateTime now, DateTime deadline) => U
-        .Inc("seq", 1L)
-        .Inc("inflight", 1)
-        .Max("deadline", deadline)
-        .SetOnInsert("changed_at", now)
-        .SetOnInsert("lease_until", Never);
+    public static PipelineUpdateDefinition<BsonDocument> Intent(DateTime now, DateTime deadline) => Pipeline(
+    [
+        new("$set", new BsonDocument
+        {
+            { "seq", new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$seq", 0L }), 1L }) },
+            { "inflight", new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$inflight", 0 }), 1 }) },
+            { "deadline", new BsonDocument("$max", new BsonArray { "$deadline", deadline }) },
+            { "changed_at", new BsonDocument("$ifNull", new BsonArray { "$changed_at", now }) },
+            { "lease_until", UndeadLease },
+            { "dead_lettered_at", "$$REMOVE" },
+        }),
+    ]);
 
     /// <summary>
     /// After the write is acknowledged (or failed): bump the sequence again and count one write less in flight, never
@@ -76,14 +86,17 @@ public static class OutboxRendering
             { "deadline", new BsonDocument("$ifNull", new BsonArray { "$deadline", Never }) },
             { "changed_at", new BsonDocument("$ifNull", new BsonArray { "$changed_at", now }) },
             // A write of a dead letter's key gives the relay one more try (the new state may be acceptable).
-            { "lease_until", new BsonDocument("$cond", new BsonArray
-                {
-                    new BsonDocument("$eq", new BsonArray { "$lease_until", DeadMark }), Never,
-                    new BsonDocument("$ifNull", new BsonArray { "$lease_until", Never }),
-                }) },
+            { "lease_until", UndeadLease },
             { "dead_lettered_at", "$$REMOVE" },
         }),
     ]);
+
+    /// <summary>A dead letter's lease back to <see cref="Never"/>, a missing one <see cref="Never"/>, any other kept.</summary>
+    private static BsonDocument UndeadLease => new("$cond", new BsonArray
+    {
+        new BsonDocument("$eq", new BsonArray { "$lease_until", DeadMark }), Never,
+        new BsonDocument("$ifNull", new BsonArray { "$lease_until", Never }),
+    });
 
     /// <summary>
     /// <see cref="IChangeOutbox.RecordAsync"/>: a change already written (the backfill's keys), so nothing in flight:

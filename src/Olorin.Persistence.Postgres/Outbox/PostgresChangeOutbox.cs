@@ -125,12 +125,13 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
 
     /// <summary>
-    /// One relay batch in one transaction and, on the happy path, three kinds of round trip: the claim (one
-    /// statement: it deletes up to <paramref name="maxEntries"/> entries no other relay holds, takes the keys'
-    /// advisory locks in hash order and returns each key with its earlier failures, <see cref="ClaimSql"/>), one read
-    /// of the current state per collection, and the commit. The deleted entries come back if anything fails before
-    /// the commit, or if the process dies (the transaction never commits), so nothing claimed can be lost. Refused
-    /// keys (<see cref="ChangeRefusedException"/>) are isolated and settled by one more statement (<see cref="SettleSql"/>).
+    /// One relay batch in one transaction and four kinds of round trip: the claim (one statement: it deletes up to
+    /// <paramref name="maxEntries"/> entries no other relay holds, takes the keys' advisory locks in hash order and
+    /// returns each key, <see cref="ClaimSql"/>), one read of the current state per
+    /// collection, the settlement (<see cref="SettleSql"/>: refused keys are counted, applied keys lose any failure
+    /// record) and the commit. The deleted entries come back if anything fails before the commit, or if the process
+    /// dies (the transaction never commits), so nothing claimed can be lost. Refused keys
+    /// (<see cref="ChangeRefusedException"/>) are isolated one by one.
     /// </summary>
     public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
@@ -150,7 +151,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             while (await reader.ReadAsync(cancellationToken))
             {
                 claimed.Add(new Claimed(new ChangeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-                    reader.GetFieldValue<DateTime>(3), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
+                    reader.GetFieldValue<DateTime>(3)));
                 entries += (int)reader.GetInt64(4);
             }
         }
@@ -183,35 +184,34 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             }
         }
 
-        var deadLettered = 0;
-        var cleared = claimed.Where(c => c.Attempts is not null && !refused.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        if (refused.Count > 0 || cleared.Count > 0)
-        {
-            var failed = claimed.Where(c => refused.ContainsKey(c.Key)).ToList();
-            await using var settle = new NpgsqlCommand(SettleSql, connection);
-            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Collection).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.TenantId).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Id).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => refused[c.Key]).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.ChangedAt).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            settle.Parameters.Add(new NpgsqlParameter { Value = maxAttempts });
-            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Collection).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.TenantId).ToArray() });
-            settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Id).ToArray() });
-            deadLettered = (int)(long)(await settle.ExecuteScalarAsync(cancellationToken))!;
-        }
+        // Every applied key, not only those the claim saw failing: the claim read the failures with its snapshot from
+        // before it waited for the key locks, so another relay's dead letter of the key committed meanwhile is unseen.
+        var cleared = claimed.Where(c => !refused.ContainsKey(c.Key)).Select(c => c.Key).ToList();
+        var failed = claimed.Where(c => refused.ContainsKey(c.Key)).ToList();
+        await using var settle = new NpgsqlCommand(SettleSql, connection);
+        settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Collection).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.TenantId).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Id).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => refused[c.Key]).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.ChangedAt).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        settle.Parameters.Add(new NpgsqlParameter { Value = maxAttempts });
+        settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Collection).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.TenantId).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Id).ToArray() });
+        var deadLettered = (int)(long)(await settle.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return new RelayBatch(entries, claimed.Count - refused.Count, refused.Count, deadLettered);
     }
 
-    private sealed record Claimed(ChangeKey Key, DateTime ChangedAt, int? Attempts);
+    private sealed record Claimed(ChangeKey Key, DateTime ChangedAt);
 
     /// <summary>
     /// Claims and removes (uncommitted) up to $1 entries with <c>FOR UPDATE SKIP LOCKED</c>, so relays of several
     /// instances take disjoint entries and writers, who only insert, never wait; then takes one transaction-scoped
     /// advisory lock per distinct key, in hash order (<c>change_outbox_lock_keys</c>: two relays never deadlock), so
     /// two relays holding entries of one key apply them one after the other, each reading the state committed before
-    /// its own read. One row per key: its oldest change, its entries, and its earlier failed attempts (null: none).
+    /// its own read. One row per key: its oldest change and its entries. (Failure records are not read here: this
+    /// statement's snapshot predates the locks it waits for; <see cref="SettleSql"/> works on committed rows.)
     /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
     /// </summary>
     internal const string ClaimSql = """
@@ -224,12 +224,12 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
                    hashtextextended(collection || chr(31) || tenant_id || chr(31) || document_id, 0) AS h
             FROM claimed GROUP BY collection, tenant_id, document_id),
         locked AS MATERIALIZED (SELECT 1 AS done FROM change_outbox_lock_keys(ARRAY(SELECT DISTINCT h FROM keys ORDER BY h)))
-        SELECT k.collection, k.tenant_id, k.document_id, k.changed_at, k.entries, f.attempts
-        FROM keys k CROSS JOIN locked LEFT JOIN change_relay_failures f USING (collection, tenant_id, document_id)
+        SELECT k.collection, k.tenant_id, k.document_id, k.changed_at, k.entries
+        FROM keys k CROSS JOIN locked
         """;
 
     /// <summary>
-    /// Settles a batch with refused keys or keys that failed before: each refused key ($1–$5: key, error, oldest
+    /// Settles a batch: each refused key ($1–$5: key, error, oldest
     /// change) counts one attempt more; below $6 attempts its entry goes back in the outbox (behind the others, with
     /// its original change time), at $6 it becomes a dead letter and leaves the outbox. Keys applied now ($7–$9)
     /// lose their failure record, dead letter included (the secondary holds their current state). Returns the keys

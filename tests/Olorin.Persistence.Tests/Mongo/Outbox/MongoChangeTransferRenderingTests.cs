@@ -100,6 +100,22 @@ public sealed class MongoChangeTransferRenderingTests
     }
 
     [Fact]
+    public void A_unique_swap_puts_back_the_stored_copy_of_each_key_whose_new_document_was_refused()
+    {
+        var binding = Of("anomaly_events");
+        static BsonDocument Doc(string id, string state) => new() { { "tenant_id", "t1" }, { "anomaly_id", id }, { "state", state } };
+        List<BsonDocument> swapping = [Doc("a1", "new"), Doc("a2", "new"), Doc("a3", "new")];
+
+        var refused = Refused(swapping, [2, 0, 2]);
+        Assert.Equal(["a1", "a3"], refused.Select(d => d["anomaly_id"].AsString));
+
+        // a2's insert went through (its stored copy stays replaced); a3 was never stored: only a1 is put back.
+        var restored = Assert.Single(Restores(binding, refused, [Doc("a2", "old"), Doc("a1", "old")]));
+        Assert.Equal(("a1", "old"), (restored["anomaly_id"].AsString, restored["state"].AsString));
+        Assert.Empty(Restores(binding, [], [Doc("a1", "old")]));
+    }
+
+    [Fact]
     public void Keys_of_one_tenant_are_one_in_clause_on_the_unique_index()
         => Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": { "$in": ["a1", "a2"] } }""",
             Rendered.Filter(KeysFilter(Of("anomaly_events"), [new("anomaly_events", "t1", "a2"), new("anomaly_events", "t1", "a1")])));

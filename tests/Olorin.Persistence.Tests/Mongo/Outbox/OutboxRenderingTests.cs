@@ -32,14 +32,19 @@ public sealed class OutboxRenderingTests
     }
 
     [Fact]
-    public void The_intent_bumps_seq_counts_a_write_in_flight_and_raises_the_deadline()
+    public void The_intent_bumps_seq_counts_a_write_in_flight_raises_the_deadline_and_revives_a_dead_letter()
         => Rendered.Equal(
             """
-            { "$inc": { "seq": { "$numberLong": "1" }, "inflight": 1 },
-              "$max": { "deadline": { "$date": "2026-12-02T03:05:00Z" } },
-              "$setOnInsert": { "changed_at": { "$date": "2026-12-02T03:00:00Z" }, "lease_until": { "$date": "1970-01-01T00:00:00Z" } } }
+            [ { "$set": {
+                "seq": { "$add": [ { "$ifNull": ["$seq", { "$numberLong": "0" }] }, { "$numberLong": "1" } ] },
+                "inflight": { "$add": [ { "$ifNull": ["$inflight", 0] }, 1 ] },
+                "deadline": { "$max": ["$deadline", { "$date": "2026-12-02T03:05:00Z" }] },
+                "changed_at": { "$ifNull": ["$changed_at", { "$date": "2026-12-02T03:00:00Z" }] },
+                "lease_until": { "$cond": [ { "$eq": ["$lease_until", { "$date": "9999-12-31T00:00:00Z" }] }, { "$date": "1970-01-01T00:00:00Z" },
+                                            { "$ifNull": ["$lease_until", { "$date": "1970-01-01T00:00:00Z" }] } ] },
+                "dead_lettered_at": "$$REMOVE" } } ]
             """,
-            Update(OutboxRendering.Intent(Now, Now + MongoChangeOutbox.IntentDeadline)));
+            Pipeline(OutboxRendering.Intent(Now, Now + MongoChangeOutbox.IntentDeadline)));
 
     [Fact]
     public void The_touch_bumps_seq_and_floors_the_in_flight_count_at_zero_creating_the_entry_if_a_relay_removed_it()
