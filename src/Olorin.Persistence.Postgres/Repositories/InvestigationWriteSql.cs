@@ -27,13 +27,13 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// </summary>
 internal static class InvestigationWriteSql
 {
-    private const string Insert = """
+    internal const string Insert = """
         INSERT INTO investigation_states (tenant_id, investigation_id, user_id, lifecycle_stage, status, settings, progress,
             results, version, created_at, updated_at, last_accessed, metadata, embedding)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         """;
 
-    private const string Update = """
+    internal const string Update = """
         UPDATE investigation_states SET
             lifecycle_stage = COALESCE($3, lifecycle_stage), status = COALESCE($4, status),
             settings = COALESCE($5, settings), progress = COALESCE($6, progress), results = COALESCE($7, results),
@@ -47,7 +47,7 @@ internal static class InvestigationWriteSql
     /// scores only when the row went (one statement: data-modifying WITH queries run together, on one snapshot);
     /// returns the deleted row's served columns, the audit entry's image.
     /// </summary>
-    private const string Delete = $"""
+    internal const string Delete = $"""
         WITH deleted AS (
             DELETE FROM investigation_states
             WHERE tenant_id = $1 AND investigation_id = $2 AND ($3::text IS NULL OR user_id = $3) AND ($4::integer IS NULL OR version = $4)
@@ -58,7 +58,7 @@ internal static class InvestigationWriteSql
         SELECT * FROM deleted
         """;
 
-    private const string InsertAudit = """
+    internal const string InsertAudit = """
         INSERT INTO investigation_audit_log (entry_id, investigation_id, user_id, tenant_id, action_type, source, "timestamp",
             changes, state_snapshot, from_version, to_version, ip_address, user_agent)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
