@@ -31,13 +31,13 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
             foreach (var collection in collections)
                 resuming |= await checkpoints.GetAsync(collection.Name, cancellationToken) is { IsRunning: true };
 
-        var results = new List<CollectionVerification>();
-        foreach (var collection in collections)
+        // Up to Parallelism collections at once, each over its own connections: a collection's digests keep both
+        // servers busy only between its round trips. Results in the collections' order; the first error stops the rest.
+        return await Concurrently.MapAsync(collections, options.Parallelism, async (collection, token) =>
         {
-            var previous = resuming ? await checkpoints.GetAsync(collection.Name, cancellationToken) : null;
-            results.Add(await VerifyCollectionAsync(collection, previous, cancellationToken));
-        }
-        return results;
+            var previous = resuming ? await checkpoints.GetAsync(collection.Name, token) : null;
+            return await VerifyCollectionAsync(collection, previous, token);
+        }, cancellationToken);
     }
 
     private sealed class Tally
