@@ -62,17 +62,23 @@ public static partial class PostgresSchemaScript
     /// created over a maintenance connection (<paramref name="connectionString"/> with database <c>postgres</c>, as
     /// EF's creator does) and the script runs over the data source.
     /// </summary>
-    public static async Task<bool> PrepareAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken = default)
+    public static async Task<bool> PrepareAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken = default, Action<string>? trace = null)
     {
         if (Matches(BuildMigrations))
         {
             var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-            if (!await ExistsAsync(dataSource, cancellationToken)) await CreateDatabaseAsync(services, connectionString, cancellationToken);
+            if (!await ExistsAsync(dataSource, cancellationToken))
+            {
+                await CreateDatabaseAsync(services, connectionString, cancellationToken);
+                trace?.Invoke("database created");
+            }
             if (await ApplyToEmptyAsync(dataSource, cancellationToken))
             {
+                trace?.Invoke("script applied");
                 // The vector type is created by the script; connections opened before it do not know it yet.
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await connection.ReloadTypesAsync(cancellationToken);
+                trace?.Invoke("types reloaded");
                 return true;
             }
         }
