@@ -22,6 +22,7 @@ public static class PostgresPersistence
     {
         var dataSource = PostgresPersistence.BuildDataSource(connectionString);
         services.AddSingleton(dataSource);
+        services.AddSingleton(_ => StatelessReadSource.Build(connectionString));
         // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
         services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();

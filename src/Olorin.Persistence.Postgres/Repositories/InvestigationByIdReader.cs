@@ -16,7 +16,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// </summary>
 internal static class InvestigationByIdReader
 {
-    private const string Columns = """
+    /// <summary>The served columns, in the order <see cref="Map"/> reads them (also a DELETE's RETURNING list).</summary>
+    internal const string Columns = """
         investigation_id, user_id, tenant_id, lifecycle_stage, status, settings::text, progress::text, results::text,
         version, created_at, updated_at, last_accessed, metadata::text
         """;
@@ -43,24 +44,26 @@ internal static class InvestigationByIdReader
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = investigationId });
         await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new Investigation
-        {
-            InvestigationId = reader.GetString(0),
-            UserId = reader.GetString(1),
-            TenantId = reader.GetString(2),
-            LifecycleStage = WireEnum.Parse<LifecycleStage>(reader.GetString(3)),
-            Status = WireEnum.Parse<InvestigationStatus>(reader.GetString(4)),
-            Settings = Json(reader, 5),
-            Progress = Json(reader, 6),
-            Results = Json(reader, 7),
-            Version = reader.GetInt32(8),
-            CreatedAt = reader.GetDateTime(9),
-            UpdatedAt = reader.GetDateTime(10),
-            LastAccessed = reader.IsDBNull(11) ? null : reader.GetDateTime(11),
-            Metadata = Json(reader, 12)!,
-        };
+        return await reader.ReadAsync(cancellationToken) ? Map(reader) : null;
     }
+
+    /// <summary>The current row of <paramref name="reader"/>, whose columns are <see cref="Columns"/>.</summary>
+    internal static Investigation Map(NpgsqlDataReader reader) => new()
+    {
+        InvestigationId = reader.GetString(0),
+        UserId = reader.GetString(1),
+        TenantId = reader.GetString(2),
+        LifecycleStage = WireEnum.Parse<LifecycleStage>(reader.GetString(3)),
+        Status = WireEnum.Parse<InvestigationStatus>(reader.GetString(4)),
+        Settings = Json(reader, 5),
+        Progress = Json(reader, 6),
+        Results = Json(reader, 7),
+        Version = reader.GetInt32(8),
+        CreatedAt = reader.GetDateTime(9),
+        UpdatedAt = reader.GetDateTime(10),
+        LastAccessed = reader.IsDBNull(11) ? null : reader.GetDateTime(11),
+        Metadata = Json(reader, 12)!,
+    };
 
     private static JsonObject? Json(NpgsqlDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<JsonObject>(reader.GetString(ordinal), OlorinJson.Options);

@@ -19,16 +19,21 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// patchable column (<c>COALESCE($n, column)</c>: a member the patch leaves null keeps the stored value, the same rule as
 /// <see cref="InvestigationPatch.ApplyTo"/>; no patch member can set null) guarded on the version, and the INSERT of the
 /// audit entry. The SQL is the same for every patch, so each pooled connection prepares it once.
+/// <para>
+/// A delete is one statement whose WHERE holds the owner and version guards and which also deletes the transaction
+/// scores, returning the deleted row; then the DELETE entry built by Core from that row, then COMMIT. No read first:
+/// only a refused or missing row is read (locked) afterwards, to tell Core's outcomes apart.
+/// </para>
 /// </summary>
 internal static class InvestigationWriteSql
 {
-    private const string Insert = """
+    internal const string Insert = """
         INSERT INTO investigation_states (tenant_id, investigation_id, user_id, lifecycle_stage, status, settings, progress,
             results, version, created_at, updated_at, last_accessed, metadata, embedding)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         """;
 
-    private const string Update = """
+    internal const string Update = """
         UPDATE investigation_states SET
             lifecycle_stage = COALESCE($3, lifecycle_stage), status = COALESCE($4, status),
             settings = COALESCE($5, settings), progress = COALESCE($6, progress), results = COALESCE($7, results),
@@ -37,7 +42,23 @@ internal static class InvestigationWriteSql
         WHERE tenant_id = $1 AND investigation_id = $2 AND version = $12
         """;
 
-    private const string InsertAudit = """
+    /// <summary>
+    /// The row, guarded by the owner and version the caller may require ($3, $4: null = any), and its transaction
+    /// scores only when the row went (one statement: data-modifying WITH queries run together, on one snapshot);
+    /// returns the deleted row's served columns, the audit entry's image.
+    /// </summary>
+    internal const string Delete = $"""
+        WITH deleted AS (
+            DELETE FROM investigation_states
+            WHERE tenant_id = $1 AND investigation_id = $2 AND ($3::text IS NULL OR user_id = $3) AND ($4::integer IS NULL OR version = $4)
+            RETURNING {InvestigationByIdReader.Columns}
+        ), scores AS (
+            DELETE FROM transaction_scores WHERE tenant_id = $1 AND investigation_id = $2 AND EXISTS (SELECT FROM deleted)
+        )
+        SELECT * FROM deleted
+        """;
+
+    internal const string InsertAudit = """
         INSERT INTO investigation_audit_log (entry_id, investigation_id, user_id, tenant_id, action_type, source, "timestamp",
             changes, state_snapshot, from_version, to_version, ip_address, user_agent)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -98,6 +119,33 @@ internal static class InvestigationWriteSql
         await batch.PrepareAsync(cancellationToken);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return update.RecordsAffected == 1;
+    }
+
+    /// <summary>
+    /// Inside the connection's transaction: deletes the row (with its transaction scores) when it is there and
+    /// <paramref name="owner"/> and <paramref name="expectedVersion"/> (null: any) hold; returns it, or null when no
+    /// row matched (absent, or a guard failed: the caller classifies).
+    /// </summary>
+    public static async Task<Investigation?> DeleteAsync(
+        NpgsqlConnection connection, string tenantId, string investigationId, string? owner, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(Delete, connection);
+        command.Parameters.Add(Text(tenantId));
+        command.Parameters.Add(Text(investigationId));
+        command.Parameters.Add(Text(owner));
+        command.Parameters.Add(NullableInt(expectedVersion));
+        await command.PrepareAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? InvestigationByIdReader.Map(reader) : null;
+    }
+
+    /// <summary>Appends <paramref name="entry"/> inside the connection's transaction (prepared).</summary>
+    public static async Task InsertAuditAsync(NpgsqlConnection connection, AuditLogEntry entry, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(AuditInsert(entry));
+        await batch.PrepareAsync(cancellationToken);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand AuditInsert(AuditLogEntry entry)

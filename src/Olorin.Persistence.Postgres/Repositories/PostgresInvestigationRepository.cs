@@ -12,12 +12,12 @@ namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>
 /// Investigations in <c>investigation_states</c>. Each create, update and delete writes the row and its audit entry
-/// in one transaction (create and update: Npgsql, <see cref="InvestigationWriteSql"/>; delete: one <c>SaveChanges</c>).
+/// in one transaction (Npgsql, <see cref="InvestigationWriteSql"/>).
 /// <c>version</c> is a concurrency token, so an update that loses a race fails its <c>WHERE version = …</c> and
 /// becomes a version conflict.
 /// </summary>
 internal sealed class PostgresInvestigationRepository(
-    OlorinDbContext db, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
+    OlorinDbContext db, NpgsqlDataSource dataSource, StatelessReadSource reads, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
 {
     private const string FullTextConfiguration = "english";
 
@@ -44,12 +44,13 @@ internal sealed class PostgresInvestigationRepository(
 
     /// <summary>
     /// Without the derived columns (search_vector, embedding). Outside a transaction (every API read) with Npgsql
-    /// directly (<see cref="InvestigationByIdReader"/>); inside one, through the context's connection, so the read
-    /// sees the transaction's own writes: a compiled query, translated once per process.
+    /// directly (<see cref="InvestigationByIdReader"/>) on the pool whose connections are not reset per use
+    /// (<see cref="StatelessReadSource"/>); inside one, through the context's connection, so the read sees the
+    /// transaction's own writes: a compiled query, translated once per process.
     /// </summary>
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
         => db.Database.CurrentTransaction is null
-            ? InvestigationByIdReader.ReadAsync(dataSource, tenantId, investigationId, cancellationToken)
+            ? InvestigationByIdReader.ReadAsync(reads.DataSource, tenantId, investigationId, cancellationToken)
             : GetById(db, tenantId, investigationId, cancellationToken);
 
     private static readonly Func<OlorinDbContext, string, string, CancellationToken, Task<Investigation?>> GetById =
@@ -158,31 +159,31 @@ internal sealed class PostgresInvestigationRepository(
     }
 
     /// <summary>
-    /// One transaction: the row read <c>FOR UPDATE</c>, <paramref name="guard"/> evaluated on it, then its transaction
-    /// scores, the row and the DELETE audit entry; the lock keeps the entry's image exact without a retry.
+    /// One transaction on a pooled Npgsql connection, without a read first: the guarded DELETE of the row and its
+    /// transaction scores, returning the row (<see cref="InvestigationWriteSql"/>; the owner and version are its
+    /// WHERE), then the DELETE entry Core builds from that row, then COMMIT. When no row was deleted — absent, refused,
+    /// or a <see cref="InvestigationWriteGuard.Precondition"/> that only the document can answer — the row is read
+    /// locked and Core's guard classifies it (404, 403, 409, precondition), so the outcomes and texts are the ones of
+    /// every adapter; a row that passes it then (changed since the statement's snapshot) is deleted under the lock.
     /// </summary>
     public async Task<Outcome<Investigation>> DeleteAsync(
         string tenantId, string investigationId, InvestigationWriteGuard guard, AuditContext audit, CancellationToken cancellationToken = default)
     {
-        try
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = guard.Precondition is null
+            ? await InvestigationWriteSql.DeleteAsync(connection, tenantId, investigationId, guard.Owner, guard.ExpectedVersion, cancellationToken)
+            : null;
+        if (deleted is null)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var stored = await LockAsync(tenantId, investigationId, cancellationToken);
+            var stored = await InvestigationByIdReader.LockAsync(connection, tenantId, investigationId, cancellationToken);
             if (guard.Refuse(stored) is { } refusal) return refusal;
-
-            await db.TransactionScores
-                .Where(s => s.TenantId == tenantId && s.InvestigationId == investigationId)
-                .ExecuteDeleteAsync(cancellationToken);
-            db.Investigations.Remove(stored!);
-            db.AuditLog.Add(AuditEntries.ForDelete(stored!, audit, UtcTime.Now(clock)));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Outcome.Ok(stored!);
+            deleted = await InvestigationWriteSql.DeleteAsync(connection, tenantId, investigationId, owner: null, expectedVersion: null, cancellationToken)
+                ?? throw new InvalidOperationException($"Investigation {investigationId} was locked by this transaction and still not deleted.");
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        await InvestigationWriteSql.InsertAuditAsync(connection, AuditEntries.ForDelete(deleted, audit, UtcTime.Now(clock)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Outcome.Ok(deleted);
     }
 
     /// <summary>How many matches a full-text search ranks at most: the most recently updated ones.</summary>
@@ -301,12 +302,6 @@ internal sealed class PostgresInvestigationRepository(
 
     private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
         => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
-
-    /// <summary>The row, tracked and locked until the transaction ends (<c>SELECT … FOR UPDATE</c>).</summary>
-    private Task<Investigation?> LockAsync(string tenantId, string investigationId, CancellationToken cancellationToken)
-        => db.Investigations
-            .FromSql($"SELECT * FROM investigation_states WHERE tenant_id = {tenantId} AND investigation_id = {investigationId} FOR UPDATE")
-            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> literal in an ILIKE pattern whose escape character is <c>\</c>.</summary>
     private static string EscapeLikePattern(string value)

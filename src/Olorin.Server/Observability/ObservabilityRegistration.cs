@@ -43,12 +43,16 @@ public static class ObservabilityRegistration
             .ConfigureResource(resource => resource.AddService("olorin-server", serviceVersion: Version, autoGenerateServiceInstanceId: true))
             .WithTracing(tracing =>
             {
-                tracing
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
-                    .AddNpgsql()
-                    .AddSource(MongoTelemetry.ActivitySourceName)
-                    .AddSource(OlorinMeter.Name);
-                if (otlp) tracing.AddOtlpExporter();
+                // The request's own span always (it is the trace id in logs and ProblemDetails); the database and
+                // repository spans below it only when they go somewhere: without an exporter each request built and
+                // dropped one span per repository call and per Npgsql command (docs/performance.md, session 6).
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath));
+                if (otlp)
+                    tracing
+                        .AddNpgsql()
+                        .AddSource(MongoTelemetry.ActivitySourceName)
+                        .AddSource(OlorinMeter.Name)
+                        .AddOtlpExporter();
             })
             .WithMetrics(metrics =>
             {

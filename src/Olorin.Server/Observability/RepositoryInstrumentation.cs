@@ -36,8 +36,10 @@ public static class RepositoryInstrumentation
             var descriptor = services.LastOrDefault(d => d.ServiceType == port && !d.IsKeyedService);
             if (descriptor?.ImplementationType is not { } implementation) continue;
             services.Remove(descriptor);
+            // The constructor is matched once here, not by reflection on every resolution (each request's repositories).
+            var create = ActivatorUtilities.CreateFactory(implementation, Type.EmptyTypes);
             services.Add(ServiceDescriptor.Describe(port, sp => InstrumentedRepository.Wrap(
-                port, ActivatorUtilities.CreateInstance(sp, implementation), sp.GetRequiredService<RepositoryInstruments>(), backend),
+                port, create(sp, null), sp.GetRequiredService<RepositoryInstruments>(), backend),
                 descriptor.Lifetime));
         }
         return services;

@@ -420,6 +420,24 @@ public abstract class InvestigationRepositoryContract(IBackendFixture backend) :
         Assert.Null(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
     }
 
+    [Fact]
+    public async Task A_guarded_delete_refuses_a_stale_version_and_a_failed_precondition_and_deletes_nothing()
+    {
+        var created = (await Investigations.CreateAsync(NewInvestigation(Tenant), Audit, Ct)).Value;
+        var owner = created.UserId;
+
+        var stale = await Investigations.DeleteAsync(Tenant, created.InvestigationId, new InvestigationWriteGuard(2, Owner: owner), Audit, Ct);
+        Assert.Equal(1, Assert.IsType<Outcome<Investigation>.VersionConflict>(stale).CurrentVersion);
+        Assert.IsType<Outcome<Investigation>.PreconditionFailed>(await Investigations.DeleteAsync(
+            Tenant, created.InvestigationId, new InvestigationWriteGuard(1, owner, _ => false), Audit, Ct));
+        Assert.NotNull(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+        Assert.DoesNotContain(await AuditLog.GetHistoryAsync(Tenant, created.InvestigationId, 10, 0, Ct), e => e.Metadata.ActionType == AuditActionType.Delete);
+
+        var deleted = await Investigations.DeleteAsync(Tenant, created.InvestigationId, new InvestigationWriteGuard(1, owner, stored => stored.UserId == owner), Audit, Ct);
+        Assert.Equal(created.InvestigationId, Assert.IsType<Outcome<Investigation>.Ok>(deleted).Value.InvestigationId);
+        Assert.Null(await Investigations.GetAsync(Tenant, created.InvestigationId, Ct));
+    }
+
     // ---- counts ---------------------------------------------------------------------------------------------
 
     [Fact]
