@@ -58,7 +58,8 @@ internal sealed class PostgresAnomalyEventRepository(
                 ("detector_id", query.DetectorId), ("run_id", query.RunId), ("investigation_id", query.InvestigationId),
             ])
             : null;
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, db, counted, cancellationToken);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, db, counted, cancellationToken,
+            query.IncludeEmbedding ? null : q => q.Select(AnomalyColumns.WithoutEmbedding));
     }
 
     public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)

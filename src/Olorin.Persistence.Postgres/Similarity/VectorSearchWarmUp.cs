@@ -80,13 +80,20 @@ internal sealed class VectorSearchWarmUp(
                 }
             }
         }
-        await using var prewarm = new NpgsqlCommand(
-            """
-            SELECT coalesce(sum(pg_prewarm(i.indexrelid::regclass)), 0)::bigint
-            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-            WHERE i.indrelid = 'anomaly_events'::regclass AND a.amname = 'hnsw'
-            """, connection);
-        return ((long)(await prewarm.ExecuteScalarAsync(cancellationToken))!, null);
+        try
+        {
+            await using var prewarm = new NpgsqlCommand(
+                """
+                SELECT coalesce(sum(pg_prewarm(i.indexrelid::regclass)), 0)::bigint
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                WHERE i.indrelid = 'anomaly_events'::regclass AND a.amname = 'hnsw'
+                """, connection);
+            return ((long)(await prewarm.ExecuteScalarAsync(cancellationToken))!, null);
+        }
+        catch (PostgresException e)
+        {
+            return (null, $"pg_prewarm failed: {e.SqlState} {e.MessageText}");
+        }
     }
 
     /// <summary>
