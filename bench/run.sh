@@ -13,6 +13,8 @@
 #   BENCH_SIMILAR_QUERIES (100) similarity queries per path. BENCH_ROWS: an extended regex; only the rows whose label
 #   matches are measured (e.g. 'PATCH|GET /investigations/' while iterating; "similar" selects the similarity rows).
 #   BENCH_SERVER_DLL: another build of the server (e.g. a baseline copied aside), measured the same way.
+#   The server inherits this script's environment, so its settings go in front of the command: e.g.
+#   SIMILARITY_EXACT_INDEX_MAX_MB=0 bench/run.sh measures the HNSW path as the default path (in-process index off).
 #
 # Each row also gives the CPU time per request of the server process and of the database's PostgreSQL backends
 # (user + system from /proc/<pid>/stat across the wrk run, divided by the requests): figures that hold on a machine
