@@ -16,6 +16,8 @@
 #   The PATCH row patches seeded ids at version 1 (body "version": 1, as a client sends the version it read); before it
 #   the script puts every seeded id an earlier run (BENCH_REUSE) already patched back to version 1 in SQL (then VACUUM
 #   ANALYZE), so a reused database answers no 409 and the measured request stays that client's PATCH.
+#   The server inherits this script's environment, so its settings go in front of the command: e.g.
+#   SIMILARITY_EXACT_INDEX_MAX_MB=0 bench/run.sh measures the HNSW path as the default path (in-process index off).
 #
 # Each row also gives the CPU time per request of the server process and of the database's PostgreSQL backends
 # (user + system from /proc/<pid>/stat across the wrk run, divided by the requests): figures that hold on a machine

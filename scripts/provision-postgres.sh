@@ -115,8 +115,12 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS vector\""
 #    one 100k-row table with its HNSW index. shared_buffers: 25% of RAM, at most 8 GB; effective_cache_size: 75% of
 #    RAM (what the planner may assume the OS caches); maintenance_work_mem: RAM/16, at most 2 GB (HNSW builds fit in
 #    memory). ssl=off: the cluster listens on loopback only, where TLS costs a handshake and encryption per connection
-#    and protects nothing. Written with ALTER SYSTEM (postgresql.auto.conf); a restart happens only when a setting
-#    that needs one (shared_buffers) actually changed.
+#    and protects nothing. pg_prewarm in shared_preload_libraries (its autoprewarm worker, contrib, on by default once
+#    loaded): the buffers' block list is saved every 5 minutes and at shutdown and read back after a restart, so the
+#    HNSW index is not read from disk one similarity search at a time after a restart (docs/performance.md, "Session
+#    6: HNSW path"); the server also prewarms the index itself at start-up where it may create the extension.
+#    Written with ALTER SYSTEM (postgresql.auto.conf); a restart happens only when a setting that needs one
+#    (shared_buffers, shared_preload_libraries) actually changed.
 if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
   # In a container /proc/meminfo shows the host; the cgroup limit (v2, then v1) is what this machine really has.
@@ -134,6 +138,12 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
     "maintenance_work_mem = '${maint_mb}MB'"
   )
   case "$listen" in localhost|127.0.0.1|::1|"127.0.0.1,::1"|"localhost,127.0.0.1") tune+=("ssl = off") ;; esac
+  preload="$(psql_admin "-c \"SHOW shared_preload_libraries\"")"
+  case ",${preload// /}," in
+    *,pg_prewarm,*) ;;
+    ,,) tune+=("shared_preload_libraries = 'pg_prewarm'") ;;
+    *) tune+=("shared_preload_libraries = '${preload// /},pg_prewarm'") ;;
+  esac
   for setting in "${tune[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
   psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null
   sleep 1
@@ -143,12 +153,12 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
       # Never leave a setting the server cannot start with in postgresql.auto.conf: back to the defaults, start again.
       log "restart with shared_buffers = ${shared_mb}MB failed; resetting the tuned settings"
       # The server is down, so ALTER SYSTEM RESET cannot run: the lines go from the Debian cluster's auto.conf.
-      as_root sed -i -E '/^(shared_buffers|effective_cache_size|maintenance_work_mem) = /d' \
+      as_root sed -i -E '/^(shared_buffers|effective_cache_size|maintenance_work_mem|shared_preload_libraries) = /d' \
         "/var/lib/postgresql/$PG_MAJOR/main/postgresql.auto.conf"
       as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start
     fi
     for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q" && break; sleep 1; done
   fi
-  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB${listen:+, listen_addresses $listen}"
+  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB, pg_prewarm preloaded${listen:+, listen_addresses $listen}"
 fi
 log "PostgreSQL $PG_MAJOR with pgvector is ready (database $PG_DB, role $PG_USER)"

@@ -13,7 +13,7 @@ using PgVector = Pgvector.Vector;
 /// <c>&lt;=&gt;</c> with index scans off, ties by anomaly_id (the server's exact path no longer runs in PostgreSQL, so
 /// it cannot be its own reference). recall@10 = |answer ∩ truth| / |truth|. Latency at concurrency 1 (each path; a
 /// warm-up pass first) and at concurrency 8 (default path), the server process's CPU per request (/proc), the load
-/// average. Query vectors: random unit vectors, or the held-out tail of a MiniLM .f32 file
+/// average, and the CPU per request of the database's PostgreSQL backends (<see cref="BackendCpu"/>). Query vectors: random unit vectors, or the held-out tail of a MiniLM .f32 file
 /// (<see cref="Seeder.AnomaliesAsync"/> seeds from the rest).
 /// </summary>
 internal static class SimilarityRecall
@@ -25,22 +25,23 @@ internal static class SimilarityRecall
             ? Enumerable.Range(0, count).Select(_ => Seeder.RandomUnit(random)).ToArray()
             : Seeder.HeldOut(source, count);
         var truth = await TruthAsync(postgres, tenant, queries);
+        var database = new NpgsqlConnectionStringBuilder(postgres).Database ?? "";
         using var client = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant);
         client.DefaultRequestHeaders.Add("X-User-Id", "bench");
 
-        Console.WriteLine($"| path | concurrency | queries | P50 ms | P99 ms | recall@10 mean | min | server CPU ms/req | load avg |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| path | concurrency | queries | P50 ms | P99 ms | recall@10 mean | min | server CPU ms/req | PostgreSQL CPU ms/req | load avg |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         await PassAsync(client, queries, exact: true, 1); // warm-up of both paths (and the exact index's load), not counted
         await PassAsync(client, queries, exact: false, 1);
-        var (exactIds, exactStats) = await MeasureAsync(client, queries, exact: true, 1, serverPid);
-        var (defaultIds, defaultStats) = await MeasureAsync(client, queries, exact: false, 1, serverPid);
-        var (_, concurrentStats) = await MeasureAsync(client, queries, exact: false, 8, serverPid);
+        var (exactIds, exactStats) = await MeasureAsync(client, queries, exact: true, 1, serverPid, database);
+        var (defaultIds, defaultStats) = await MeasureAsync(client, queries, exact: false, 1, serverPid, database);
+        var (_, concurrentStats) = await MeasureAsync(client, queries, exact: false, 8, serverPid, database);
         var exactRecall = Recalls(exactIds, truth);
         var defaultRecall = Recalls(defaultIds, truth);
-        Console.WriteLine($"| exact: true | 1 | {exactStats} {exactRecall.Average():0.000} | {exactRecall.Min():0.0} | {exactStats.Cpu} | {exactStats.Load} |");
-        Console.WriteLine($"| default | 1 | {defaultStats} {defaultRecall.Average():0.000} | {defaultRecall.Min():0.0} | {defaultStats.Cpu} | {defaultStats.Load} |");
-        Console.WriteLine($"| default | 8 | {concurrentStats} {defaultRecall.Average():0.000} (c=1 answers) | – | {concurrentStats.Cpu} | {concurrentStats.Load} |");
+        Console.WriteLine($"| exact: true | 1 | {exactStats} {exactRecall.Average():0.000} | {exactRecall.Min():0.0} | {exactStats.Cpu} | {exactStats.PgCpu} | {exactStats.Load} |");
+        Console.WriteLine($"| default | 1 | {defaultStats} {defaultRecall.Average():0.000} | {defaultRecall.Min():0.0} | {defaultStats.Cpu} | {defaultStats.PgCpu} | {defaultStats.Load} |");
+        Console.WriteLine($"| default | 8 | {concurrentStats} {defaultRecall.Average():0.000} (c=1 answers) | – | {concurrentStats.Cpu} | {concurrentStats.PgCpu} | {concurrentStats.Load} |");
     }
 
     private static List<double> Recalls(List<string>[] answers, List<string>[] truth)
@@ -71,19 +72,21 @@ internal static class SimilarityRecall
         return truth;
     }
 
-    private sealed record Stats(int Count, double P50, double P99, string Cpu, string Load)
+    private sealed record Stats(int Count, double P50, double P99, string Cpu, string PgCpu, string Load)
     {
         public override string ToString() => $"{Count} | {P50:0.0} | {P99:0.0} |";
     }
 
-    private static async Task<(List<string>[] Ids, Stats Stats)> MeasureAsync(HttpClient client, float[][] queries, bool exact, int concurrency, int serverPid)
+    private static async Task<(List<string>[] Ids, Stats Stats)> MeasureAsync(HttpClient client, float[][] queries, bool exact, int concurrency, int serverPid, string database)
     {
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var cpuBefore = CpuMs(serverPid);
+        var backendsBefore = BackendCpu.Sample(database);
         var (ids, latencies) = await PassAsync(client, queries, exact, concurrency);
         var cpu = ((CpuMs(serverPid) - cpuBefore) / queries.Length).ToString("0.00", CultureInfo.InvariantCulture);
+        var pgCpu = BackendCpu.PerRequest(BackendCpu.Between(backendsBefore, BackendCpu.Sample(database)), queries.Length);
         latencies.Sort();
-        return (ids, new Stats(queries.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99), cpu, load));
+        return (ids, new Stats(queries.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99), cpu, pgCpu, load));
     }
 
     private static async Task<(List<string>[] Ids, List<double> Latencies)> PassAsync(HttpClient client, float[][] queries, bool exact, int concurrency)

@@ -32,8 +32,15 @@ public static class PostgresPersistence
             .Validate(o => o.ExactSearchMaxCandidates is >= 0 and < int.MaxValue, "PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES must be ≥ 0.")
             .Validate(o => o.ExactIndexMaxMegabytes is >= 0 and <= PostgresVectorSearchOptions.ExactIndexMaxMegabytesLimit,
                 $"SIMILARITY_EXACT_INDEX_MAX_MB must be between 0 (off) and {PostgresVectorSearchOptions.ExactIndexMaxMegabytesLimit}.")
+            .Validate(o => o.SearchConnections is >= 1 and <= PostgresVectorSearchOptions.SearchConnectionsLimit,
+                $"PGVECTOR_SEARCH_CONNECTIONS must be between 1 and {PostgresVectorSearchOptions.SearchConnectionsLimit}.")
+            .Validate(o => o.WarmUpQueries is >= 0 and <= PostgresVectorSearchOptions.WarmUpQueriesLimit,
+                $"PGVECTOR_WARMUP_QUERIES must be between 0 (off) and {PostgresVectorSearchOptions.WarmUpQueriesLimit}.")
             .ValidateOnStart();
         services.AddSingleton<Similarity.ExactVectorIndex>();
+        services.AddSingleton(sp => new Similarity.VectorSearchConnections(
+            connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresVectorSearchOptions>>()));
+        services.AddSingleton<Similarity.VectorSearchWarmUp>();
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
@@ -75,6 +82,14 @@ public static class PostgresPersistence
             // the exception itself still reaches the server's exception handler, which logs real failures at Error
             // and client disconnects not at all.
             .ConfigureWarnings(w => w.Log((RelationalEventId.TransactionError, LogLevel.Debug)));
+
+    /// <summary>
+    /// The HNSW path's start-up warm-up (<see cref="Similarity.VectorSearchWarmUp"/>, <c>PGVECTOR_WARMUP_QUERIES</c>):
+    /// pg_prewarm of the index where available, then a few HNSW queries on each search connection. Run it after the
+    /// migrations, in the background: it never needs to finish for requests to be served.
+    /// </summary>
+    public static async Task WarmUpVectorSearchAsync(this IServiceProvider services, CancellationToken cancellationToken)
+        => await services.GetRequiredService<Similarity.VectorSearchWarmUp>().RunAsync(cancellationToken);
 
     /// <summary>Applies every pending EF migration (creating the vector extension first).</summary>
     public static async Task MigratePostgresAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

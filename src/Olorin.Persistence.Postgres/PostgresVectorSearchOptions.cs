@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Olorin.Persistence.Postgres;
 
-/// <summary>Tuning of the pgvector similarity search; bound from <c>PGVECTOR_EF_SEARCH</c> and <c>PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES</c>.</summary>
+/// <summary>
+/// Tuning of the pgvector similarity search; bound from <c>PGVECTOR_EF_SEARCH</c>, <c>PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES</c>,
+/// <c>SIMILARITY_EXACT_INDEX_MAX_MB</c>, <c>PGVECTOR_SEARCH_CONNECTIONS</c> and <c>PGVECTOR_WARMUP_QUERIES</c>.
+/// </summary>
 public sealed class PostgresVectorSearchOptions
 {
     /// <summary>
@@ -29,6 +32,31 @@ public sealed class PostgresVectorSearchOptions
     /// </summary>
     [ConfigurationKeyName("SIMILARITY_EXACT_INDEX_MAX_MB")]
     public int ExactIndexMaxMegabytes { get; set; } = 1024;
+
+    /// <summary>
+    /// Connections of the pool that runs the similarity SQL (<see cref="Similarity.VectorSearchConnections"/>), kept open.
+    /// A PostgreSQL backend's first HNSW walks cost several times its later ones (measured: ~80 ms of CPU for the first
+    /// query of a new backend, ~35 ms each over its first ten, ~6 ms warm; docs/performance.md, "Session 6: HNSW path"),
+    /// so the walks go to a few long-lived backends instead of rotating through the request pool's. Default: the
+    /// machine's core count (more walks than cores cannot run at once anyway; fewer backends each warm up sooner).
+    /// </summary>
+    [ConfigurationKeyName("PGVECTOR_SEARCH_CONNECTIONS")]
+    public int SearchConnections { get; set; } = Math.Min(Environment.ProcessorCount, SearchConnectionsLimit);
+
+    /// <summary>
+    /// Start-up warm-up of the HNSW path (<see cref="Similarity.VectorSearchWarmUp"/>): the index is loaded into shared
+    /// buffers with <c>pg_prewarm</c> where the extension can be had, then each search connection runs this many HNSW
+    /// queries with stored embeddings (a backend's walks cost ~10 ms of CPU each over its first hundred, ~6 ms after).
+    /// 0 turns the warm-up off.
+    /// </summary>
+    [ConfigurationKeyName("PGVECTOR_WARMUP_QUERIES")]
+    public int WarmUpQueries { get; set; } = 100;
+
+    /// <summary>The largest accepted <see cref="SearchConnections"/>.</summary>
+    public const int SearchConnectionsLimit = 100;
+
+    /// <summary>The largest accepted <see cref="WarmUpQueries"/>.</summary>
+    public const int WarmUpQueriesLimit = 1000;
 
     /// <summary>The largest accepted <see cref="ExactIndexMaxMegabytes"/> (1 TiB).</summary>
     public const int ExactIndexMaxMegabytesLimit = 1 << 20;

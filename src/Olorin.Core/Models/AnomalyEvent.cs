@@ -24,6 +24,17 @@ public sealed class AnomalyEvent
     public DateTime? LastSeen { get; set; }
     /// <summary>Empty when the anomaly has no embedding (a stored null reads back as empty).</summary>
     public float[] Embedding { get; set => field = value ?? []; } = [];
+
+    /// <summary>
+    /// Set only by a read that left <see cref="Embedding"/> out (a list without <c>include_embedding</c>): whether an
+    /// embedding is stored. Not a stored field.
+    /// </summary>
+    [JsonIgnore]
+    public bool? EmbeddingStored { get; set; }
+
+    /// <summary>Whether the anomaly has an embedding, also when the read left the embedding itself out.</summary>
+    [JsonIgnore]
+    public bool HasEmbedding => EmbeddingStored ?? Embedding.Length > 0;
     public DateTime CreatedAt { get; set; }
 
     /// <summary>What both adapters store on a create: the caller's tenant, <see cref="CreatedAt"/> defaulted to now, every timestamp in <see cref="UtcTime"/> form.</summary>

@@ -48,13 +48,19 @@ public interface IAnomalyEventRepository : IBulkTransferPort<AnomalyEvent, Tenan
     Task<IReadOnlyDictionary<AnomalySeverity, long>> CountBySeverityAsync(string tenantId, AnomalyQuery query, CancellationToken cancellationToken = default);
 }
 
+/// <param name="IncludeEmbedding">
+/// Whether a list reads each anomaly's embedding (384 numbers, most of a row's bytes); without it the anomalies come
+/// with an empty <see cref="AnomalyEvent.Embedding"/> and <see cref="AnomalyEvent.HasEmbedding"/> still says whether one
+/// is stored. Not a filter: counts ignore it.
+/// </param>
 public sealed record AnomalyQuery(
     string? RunId = null,
     string? DetectorId = null,
     string? InvestigationId = null,
     AnomalySeverity? Severity = null,
     AnomalyStatus? Status = null,
-    double? MinScore = null);
+    double? MinScore = null,
+    bool IncludeEmbedding = false);
 
 /// <param name="ExcludeAnomalyId">Left out of the results ("more like this" excludes the anomaly itself).</param>
 /// <param name="Exact">Rank every candidate exactly instead of through an approximate (ANN) index, whatever their number.</param>

@@ -48,6 +48,8 @@ public static class MongoMapping
                 var classMap = new BsonClassMap(type);
                 classMap.AutoMap();
                 if (type.IsAssignableTo(typeof(IKeepsUnknownMembers))) KeepUnknownMembers(type, classMap);
+                // What a read found about the embedding it left out: not a stored field.
+                if (type == typeof(AnomalyEvent)) classMap.UnmapMember(type.GetProperty(nameof(AnomalyEvent.EmbeddingStored))!);
                 BsonClassMap.RegisterClassMap(classMap);
             }
             _registered = true;

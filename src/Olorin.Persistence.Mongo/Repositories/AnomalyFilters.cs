@@ -34,6 +34,17 @@ public static class AnomalyFilters
     /// </summary>
     public static BulkWriteOptions InsertIgnoringStored { get; } = new() { IsOrdered = false };
 
+    /// <summary>
+    /// What the list reads when the response leaves the embedding out: every field, the embedding cut to its first
+    /// number, which is enough to tell whether one is stored (<see cref="MongoAnomalyEventRepository.ListAsync"/> then
+    /// empties it). A <c>$slice</c> projection alone, as an exclusion projection does, returns the document's other
+    /// fields (https://www.mongodb.com/docs/manual/reference/operator/projection/slice/). Written as a document: the
+    /// driver's <c>Projection.Slice</c> renders the aggregation form <c>{ $slice: ["$embedding", 1] }</c>, a computed
+    /// field, which would make the projection an inclusion of the embedding alone.
+    /// </summary>
+    public static ProjectionDefinition<AnomalyEvent, AnomalyEvent> ListedWithoutEmbedding { get; } =
+        new BsonDocument("embedding", new BsonDocument("$slice", 1));
+
     /// <summary>Highest score first, then anomaly_id.</summary>
     public static SortDefinition<AnomalyEvent> ListSort { get; } =
         Builders<AnomalyEvent>.Sort.Descending(a => a.Score).Ascending(a => a.AnomalyId);

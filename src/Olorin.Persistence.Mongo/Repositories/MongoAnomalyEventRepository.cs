@@ -62,8 +62,19 @@ internal sealed class MongoAnomalyEventRepository(
     public async Task<AnomalyEvent?> GetAsync(string tenantId, string anomalyId, CancellationToken cancellationToken = default)
         => await Anomalies.Find(AnomalyFilters.ById(tenantId, anomalyId)).FirstOrDefaultAsync(cancellationToken);
 
-    public Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
-        => MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken);
+    public async Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (query.IncludeEmbedding)
+            return await MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken);
+        var listed = await MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken,
+            AnomalyFilters.ListedWithoutEmbedding);
+        foreach (var anomaly in listed.Items)
+        {
+            anomaly.EmbeddingStored = anomaly.Embedding.Length > 0;
+            anomaly.Embedding = [];
+        }
+        return listed;
+    }
 
     /// <summary>One update guarded on the statuses that may move to <paramref name="status"/>; a miss is read back to tell NotFound from InvalidState.</summary>
     public Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)

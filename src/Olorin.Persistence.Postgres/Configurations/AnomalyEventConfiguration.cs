@@ -43,6 +43,9 @@ internal sealed class AnomalyEventConfiguration : IEntityTypeConfiguration<Anoma
             .HasColumnType($"vector({EmbeddingDimensions})")
             .IsRequired(false);
 
+        builder.Ignore(x => x.EmbeddingStored);
+        builder.Ignore(x => x.HasEmbedding);
+
         builder.Property<long>(ChangeXid).HasDefaultValueSql(Similarity.ExactIndexChangeSql.CurrentXid).ValueGeneratedOnAddOrUpdate();
         builder.HasIndex(nameof(AnomalyEvent.TenantId), ChangeXid);
 

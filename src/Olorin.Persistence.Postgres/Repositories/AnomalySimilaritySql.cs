@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Olorin.Core.Ports;
@@ -19,9 +17,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 internal static class AnomalySimilaritySql
 {
     /// <summary>
-    /// Runs inside the caller's transaction: <c>SET LOCAL</c> tunes the index scan for this query only.
-    /// <c>iterative_scan = relaxed_order</c> (pgvector 0.8) keeps scanning when the tenant and other filters remove
-    /// most of the first candidates, so filtered queries still return K rows; the caller re-sorts by distance.
+    /// Runs inside the caller's transaction (the investigation semantic search): <c>SET LOCAL</c> tunes the index scan
+    /// for this query only, as <see cref="NearestAsync"/> does in its batch.
     /// </summary>
     public static async Task ConfigureIndexScanAsync(OlorinDbContext db, int efSearch, CancellationToken cancellationToken)
     {
@@ -30,10 +27,7 @@ internal static class AnomalySimilaritySql
         await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)", cancellationToken);
     }
 
-    /// <summary>
-    /// Runs inside the caller's transaction: with index scans off for this query, the HNSW index cannot be used and
-    /// the candidates (found through the tenant's B-tree indexes by bitmap scan) are ranked exactly.
-    /// </summary>
+    /// <summary>Runs inside the caller's transaction: index scans off for this query, so every candidate is ranked exactly.</summary>
     public static async Task ConfigureExactScanAsync(OlorinDbContext db, CancellationToken cancellationToken)
         => await db.Database.ExecuteSqlAsync($"SELECT set_config('enable_indexscan', 'off', true)", cancellationToken);
 
@@ -44,42 +38,49 @@ internal static class AnomalySimilaritySql
     /// analyze the estimate can lag; the price is only the choice of path, never a wrong answer on the exact path.
     /// </summary>
     public static async Task<double> EstimateCandidatesAsync(
-        OlorinDbContext db, string tenantId, SimilarityQuery query, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string tenantId, SimilarityQuery query, CancellationToken cancellationToken)
     {
         var (where, parameters) = Candidates(tenantId, query);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        string plan;
-        try
-        {
-            await using var command = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM anomaly_events WHERE {where}", connection)
-            {
-                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-            };
-            command.Parameters.AddRange(parameters.ToArray());
-            plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await using var command = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM anomaly_events WHERE {where}", connection);
+        command.Parameters.AddRange(parameters.ToArray());
+        var plan = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         using var json = JsonDocument.Parse(plan);
         return json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
     }
 
     /// <summary>
-    /// The exact ranking breaks ties by anomaly_id, as the in-process index does (<see cref="Similarity.TenantVectors.Nearest"/>);
-    /// the HNSW path cannot (a second sort key would stop the index from serving the ORDER BY).
+    /// The K nearest (anomaly_id, cosine distance), in one round trip: a batch whose first statement tunes the scan
+    /// with <c>set_config(…, true)</c> and whose second ranks. A batch runs in one implicit transaction, so the local
+    /// settings hold for the ranking and end with it. Approximate: <c>hnsw.ef_search</c> = <paramref name="efSearch"/>
+    /// and <c>iterative_scan = relaxed_order</c> (pgvector 0.8), which keeps scanning when the tenant and other filters
+    /// remove most of the first candidates, so filtered queries still return K rows. Exact: index scans off, so the
+    /// HNSW index cannot serve the ORDER BY and every candidate is ranked; ties by anomaly_id, as the in-process index
+    /// breaks them (<see cref="Similarity.TenantVectors.Nearest"/>) — the HNSW path cannot (a second sort key would
+    /// stop the index from serving the ORDER BY).
     /// </summary>
-    public static async Task<List<AnomalyNeighbour>> NearestAsync(
-        OlorinDbContext db, string tenantId, SimilarityQuery query, VectorSearchPath path, CancellationToken cancellationToken)
+    public static async Task<List<(string AnomalyId, double Distance)>> NearestAsync(
+        NpgsqlConnection connection, string tenantId, SimilarityQuery query, VectorSearchPath path, int efSearch, CancellationToken cancellationToken)
     {
         var (where, parameters) = Candidates(tenantId, query);
         parameters.Add(new NpgsqlParameter("vector", new Vector(query.Vector)));
         parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Integer) { Value = query.K });
         var tieBreak = path == VectorSearchPath.Exact ? ", anomaly_id" : "";
-        var sql = $"SELECT anomaly_id, embedding <=> @vector AS distance FROM anomaly_events WHERE {where} ORDER BY embedding <=> @vector{tieBreak} LIMIT @k";
-        return await db.Database.SqlQueryRaw<AnomalyNeighbour>(sql, [.. parameters]).ToListAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(path == VectorSearchPath.Exact
+            ? new NpgsqlBatchCommand("SELECT set_config('enable_indexscan', 'off', true)")
+            : new NpgsqlBatchCommand("SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+            {
+                Parameters = { Text("ef", efSearch.ToString(CultureInfo.InvariantCulture)) },
+            });
+        var rank = new NpgsqlBatchCommand(
+            $"SELECT anomaly_id, embedding <=> @vector AS distance FROM anomaly_events WHERE {where} ORDER BY embedding <=> @vector{tieBreak} LIMIT @k");
+        rank.Parameters.AddRange(parameters.ToArray());
+        batch.BatchCommands.Add(rank);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var neighbours = new List<(string, double)>(query.K);
+        while (await reader.ReadAsync(cancellationToken)) neighbours.Add((reader.GetString(0), reader.GetDouble(1)));
+        return neighbours;
     }
 
     /// <summary>The WHERE clause (and its parameters) selecting the anomalies a query ranks.</summary>
@@ -106,10 +107,4 @@ internal static class AnomalySimilaritySql
     }
 
     private static NpgsqlParameter Text(string name, string value) => new(name, NpgsqlDbType.Varchar) { Value = value };
-}
-
-internal sealed class AnomalyNeighbour
-{
-    public string AnomalyId { get; init; } = "";
-    public double Distance { get; init; }
 }

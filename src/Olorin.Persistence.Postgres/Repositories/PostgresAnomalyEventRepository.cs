@@ -15,7 +15,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>Anomalies in <c>anomaly_events</c>; embeddings in a <c>vector(384)</c> column with an HNSW cosine index.</summary>
 internal sealed class PostgresAnomalyEventRepository(
-    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch, ExactVectorIndex exactIndex) : IAnomalyEventRepository
+    OlorinDbContext db, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch, ExactVectorIndex exactIndex,
+    VectorSearchConnections searchConnections) : IAnomalyEventRepository
 {
     public async Task<Outcome<AnomalyEvent>> CreateAsync(AnomalyEvent anomaly, CancellationToken cancellationToken = default)
     {
@@ -57,7 +58,8 @@ internal sealed class PostgresAnomalyEventRepository(
                 ("detector_id", query.DetectorId), ("run_id", query.RunId), ("investigation_id", query.InvestigationId),
             ])
             : null;
-        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, db, counted, cancellationToken);
+        return await matching.ToPageAsync(q => q.OrderByDescending(x => x.Score).ThenBy(x => x.AnomalyId), page, db, counted, cancellationToken,
+            query.IncludeEmbedding ? null : q => q.Select(AnomalyColumns.WithoutEmbedding));
     }
 
     public async Task<Outcome<AnomalyEvent>> UpdateStatusAsync(string tenantId, string anomalyId, AnomalyStatus status, CancellationToken cancellationToken = default)
@@ -100,17 +102,13 @@ internal sealed class PostgresAnomalyEventRepository(
             // candidate count while an exact ranking costs time linear in it; so a query over few enough candidates
             // (or one that asks for it) is ranked exactly and only larger ones go through the index. The candidates
             // are estimated by the planner, not counted.
+            // On the search pool's few long-lived backends, which keep the HNSW graph's pages mapped (VectorSearchConnections).
+            await using var connection = await searchConnections.OpenAsync(cancellationToken);
             var path = query.Exact
                 ? VectorSearchPath.Exact
-                : VectorSearchPlanner.Choose(false, await AnomalySimilaritySql.EstimateCandidatesAsync(db, tenantId, query, cancellationToken), options.ExactSearchMaxCandidates);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (path == VectorSearchPath.Exact)
-                await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
-            else
-                await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, query.K), cancellationToken);
-            neighbours = (await AnomalySimilaritySql.NearestAsync(db, tenantId, query, path, cancellationToken))
+                : VectorSearchPlanner.Choose(false, await AnomalySimilaritySql.EstimateCandidatesAsync(connection, tenantId, query, cancellationToken), options.ExactSearchMaxCandidates);
+            neighbours = (await AnomalySimilaritySql.NearestAsync(connection, tenantId, query, path, Math.Max(options.EfSearch, query.K), cancellationToken))
                 .Select(n => (n.AnomalyId, 1.0 - n.Distance)).ToList();
-            await transaction.CommitAsync(cancellationToken);
         }
         var similarity = neighbours.ToDictionary(n => n.AnomalyId, n => n.Similarity, StringComparer.Ordinal);
         var ids = similarity.Where(s => s.Value >= query.MinSimilarity).Select(s => s.Key).ToList();

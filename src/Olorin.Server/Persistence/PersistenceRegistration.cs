@@ -89,6 +89,7 @@ public static class PersistenceRegistration
         services.AddPostgresPersistence(connectionString);
         services.AddRepositoryInstrumentation(PostgresPersistence.BackendName);
         services.AddOptions<PostgresVectorSearchOptions>().BindConfiguration("");
+        services.AddHostedService<VectorSearchWarmUpService>();
         services.AddHealthChecks().AddPostgresCheck();
     }
 

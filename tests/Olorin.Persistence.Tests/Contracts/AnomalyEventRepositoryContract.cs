@@ -160,6 +160,28 @@ public abstract class AnomalyEventRepositoryContract(IBackendFixture backend) : 
     }
 
     [Fact]
+    public async Task List_leaves_the_embedding_out_unless_asked_for_and_still_says_whether_there_is_one()
+    {
+        var full = FullAnomaly(Tenant);
+        var bare = Stored(Tenant, "bare", 1.0);
+        await Anomalies.BulkUpsertAsync([full, bare], Ct);
+
+        var listed = (await Anomalies.ListAsync(Tenant, new AnomalyQuery(), new PageRequest(), Ct)).Items.ToDictionary(a => a.AnomalyId);
+        var whole = (await Anomalies.ListAsync(Tenant, new AnomalyQuery(IncludeEmbedding: true), new PageRequest(), Ct)).Items.ToDictionary(a => a.AnomalyId);
+
+        Assert.Empty(listed[full.AnomalyId].Embedding);
+        Assert.True(listed[full.AnomalyId].HasEmbedding);
+        Assert.False(listed[bare.AnomalyId].HasEmbedding);
+        Assert.Equal(Unit(7), whole[full.AnomalyId].Embedding);
+        Assert.True(whole[full.AnomalyId].HasEmbedding);
+        Assert.False(whole[bare.AnomalyId].HasEmbedding);
+        // Every other field as the whole read has it.
+        whole[full.AnomalyId].Embedding = [];
+        AssertSameDocument(whole[full.AnomalyId], listed[full.AnomalyId]);
+        AssertSameDocument(whole[bare.AnomalyId], listed[bare.AnomalyId]);
+    }
+
+    [Fact]
     public async Task List_and_CountBySeverity_apply_every_filter()
     {
         var a = Stored(Tenant, "a", 1.0, run: "run-1", detector: "det-1", severity: AnomalySeverity.Info);

@@ -69,6 +69,28 @@ public sealed class AnomaliesApiTests(PostgresApiFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_list_says_which_anomalies_have_an_embedding_and_sends_it_only_when_asked()
+    {
+        var run = $"run-{Guid.NewGuid():N}";
+        var embedding = Vector(2);
+        var with = await CreateAsync(_client, ValidAnomaly(score: 9, embedding: embedding, runId: run));
+        var without = await CreateAsync(_client, ValidAnomaly(score: 1, runId: run));
+
+        var plain = await (await _client.GetAsync($"/anomalies?run_id={run}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var full = await (await _client.GetAsync($"/anomalies?run_id={run}&include_embedding=true", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+
+        var listed = plain["anomalies"]!.AsArray().Select(a => a!.AsObject()).ToList();
+        Assert.Equal([with, without], listed.Select(a => a["anomaly_id"]!.GetValue<string>()));
+        Assert.All(listed, a => Assert.False(a.ContainsKey("embedding")));
+        Assert.Equal([true, false], listed.Select(a => a["has_embedding"]!.GetValue<bool>()));
+        Assert.Equal("m-42", listed[0]["cohort"]!["merchant"]!.GetValue<string>());
+        var whole = full["anomalies"]!.AsArray();
+        Assert.Equal(embedding, whole[0]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+        Assert.True(whole[0]!["has_embedding"]!.GetValue<bool>());
+        Assert.False(whole[1]!.AsObject().ContainsKey("embedding"));
+    }
+
+    [Fact]
     public async Task Duplicate_id_is_409()
     {
         var id = $"an-{Guid.NewGuid():N}";

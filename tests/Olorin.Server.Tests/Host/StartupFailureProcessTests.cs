@@ -28,6 +28,8 @@ public sealed class StartupFailureProcessTests
     [InlineData("Database:MigrateOnStartup", "sometimes")]
     [InlineData("PGVECTOR_EF_SEARCH", "0")]
     [InlineData("PGVECTOR_EF_SEARCH", "lots")]
+    [InlineData("PGVECTOR_SEARCH_CONNECTIONS", "0")]
+    [InlineData("PGVECTOR_WARMUP_QUERIES", "-1")]
     [InlineData("PGVECTOR_EXACT_SEARCH_MAX_CANDIDATES", "-1")]
     [InlineData("SIMILARITY_EXACT_INDEX_MAX_MB", "-1")]
     [InlineData("SIMILARITY_EXACT_INDEX_MAX_MB", "2000000")]

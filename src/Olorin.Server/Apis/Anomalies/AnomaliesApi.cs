@@ -65,7 +65,8 @@ public static class AnomaliesApi
             NullIfEmpty(investigationId),
             QueryValues.WireEnumValue<AnomalySeverity>(errors, "severity", severity),
             QueryValues.WireEnumValue<AnomalyStatus>(errors, "status", status),
-            minScore);
+            minScore,
+            IncludeEmbedding: includeEmbedding ?? false);
         if (minScore is { } min) AnomalyRules.ValidateScore(errors, "min_score", min);
         if (!errors.IsEmpty) return errors.ToProblem();
 

@@ -107,7 +107,7 @@ public record AnomalyResponse(
     public static AnomalyResponse From(AnomalyEvent a, bool includeEmbedding) => new(
         a.AnomalyId, a.RunId, a.DetectorId, a.InvestigationId, a.Cohort, a.Evidence, a.Window, a.Metric, a.Observed, a.Expected,
         a.Score, a.Severity, a.Status, a.PersistedN, a.FirstSeen, a.LastSeen, a.CreatedAt,
-        a.Embedding.Length > 0, includeEmbedding && a.Embedding.Length > 0 ? a.Embedding : null);
+        a.HasEmbedding, includeEmbedding && a.Embedding.Length > 0 ? a.Embedding : null);
 }
 
 /// <summary>The list envelope, with the same camelCase paging keys as the investigation list.</summary>

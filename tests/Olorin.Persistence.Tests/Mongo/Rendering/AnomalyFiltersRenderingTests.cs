@@ -20,6 +20,17 @@ public sealed class AnomalyFiltersRenderingTests
     }
 
     [Fact]
+    public void The_list_without_embeddings_reads_one_number_of_each_and_stores_nothing_of_what_it_found()
+    {
+        Rendered.Equal("""{ "embedding": { "$slice": 1 } }""", Rendered.Projection(AnomalyFilters.ListedWithoutEmbedding));
+        // What a read found about the embedding it left out is never written back as a field.
+        var document = MongoDB.Bson.BsonExtensionMethods.ToBsonDocument(new AnomalyEvent { AnomalyId = "a1", EmbeddingStored = true });
+        Assert.False(document.Contains("embedding_stored"));
+        Assert.False(document.Contains("has_embedding"));
+        Assert.True(document.Contains("embedding"));
+    }
+
+    [Fact]
     public void Status_moves_forward_only_or_repeats()
     {
         Rendered.Equal("""{ "tenant_id": "t1", "anomaly_id": "a1", "status": { "$in": ["new", "triaged"] } }""",
