@@ -213,11 +213,15 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// its own read. One row per key: its oldest change and its entries. (Failure records are not read here: this
     /// statement's snapshot predates the locks it waits for; <see cref="SettleSql"/> works on committed rows.)
     /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
+    /// The claimed sequence numbers reach the <c>DELETE</c> as an array (<c>seq = ANY (ARRAY(…))</c>), an index
+    /// condition on the primary key: as <c>seq IN (subquery)</c> the planner hash-joined a sequential scan of the whole
+    /// outbox whenever its statistics were from an emptier table (the first minute after capture is switched on), so
+    /// each batch cost more the further the relay fell behind.
     /// </summary>
     internal const string ClaimSql = """
         WITH claimed AS MATERIALIZED (
             DELETE FROM change_outbox
-            WHERE seq IN (SELECT seq FROM change_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+            WHERE seq = ANY (ARRAY(SELECT seq FROM change_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED))
             RETURNING collection, tenant_id, document_id, changed_at),
         keys AS MATERIALIZED (
             SELECT collection, tenant_id, document_id, min(changed_at) AS changed_at, count(*) AS entries,

@@ -91,11 +91,10 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
 
     private Task<int> DeleteRowsAsync(Binding binding, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken)
     {
-        var columns = string.Join(", ", binding.KeyColumns.Select(Quote));
-        var arrays = string.Join(", ", binding.KeyColumns.Select((_, i) => $"@k{i}::text[]"));
         var values = keys.Select(k => KeyValues(binding, k)).ToList();
-        var parameters = binding.KeyColumns.Select((_, i) => (object)new NpgsqlParameter($"k{i}", values.Select(v => v[i]).ToArray())).ToArray();
-        var sql = $"DELETE FROM {Quote(binding.EntityType.GetTableName()!)} WHERE ({columns}) IN (SELECT * FROM unnest({arrays}))";
+        var parameters = binding.KeyColumns.Select((_, i) => (object)new NpgsqlParameter { Value = values.Select(v => v[i]).ToArray() }).ToArray();
+        // Through the primary key whatever the statistics say (KeyLookup).
+        var sql = KeyLookup.Of(binding.EntityType, binding.KeyColumns).Delete();
         return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
