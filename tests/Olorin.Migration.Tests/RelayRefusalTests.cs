@@ -116,9 +116,9 @@ public sealed class RelayRefusalTests
 
         // Within its back-off: the refused key is not claimed (its entries stay), another key written later is applied,
         // and a new write of the refused key waits too.
-        var other = (await primary.ScalarAsync<string>($"SELECT detector_id FROM detectors WHERE detector_id <> '{poison}' ORDER BY detector_id LIMIT 1"))!;
-        await primary.ExecuteAsync($"UPDATE detectors SET description = 'changed' WHERE detector_id = '{other}'");
+        await primary.ExecuteAsync("UPDATE investigation_states SET updated_at = now() WHERE investigation_id = (SELECT min(investigation_id) FROM investigation_states)");
         await primary.ExecuteAsync($"UPDATE detectors SET updated_at = now() WHERE detector_id = '{poison}'");
+        Assert.Equal(3L, (await Outbox(primary).DepthAsync(ct)).Entries);
         batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
         Assert.True(DateTime.UtcNow - refusedAt < backoff.First, "the machine was too slow for this test's timing");
         Assert.Equal((1, 1, 0), (batch.Entries, batch.Documents, batch.Refused));
