@@ -12,6 +12,9 @@
 # OLORIN_BENCH_PATHS="raw portable" (default) chooses the paths measured. For an A/B comparison in one session:
 # OLORIN_BENCH_CLI=<path to an olorin.dll built elsewhere> runs that build instead of this checkout's, and
 # OLORIN_BENCH_SOURCE=<database name> reuses an already seeded source database on the same server (kept afterwards).
+# OLORIN_BENCH_DB_PREFIX (default olorin_bench_mig_) starts the names of the databases it creates and drops.
+# OLORIN_BENCH_PREFLIGHT=0 leaves out the last step (the preflight alone, migrate --dry-run).
+# OLORIN_TRACE=1 is passed on to the tools and their timelines (seconds since the process started, per step) printed.
 # Needs the local PostgreSQL (OLORIN_BENCH_POSTGRES_URL=postgresql://user:pw@host:port overrides the server) and jq.
 set -euo pipefail
 
@@ -27,11 +30,13 @@ command -v jq >/dev/null || die "jq is not installed (apt-get install -y jq)"
 
 SUFFIX="$(date +%s)_$$"
 PATHS="${OLORIN_BENCH_PATHS:-raw portable}"
-SRC_DB="${OLORIN_BENCH_SOURCE:-olorin_bench_mig_src_$SUFFIX}"
+PREFIX="${OLORIN_BENCH_DB_PREFIX:-olorin_bench_mig_}"
+[[ "$PREFIX" =~ ^[a-z_][a-z0-9_]*$ ]] || die "OLORIN_BENCH_DB_PREFIX: lower-case letters, digits and _ only"
+SRC_DB="${OLORIN_BENCH_SOURCE:-${PREFIX}src_$SUFFIX}"
 SRC="$SERVER/$SRC_DB"
 DBS=("$SRC_DB")
 KEEP_SOURCE="${OLORIN_BENCH_SOURCE:+yes}"
-for path in $PATHS; do DBS+=("olorin_bench_mig_dst_${path}_$SUFFIX"); done
+for path in $PATHS; do DBS+=("${PREFIX}dst_${path}_$SUFFIX"); done
 WORK="$(mktemp -d)"
 cleanup() {
   for db in "${DBS[@]}"; do [ "$db" = "$SRC_DB" ] && [ -n "$KEEP_SOURCE" ] && continue; psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
@@ -87,6 +92,7 @@ timed() {
   rm -f "$WORK/sampling"
   wait "$sampler" || true
   if [ "$rc" -ne 0 ]; then cat "$WORK/$name.err" >&2; die "$name exited $rc"; fi
+  if [ "${OLORIN_TRACE:-}" = 1 ]; then grep -a '^\[trace' "$WORK/$name.err" | sed 's/^/    /' || true; fi
 }
 tool_cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$WORK/$1.time"; }
 # CPU-seconds per 1,000 documents: $1 seconds, $2 documents.
@@ -100,7 +106,7 @@ cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf
 
 SUMMARY=()
 for path in $PATHS; do
-  DST_DB="olorin_bench_mig_dst_${path}_$SUFFIX"
+  DST_DB="${PREFIX}dst_${path}_$SUFFIX"
   DST="$SERVER/$DST_DB"
   FLAGS=()
   [ "$path" = portable ] && FLAGS=(--portable)
@@ -115,6 +121,10 @@ for path in $PATHS; do
   jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.copied | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s copying (\(.path)), then \(.index_build_seconds) s building deferred indexes"' "$J"
   DOCS="$(jq -r .totals.copied "$J")"
   RATE="$(jq -r '(.totals.copied / .totals.seconds) | floor' "$J")"
+  # The copy phase's wall clock with its overlapping index builds (newer builds report it).
+  if [ "$(jq -r '.totals.phase_seconds // empty' "$J")" != "" ]; then
+    info "copy phase (collections and index builds overlapping): $(jq -r .totals.phase_seconds "$J") s = $(jq -r '(.totals.copied / .totals.phase_seconds) | floor' "$J") docs/s"
+  fi
   RATE_IDX="$(jq -r '(.totals.copied / (.totals.seconds + .totals.index_build_seconds)) | floor' "$J")"
   info "total: $DOCS docs in $(jq -r .totals.seconds "$J") s copying = $RATE docs/s; with the $(jq -r .totals.index_build_seconds "$J") s of index builds: $RATE_IDX docs/s"
   info "process: wall clock $(wall "migrate-$path") (start-up, preparing the target, counts included), CPU $(cpu "migrate-$path"), peak RSS $(peak_mb "migrate-$path") MB; PostgreSQL backends: $(pg_cpu "migrate-$path") CPU-s"
@@ -127,15 +137,19 @@ for path in $PATHS; do
   J="$WORK/verify-$path.json"
   jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.compared | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s (\(.path))"' "$J"
   COMPARED="$(jq -r '[.collections[].compared] | add' "$J")"
-  VRATE="$(jq -r '([.collections[].compared] | add) / ([.collections[].seconds] | add) | floor' "$J")"
-  info "total: $COMPARED docs in $(jq -r '[.collections[].seconds] | add' "$J") s = $VRATE docs/s; equal: $(jq -r .success "$J")"
+  # The verification's wall clock (collections overlap: their own clocks add up to more); older builds report only those.
+  VSECONDS="$(jq -r '.totals.phase_seconds // ([.collections[].seconds] | add)' "$J")"
+  VRATE="$(jq -r --argjson s "$VSECONDS" '([.collections[].compared] | add) / $s | floor' "$J")"
+  info "total: $COMPARED docs in $VSECONDS s = $VRATE docs/s; equal: $(jq -r .success "$J")"
   info "process: wall clock $(wall "verify-$path"), CPU $(cpu "verify-$path"), peak RSS $(peak_mb "verify-$path") MB; PostgreSQL backends: $(pg_cpu "verify-$path") CPU-s"
   SUMMARY+=("verify-migration ($path): $(wall_rate "verify-$path" "$COMPARED") docs/s over the whole command's wall clock ($(wall "verify-$path")); $VRATE docs/s verifying, equal: $(jq -r .success "$J"); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "verify-$path")" "$COMPARED"), PostgreSQL $(per_k "$(pg_cpu "verify-$path")" "$COMPARED"); peak RSS $(peak_mb "verify-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
 done
 
+if [ "${OLORIN_BENCH_PREFLIGHT:-1}" != 0 ]; then
 section "preflight alone (migrate --dry-run)"
-timed preflight migrate --from "$SRC" --to "$SERVER/olorin_bench_mig_dst_$(set -- $PATHS; echo "$1")_$SUFFIX" --dry-run
+timed preflight migrate --from "$SRC" --to "$SERVER/${PREFIX}dst_$(set -- $PATHS; echo "$1")_$SUFFIX" --dry-run
 info "process: wall clock $(wall preflight), CPU $(cpu preflight), peak RSS $(peak_mb preflight) MB"
+fi
 
 section "Summary"
 info "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr); dataset: $(jq -r .documents "$WORK/seed.json") documents"

@@ -27,6 +27,31 @@ public sealed class SchemaScriptTests
         // (until then the operator tools fall back to the migrations pipeline: slower, same result).
         Assert.Equal(Normalize(generated), Normalize(PostgresSchemaScript.Script));
         Assert.True(PostgresSchemaScript.Matches(db.Database.GetMigrations()));
+        // The tools read this build's migrations without building EF's model: the same list, in the same order.
+        Assert.Equal(db.Database.GetMigrations(), PostgresSchemaScript.BuildMigrations);
+    }
+
+    [Fact]
+    public async Task A_missing_target_database_is_created_and_prepared_without_efs_model()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var migrated = await PostgresEndpoint.CreateAsync(migrate: true);
+        var name = $"olorin_test_{Guid.NewGuid():N}";
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(Olorin.Testing.PostgresTestDatabase.Server) { Database = name }.ConnectionString;
+        try
+        {
+            await using (var services = PostgresPersistence.BuildStoreProvider(connectionString))
+                Assert.True(await PostgresSchemaScript.PrepareAsync(services, connectionString, cancellationToken));
+            Assert.Equal(await CatalogAsync(migrated.ConnectionString), await CatalogAsync(connectionString));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(Olorin.Testing.PostgresTestDatabase.Server) { Database = "postgres" }.ConnectionString);
+            await admin.OpenAsync(cancellationToken);
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     [Fact]
@@ -37,7 +62,7 @@ public sealed class SchemaScriptTests
         await using var migrated = await PostgresEndpoint.CreateAsync(migrate: true);
 
         Assert.True(await PostgresSchemaScript.PrepareAsync(scripted.Services, cancellationToken));
-        Assert.Equal(await CatalogAsync(migrated), await CatalogAsync(scripted));
+        Assert.Equal(await CatalogAsync(migrated.ConnectionString), await CatalogAsync(scripted.ConnectionString));
 
         // Prepared once, the database is no longer empty: the pipeline finds nothing pending and the script is not run again.
         Assert.False(await PostgresSchemaScript.PrepareAsync(scripted.Services, cancellationToken));
@@ -48,7 +73,15 @@ public sealed class SchemaScriptTests
     private static string Normalize(string script) => script.TrimStart('\uFEFF').ReplaceLineEndings("\n").Trim();
 
     /// <summary>Tables, columns, constraints, indexes, functions, triggers, extensions and migration history, as text.</summary>
-    private static Task<string?> CatalogAsync(PostgresEndpoint endpoint) => endpoint.ScalarAsync<string>("""
+    private static async Task<string?> CatalogAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(CatalogSql, connection);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    private const string CatalogSql = """
         SELECT concat_ws(E'\n',
           (SELECT string_agg(format('%s.%s %s %s %s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_get_expr(d.adbin, d.adrelid), a.attgenerated), E'\n' ORDER BY c.relname, a.attnum)
@@ -64,5 +97,5 @@ public sealed class SchemaScriptTests
           (SELECT string_agg(format('%s %s', extname, extversion), E'\n' ORDER BY extname) FROM pg_extension),
           (SELECT string_agg(format('%s %s', relname, relkind), E'\n' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace),
           (SELECT string_agg(migration_id, E'\n' ORDER BY migration_id) FROM __ef_migrations_history))
-        """);
+        """;
 }

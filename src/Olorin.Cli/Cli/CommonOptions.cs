@@ -29,4 +29,11 @@ public static class CommonOptions
     {
         Description = "Between two PostgreSQL databases of the same schema, go through the models and the canonical form as PostgreSQL ↔ MongoDB always does, instead of the PostgreSQL-only raw path (binary COPY / server-side digests).",
     };
+
+    /// <param name="verb">What happens to each collection ("copied", "verified").</param>
+    public static Option<int> Parallel(string verb) => new("--parallel")
+    {
+        Description = $"How many collections are {verb} at once, each over its own connections (1 to 10).",
+        DefaultValueFactory = _ => 2,
+    };
 }

@@ -50,7 +50,7 @@ public sealed class OpenedEndpoint : IAsyncDisposable
                 // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
                 // goes through EF's migrations pipeline, which applies what is pending.
                 if (prepare)
-                    Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, cancellationToken) ? "applied by one script (empty target)" : "migrations pipeline")}");
+                    Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, spec.PostgresConnection, cancellationToken, step => Timeline.Mark($"{role}: {step}")) ? "applied by one script (empty target)" : "migrations pipeline")}");
                 var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 return new OpenedEndpoint(spec, provider, connection.PostgreSqlVersion.ToString());

@@ -1,11 +1,12 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Npgsql;
 using Olorin.Persistence.Mongo;
 using Olorin.Persistence.Mongo.Bootstrap;
 using Olorin.Persistence.Mongo.Settings;
 using Olorin.Persistence.Postgres;
+using Olorin.Persistence.Postgres.Schema;
 
 namespace Olorin.Cli.Cli;
 
@@ -21,32 +22,30 @@ public static class TargetIndexes
             ? CheckPostgresAsync(endpoint.Services, collections, cancellationToken)
             : CheckMongoAsync(endpoint.Services, endpoint.Spec.Mongo!, collections, cancellationToken);
 
-    /// <summary>Every index of the EF model (the schema the migrations create) must exist in pg_indexes on its table, on the same columns.</summary>
+    /// <summary>
+    /// Every index of the EF model (the schema the migrations create; <see cref="ModelIndexes"/>, kept equal to the
+    /// model by a test, so no model is built here) must exist in pg_indexes on its table, on the same columns.
+    /// </summary>
     public static async Task<Report> CheckPostgresAsync(IServiceProvider services, IReadOnlyList<string> collections, CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
         var tables = collections.Select(c => PostgresTables[c]).ToHashSet();
-        var existing = await db.Database.SqlQueryRaw<PgIndex>(
-                "SELECT tablename AS table_name, indexname AS index_name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema()")
-            .ToListAsync(cancellationToken);
+        var existing = new List<PgIndex>();
+        await using (var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                existing.Add(new PgIndex(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         var problems = new List<string>();
         var count = 0;
-        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is { } t && tables.Contains(t)))
+        foreach (var index in ModelIndexes.All.Where(i => tables.Contains(i.Table)))
         {
-            var table = entity.GetTableName()!;
-            foreach (var index in entity.GetIndexes())
-            {
-                count++;
-                var name = index.GetDatabaseName();
-                var found = existing.FirstOrDefault(e => e.TableName == table && e.IndexName == name);
-                if (found is null) { problems.Add($"{table}: index {name} is missing"); continue; }
-                var columns = index.Properties.Select(p => p.GetColumnName()).ToList();
-                if (!columns.All(c => found.Definition.Contains(c, StringComparison.Ordinal)))
-                    problems.Add($"{table}: index {name} does not cover ({string.Join(", ", columns)}): {found.Definition}");
-                if (index.IsUnique && !found.Definition.StartsWith("CREATE UNIQUE", StringComparison.Ordinal))
-                    problems.Add($"{table}: index {name} must be unique");
-            }
+            count++;
+            var found = existing.FirstOrDefault(e => e.TableName == index.Table && e.IndexName == index.Name);
+            if (found is null) { problems.Add($"{index.Table}: index {index.Name} is missing"); continue; }
+            if (!index.Columns.All(c => found.Definition.Contains(c, StringComparison.Ordinal)))
+                problems.Add($"{index.Table}: index {index.Name} does not cover ({string.Join(", ", index.Columns)}): {found.Definition}");
+            if (index.Unique && !found.Definition.StartsWith("CREATE UNIQUE", StringComparison.Ordinal))
+                problems.Add($"{index.Table}: index {index.Name} must be unique");
         }
         return new Report(count, problems);
     }

@@ -28,6 +28,7 @@ public static class MigrateCommand
         var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints a stopped run left on the target and copy everything again (upserts: nothing is duplicated)." };
         var noPreflight = new Option<bool>("--no-preflight") { Description = "Skip the preflight scan (it reads the source once more)." };
         var portable = CommonOptions.Portable();
+        var parallel = CommonOptions.Parallel("copied");
 
         var command = new Command("migrate", """
             Copy every document from the source to the target through the repository ports, in batches, as upserts
@@ -49,23 +50,24 @@ public static class MigrateCommand
             Exit code: 0 when every document was copied; 1 when a document failed, was skipped or the preflight found
             problems; 2 when a database cannot be reached or the arguments are wrong.
             """);
-        foreach (var option in new Option[] { from, to, collections, batchSize, dryRun, skipInvalid, restart, noPreflight, portable, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { from, to, collections, batchSize, dryRun, skipInvalid, restart, noPreflight, portable, parallel, json }) command.Options.Add(option);
 
         command.SetAction((parse, cancellationToken) =>
         {
             var output = new CliOutput(parse.GetValue(json));
             return CommandRunner.RunAsync(output, "migrate", () => RunAsync(output, new Arguments(
                 parse.GetValue(from), parse.GetValue(to), parse.GetValue(collections), parse.GetValue(batchSize),
-                parse.GetValue(dryRun), parse.GetValue(skipInvalid), parse.GetValue(restart), parse.GetValue(noPreflight), parse.GetValue(portable)), cancellationToken));
+                parse.GetValue(dryRun), parse.GetValue(skipInvalid), parse.GetValue(restart), parse.GetValue(noPreflight), parse.GetValue(portable), parse.GetValue(parallel)), cancellationToken));
         });
         return command;
     }
 
-    private sealed record Arguments(string? From, string? To, string? Collections, int? BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight, bool Portable = false);
+    private sealed record Arguments(string? From, string? To, string? Collections, int? BatchSize, bool DryRun, bool SkipInvalid, bool Restart, bool NoPreflight, bool Portable = false, int Parallel = CopyOptions.DefaultParallelism);
 
     private static async Task<int> RunAsync(CliOutput output, Arguments args, CancellationToken cancellationToken)
     {
         if (args.BatchSize is not null and (< 1 or > 100_000)) throw new CliException("--batch-size must be between 1 and 100000.");
+        if (args.Parallel is < 1 or > 10) throw new CliException("--parallel must be between 1 and 10.");
         var configuration = CliConfiguration.Build();
         var sourceSpec = EndpointSpec.Resolve(args.From, Backend.Postgres, configuration, "--from");
         var targetSpec = EndpointSpec.Resolve(args.To, Backend.MongoDb, configuration, "--to");
@@ -113,9 +115,12 @@ public static class MigrateCommand
             RawBatchSize = args.BatchSize ?? CopyOptions.DefaultRawBatchSize,
             Restart = args.Restart,
             RawRows = !args.Portable,
+            Parallelism = args.Parallel,
             Skip = preflight is { Clean: false } ? preflight.KeysByCollection() : new Dictionary<string, HashSet<Olorin.Migration.DocumentKey>>(),
         };
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         var results = await CopyWithProgressAsync(output, source, target, selected, options, cancellationToken);
+        var phaseSeconds = phase.Elapsed.TotalSeconds;
 
         Timeline.Mark("migrate: copy done");
         var failed = results.Sum(r => r.Failed);
@@ -152,6 +157,9 @@ public static class MigrateCommand
                 source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), skipped, failed,
                 seconds = Math.Round(results.Sum(r => r.Elapsed.TotalSeconds), 3),
                 index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
+                // Wall clock of the copy with its index builds (collections overlap: the sums above add up their own clocks).
+                phase_seconds = Math.Round(phaseSeconds, 3),
+                parallel = args.Parallel,
             },
         });
         Timeline.Mark("migrate: reported");
@@ -254,7 +262,15 @@ public static class MigrateCommand
     {
         private readonly Dictionary<string, (ProgressTask Task, System.Diagnostics.Stopwatch Clock, long Start)> tasks = [];
 
+        // Collections are copied concurrently: the observer is called from several tasks.
+        private readonly Lock gate = new();
+
         public void Started(string collection, long sourceCount, long alreadyDone, bool resumed)
+        {
+            lock (gate) StartedLocked(collection, sourceCount, alreadyDone, resumed);
+        }
+
+        private void StartedLocked(string collection, long sourceCount, long alreadyDone, bool resumed)
         {
             var task = context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
             task.Value = Math.Min(alreadyDone, Math.Max(1, sourceCount));
@@ -264,6 +280,11 @@ public static class MigrateCommand
         }
 
         public void Progress(string collection, long done)
+        {
+            lock (gate) ProgressLocked(collection, done);
+        }
+
+        private void ProgressLocked(string collection, long done)
         {
             var (task, clock, start) = tasks[collection];
             task.Value = Math.Min(done, task.MaxValue);
@@ -276,7 +297,8 @@ public static class MigrateCommand
 
         public void Finish()
         {
-            foreach (var (task, _, _) in tasks.Values) task.Value = task.MaxValue;
+            lock (gate)
+                foreach (var (task, _, _) in tasks.Values) task.Value = task.MaxValue;
         }
 
         private static string Describe(string collection, double rate) => $"{collection,-26} {rate,9:N0} docs/s";

@@ -13,6 +13,13 @@ public abstract class MigrationCollection(string name)
     /// <summary>The collection's name (MongoDB collection name; <c>--collections</c> takes these).</summary>
     public string Name { get; } = name;
 
+    /// <summary>
+    /// Whether other collections' documents refer to this one's (investigations, templates, detectors, detection runs):
+    /// the copy finishes these before it starts any other, so a reader of the target during the copy sees a parent
+    /// before its children even while collections are copied concurrently.
+    /// </summary>
+    public bool Parent { get; init; }
+
     /// <summary>Whether MongoDB stores it as a time series (4 MB measurement limit, no upserts).</summary>
     public bool TimeSeries { get; init; }
 

@@ -12,10 +12,10 @@ public static class MigrationCollections
 {
     public static IReadOnlyList<MigrationCollection> All { get; } =
     [
-        ByTenant<IInvestigationRepository, Investigation>("investigations", x => new(x.TenantId, x.InvestigationId)),
-        ByTenant<ITemplateRepository, InvestigationTemplate>("templates", x => new(x.TenantId, x.TemplateId)),
-        ByTenant<IDetectorRepository, Detector>("detectors", x => new(x.TenantId, x.DetectorId)),
-        ByTenant<IDetectionRunRepository, DetectionRun>("detection_runs", x => new(x.Metadata.TenantId, x.RunId)),
+        ByTenant<IInvestigationRepository, Investigation>("investigations", x => new(x.TenantId, x.InvestigationId), parent: true),
+        ByTenant<ITemplateRepository, InvestigationTemplate>("templates", x => new(x.TenantId, x.TemplateId), parent: true),
+        ByTenant<IDetectorRepository, Detector>("detectors", x => new(x.TenantId, x.DetectorId), parent: true),
+        ByTenant<IDetectionRunRepository, DetectionRun>("detection_runs", x => new(x.Metadata.TenantId, x.RunId), parent: true),
         ByTenant<IAnomalyEventRepository, AnomalyEvent>("anomaly_events", x => new(x.TenantId, x.AnomalyId), embedding: x => x.Embedding),
         TransactionScores(),
         ByString<IAuditLogRepository, AuditLogEntry>("audit_log", x => x.EntryId, x => new(x.Metadata.TenantId, x.EntryId), timeSeries: true),
@@ -39,7 +39,7 @@ public static class MigrationCollections
 
     /// <summary>A collection keyed by (tenant, id), ordered ordinally tenant first; the cursor is the key as a JSON pair.</summary>
     private static PortCollection<TPort, TDocument, TenantKey> ByTenant<TPort, TDocument>(
-        string name, Func<TDocument, DocumentKey> identity, bool timeSeries = false, Func<TDocument, float[]?>? embedding = null)
+        string name, Func<TDocument, DocumentKey> identity, bool timeSeries = false, Func<TDocument, float[]?>? embedding = null, bool parent = false)
         where TPort : IBulkTransferPort<TDocument, TenantKey>
         where TDocument : class
         => new(name, identity,
@@ -51,6 +51,7 @@ public static class MigrationCollections
         {
             KeyOnly = x => { var key = identity(x); return new TenantKey(key.TenantId, key.Id); },
             TimeSeries = timeSeries,
+            Parent = parent,
             KeyValuesOf = ArrayCursor,
             CursorOfValues = k => ArrayCursorOf(name, k, 2),
         };

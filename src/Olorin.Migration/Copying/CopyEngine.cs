@@ -25,6 +25,14 @@ public sealed record CopyOptions
     /// </summary>
     public int RawBatchSize { get; init; } = DefaultRawBatchSize;
 
+    public const int DefaultParallelism = 2;
+
+    /// <summary>
+    /// How many collections are copied at once, each over its own connections (parents always before the others:
+    /// <see cref="MigrationCollection.Parent"/>). Memory is bounded per collection, so it grows with this, not with the data.
+    /// </summary>
+    public int Parallelism { get; init; } = DefaultParallelism;
+
     /// <summary>Ignore checkpoints and copy everything again (idempotent: upserts by key).</summary>
     public bool Restart { get; init; }
 
@@ -99,24 +107,61 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     {
         var resuming = await IsResumingAsync(collections, cancellationToken);
         var runId = Guid.NewGuid().ToString("N");
-        // A collection's deferred indexes are built while the next collections are copied (the build is the target
-        // server's work, the copy mostly the source's and the relay's); its checkpoint says complete only once they exist.
-        var finishing = new List<Task<CollectionCopyResult>>();
+        // Up to Parallelism collections are copied at once, each over its own connections (on a 2-core machine the
+        // tool, the source and the target share the CPU, and one collection's round trips leave it idle); the parent
+        // collections are finished before any other starts. A collection's deferred indexes are built while the next
+        // collections are copied (the build is the target server's work); its checkpoint says complete only once they
+        // exist. The first error stops the others and is the one reported.
+        var finishing = new Task<CollectionCopyResult>?[collections.Count];
+        var copies = new List<Task>();
+        var parents = new List<Task>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        Exception? firstError = null;
+        void Fail(Exception ex)
+        {
+            if (Interlocked.CompareExchange(ref firstError, ex, null) is null) stop.Cancel();
+        }
+
         try
         {
-            foreach (var collection in collections)
+            for (var i = 0; i < collections.Count && !stop.IsCancellationRequested; i++)
             {
-                if (finishing.FirstOrDefault(f => f.IsFaulted) is { } failed) await failed; // an index build failed: stop here
-                var previous = resuming ? await checkpoints.GetAsync(collection.Name, stop.Token) : null;
-                finishing.Add(await CopyCollectionAsync(collection, previous, runId, stop.Token));
+                var collection = collections[i];
+                var index = i;
+                if (!collection.Parent) await Task.WhenAll(parents);
+                await slots.WaitAsync(stop.Token);
+                var copy = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var previous = resuming ? await checkpoints.GetAsync(collection.Name, stop.Token) : null;
+                        var finish = await CopyCollectionAsync(collection, previous, runId, stop.Token);
+                        finishing[index] = finish;
+                        _ = finish.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    }
+                    catch (Exception ex)
+                    {
+                        Fail(ex);
+                        throw;
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None);
+                copies.Add(copy);
+                if (collection.Parent) parents.Add(copy);
             }
-            return await Task.WhenAll(finishing);
+            await Task.WhenAll(copies);
+            stop.Token.ThrowIfCancellationRequested(); // an index build failed (its error is the one reported) or the caller cancelled
+            return await Task.WhenAll(finishing.Select(f => f!));
         }
-        catch
+        catch (Exception ex)
         {
-            await stop.CancelAsync();
-            try { await Task.WhenAll(finishing); } catch (Exception) { /* the first error is the one reported */ }
+            Fail(ex);
+            try { await Task.WhenAll(copies.Concat(finishing.OfType<Task>())); } catch (Exception) { /* the first error is the one reported */ }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstError ?? ex);
             throw;
         }
     }
@@ -155,8 +200,8 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         // whatever is stored and could overwrite a newer relayed document. Asked again for every collection, just
         // before its copy: a server started in dual during a long run turns capture on, and the collections copied
         // after that must be guarded.
-        sourceCaptures = null;
-        if (raw is not null && await SourceCapturesAsync(cancellationToken)) raw = null;
+        sourceCaptures.TryRemove(collection.Name, out _);
+        if (raw is not null && await SourceCapturesAsync(collection, cancellationToken)) raw = null;
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
@@ -343,25 +388,28 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         }
     }
 
-    private bool? sourceCaptures;
+    // Per collection: asked at its start and kept for its batches (collections are copied concurrently).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> sourceCaptures = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether the source captures changes (a server runs it as the primary of <c>dual</c> or <c>mongo_primary</c>):
     /// then this copy is a backfill racing the change relay, and it must never overwrite a newer relayed document,
     /// so it writes with <see cref="ChangeWriteMode.KeepNewer"/> (<see cref="VersionGuard"/>).
     /// </summary>
-    private async Task<bool> SourceCapturesAsync(CancellationToken cancellationToken)
+    private async Task<bool> SourceCapturesAsync(MigrationCollection collection, CancellationToken cancellationToken)
     {
-        if (sourceCaptures is { } known) return known;
+        if (sourceCaptures.TryGetValue(collection.Name, out var known)) return known;
+        bool captures;
         try
         {
-            sourceCaptures = source.Services.GetService<IChangeOutbox>() is { } outbox && await outbox.IsCaptureOnAsync(cancellationToken);
+            captures = source.Services.GetService<IChangeOutbox>() is { } outbox && await outbox.IsCaptureOnAsync(cancellationToken);
         }
         catch (System.Data.Common.DbException e) when (e.SqlState == "42P01") // undefined_table
         {
-            sourceCaptures = false; // a schema without the capture tables captures nothing; any other error stops the copy
+            captures = false; // a schema without the capture tables captures nothing; any other error stops the copy
         }
-        return sourceCaptures.Value;
+        sourceCaptures[collection.Name] = captures;
+        return captures;
     }
 
     /// <summary>
@@ -376,7 +424,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         try
         {
             await using var scope = target.Services.CreateAsyncScope();
-            if (await SourceCapturesAsync(cancellationToken) && scope.ServiceProvider.GetService<IChangeTransferPort>() is { } guarded)
+            if (await SourceCapturesAsync(collection, cancellationToken) && scope.ServiceProvider.GetService<IChangeTransferPort>() is { } guarded)
             {
                 await guarded.WriteAsync(collection.Name, documents, ChangeWriteMode.KeepNewer, cancellationToken);
                 // After the write, never before: the relay then re-copies each key's current state, so a copy that

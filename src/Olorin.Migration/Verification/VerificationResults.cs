@@ -14,6 +14,9 @@ public sealed record VerifyOptions
     /// </summary>
     public int DigestRangeSize { get; init; } = 10_000;
 
+    /// <summary>How many collections are verified at once, each over its own connections.</summary>
+    public int Parallelism { get; init; } = 2;
+
     /// <summary>How many mismatching documents to report per collection (all are counted).</summary>
     public int Limit { get; init; } = 20;
 

@@ -12,19 +12,19 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// <c>INSERT … SELECT FROM stage</c> with the same <c>ON CONFLICT … DO UPDATE</c> as every other bulk upsert
 /// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction; into a table that holds nothing beyond the
 /// batch's start (a fresh load) the rows are copied straight in instead (<see cref="AppendAsync"/>). A range digest is
-/// computed by the server: the sum of <c>hashtextextended</c> of each row's text (every copied column, vectors in
-/// their binary form, under fixed output settings). That is PostgreSQL's 64-bit hash, the one hash partitioning relies
-/// on and therefore stable across versions; it is not cryptographic, which a migration check does not need: a copy
-/// error changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability
-/// of about 2^-64 (the 64 bits of md5 used before gave the same bound at twice the CPU). Two servers of different
-/// byte order hash differently: their digests never match and every range is compared by canonical form instead.
+/// computed by the server: the sum of each row's 64-bit hash (<see cref="RawRowHash"/>: every copied column in an exact
+/// encoding, under fixed output settings). That is PostgreSQL's own hashing, the one hash partitioning relies on and
+/// therefore stable across versions; it is not cryptographic, which a migration check does not need: a copy error
+/// changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability of
+/// about 2^-64. Two servers of different byte order hash differently: their digests never match and every range is
+/// compared by canonical form instead.
 /// Columns are the table's stored columns as the catalog lists them (generated ones excluded), so no EF model is built
 /// on this path; the key is the table's primary key, the order every export uses; the shape names both, with each
 /// column's type and collation, so two databases exchange rows only when they store them identically.
 /// </summary>
 internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTransfer
 {
-    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowText);
+    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowHash);
 
     // Output settings the row text depends on, pinned so that two servers' digests of equal values are equal.
     private const string DigestSettings =
@@ -158,7 +158,7 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
         var embedded = plan.Embedding is null ? "0" : $"count(*) FILTER (WHERE {Quote(plan.Embedding)} IS NOT NULL)";
         command.CommandText =
-            $"SELECT count(*), coalesce(sum(hashtextextended({plan.RowText}, 0)), 0)::text, {embedded} FROM {Quote(plan.Table)}{range}";
+            $"SELECT count(*), coalesce(sum({plan.RowHash}), 0)::text, {embedded} FROM {Quote(plan.Table)}{range}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new RawRangeDigest(reader.GetInt64(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
@@ -209,15 +209,26 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         var keys = types.Where(t => t.Value.KeyPosition > 0).OrderBy(t => t.Value.KeyPosition).Select(t => t.Key).ToList();
         var embedding = columns.FirstOrDefault(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal));
         var shape = $"postgresql {table} key ({string.Join(", ", keys)}) columns ({string.Join(", ", columns.Select(c => $"{c} {types[c].Type}{(types[c].Collation is "" or "default" ? "" : " collate " + types[c].Collation)}"))})";
-        // A vector column enters the row's text as its binary form (vector_send: the float32 bits, hex under the pinned
-        // bytea_output), which is exact and costs a fraction of formatting 384 floats as decimals.
-        var rowText = $"ROW({string.Join(", ", columns.Select(c => types[c].Type.StartsWith("vector", StringComparison.Ordinal) ? $"vector_send({Quote(c)})" : Quote(c)))})::text";
+        var rowHash = RawRowHash.Expression(columns.Select(c => (c, types[c].Type)).ToList(), await HashRecordAsync(cancellationToken));
         // The same conflict handling as every other bulk upsert (PostgresBulkRows): the primary-key constraint by name,
         // every other column replaced.
         var names = string.Join(", ", columns.Select(Quote));
         var upsert = $"INSERT INTO {Quote(table)} ({names}) SELECT {names} FROM {{stage}} ON CONFLICT ON CONSTRAINT {Quote(primaryKey)} DO UPDATE SET "
                      + string.Join(", ", columns.Where(c => !keys.Contains(c)).Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}"));
-        return new Plan(table, keys, columns, embedding, shape, upsert, rowText);
+        return new Plan(table, keys, columns, embedding, shape, upsert, rowHash);
+    }
+
+    private Task<bool>? hashRecord;
+
+    private Task<bool> HashRecordAsync(CancellationToken cancellationToken)
+    {
+        return hashRecord ??= Probe();
+
+        async Task<bool> Probe()
+        {
+            await using var command = dataSource.CreateCommand(RawRowHash.ProbeSql);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
     }
 
     private static string KeyList(Plan plan) => string.Join(", ", plan.Keys.Select(Quote));

@@ -14,7 +14,11 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
     private const string CreateTable =
         $"CREATE TABLE IF NOT EXISTS {Table} (name text COLLATE \"C\" PRIMARY KEY, state text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())";
 
-    private bool created;
+    private volatile bool created;
+
+    // Collections are copied and verified concurrently: concurrent CREATE TABLE IF NOT EXISTS of the same table can
+    // fail on the catalog's unique indexes, so within a process one caller creates it.
+    private readonly SemaphoreSlim creating = new(1, 1);
 
     /// <summary>Reads without creating anything, so a dry run leaves the target untouched.</summary>
     public async Task<string?> GetAsync(string name, CancellationToken cancellationToken = default)
@@ -52,8 +56,17 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (created) return;
-        await using var command = dataSource.CreateCommand(CreateTable);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        created = true;
+        await creating.WaitAsync(cancellationToken);
+        try
+        {
+            if (created) return;
+            await using var command = dataSource.CreateCommand(CreateTable);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            created = true;
+        }
+        finally
+        {
+            creating.Release();
+        }
     }
 }

@@ -1,6 +1,8 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -42,31 +44,88 @@ public static partial class PostgresSchemaScript
     public static bool Matches(IEnumerable<string> migrations) => Migrations.SequenceEqual(migrations, StringComparer.Ordinal);
 
     /// <summary>
+    /// This build's migrations in the order EF applies them, read from the assembly as EF's migrations assembly reads
+    /// them (types of <see cref="OlorinDbContext"/> with a <see cref="MigrationAttribute"/>, ordered by id), without
+    /// building the EF model (a test keeps it equal to <c>Database.GetMigrations()</c>).
+    /// </summary>
+    public static IReadOnlyList<string> BuildMigrations { get; } = typeof(OlorinDbContext).Assembly.GetTypes()
+        .Where(t => t.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(OlorinDbContext))
+        .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
+        .OfType<string>()
+        .Order(StringComparer.OrdinalIgnoreCase)
+        .ToList();
+
+    /// <summary>
     /// Prepares the target the way <see cref="PostgresPersistence.MigratePostgresAsync"/> does (creating the database
     /// when missing), by the script when the database is empty and the script is this build's. Returns whether the
-    /// script was used.
+    /// script was used. That path builds no EF model (about a CPU-second of every run's start): the database is
+    /// created over a maintenance connection (<paramref name="connectionString"/> with database <c>postgres</c>, as
+    /// EF's creator does) and the script runs over the data source.
     /// </summary>
-    public static async Task<bool> PrepareAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    public static async Task<bool> PrepareAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken = default, Action<string>? trace = null)
     {
-        await using (var scope = services.CreateAsyncScope())
+        if (Matches(BuildMigrations))
         {
-            var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
-            if (Matches(db.Database.GetMigrations()))
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            if (!await ExistsAsync(dataSource, cancellationToken))
             {
-                var creator = db.GetService<IRelationalDatabaseCreator>();
-                if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
-                var dataSource = scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>();
-                if (await ApplyToEmptyAsync(dataSource, cancellationToken))
-                {
-                    // The vector type is created by the script; connections opened before it do not know it yet.
-                    await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                    await connection.ReloadTypesAsync(cancellationToken);
-                    return true;
-                }
+                await CreateDatabaseAsync(services, connectionString, cancellationToken);
+                trace?.Invoke("database created");
+            }
+            if (await ApplyToEmptyAsync(dataSource, cancellationToken))
+            {
+                trace?.Invoke("script applied");
+                // The vector type is created by the script; connections opened before it do not know it yet.
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await connection.ReloadTypesAsync(cancellationToken);
+                trace?.Invoke("types reloaded");
+                return true;
             }
         }
         await services.MigratePostgresAsync(cancellationToken);
         return false;
+    }
+
+    /// <inheritdoc cref="PrepareAsync(IServiceProvider, string?, CancellationToken)"/>
+    public static Task<bool> PrepareAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+        => PrepareAsync(services, null, cancellationToken);
+
+    private static async Task<bool> ExistsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>CREATE DATABASE over a maintenance connection; without the connection string, through EF's creator.</summary>
+    private static async Task CreateDatabaseAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken)
+    {
+        if (connectionString is null)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var creator = scope.ServiceProvider.GetRequiredService<OlorinDbContext>().GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
+            return;
+        }
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another tool created it meanwhile: the advisory lock of the script decides who prepares it.
+        }
     }
 
     /// <summary>In one transaction: when the current schema holds no relation, the whole script; otherwise nothing.</summary>
