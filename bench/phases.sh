@@ -12,7 +12,8 @@
 #   bench/phases.sh                                         the full run (~2 min of seeding-free measuring)
 #   BENCH_DURATION=5 BENCH_INVESTIGATIONS=20000 bench/phases.sh    a smoke run
 #   BENCH_SKIP_BUILD=1 uses the Release binaries already built; BENCH_DB (the primary; the secondary is
-#   ${BENCH_DB}_secondary), BENCH_PORT, BENCH_CONNECTIONS, BENCH_OUT as named.
+#   ${BENCH_DB}_secondary), BENCH_PORT, BENCH_CONNECTIONS, BENCH_OUT as named; BENCH_SERVER_DLL runs another build
+#   (a copy of main's bin/Release/net10.0 set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD).
 #
 # Needs: wrk, psql, jq, a PostgreSQL with pgvector (the local one), the .NET SDK. Not part of scripts/test.sh (it takes
 # minutes); traffic goes to 127.0.0.1 only. Both databases are dropped at the end unless BENCH_KEEP=1.
@@ -37,7 +38,8 @@ export BENCH_LUA="$REPO/bench/lua" BENCH_TENANT="$TENANT" BENCH_INVESTIGATIONS="
 log() { echo "[bench] $*" >&2; }
 for tool in wrk psql jq curl; do command -v "$tool" >/dev/null || { log "$tool is missing"; exit 2; }; done
 
-if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+SERVER_DLL="${BENCH_SERVER_DLL:-$REPO/src/Olorin.Server/bin/Release/net10.0/Olorin.Server.dll}"
+if [ -z "${BENCH_SKIP_BUILD:-}" ] && [ -z "${BENCH_SERVER_DLL:-}" ]; then
   log "building the server (Release)"
   dotnet build "$REPO/src/Olorin.Server/Olorin.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 fi
@@ -61,7 +63,7 @@ start_server() {
   env DATABASE_URL= "ConnectionStrings__Postgres=$PG;Database=$DB" Database__MigrateOnStartup=true \
     MIGRATION_PHASE="$phase" "${secondary[@]}" \
     ASPNETCORE_URLS="$URL" AUTH_MODE=headers EMBEDDING_ENABLED=false Serilog__MinimumLevel__Default=Warning \
-    dotnet "$REPO/src/Olorin.Server/bin/Release/net10.0/Olorin.Server.dll" >>"$OUT/server-$phase.log" 2>&1 &
+    dotnet "$SERVER_DLL" >>"$OUT/server-$phase.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do curl -fs "$URL/health/live" >/dev/null 2>&1 && break; sleep 1; done
   curl -fs "$URL/health/live" >/dev/null || { log "the server did not start in $phase; see $OUT/server-$phase.log"; exit 2; }

@@ -99,6 +99,56 @@ public sealed class RelayRefusalTests
     }
 
     [Fact]
+    public async Task A_refused_key_waits_its_back_off_while_other_keys_are_applied_and_is_tried_again_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (primary, secondary) = await PairAsync("tenant-backoff", 5);
+        await using var _p = primary;
+        await using var _s = secondary;
+        var backoff = new RefusalBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
+        var poison = (await primary.ScalarAsync<string>("SELECT detector_id FROM detectors ORDER BY detector_id LIMIT 1"))!;
+        await primary.ExecuteAsync($"UPDATE detectors SET name = 'poison' WHERE detector_id = '{poison}'");
+        await secondary.ExecuteAsync("ALTER TABLE detectors ADD CONSTRAINT refuse_poison CHECK (name <> 'poison')");
+
+        var batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
+        Assert.Equal(1, batch.Refused);
+        var refusedAt = DateTime.UtcNow;
+
+        // Within its back-off: the refused key is not claimed (its entries stay), another key written later is applied,
+        // and a new write of the refused key waits too.
+        await primary.ExecuteAsync("UPDATE investigation_states SET updated_at = now() WHERE investigation_id = (SELECT min(investigation_id) FROM investigation_states)");
+        await primary.ExecuteAsync($"UPDATE detectors SET updated_at = now() WHERE detector_id = '{poison}'");
+        Assert.Equal(3L, (await Outbox(primary).DepthAsync(ct)).Entries);
+        batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
+        Assert.True(DateTime.UtcNow - refusedAt < backoff.First, "the machine was too slow for this test's timing");
+        Assert.Equal((1, 1, 0), (batch.Entries, batch.Documents, batch.Refused));
+        Assert.Equal(2L, (await Outbox(primary).DepthAsync(ct)).Entries);
+        Assert.Equal(1, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
+
+        // After it: tried again (refused again: the second delay is twice the first).
+        await Task.Delay(backoff.First - (DateTime.UtcNow - refusedAt) + TimeSpan.FromMilliseconds(200), ct);
+        batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
+        Assert.Equal((2, 1), (batch.Entries, batch.Refused));
+        Assert.Equal(2, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
+        Assert.Equal(0, (await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct)).Entries);
+
+        // A drain (start-up, tools) does not wait: it tries until the key is applied or dead-lettered.
+        await secondary.ExecuteAsync("ALTER TABLE detectors DROP CONSTRAINT refuse_poison");
+        await ChangeRelaying.DrainAsync(Outbox(primary), secondary.Services, 10_000, 5, ct);
+        Assert.Equal(0L, (await Outbox(primary).DepthAsync(ct)).Entries);
+        Assert.All(await CompareAsync(primary, secondary), r => Assert.True(r.Equal, r.Collection));
+    }
+
+    [Fact]
+    public void The_back_off_doubles_from_the_first_delay_up_to_the_maximum()
+    {
+        var backoff = new RefusalBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        Assert.Equal([1, 2, 4, 5, 5], Enumerable.Range(1, 5).Select(a => backoff.DelayAfter(a).TotalSeconds));
+        Assert.Equal(TimeSpan.Zero, RefusalBackoff.None.DelayAfter(3));
+        Assert.Equal(TimeSpan.FromSeconds(60), RefusalBackoff.Default.DelayAfter(1000));
+    }
+
+    [Fact]
     public async Task A_failure_record_committed_after_the_claim_is_cleared_when_the_key_is_applied()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -17,7 +17,7 @@ public static class TokenCommand
     {
         var tenant = new Option<string>("--tenant") { Description = "The tenant the token acts in (claim JWT_TENANT_CLAIM, default tenant_id).", Required = true };
         var user = new Option<string>("--user") { Description = "The user the token acts as (claim JWT_USER_CLAIM, default sub).", Required = true };
-        var scopes = new Option<string>("--scopes") { Description = "Comma-separated scopes: read, write (write may also read).", Required = true };
+        var scopes = new Option<string>("--scopes") { Description = "Comma-separated scopes: read, write (write may also read), admin (with read: every tenant's ids in /status/migration/details).", Required = true };
         var expires = new Option<string>("--expires") { Description = "Lifetime, such as 90s, 30m, 2h or 7d.", DefaultValueFactory = _ => "1h" };
 
         var command = new Command("token", "Mints a bearer token signed with JWT_SECRET_KEY, for local use and scripts.") { tenant, user, scopes, expires };

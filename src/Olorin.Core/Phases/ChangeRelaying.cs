@@ -15,7 +15,11 @@ public static class ChangeRelaying
 
     /// <summary>One step; a key the target refuses <paramref name="maxAttempts"/> times becomes a dead letter (<see cref="IChangeOutbox.RelayAsync(int, int, Func{ChangeSet, CancellationToken, Task}, CancellationToken)"/>).</summary>
     public static Task<RelayBatch> RelayOnceAsync(IChangeOutbox source, IServiceProvider target, int batchSize, int maxAttempts, CancellationToken cancellationToken)
-        => source.RelayAsync(batchSize, maxAttempts, async (changes, ct) =>
+        => RelayOnceAsync(source, target, batchSize, maxAttempts, RefusalBackoff.None, cancellationToken);
+
+    /// <summary>One step; a refused key waits <paramref name="backoff"/> before its next try, without holding up the others.</summary>
+    public static Task<RelayBatch> RelayOnceAsync(IChangeOutbox source, IServiceProvider target, int batchSize, int maxAttempts, RefusalBackoff backoff, CancellationToken cancellationToken)
+        => source.RelayAsync(batchSize, maxAttempts, backoff, async (changes, ct) =>
         {
             await using var scope = target.CreateAsyncScope();
             var port = scope.ServiceProvider.GetRequiredService<IChangeTransferPort>();

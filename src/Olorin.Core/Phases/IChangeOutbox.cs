@@ -38,7 +38,14 @@ public interface IChangeOutbox : IPendingChanges
     /// is kept, with its error and attempt count, in the primary's dead-letter store (<see cref="OutboxDepth.DeadLetters"/>)
     /// until <see cref="RetryDeadLettersAsync"/>. Any other exception removes nothing and counts no attempt.
     /// </summary>
-    Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default);
+    Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        => RelayAsync(maxEntries, maxAttempts, RefusalBackoff.None, apply, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RelayAsync(int, int, Func{ChangeSet, CancellationToken, Task}, CancellationToken)"/>, and a refused key
+    /// is not claimed again before <paramref name="backoff"/>'s delay for its attempt count has passed (the other keys are).
+    /// </summary>
+    Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default);
 
     /// <summary>Puts every dead letter back in the outbox (attempts from zero); returns how many.</summary>
     Task<long> RetryDeadLettersAsync(CancellationToken cancellationToken = default);

@@ -108,7 +108,10 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
     public Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
         => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
 
-    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+    public Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        => RelayAsync(maxEntries, maxAttempts, RefusalBackoff.None, apply, cancellationToken);
+
+    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         var now = Now;
@@ -166,7 +169,7 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         var applied = claimed.Where(e => !refused.ContainsKey(OutboxRendering.KeyOf(e))).ToList();
         var writes = applied.Select(e => (WriteModel<BsonDocument>)new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner, removedAt)))
             .Concat(claimed.Where(e => refused.ContainsKey(OutboxRendering.KeyOf(e))).Select(e => new UpdateOneModel<BsonDocument>(
-                OutboxRendering.HeldBy([e["_id"]], owner), OutboxRendering.Refuse(e["seq"].ToInt64(), refused[OutboxRendering.KeyOf(e)], maxAttempts, removedAt))))
+                OutboxRendering.HeldBy([e["_id"]], owner), OutboxRendering.Refuse(e["seq"].ToInt64(), refused[OutboxRendering.KeyOf(e)], maxAttempts, removedAt, backoff))))
             .ToList();
         var removed = await Entries.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         if (removed.DeletedCount < applied.Count) await ReleaseAsync(ids, owner);

@@ -140,8 +140,33 @@ public static class OutboxRendering
     /// stage sees the incremented count (https://www.mongodb.com/docs/manual/tutorial/update-documents-with-aggregation-pipeline/);
     /// <c>$$REMOVE</c> drops a field (https://www.mongodb.com/docs/manual/reference/aggregation-variables/#mongodb-variable-variable.REMOVE).
     /// </summary>
-    public static PipelineUpdateDefinition<BsonDocument> Refuse(long claimedSeq, string error, int maxAttempts, DateTime now)
+    /// <remarks>
+    /// With a <paramref name="backoff"/>, a refused key that is not dead becomes claimable only when its delay has
+    /// passed (<see cref="RefusalBackoff"/>: <c>First</c> ms after the first refusal, doubling, at most <c>Max</c>):
+    /// <c>lease_until</c> = now + that delay, computed from the incremented <c>attempts</c> in the pipeline (<c>$add</c> of a
+    /// date and a number adds milliseconds, https://www.mongodb.com/docs/manual/reference/operator/aggregation/add/;
+    /// <c>$pow</c>, https://www.mongodb.com/docs/manual/reference/operator/aggregation/pow/; <c>$min</c> of numbers,
+    /// https://www.mongodb.com/docs/manual/reference/operator/aggregation/min/). The claim skips it (<see cref="Claimable"/>:
+    /// <c>lease_until</c> ≤ now) and takes every other entry; a write of the key meanwhile keeps that lease
+    /// (<see cref="Intent"/> and <see cref="Touch"/> only undo a dead letter's), so the key waits out its delay.
+    /// </remarks>
+    public static PipelineUpdateDefinition<BsonDocument> Refuse(long claimedSeq, string error, int maxAttempts, DateTime now, RefusalBackoff? backoff = null)
     {
+        var retryAt = backoff is null || backoff.First <= TimeSpan.Zero
+            ? (BsonValue)Never
+            : new BsonDocument("$add", new BsonArray
+            {
+                now,
+                new BsonDocument("$min", new BsonArray
+                {
+                    backoff.Max.TotalMilliseconds,
+                    new BsonDocument("$multiply", new BsonArray
+                    {
+                        backoff.First.TotalMilliseconds,
+                        new BsonDocument("$pow", new BsonArray { 2, new BsonDocument("$subtract", new BsonArray { new BsonDocument("$min", new BsonArray { "$attempts", 41 }), 1 }) }),
+                    }),
+                }),
+            });
         var dead = new BsonDocument("$and", new BsonArray
         {
             new BsonDocument("$gte", new BsonArray { "$attempts", maxAttempts }),
@@ -157,7 +182,7 @@ public static class OutboxRendering
             }),
             new("$set", new BsonDocument
             {
-                { "lease_until", new BsonDocument("$cond", new BsonArray { dead, DeadMark, Never }) },
+                { "lease_until", new BsonDocument("$cond", new BsonArray { dead, DeadMark, retryAt }) },
                 { "dead_lettered_at", new BsonDocument("$cond", new BsonArray { dead, now, "$$REMOVE" }) },
                 { "lease_owner", "$$REMOVE" },
             }),

@@ -133,7 +133,10 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// dies (the transaction never commits), so nothing claimed can be lost. Refused keys
     /// (<see cref="ChangeRefusedException"/>) are isolated one by one.
     /// </summary>
-    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+    public Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
+        => RelayAsync(maxEntries, maxAttempts, RefusalBackoff.None, apply, cancellationToken);
+
+    public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         await using var scope = scopes.CreateAsyncScope();
@@ -147,6 +150,8 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         await using (var claim = new NpgsqlCommand(ClaimSql, connection))
         {
             claim.Parameters.Add(new NpgsqlParameter { Value = maxEntries });
+            claim.Parameters.Add(new NpgsqlParameter { Value = backoff.First.TotalMilliseconds });
+            claim.Parameters.Add(new NpgsqlParameter { Value = backoff.Max.TotalMilliseconds });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -213,11 +218,26 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// its own read. One row per key: its oldest change and its entries. (Failure records are not read here: this
     /// statement's snapshot predates the locks it waits for; <see cref="SettleSql"/> works on committed rows.)
     /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
+    /// A key the other store refused and whose back-off (<see cref="RefusalBackoff"/>: $2 ms after the first refusal,
+    /// doubling, at most $3 ms) has not passed yet is left unclaimed, its entries unlocked; the first, uncorrelated
+    /// <c>NOT EXISTS</c> is evaluated once per statement (an InitPlan), so while no key waits the claim reads the
+    /// outbox in <c>seq</c> order and stops at the limit without looking at the failures per entry.
+    /// The claimed sequence numbers reach the <c>DELETE</c> as an array (<c>seq = ANY (ARRAY(…))</c>), an index
+    /// condition on the primary key: as <c>seq IN (subquery)</c> the planner hash-joined a sequential scan of the whole
+    /// outbox whenever its statistics were from an emptier table (the first minute after capture is switched on), so
+    /// each batch cost more the further the relay fell behind.
     /// </summary>
     internal const string ClaimSql = """
         WITH claimed AS MATERIALIZED (
             DELETE FROM change_outbox
-            WHERE seq IN (SELECT seq FROM change_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+            WHERE seq = ANY (ARRAY(
+                SELECT o.seq FROM change_outbox o
+                WHERE NOT EXISTS (SELECT 1 FROM change_relay_failures WHERE dead_lettered_at IS NULL AND last_failed_at + $3 * interval '1 millisecond' > now())
+                   OR NOT EXISTS (SELECT 1 FROM change_relay_failures f
+                                  WHERE f.collection = o.collection AND f.tenant_id = o.tenant_id AND f.document_id = o.document_id
+                                    AND f.dead_lettered_at IS NULL
+                                    AND f.last_failed_at + least($2 * power(2, least(f.attempts, 41) - 1), $3) * interval '1 millisecond' > now())
+                ORDER BY o.seq LIMIT $1 FOR UPDATE OF o SKIP LOCKED))
             RETURNING collection, tenant_id, document_id, changed_at),
         keys AS MATERIALIZED (
             SELECT collection, tenant_id, document_id, min(changed_at) AS changed_at, count(*) AS entries,

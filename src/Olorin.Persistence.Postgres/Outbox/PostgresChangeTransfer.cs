@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Olorin.Core.Phases;
 using Olorin.Core.Ports;
@@ -89,14 +90,25 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
         }
     }
 
-    private Task<int> DeleteRowsAsync(Binding binding, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken)
+    private async Task<int> DeleteRowsAsync(Binding binding, IReadOnlyCollection<ChangeKey> keys, CancellationToken cancellationToken)
     {
-        var columns = string.Join(", ", binding.KeyColumns.Select(Quote));
-        var arrays = string.Join(", ", binding.KeyColumns.Select((_, i) => $"@k{i}::text[]"));
         var values = keys.Select(k => KeyValues(binding, k)).ToList();
-        var parameters = binding.KeyColumns.Select((_, i) => (object)new NpgsqlParameter($"k{i}", values.Select(v => v[i]).ToArray())).ToArray();
-        var sql = $"DELETE FROM {Quote(binding.EntityType.GetTableName()!)} WHERE ({columns}) IN (SELECT * FROM unnest({arrays}))";
-        return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(cancellationToken);
+        try
+        {
+            // Through the primary key whatever the statistics say (KeyLookup); in the caller's transaction when it has one.
+            await using var command = new NpgsqlCommand(KeyLookup.Of(binding.EntityType, binding.KeyColumns).Delete(), connection,
+                (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+            for (var i = 0; i < binding.KeyColumns.Count; i++)
+                command.Parameters.Add(new NpgsqlParameter { Value = values.Select(v => v[i]).ToArray() });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
     }
 
     /// <summary>

@@ -101,8 +101,8 @@ internal static class PostgresBulkReader
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {string.Join(", ", plan.ColumnNames.Select(Quote))} FROM {Quote(plan.Table)} "
-                + $"WHERE ({string.Join(", ", keyColumns.Select(Quote))}) IN (SELECT * FROM unnest({string.Join(", ", keyColumns.Select((_, i) => $"${i + 1}::text[]"))}))";
+            // Through the primary key whatever the statistics say (KeyLookup).
+            command.CommandText = KeyLookup.Of(entityType, keyColumns).Select(string.Join(", ", plan.ColumnNames.Select(Quote)));
             for (var i = 0; i < keyColumns.Count; i++)
                 command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k[i]).ToArray() });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

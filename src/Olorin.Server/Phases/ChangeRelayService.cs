@@ -23,7 +23,8 @@ public sealed partial class ChangeRelayService(RelayRoute route, PhaseSettings s
             try
             {
                 if (!ready) ready = await route.PrepareTargetAsync(stoppingToken);
-                var batch = await ChangeRelaying.RelayOnceAsync(route.Source, route.Target, settings.RelayBatchSize, settings.RelayMaxAttempts, stoppingToken);
+                var batch = await ChangeRelaying.RelayOnceAsync(route.Source, route.Target, settings.RelayBatchSize, settings.RelayMaxAttempts,
+                    route.UntilEmpty ? RefusalBackoff.None : settings.RelayRefusedBackoff, stoppingToken);
                 if (backoff > TimeSpan.Zero) LogRecovered(logger, route.Description);
                 counters.Succeeded(batch.Documents, batch.Entries);
                 if (batch.Refused > 0)

@@ -22,8 +22,12 @@ public sealed record PhaseSettings(
     TimeSpan RelayPollInterval,
     TimeSpan RelayMaxBackoff,
     bool FailOnMongoDbError,
-    int RelayMaxAttempts = RelayDefaults.MaxAttempts)
+    int RelayMaxAttempts = RelayDefaults.MaxAttempts,
+    RefusalBackoff? RefusedBackoff = null)
 {
+    /// <summary>The wait before a refused key is tried again (<see cref="Olorin.Core.Phases.RefusalBackoff"/>); <see cref="RefusalBackoff.Default"/> unless configured.</summary>
+    public RefusalBackoff RelayRefusedBackoff => RefusedBackoff ?? RefusalBackoff.Default;
+
     public const string PhaseVariable = "MIGRATION_PHASE";
     public const string SecondaryUrlVariable = "SECONDARY_DATABASE_URL";
     public const string AllowUndrainedVariable = "ALLOW_UNDRAINED_WRITE_BACK";
@@ -31,6 +35,8 @@ public sealed record PhaseSettings(
     public const string PollVariable = "OUTBOX_RELAY_POLL_MS";
     public const string BackoffVariable = "OUTBOX_RELAY_MAX_BACKOFF_MS";
     public const string MaxAttemptsVariable = "OUTBOX_RELAY_MAX_ATTEMPTS";
+    public const string RefusedBackoffVariable = "OUTBOX_RELAY_REFUSED_BACKOFF_MS";
+    public const string RefusedMaxBackoffVariable = "OUTBOX_RELAY_REFUSED_MAX_BACKOFF_MS";
 
     /// <summary>Whether the store that plays MongoDB's part is a PostgreSQL stand-in.</summary>
     public bool MongoSideIsStandIn => SecondaryConnectionString is not null;
@@ -54,7 +60,17 @@ public sealed record PhaseSettings(
             TimeSpan.FromMilliseconds(Int(configuration, PollVariable, 200, 10, 60_000)),
             TimeSpan.FromMilliseconds(Int(configuration, BackoffVariable, 30_000, 100, 600_000)),
             backend.FailOnMongoDbError,
-            Int(configuration, MaxAttemptsVariable, RelayDefaults.MaxAttempts, 1, 1000));
+            Int(configuration, MaxAttemptsVariable, RelayDefaults.MaxAttempts, 1, 1000),
+            RefusedBackoffFrom(configuration));
+    }
+
+    private static RefusalBackoff RefusedBackoffFrom(IConfiguration configuration)
+    {
+        var first = Int(configuration, RefusedBackoffVariable, (int)RefusalBackoff.Default.First.TotalMilliseconds, 0, 600_000);
+        var max = Int(configuration, RefusedMaxBackoffVariable, Math.Max(first, (int)RefusalBackoff.Default.Max.TotalMilliseconds), 0, 3_600_000);
+        if (max < first)
+            throw new StartupAbortedException($"{RefusedMaxBackoffVariable} ({max}) must be at least {RefusedBackoffVariable} ({first}).");
+        return new RefusalBackoff(TimeSpan.FromMilliseconds(first), TimeSpan.FromMilliseconds(max));
     }
 
     private static bool Bool(IConfiguration configuration, string name)

@@ -4,8 +4,10 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Olorin.Authentication;
 using Olorin.Core.Phases;
 using Olorin.Core.Serialization;
+using Olorin.Server.Identity;
 using Olorin.Server.Migration;
 
 namespace Olorin.Server.Status;
@@ -16,7 +18,7 @@ namespace Olorin.Server.Status;
 /// this code: the runbook's advance step is "advance when <c>safe_to_advance</c> is true". Anonymous, like the other
 /// monitoring endpoints, it shows the verdict, the reasons and the counts, never a document id (members marked
 /// <see cref="DocumentIdsAttribute"/> are left out); <c>/status/migration/details</c> adds them and needs the
-/// <c>read</c> scope. Both only read: a GET changes nothing in either store.
+/// <c>read</c> scope: the caller's tenant's ids, every tenant's with the <c>admin</c> scope. Both only read: a GET changes nothing in either store.
 /// </summary>
 public static class MigrationStatusApi
 {
@@ -37,7 +39,7 @@ public static class MigrationStatusApi
     public static IEndpointRouteBuilder MapMigrationStatusDetailsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(DetailsPath, GetMigrationStatusDetails).WithTags("Status")
-            .WithSummary("/status/migration with the tenant and id of each mismatching document (shadow reads, last verification); needs the read scope.");
+            .WithSummary("/status/migration with the tenant and id of each mismatching document (shadow reads, last verification) of the caller's tenant; needs the read scope. With the admin scope: every tenant's, or the one named by ?tenant=.");
         return app;
     }
 
@@ -45,9 +47,23 @@ public static class MigrationStatusApi
         IServiceProvider services, IEnumerable<IMigrationGateSource> sources, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
         => BuildAsync(services, sources, WithoutDocumentIds(json.Value.SerializerOptions), clock, cancellationToken);
 
-    public static Task<Ok<MigrationStatusResponse>> GetMigrationStatusDetails(
+    /// <summary>
+    /// The report with document ids, narrowed to the caller's tenant (<see cref="MigrationDetailsScope"/>) unless the token
+    /// has the <c>admin</c> scope; <paramref name="tenant"/> (<c>?tenant=</c>) picks one tenant, and naming another
+    /// tenant than the caller's without <c>admin</c> is a 403.
+    /// </summary>
+    public static async Task<Results<Ok<MigrationStatusResponse>, ProblemHttpResult>> GetMigrationStatusDetails(
+        HttpContext http, IRequestIdentityResolver identities, string? tenant,
         IServiceProvider services, IEnumerable<IMigrationGateSource> sources, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
-        => BuildAsync(services, sources, json.Value.SerializerOptions, clock, cancellationToken);
+    {
+        var caller = identities.Resolve(http).TenantId;
+        var admin = http.User.HasClaim(OlorinClaimTypes.Scope, OlorinScopes.Admin);
+        if (!string.IsNullOrEmpty(tenant) && tenant != caller && !admin)
+            return Apis.ApiProblems.Forbidden($"Only a token with the '{OlorinScopes.Admin}' scope sees the document ids of another tenant than its own ('{caller}').");
+        var scope = !string.IsNullOrEmpty(tenant) ? tenant : admin ? null : caller;
+        var options = scope is null ? json.Value.SerializerOptions : MigrationDetailsScope.For(json.Value.SerializerOptions, scope);
+        return await BuildAsync(services, sources, options, clock, cancellationToken);
+    }
 
     private static async Task<Ok<MigrationStatusResponse>> BuildAsync(
         IServiceProvider services, IEnumerable<IMigrationGateSource> sources, JsonSerializerOptions serializer, TimeProvider clock, CancellationToken cancellationToken)

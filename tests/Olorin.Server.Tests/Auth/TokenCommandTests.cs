@@ -70,7 +70,7 @@ public sealed class TokenCommandTests(JwtApiFixture fixture) : IClassFixture<Jwt
     [Theory]
     [InlineData(null, "read", "1h", "JWT_SECRET_KEY is not set")]
     [InlineData("too-short", "read", "1h", "JWT_SECRET_KEY must be at least 32 bytes")]
-    [InlineData(TestTokens.SecretKey, "read,admin", "1h", "Unknown scope 'admin'")]
+    [InlineData(TestTokens.SecretKey, "read,root", "1h", "Unknown scope 'root'")]
     [InlineData(TestTokens.SecretKey, "read", "forever", "--expires must be a positive duration")]
     [InlineData(TestTokens.SecretKey, "read", "0m", "--expires must be a positive duration")]
     public async Task It_refuses_without_a_usable_key_or_with_bad_arguments(string? key, string scopes, string expires, string message)

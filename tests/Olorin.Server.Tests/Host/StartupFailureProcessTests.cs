@@ -46,6 +46,8 @@ public sealed class StartupFailureProcessTests
     [InlineData("OUTBOX_RELAY_BATCH_SIZE", "0")]
     [InlineData("OUTBOX_RELAY_POLL_MS", "often")]
     [InlineData("OUTBOX_RELAY_MAX_BACKOFF_MS", "5")]
+    [InlineData("OUTBOX_RELAY_REFUSED_BACKOFF_MS", "-1")]
+    [InlineData("OUTBOX_RELAY_REFUSED_MAX_BACKOFF_MS", "5")]  // below OUTBOX_RELAY_REFUSED_BACKOFF_MS (1000)
     public async Task A_bad_setting_exits_1_with_one_line_naming_it(string variable, string value)
     {
         var settings = OlorinApiFactory.SettingsFor(PostgresTestDatabase.DefaultServer, migrate: false);

@@ -50,6 +50,7 @@ public sealed class DeadLetterStatusTests
         settings["SECONDARY_DATABASE_URL"] = standIn.ConnectionString;
         settings["OUTBOX_RELAY_POLL_MS"] = "50";
         settings["OUTBOX_RELAY_MAX_ATTEMPTS"] = "2";
+        settings["OUTBOX_RELAY_REFUSED_BACKOFF_MS"] = "100"; // the server's setting, short: the key is tried again after 100 ms, then 200 ms
         await using var server = new OlorinApiFactory(settings);
         var client = server.CreateClient("tenant-dead", "user-1");
         var monitor = server.CreateClient();

@@ -33,6 +33,25 @@ public sealed class OutboxDeadLetterRenderingTests
             Pipeline(OutboxRendering.Refuse(7, "detectors: refused", 5, Now)));
 
     [Fact]
+    public void With_a_back_off_a_refused_key_is_leased_until_its_delay_has_passed_doubling_per_attempt_up_to_the_maximum()
+        => Rendered.Equal(
+            """
+            [ { "$set": {
+                  "attempts": { "$add": [ { "$ifNull": ["$attempts", 0] }, 1 ] },
+                  "error": "detectors: refused",
+                  "last_failed_at": { "$date": "2026-12-02T03:00:00Z" } } },
+              { "$set": {
+                  "lease_until": { "$cond": [ { "$and": [ { "$gte": ["$attempts", 5] }, { "$eq": ["$seq", { "$numberLong": "7" }] } ] },
+                                              { "$date": "9999-12-31T00:00:00Z" },
+                                              { "$add": [ { "$date": "2026-12-02T03:00:00Z" },
+                                                          { "$min": [ 60000.0, { "$multiply": [ 1000.0, { "$pow": [ 2, { "$subtract": [ { "$min": ["$attempts", 41] }, 1 ] } ] } ] } ] } ] } ] },
+                  "dead_lettered_at": { "$cond": [ { "$and": [ { "$gte": ["$attempts", 5] }, { "$eq": ["$seq", { "$numberLong": "7" }] } ] },
+                                                   { "$date": "2026-12-02T03:00:00Z" }, "$$REMOVE" ] },
+                  "lease_owner": "$$REMOVE" } } ]
+            """,
+            Pipeline(OutboxRendering.Refuse(7, "detectors: refused", 5, Now, Olorin.Core.Phases.RefusalBackoff.Default)));
+
+    [Fact]
     public void A_dead_letter_holds_a_lease_that_never_ends_so_no_claim_takes_it()
     {
         Rendered.Equal("""{ "lease_until": { "$lt": { "$date": "9999-12-31T00:00:00Z" } } }""", Rendered.Filter(OutboxRendering.Live()));
