@@ -37,7 +37,7 @@ public sealed record ConnectionBudget(int Main, int Read, int Search)
         var available = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (Total > available)
             logger.LogWarning(
-                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search}) exceeds the {Available} connections the server accepts (max_connections less reserved); lower Max Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
+                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search}) exceeds the {Available} connections PostgreSQL accepts (max_connections less reserved); lower Max Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
                 Total, Main, Read, Search, available);
         else
             logger.LogInformation(
