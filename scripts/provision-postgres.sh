@@ -100,6 +100,13 @@ for _ in $(seq 1 30); do
 done
 
 # 4. Role and database (superuser: the test suite creates one database per test class)
+# "a, b" (SHOW shared_preload_libraries) -> 'a', 'b': the list form ALTER SYSTEM SET takes for a list setting.
+preload_list() {
+  local out="" lib
+  local IFS=','
+  for lib in ${1// /}; do out+="${out:+, }'$lib'"; done
+  printf '%s' "$out"
+}
 psql_admin() { as_root su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -v ON_ERROR_STOP=1 -qAt $*"; }
 if [ "$(psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"")" != "1" ]; then
   log "creating role $PG_USER"
@@ -110,6 +117,9 @@ if [ "$(psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"")" !
   psql_admin "-c \"CREATE DATABASE \\\"$PG_DB\\\" OWNER \\\"$PG_USER\\\"\""
 fi
 psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS vector\""
+# pg_prewarm (contrib, shipped with PostgreSQL): the server loads the HNSW index into shared buffers with it after a
+# start when it exists in the database; the server itself never creates an extension.
+psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 
 # 5. Sized to this machine (skip with OLORIN_PG_TUNE=0). The Debian defaults (shared_buffers 128 MB) hold less than
 #    one 100k-row table with its HNSW index. shared_buffers: 25% of RAM, at most 8 GB; effective_cache_size: 75% of
@@ -142,7 +152,8 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   case ",${preload// /}," in
     *,pg_prewarm,*) ;;
     ,,) tune+=("shared_preload_libraries = 'pg_prewarm'") ;;
-    *) tune+=("shared_preload_libraries = '${preload// /},pg_prewarm'") ;;
+    # One quoted element per library: a single 'a,pg_prewarm' would be stored as the one name "a,pg_prewarm".
+    *) tune+=("shared_preload_libraries = $(preload_list "$preload"), 'pg_prewarm'") ;;
   esac
   for setting in "${tune[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
   psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null

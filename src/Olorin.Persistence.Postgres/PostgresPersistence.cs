@@ -41,6 +41,8 @@ public static class PostgresPersistence
         services.AddSingleton(sp => new Similarity.VectorSearchConnections(
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresVectorSearchOptions>>()));
         services.AddSingleton<Similarity.VectorSearchWarmUp>();
+        services.AddSingleton(sp => ConnectionBudget.For(
+            connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresVectorSearchOptions>>().Value.SearchConnections));
         services.AddRepositoriesFrom(typeof(PostgresPersistence).Assembly);
         services.AddSingleton<IMigrationStateStore, PostgresMigrationStateStore>();
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
@@ -90,6 +92,14 @@ public static class PostgresPersistence
     /// </summary>
     public static async Task WarmUpVectorSearchAsync(this IServiceProvider services, CancellationToken cancellationToken)
         => await services.GetRequiredService<Similarity.VectorSearchWarmUp>().RunAsync(cancellationToken);
+
+    /// <summary>
+    /// Logs the server's PostgreSQL connection budget (main + by-id read + vector search pools) against the
+    /// connections PostgreSQL accepts, warning when it does not fit (<see cref="ConnectionBudget"/>).
+    /// </summary>
+    public static async Task CheckConnectionBudgetAsync(this IServiceProvider services, CancellationToken cancellationToken)
+        => await services.GetRequiredService<ConnectionBudget>().CheckAsync(
+            services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<ILogger<ConnectionBudget>>(), cancellationToken);
 
     /// <summary>Applies every pending EF migration (creating the vector extension first).</summary>
     public static async Task MigratePostgresAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

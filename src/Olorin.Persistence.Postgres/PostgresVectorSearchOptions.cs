@@ -34,7 +34,8 @@ public sealed class PostgresVectorSearchOptions
     public int ExactIndexMaxMegabytes { get; set; } = 1024;
 
     /// <summary>
-    /// Connections of the pool that runs the similarity SQL (<see cref="Similarity.VectorSearchConnections"/>), kept open.
+    /// Connections of the pool that runs the similarity SQL (<see cref="Similarity.VectorSearchConnections"/>), kept open;
+    /// part of the server's <see cref="ConnectionBudget"/>.
     /// A PostgreSQL backend's first HNSW walks cost several times its later ones (measured: ~80 ms of CPU for the first
     /// query of a new backend, ~35 ms each over its first ten, ~6 ms warm; docs/performance.md, "Session 6: HNSW path"),
     /// so the walks go to a few long-lived backends instead of rotating through the request pool's. Default: the
@@ -45,9 +46,9 @@ public sealed class PostgresVectorSearchOptions
 
     /// <summary>
     /// Start-up warm-up of the HNSW path (<see cref="Similarity.VectorSearchWarmUp"/>): the index is loaded into shared
-    /// buffers with <c>pg_prewarm</c> where the extension can be had, then each search connection runs this many HNSW
-    /// queries with stored embeddings (a backend's walks cost ~10 ms of CPU each over its first hundred, ~6 ms after).
-    /// 0 turns the warm-up off.
+    /// buffers with <c>pg_prewarm</c> when that extension exists in the database, then each search connection in turn
+    /// runs this many HNSW queries with stored embeddings (a backend's walks cost ~10 ms of CPU each over its first
+    /// hundred, ~6 ms after), at most <see cref="Similarity.VectorSearchWarmUp.TimeLimit"/> in all. 0 turns the warm-up off.
     /// </summary>
     [ConfigurationKeyName("PGVECTOR_WARMUP_QUERIES")]
     public int WarmUpQueries { get; set; } = 100;

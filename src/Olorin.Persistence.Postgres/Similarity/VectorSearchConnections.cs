@@ -14,7 +14,7 @@ namespace Olorin.Persistence.Postgres.Similarity;
 /// on a backend that had rarely walked the graph: 44 ms of backend CPU per HNSW search at concurrency 1.
 /// </para>
 /// </summary>
-internal sealed class VectorSearchConnections(string connectionString, IOptions<PostgresVectorSearchOptions> options) : IAsyncDisposable
+internal sealed class VectorSearchConnections(string connectionString, IOptions<PostgresVectorSearchOptions> options) : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<NpgsqlDataSource> dataSource = new(() => Build(connectionString, options.Value.SearchConnections));
 
@@ -27,8 +27,18 @@ internal sealed class VectorSearchConnections(string connectionString, IOptions<
         if (dataSource.IsValueCreated) await dataSource.Value.DisposeAsync();
     }
 
+    public void Dispose()
+    {
+        if (dataSource.IsValueCreated) dataSource.Value.Dispose();
+    }
+
     internal static NpgsqlDataSource Build(string connectionString, int size)
     {
+        // Minimum = maximum on purpose: Npgsql prunes idle connections down to the minimum (after Connection Idle
+        // Lifetime, 300 s), and each pruned backend is replaced by a cold one whose first query cost 80-100 ms of
+        // PostgreSQL CPU and its first ten 32-39 ms each, against 5.5-6 ms warm (docs/performance.md, "Session 6: HNSW
+        // path"). The pool is small (PGVECTOR_SEARCH_CONNECTIONS, default the core count) and counted in the server's
+        // connection budget (ConnectionBudget); connections are only opened by a search or the warm-up.
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             MaxPoolSize = size,

@@ -9,9 +9,9 @@ using Olorin.Testing;
 namespace Olorin.Persistence.Tests.Postgres;
 
 /// <summary>
-/// The HNSW path's start-up warm-up against the real local PostgreSQL: pg_prewarm of the index (the local cluster
-/// ships the contrib extension and the test role may create it), then HNSW queries on every search connection; and
-/// what it skips. Each test has a database of its own (the extension is created per database).
+/// The HNSW path's start-up warm-up against the real local PostgreSQL: pg_prewarm of the index when the extension
+/// exists in the database (the local cluster ships it; a test creates it as the operator would, the warm-up never
+/// does), then HNSW queries on every search connection; and what it skips. Each test has a database of its own.
 /// </summary>
 public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
 {
@@ -35,6 +35,7 @@ public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
     [Fact]
     public async Task It_prewarms_the_hnsw_index_and_runs_the_queries_on_every_search_connection()
     {
+        await ExecuteAsync("CREATE EXTENSION pg_prewarm");
         var instance = Instance(connections: 3, queries: 5);
         await Seed(instance, 40);
 
@@ -42,11 +43,66 @@ public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
 
         Assert.Null(report.PrewarmSkipped);
         Assert.Equal(await HnswIndexBlocksAsync(), report.PrewarmedBlocks);
-        Assert.True(await ExtensionInstalledAsync());
         Assert.Equal(3, report.Connections);
         Assert.Equal(3 * 5, report.Queries);
-        // The search pool kept its connections: three backends named after it are still connected.
+        Assert.False(report.TimedOut);
+        // Each on a backend of its own, and the search pool kept them: three backends named after it are connected.
         Assert.Equal(3, await SearchBackendsAsync());
+    }
+
+    [Fact]
+    public async Task Without_the_pg_prewarm_extension_it_skips_the_prewarm_creates_nothing_and_still_warms_the_connections()
+    {
+        var instance = Instance(connections: 2, queries: 3);
+        await Seed(instance, 10);
+
+        var report = await instance.GetRequiredService<VectorSearchWarmUp>().RunAsync(Ct);
+
+        Assert.Null(report.PrewarmedBlocks);
+        Assert.StartsWith("the pg_prewarm extension does not exist in this database", report.PrewarmSkipped);
+        Assert.False(await ExtensionInstalledAsync());
+        Assert.Equal(2, report.Connections);
+        Assert.Equal(2 * 3, report.Queries);
+    }
+
+    [Fact]
+    public async Task It_stops_at_its_time_limit_and_reports_it()
+    {
+        var instance = Instance(connections: 2, queries: 5);
+        await Seed(instance, 10);
+
+        var report = await instance.GetRequiredService<VectorSearchWarmUp>().RunAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(report.TimedOut);
+        Assert.Equal(0, report.Queries);
+        Assert.Equal(0, report.Connections);
+    }
+
+    [Fact]
+    public async Task Its_search_connections_are_back_in_the_pool_when_it_ends()
+    {
+        var instance = Instance(connections: 2, queries: 2);
+        await Seed(instance, 10);
+        await instance.GetRequiredService<VectorSearchWarmUp>().RunAsync(Ct);
+
+        // Had the warm-up kept one of the pool's two connections, the second open here would wait until it timed out.
+        var pool = instance.GetRequiredService<VectorSearchConnections>();
+        await using var first = await pool.OpenAsync(Ct);
+        await using var second = await pool.OpenAsync(Ct);
+        Assert.NotEqual(first.ProcessID, second.ProcessID);
+    }
+
+    [Fact]
+    public async Task A_provider_disposed_synchronously_disposes_the_search_pool_without_throwing()
+    {
+        var instance = Instance(connections: 1);
+        await using (await instance.GetRequiredService<VectorSearchConnections>().OpenAsync(Ct)) { }
+        _instances.Remove(instance);
+
+        // A singleton that is only IAsyncDisposable makes ServiceProvider.Dispose throw.
+        var disposal = Record.Exception(instance.Dispose);
+
+        Assert.Null(disposal);
     }
 
     [Fact]
@@ -63,6 +119,7 @@ public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
     [Fact]
     public async Task On_an_empty_table_it_prewarms_and_runs_no_query()
     {
+        await ExecuteAsync("CREATE EXTENSION pg_prewarm");
         var report = await Instance(connections: 2, queries: 10).GetRequiredService<VectorSearchWarmUp>().RunAsync(Ct);
 
         Assert.NotNull(report.PrewarmedBlocks);
@@ -83,30 +140,26 @@ public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_the_right_to_create_pg_prewarm_it_skips_the_prewarm_and_still_warms_the_connections()
+    public void The_connection_budget_counts_all_three_pools()
     {
-        // A role that may connect and read but not create an extension, as a managed database's application role is.
-        var role = $"warmup_{Guid.NewGuid():N}"[..20];
-        await ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD 'warmup' NOSUPERUSER");
-        await ExecuteAsync($"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}");
-        try
-        {
-            await Seed(Instance(), 10);
-            var limited = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Username = role, Password = "warmup" };
-            var report = await Instance(connections: 2, queries: 3, limited.ConnectionString).GetRequiredService<VectorSearchWarmUp>().RunAsync(Ct);
+        var budget = ConnectionBudget.For("Host=127.0.0.1;Maximum Pool Size=40", searchConnections: 3);
 
-            Assert.Null(report.PrewarmedBlocks);
-            Assert.StartsWith("CREATE EXTENSION pg_prewarm failed: 42501", report.PrewarmSkipped);
-            Assert.Equal(2 * 3, report.Queries);
-        }
-        finally
-        {
-            foreach (var instance in _instances) await instance.DisposeAsync();
-            _instances.Clear();
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync($"DROP OWNED BY {role}");
-            await ExecuteAsync($"DROP ROLE {role}");
-        }
+        Assert.Equal(new ConnectionBudget(40, 10, 3), budget);
+        Assert.Equal(53, budget.Total);
+        Assert.Equal(1, ConnectionBudget.For("Host=127.0.0.1;Maximum Pool Size=2", 1).Read);
+    }
+
+    [Fact]
+    public async Task The_connection_budget_check_reads_what_the_server_accepts()
+    {
+        var instance = Instance();
+        var budget = ConnectionBudget.For(_database!.ConnectionString, 2);
+
+        var available = await budget.CheckAsync(instance.GetRequiredService<NpgsqlDataSource>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Ct);
+
+        var expected = (int)(await ScalarAsync("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"))!;
+        Assert.Equal(expected, available);
     }
 
     private ServiceProvider Instance(int? connections = null, int? queries = null, string? connectionString = null)

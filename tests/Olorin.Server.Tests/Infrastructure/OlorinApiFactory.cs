@@ -20,6 +20,10 @@ public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settin
         ["DataProtection:KeysPath"] = Path.Combine(Path.GetTempPath(), "olorin-server-tests", "data-protection-keys"),
         // No model in servers whose tests do not need it (5 s and 300 MiB each); embedding tests turn it on.
         ["EMBEDDING_ENABLED"] = "false",
+        // The suite starts many servers against one local cluster (max_connections 100): no warm-up (it would open
+        // every search connection) and one search connection each. Tests about the warm-up set their own.
+        ["PGVECTOR_WARMUP_QUERIES"] = "0",
+        ["PGVECTOR_SEARCH_CONNECTIONS"] = "1",
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Error",
         ["Serilog:MinimumLevel:Override:Olorin.Server.Errors"] = "Error",
