@@ -167,11 +167,15 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
     private async Task<Plan> RequiredPlanAsync(string collection, CancellationToken cancellationToken)
         => await PlanAsync(collection, cancellationToken) ?? throw new InvalidOperationException($"{collection} has no raw path on PostgreSQL.");
 
+    // A plan is shared by every caller (collections are copied and verified two at a time), so it is built under no
+    // caller's token: a cancelled caller only stops waiting. A plan that failed is forgotten, so the next caller
+    // builds it again.
     private Task<Plan?> PlanAsync(string collection, CancellationToken cancellationToken)
-        => plans.GetOrAdd(collection, c => BuildPlanAsync(c, cancellationToken));
+        => SharedAsync(plans.GetOrAdd(collection, BuildPlanAsync), cancellationToken, failed => plans.TryRemove(KeyValuePair.Create(collection, failed)));
 
-    private async Task<Plan?> BuildPlanAsync(string collection, CancellationToken cancellationToken)
+    private async Task<Plan?> BuildPlanAsync(string collection)
     {
+        var cancellationToken = CancellationToken.None;
         if (!PostgresCollectionTables.ByCollection.TryGetValue(collection, out var table)) return null;
         // The table as stored, from the catalog alone (no EF model is built: that is a second of every run's start):
         // every column but generated ones (the server computes them), in column order, with type, collation and
@@ -218,16 +222,33 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         return new Plan(table, keys, columns, embedding, shape, upsert, rowHash);
     }
 
-    private Task<bool>? hashRecord;
+    // One probe for all plans, started once (Lazy's default mode runs the factory on one thread only); like a plan it
+    // runs under no caller's token and is forgotten when it failed.
+    private Lazy<Task<bool>> hashRecord = new(() => ProbeHashRecordAsync(dataSource));
 
     private Task<bool> HashRecordAsync(CancellationToken cancellationToken)
     {
-        return hashRecord ??= Probe();
+        var probe = Volatile.Read(ref hashRecord);
+        return SharedAsync(probe.Value, cancellationToken, _ => Interlocked.CompareExchange(ref hashRecord, new(() => ProbeHashRecordAsync(dataSource)), probe));
+    }
 
-        async Task<bool> Probe()
+    private static async Task<bool> ProbeHashRecordAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(RawRowHash.ProbeSql);
+        return await command.ExecuteScalarAsync() is true;
+    }
+
+    /// <summary>Waits for work shared between callers until it ends or this caller cancels; when it failed, <paramref name="forget"/>s it.</summary>
+    private static async Task<T> SharedAsync<T>(Task<T> shared, CancellationToken cancellationToken, Action<Task<T>> forget)
+    {
+        try
         {
-            await using var command = dataSource.CreateCommand(RawRowHash.ProbeSql);
-            return await command.ExecuteScalarAsync(cancellationToken) is true;
+            return await shared.WaitAsync(cancellationToken);
+        }
+        catch when (shared.IsFaulted || shared.IsCanceled)
+        {
+            forget(shared);
+            throw;
         }
     }
 
