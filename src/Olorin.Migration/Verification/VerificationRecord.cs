@@ -62,9 +62,16 @@ public sealed record VerificationRecord
             Different = results.Sum(r => r.Different),
             IndexProblems = indexProblems,
             Differences = results.SelectMany(r => r.Mismatches)
-                .Select(m => $"{m.Collection} {m.TenantId}/{m.Id} {m.Kind}{(m.Fields.Count > 0 ? " [" + string.Join(", ", m.Fields.Select(f => f.Path)) + "]" : "")}")
+                .Select(m => $"{m.Collection} {LineTenant(m.TenantId)}/{m.Id} {m.Kind}{(m.Fields.Count > 0 ? " [" + string.Join(", ", m.Fields.Select(f => f.Path)) + "]" : "")}")
                 .Take(keepDifferences).ToList(),
         };
+
+    /// <summary>
+    /// A tenant id as a difference line spells it: <c>%</c> and <c>/</c> percent-encoded, so the first <c>/</c> after the
+    /// collection ends the tenant whatever its id holds (<c>acme/x</c> is <c>acme%2Fx</c>, never read as tenant <c>acme</c>).
+    /// </summary>
+    public static string LineTenant(string tenantId)
+        => tenantId.AsSpan().IndexOfAny('%', '/') < 0 ? tenantId : tenantId.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal);
 
     public Task SaveAsync(IMigrationStateStore store, CancellationToken cancellationToken = default)
         => store.PutAsync(Name, JsonSerializer.Serialize(this, Json), cancellationToken);

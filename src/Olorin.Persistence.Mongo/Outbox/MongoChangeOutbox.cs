@@ -116,11 +116,13 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         var now = Now;
         var owner = Guid.NewGuid().ToString("N");
-        var candidates = await Entries.Find(OutboxRendering.Claimable(now)).Project(Builders<BsonDocument>.Projection.Include("_id"))
+        // A drain (no back-off) takes the keys still waiting out a refusal's delay too: it must end with an empty outbox.
+        var includeWaiting = backoff.First <= TimeSpan.Zero;
+        var candidates = await Entries.Find(OutboxRendering.Claimable(now, includeWaiting)).Project(Builders<BsonDocument>.Projection.Include("_id"))
             .Limit(maxEntries).ToListAsync(cancellationToken);
         if (candidates.Count == 0) return new RelayBatch(0, 0);
         var ids = candidates.Select(c => c["_id"]).ToList();
-        await Entries.UpdateManyAsync(OutboxRendering.ClaimFilter(ids, now), OutboxRendering.Lease(owner, now + LeaseDuration), cancellationToken: cancellationToken);
+        await Entries.UpdateManyAsync(OutboxRendering.ClaimFilter(ids, now, includeWaiting), OutboxRendering.Lease(owner, now + LeaseDuration), cancellationToken: cancellationToken);
         // The sequences are read after the lease and before the primary's state: a write whose touch comes later changes them.
         var claimed = await Entries.Find(OutboxRendering.HeldBy(ids, owner)).ToListAsync(cancellationToken);
         if (claimed.Count == 0) return new RelayBatch(0, 0);

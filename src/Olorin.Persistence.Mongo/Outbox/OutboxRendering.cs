@@ -113,11 +113,24 @@ public static class OutboxRendering
     /// Entries a relay may take: nobody's lease is running, and no write is in flight — or the deadline passed (the
     /// writer died between its write and its touch; the relay then copies whatever the primary holds).
     /// </summary>
-    public static FilterDefinition<BsonDocument> Claimable(DateTime now)
-        => F.Lte("lease_until", now) & (F.Lte("inflight", 0) | F.Lte("deadline", now));
+    /// <remarks>
+    /// <paramref name="includeWaiting"/> (a drain, which must end with an empty outbox: <see cref="RefusalBackoff.None"/>)
+    /// also takes a refused key still waiting out its back-off: <see cref="Refuse"/> leaves it with a future
+    /// <c>lease_until</c> below <see cref="DeadMark"/> and no <c>lease_owner</c>, which a running relay's lease always has
+    /// (<see cref="Lease"/>), so no live lease is taken over. <c>$exists: false</c> matches the documents without the
+    /// field (https://www.mongodb.com/docs/manual/reference/operator/query/exists/).
+    /// </remarks>
+    public static FilterDefinition<BsonDocument> Claimable(DateTime now, bool includeWaiting = false)
+    {
+        var free = includeWaiting
+            ? F.Lte("lease_until", now) | (F.Lt("lease_until", DeadMark) & F.Exists("lease_owner", false))
+            : F.Lte("lease_until", now);
+        return free & (F.Lte("inflight", 0) | F.Lte("deadline", now));
+    }
 
     /// <summary>Lease the candidates that are still claimable (another relay may have taken some since they were read).</summary>
-    public static FilterDefinition<BsonDocument> ClaimFilter(IEnumerable<BsonValue> ids, DateTime now) => F.In("_id", ids) & Claimable(now);
+    public static FilterDefinition<BsonDocument> ClaimFilter(IEnumerable<BsonValue> ids, DateTime now, bool includeWaiting = false)
+        => F.In("_id", ids) & Claimable(now, includeWaiting);
 
     public static UpdateDefinition<BsonDocument> Lease(string owner, DateTime until) => U.Set("lease_until", until).Set("lease_owner", owner);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Olorin.Core.Phases;
+using Olorin.Migration.Verification;
 using Olorin.Server.Migration;
 
 namespace Olorin.Server.Status;
@@ -54,10 +55,14 @@ public static class MigrationDetailsScope
         _ => null,
     };
 
-    /// <summary>A verification difference, <c>collection tenant/id kind [paths]</c>: collection names have no space.</summary>
+    /// <summary>
+    /// A verification difference, <c>collection tenant/id kind [paths]</c>: collection names have no space and the
+    /// tenant is written without <c>/</c> (<see cref="VerificationRecord.LineTenant"/>), so the tenant is exactly the text
+    /// between the first space and the next <c>/</c>.
+    /// </summary>
     private static bool IsOfTenant(string line, string tenant)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 && line.AsSpan(space + 1).StartsWith(tenant + "/", StringComparison.Ordinal);
+        return space > 0 && line.AsSpan(space + 1).StartsWith(VerificationRecord.LineTenant(tenant) + "/", StringComparison.Ordinal);
     }
 }

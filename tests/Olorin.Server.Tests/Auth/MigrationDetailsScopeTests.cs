@@ -67,4 +67,26 @@ public sealed class MigrationDetailsScopeTests(JwtApiFixture fixture) : IClassFi
         Assert.Equal(2, all["unresolved_mismatches"]!.AsArray().Count);
         Assert.Equal("read failed for other/det-9", all["last_error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void A_tenant_id_with_a_slash_is_not_read_as_a_shorter_tenant_with_an_id_prefix()
+    {
+        var mismatches = new List<DocumentMismatch>
+        {
+            new("detectors", "missing", "acme/x", "det-1", []),
+            new("detectors", "missing", "acme", "x/det-2", []),
+            new("detectors", "missing", "100%", "det-3", []),
+        };
+        var at = new DateTime(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc);
+        var verification = VerificationRecord.From("a", "b", "postgres", "postgres", at, at,
+            [new CollectionVerification("detectors", 3, 0, 3, 1, 1, 3, 0, 0, mismatches, null, TimeSpan.Zero, false)], []);
+        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+        string[] Differences(string tenant) => JsonSerializer.SerializeToNode(verification, MigrationDetailsScope.For(options, tenant))!["differences"]!
+            .AsArray().Select(d => d!.GetValue<string>()).ToArray();
+
+        Assert.Equal(["detectors acme/x/det-2 missing"], Differences("acme"));
+        Assert.Equal(["detectors acme%2Fx/det-1 missing"], Differences("acme/x"));
+        Assert.Equal(["detectors 100%25/det-3 missing"], Differences("100%"));
+    }
 }

@@ -64,6 +64,12 @@ public sealed class OutboxDeadLetterRenderingTests
     }
 
     [Fact]
+    public void A_drain_also_claims_a_refused_key_waiting_out_its_back_off_but_no_running_lease_and_no_dead_letter()
+        => Rendered.Equal(
+            """{ "$and": [ { "$or": [ { "lease_until": { "$lte": { "$date": "2026-12-02T03:00:00Z" } } }, { "lease_until": { "$lt": { "$date": "9999-12-31T00:00:00Z" } }, "lease_owner": { "$exists": false } } ] }, { "$or": [ { "inflight": { "$lte": 0 } }, { "deadline": { "$lte": { "$date": "2026-12-02T03:00:00Z" } } } ] } ] }""",
+            Rendered.Filter(OutboxRendering.Claimable(Now, includeWaiting: true)));
+
+    [Fact]
     public void An_operator_retry_makes_dead_letters_claimable_at_once_with_attempts_from_zero()
         => Rendered.Equal(
             """{ "$set": { "lease_until": { "$date": "1970-01-01T00:00:00Z" }, "attempts": 0 }, "$unset": { "dead_lettered_at": 1 } }""",
