@@ -13,7 +13,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction; into a table that holds nothing beyond the
 /// batch's start (a fresh load) the rows are copied straight in instead (<see cref="AppendAsync"/>). A range digest is
 /// computed by the server: the sum of each row's 64-bit hash (<see cref="RawRowHash"/>: every copied column in an exact
-/// encoding, under fixed output settings). That is PostgreSQL's own hashing, the one hash partitioning relies on and
+/// encoding, under fixed output settings, the row's record hash hashed again so that the sum is not linear in the
+/// columns' hashes and values moved between rows change it). That is PostgreSQL's own hashing, the one hash partitioning relies on and
 /// therefore stable across versions; it is not cryptographic, which a migration check does not need: a copy error
 /// changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability of
 /// about 2^-64. Two servers of different byte order hash differently: their digests never match and every range is
