@@ -158,6 +158,66 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         await AssertEqualAgainAsync("detectors", raw);
     }
 
+    // The raw digest sums one hash per row; a row hash linear in its columns' hashes (as hash_record_extended alone)
+    // would keep that sum when values trade places between rows of one range. Both rows must be named.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task One_column_swapped_between_two_rows_of_a_range_is_found_in_both(bool raw)
+    {
+        var investigation = dataset.InvestigationId(9);
+        string[] transactions = ["tx-00000027", "tx-00000028"];
+        const string Swap = """
+            UPDATE transaction_scores t SET risk_score = o.risk_score FROM transaction_scores o
+            WHERE t.tenant_id = o.tenant_id AND t.investigation_id = o.investigation_id AND t.investigation_id = '{0}'
+              AND ((t.transaction_id = '{1}' AND o.transaction_id = '{2}') OR (t.transaction_id = '{2}' AND o.transaction_id = '{1}'))
+            """;
+        var scores = await target.ScalarAsync<string>($"SELECT string_agg(DISTINCT risk_score::text, ',') FROM transaction_scores WHERE investigation_id = '{investigation}' AND transaction_id IN ('{transactions[0]}', '{transactions[1]}')");
+        Assert.Contains(",", scores); // two different values, or the swap would change nothing
+        await target.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Swap, investigation, transactions[0], transactions[1]));
+        try
+        {
+            var result = await VerifyAsync("transaction_scores", raw, rangeSize: 10_000);
+            Assert.False(result.Equal);
+            Assert.Equal(transactions.Select(t => $"{investigation}/{t}"), result.Mismatches.Select(m => m.Id).Order(StringComparer.Ordinal));
+            Assert.All(result.Mismatches, m => Assert.Equal(MismatchKinds.Different, m.Kind));
+            Assert.All(result.Mismatches, m => Assert.Equal("risk_score", Assert.Single(m.Fields).Path));
+        }
+        finally
+        {
+            await target.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Swap, investigation, transactions[0], transactions[1]));
+        }
+        await AssertEqualAgainAsync("transaction_scores", raw);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Payloads_traded_between_two_keys_are_found_in_both(bool raw)
+    {
+        string[] ids = [dataset.InvestigationId(3), dataset.InvestigationId(4)];
+        var swap = $"""
+            UPDATE investigation_states t SET settings = o.settings, status = o.status, progress = o.progress, results = o.results, updated_at = o.updated_at
+            FROM investigation_states o
+            WHERE t.tenant_id = o.tenant_id AND t.investigation_id IN ('{ids[0]}', '{ids[1]}') AND o.investigation_id IN ('{ids[0]}', '{ids[1]}')
+              AND t.investigation_id <> o.investigation_id
+            """;
+        await target.ExecuteAsync(swap);
+        try
+        {
+            var result = await VerifyAsync("investigations", raw, rangeSize: 10_000);
+            Assert.False(result.Equal);
+            Assert.Equal(ids.Order(StringComparer.Ordinal), result.Mismatches.Select(m => m.Id).Order(StringComparer.Ordinal));
+            Assert.All(result.Mismatches, m => Assert.Equal(MismatchKinds.Different, m.Kind));
+            Assert.All(result.Mismatches, m => Assert.Contains(m.Fields, f => f.Path == "settings.name"));
+        }
+        finally
+        {
+            await target.ExecuteAsync(swap);
+        }
+        await AssertEqualAgainAsync("investigations", raw);
+    }
+
     [Fact]
     public async Task The_cli_exits_1_naming_the_document_and_the_jsonb_field_path()
     {

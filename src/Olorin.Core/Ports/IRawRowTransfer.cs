@@ -50,7 +50,8 @@ public interface IRawRowTransfer
     /// <summary>
     /// Count and order-independent digest of the stored values of the rows with key in (<paramref name="after"/>,
     /// <paramref name="upTo"/>] (unbounded when null), and how many of them carry an embedding. Equal digests on two
-    /// endpoints of equal shape mean byte-identical stored values.
+    /// endpoints of equal shape mean byte-identical stored values, row by row: values swapped between two rows of the
+    /// range, or payloads traded between two keys, change it.
     /// </summary>
     Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default);
 }

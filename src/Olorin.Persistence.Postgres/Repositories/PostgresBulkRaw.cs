@@ -13,7 +13,8 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction; into a table that holds nothing beyond the
 /// batch's start (a fresh load) the rows are copied straight in instead (<see cref="AppendAsync"/>). A range digest is
 /// computed by the server: the sum of each row's 64-bit hash (<see cref="RawRowHash"/>: every copied column in an exact
-/// encoding, under fixed output settings). That is PostgreSQL's own hashing, the one hash partitioning relies on and
+/// encoding, under fixed output settings, the row's record hash hashed again so that the sum is not linear in the
+/// columns' hashes and values moved between rows change it). That is PostgreSQL's own hashing, the one hash partitioning relies on and
 /// therefore stable across versions; it is not cryptographic, which a migration check does not need: a copy error
 /// changes a row's hash like a random 64-bit value, so two differing ranges share a digest with a probability of
 /// about 2^-64. Two servers of different byte order hash differently: their digests never match and every range is
@@ -167,11 +168,15 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
     private async Task<Plan> RequiredPlanAsync(string collection, CancellationToken cancellationToken)
         => await PlanAsync(collection, cancellationToken) ?? throw new InvalidOperationException($"{collection} has no raw path on PostgreSQL.");
 
+    // A plan is shared by every caller (collections are copied and verified two at a time), so it is built under no
+    // caller's token: a cancelled caller only stops waiting. A plan that failed is forgotten, so the next caller
+    // builds it again.
     private Task<Plan?> PlanAsync(string collection, CancellationToken cancellationToken)
-        => plans.GetOrAdd(collection, c => BuildPlanAsync(c, cancellationToken));
+        => SharedAsync(plans.GetOrAdd(collection, BuildPlanAsync), cancellationToken, failed => plans.TryRemove(KeyValuePair.Create(collection, failed)));
 
-    private async Task<Plan?> BuildPlanAsync(string collection, CancellationToken cancellationToken)
+    private async Task<Plan?> BuildPlanAsync(string collection)
     {
+        var cancellationToken = CancellationToken.None;
         if (!PostgresCollectionTables.ByCollection.TryGetValue(collection, out var table)) return null;
         // The table as stored, from the catalog alone (no EF model is built: that is a second of every run's start):
         // every column but generated ones (the server computes them), in column order, with type, collation and
@@ -218,16 +223,33 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         return new Plan(table, keys, columns, embedding, shape, upsert, rowHash);
     }
 
-    private Task<bool>? hashRecord;
+    // One probe for all plans, started once (Lazy's default mode runs the factory on one thread only); like a plan it
+    // runs under no caller's token and is forgotten when it failed.
+    private Lazy<Task<bool>> hashRecord = new(() => ProbeHashRecordAsync(dataSource));
 
     private Task<bool> HashRecordAsync(CancellationToken cancellationToken)
     {
-        return hashRecord ??= Probe();
+        var probe = Volatile.Read(ref hashRecord);
+        return SharedAsync(probe.Value, cancellationToken, _ => Interlocked.CompareExchange(ref hashRecord, new(() => ProbeHashRecordAsync(dataSource)), probe));
+    }
 
-        async Task<bool> Probe()
+    private static async Task<bool> ProbeHashRecordAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(RawRowHash.ProbeSql);
+        return await command.ExecuteScalarAsync() is true;
+    }
+
+    /// <summary>Waits for work shared between callers until it ends or this caller cancels; when it failed, <paramref name="forget"/>s it.</summary>
+    private static async Task<T> SharedAsync<T>(Task<T> shared, CancellationToken cancellationToken, Action<Task<T>> forget)
+    {
+        try
         {
-            await using var command = dataSource.CreateCommand(RawRowHash.ProbeSql);
-            return await command.ExecuteScalarAsync(cancellationToken) is true;
+            return await shared.WaitAsync(cancellationToken);
+        }
+        catch when (shared.IsFaulted || shared.IsCanceled)
+        {
+            forget(shared);
+            throw;
         }
     }
 

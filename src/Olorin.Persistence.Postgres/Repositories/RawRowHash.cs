@@ -5,7 +5,13 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// give equal hashes on any two servers of the same byte order, and a difference in any stored byte changes the hash
 /// like a random 64-bit value.
 /// <para>
-/// From PostgreSQL 14 on it is <c>hash_record_extended(ROW(…), 0)</c> over one exact encoding per column: types whose
+/// From PostgreSQL 14 on it is <c>hashtextextended(hash_record_extended(ROW(…), 0)::text, 0)</c> over one exact
+/// encoding per column. The outer hash is there because <c>hash_record_extended</c> alone is linear in its columns'
+/// hashes (rowtypes.c: <c>result = result * 31 + hash(column)</c>, NULL hashing to 0), so a sum of plain record hashes
+/// would be Σ 31^k × (the sum of column k's hashes over the range): values swapped between two rows of a range, or one
+/// row's payload moved to another's key, would leave it unchanged. Hashing each record hash again (its decimal text,
+/// a one-to-one encoding, through the non-linear <c>hash_bytes_extended</c>; not <c>hashint8extended</c>, which folds
+/// its argument to 32 bits) makes every row's hash a random-looking function of the whole row before the sum. Types whose
 /// hash is a function of their bytes are hashed natively (integers, booleans, timestamps, dates, uuids, bytea; text
 /// under the <c>"C"</c> collation, whose hash is of the bytes whatever the column's collation); types whose hash
 /// treats different stored values as equal are hashed through an exact encoding first: <c>jsonb</c> and
@@ -31,7 +37,7 @@ internal static class RawRowHash
     /// <param name="hashRecord">Whether the server has <c>hash_record_extended</c>.</param>
     public static string Expression(IReadOnlyList<(string Name, string Type)> columns, bool hashRecord)
         => hashRecord
-            ? $"hash_record_extended(ROW({string.Join(", ", columns.Select(c => Exact(Quote(c.Name), c.Type)))}), 0)"
+            ? $"hashtextextended(hash_record_extended(ROW({string.Join(", ", columns.Select(c => Exact(Quote(c.Name), c.Type)))}), 0)::text COLLATE \"C\", 0)"
             : $"hashtextextended(ROW({string.Join(", ", columns.Select(c => IsVector(c.Type) ? $"vector_send({Quote(c.Name)})" : Quote(c.Name)))})::text, 0)";
 
     /// <summary>The column's value in a form whose hash equality is byte equality of the stored value.</summary>

@@ -113,11 +113,11 @@ public static partial class PostgresSchemaScript
             if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
             return;
         }
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = DatabaseName(connectionString);
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -126,6 +126,19 @@ public static partial class PostgresSchemaScript
         {
             // Another tool created it meanwhile: the advisory lock of the script decides who prepares it.
         }
+    }
+
+    /// <summary>
+    /// The database a connection string connects to: its <c>Database</c>, else, as Npgsql does, the user name (its
+    /// <c>Username</c>, else <c>PGUSER</c>, else the operating-system user).
+    /// </summary>
+    internal static string DatabaseName(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return builder.Database is { Length: > 0 } database ? database
+            : builder.Username is { Length: > 0 } user ? user
+            : Environment.GetEnvironmentVariable("PGUSER") is { Length: > 0 } variable ? variable
+            : Environment.UserName;
     }
 
     /// <summary>In one transaction: when the current schema holds no relation, the whole script; otherwise nothing.</summary>

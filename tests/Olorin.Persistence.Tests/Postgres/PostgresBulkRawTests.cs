@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Olorin.Persistence.Postgres.Repositories;
+using Olorin.Persistence.Postgres.Schema;
+
+namespace Olorin.Persistence.Tests.Postgres;
+
+/// <summary>
+/// The raw path's range digest and its shared per-collection plans: a digest must change when values trade places
+/// between rows (a sum of row hashes linear in the columns' hashes would not), and a caller that cancels must not
+/// leave a cancelled plan behind for the collections copied alongside.
+/// </summary>
+public sealed class PostgresBulkRawTests(PostgresBackendFixture fixture) : IClassFixture<PostgresBackendFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private NpgsqlDataSource DataSource => fixture.Shared.Services.GetRequiredService<NpgsqlDataSource>();
+
+    [Fact]
+    public async Task A_range_digest_changes_when_values_or_nulls_trade_places_between_rows()
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(Ct);
+        await using (var create = new NpgsqlCommand("""
+            CREATE TEMP TABLE swap_probe (id text PRIMARY KEY, status character varying(50), payload jsonb, amount bigint);
+            INSERT INTO swap_probe VALUES ('a', 'open', '{"n": 1}', 5), ('b', 'closed', '{"n": 2}', NULL), ('c', 'open', '{"n": 3}', 7)
+            """, connection))
+            await create.ExecuteNonQueryAsync(Ct);
+        var rowHash = RawRowHash.Expression([("id", "text"), ("status", "character varying(50)"), ("payload", "jsonb"), ("amount", "bigint")], hashRecord: true);
+
+        async Task<string> DigestAsync()
+        {
+            await using var digest = new NpgsqlCommand($"SELECT sum({rowHash})::text FROM swap_probe", connection);
+            return (string)(await digest.ExecuteScalarAsync(Ct))!;
+        }
+
+        async Task SwapAsync(string column, string first, string second)
+        {
+            await using var swap = new NpgsqlCommand(
+                $"UPDATE swap_probe t SET {column} = o.{column} FROM swap_probe o WHERE (t.id, o.id) IN (('{first}', '{second}'), ('{second}', '{first}'))", connection);
+            Assert.Equal(2, await swap.ExecuteNonQueryAsync(Ct));
+        }
+
+        var original = await DigestAsync();
+        foreach (var (column, first, second) in new[] { ("status", "a", "b"), ("payload", "b", "c"), ("amount", "a", "b") })
+        {
+            await SwapAsync(column, first, second);
+            Assert.NotEqual(original, await DigestAsync());
+            await SwapAsync(column, first, second);
+            Assert.Equal(original, await DigestAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_leaves_no_cancelled_plan_for_the_next()
+    {
+        var raw = new PostgresBulkRaw(DataSource);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => raw.ShapeAsync("investigations", cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => raw.DigestAsync("investigations", null, null, cancelled.Token));
+
+        Assert.StartsWith("postgresql investigation_states key (tenant_id, investigation_id)", await raw.ShapeAsync("investigations", Ct));
+        Assert.True((await raw.DigestAsync("investigations", null, null, Ct)).Count >= 0);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=olorin_target;Username=alice", "olorin_target")]
+    [InlineData("Host=127.0.0.1;Username=alice", "alice")]
+    public void The_database_to_create_defaults_to_the_user_name_as_npgsql_connects(string connectionString, string database)
+        => Assert.Equal(database, PostgresSchemaScript.DatabaseName(connectionString));
+}
