@@ -64,10 +64,9 @@ internal sealed class MongoAnomalyEventRepository(
 
     public async Task<PagedResult<AnomalyEvent>> ListAsync(string tenantId, AnomalyQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        if (query.IncludeEmbedding)
-            return await MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken);
         var listed = await MongoPaging.FindPageAsync(Anomalies, AnomalyFilters.List(tenantId, query), AnomalyFilters.ListSort, page, cancellationToken,
-            AnomalyFilters.ListedWithoutEmbedding);
+            query.IncludeEmbedding ? null : AnomalyFilters.ListedWithoutEmbedding);
+        if (query.IncludeEmbedding) return listed;
         foreach (var anomaly in listed.Items)
         {
             anomaly.EmbeddingStored = anomaly.Embedding.Length > 0;
