@@ -7,6 +7,12 @@ set -euo pipefail
 cd /  # su postgres -c … below must not start in a directory the postgres user cannot enter
 
 PG_MAJOR=15
+# The cluster to provision: Debian's "main" (port 5432); another name (a scratch cluster, to try this script without
+# restarting the one in use) is created on the next free port.
+PG_CLUSTER="${OLORIN_PG_CLUSTER:-main}"
+# OLORIN_PG_DRY_RUN=1: step 5 prints the settings it would change and whether a restart would follow, and changes
+# nothing (steps 1-4 still run: they never restart the server).
+DRY_RUN="${OLORIN_PG_DRY_RUN:-0}"
 PG_USER="${OLORIN_PG_USER:-olorin}"
 PG_PASSWORD="${OLORIN_PG_PASSWORD:-olorin}"
 PG_DB="${OLORIN_PG_DB:-olorin}"
@@ -86,18 +92,19 @@ if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
 fi
 
 # 3. A running cluster
-if ! pg_lsclusters -h 2>/dev/null | awk -v v="$PG_MAJOR" '$1==v && $2=="main"' | grep -q .; then
-  log "creating cluster $PG_MAJOR/main"
-  as_root pg_createcluster "$PG_MAJOR" main >/dev/null
+cluster_field() { pg_lsclusters -h 2>/dev/null | awk -v v="$PG_MAJOR" -v c="$PG_CLUSTER" -v f="$1" '$1==v && $2==c {print $f}'; }
+if [ -z "$(cluster_field 2)" ]; then
+  log "creating cluster $PG_MAJOR/$PG_CLUSTER"
+  as_root pg_createcluster "$PG_MAJOR" "$PG_CLUSTER" >/dev/null
 fi
-if ! pg_lsclusters -h | awk -v v="$PG_MAJOR" '$1==v && $2=="main" {print $4}' | grep -q online; then
-  log "starting cluster $PG_MAJOR/main"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start
+if ! cluster_field 4 | grep -q online; then
+  log "starting cluster $PG_MAJOR/$PG_CLUSTER"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PG_CLUSTER" start
 fi
-for _ in $(seq 1 30); do
-  as_root su postgres -c "pg_isready -q" && break
-  sleep 1
-done
+PG_PORT="$(cluster_field 3)"
+PG_DATA="$(cluster_field 6)"
+wait_ready() { for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q -p $PG_PORT" && break; sleep 1; done; }
+wait_ready
 
 # 4. Role and database (superuser: the test suite creates one database per test class)
 # "a, b" (SHOW shared_preload_libraries) -> 'a', 'b': the list form ALTER SYSTEM SET takes for a list setting.
@@ -107,7 +114,19 @@ preload_list() {
   for lib in ${1// /}; do out+="${out:+, }'$lib'"; done
   printf '%s' "$out"
 }
-psql_admin() { as_root su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -v ON_ERROR_STOP=1 -qAt $*"; }
+psql_admin() { as_root su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -p $PG_PORT -v ON_ERROR_STOP=1 -qAt $*"; }
+# "name = value" (as ALTER SYSTEM SET takes it) -> "t|context" when the running value differs, "f|context" when not.
+# Memory settings are compared in bytes (SHOW says 8GB for 8192MB), the others as text without quotes and spaces.
+setting_differs() {
+  local name="${1%% =*}" raw="${1#*= }"
+  raw="${raw//\'/}"
+  # (The sizes are computed only for memory units: a CASE on a constant alone would be folded, and fail, for 'off'.)
+  printf '%s\n' "SELECT coalesce(
+        pg_size_bytes(CASE WHEN unit IN ('B', 'kB', '8kB', 'MB') THEN '$raw' END)
+          <> (CASE WHEN unit IN ('B', 'kB', '8kB', 'MB') THEN setting::bigint END) * pg_size_bytes(CASE WHEN unit IN ('B', 'kB', 'MB') THEN '1 ' || unit WHEN unit = '8kB' THEN unit END),
+        replace(setting, ' ', '') <> replace('$raw', ' ', '')), context
+    FROM pg_settings WHERE name = '$name'" | as_root su postgres -c "psql -p $PG_PORT -v ON_ERROR_STOP=1 -qAt"
+}
 if [ "$(psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"")" != "1" ]; then
   log "creating role $PG_USER"
   psql_admin "-c \"CREATE ROLE \\\"$PG_USER\\\" LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'\""
@@ -129,8 +148,15 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 #    loaded): the buffers' block list is saved every 5 minutes and at shutdown and read back after a restart, so the
 #    HNSW index is not read from disk one similarity search at a time after a restart (docs/performance.md, "Session
 #    6: HNSW path"); the server also prewarms the index itself at start-up where it may create the extension.
-#    Written with ALTER SYSTEM (postgresql.auto.conf); a restart happens only when a setting that needs one
-#    (shared_buffers, shared_preload_libraries) actually changed.
+#    max_connections: one server at its defaults holds main pool 100 + by-id read pool 25 + vector search pool (one
+#    per core, at most 100) connections (docs/configuration.md, "PostgreSQL connection budget"), which PostgreSQL's
+#    default of 100 less the 3 superuser-reserved ones does not hold (the server warned at every start); sized to that
+#    budget on this machine's cores, the reserved connections, and 70 more for the test suite (its own pools per test
+#    class), the operator tools and psql, rounded up to a multiple of 10: 200 on 2 cores. OLORIN_PG_MAX_CONNECTIONS
+#    overrides it. Only raised, never lowered (a larger value an operator chose stays). Idle slots cost little shared
+#    memory; what costs memory is busy backends, which the pools open only under load.
+#    Written with ALTER SYSTEM (postgresql.auto.conf), only the settings whose running value differs; a restart
+#    happens only when a setting that needs one (shared_buffers, shared_preload_libraries, max_connections) changed.
 if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
   # In a container /proc/meminfo shows the host; the cgroup limit (v2, then v1) is what this machine really has.
@@ -142,11 +168,16 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   cache_mb=$(( mem_mb * 3 / 4 ))
   maint_mb=$(( mem_mb / 16 )); [ "$maint_mb" -gt 2048 ] && maint_mb=2048; [ "$maint_mb" -lt 64 ] && maint_mb=64
   listen="$(psql_admin "-c \"SHOW listen_addresses\"")"
+  cores="$(nproc)"; search=$(( cores > 100 ? 100 : cores ))
+  reserved="$(psql_admin "-c \"SHOW superuser_reserved_connections\"")"
+  max_conn="${OLORIN_PG_MAX_CONNECTIONS:-$(( (100 + 25 + search + reserved + 70 + 9) / 10 * 10 ))}"
+  have_conn="$(psql_admin "-c \"SHOW max_connections\"")"
   tune=(
     "shared_buffers = '${shared_mb}MB'"
     "effective_cache_size = '${cache_mb}MB'"
     "maintenance_work_mem = '${maint_mb}MB'"
   )
+  if [ "$have_conn" -lt "$max_conn" ]; then tune+=("max_connections = $max_conn"); else max_conn="$have_conn"; fi
   case "$listen" in localhost|127.0.0.1|::1|"127.0.0.1,::1"|"localhost,127.0.0.1") tune+=("ssl = off") ;; esac
   preload="$(psql_admin "-c \"SHOW shared_preload_libraries\"")"
   case ",${preload// /}," in
@@ -155,21 +186,35 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
     # One quoted element per library: a single 'a,pg_prewarm' would be stored as the one name "a,pg_prewarm".
     *) tune+=("shared_preload_libraries = $(preload_list "$preload"), 'pg_prewarm'") ;;
   esac
-  for setting in "${tune[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
-  psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null
-  sleep 1
-  if [ "$(psql_admin "-c \"SELECT count(*) FROM pg_settings WHERE pending_restart\"")" != "0" ]; then
-    log "restarting cluster $PG_MAJOR/main for shared_buffers = ${shared_mb}MB"
-    if ! as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart; then
-      # Never leave a setting the server cannot start with in postgresql.auto.conf: back to the defaults, start again.
-      log "restart with shared_buffers = ${shared_mb}MB failed; resetting the tuned settings"
-      # The server is down, so ALTER SYSTEM RESET cannot run: the lines go from the Debian cluster's auto.conf.
-      as_root sed -i -E '/^(shared_buffers|effective_cache_size|maintenance_work_mem|shared_preload_libraries) = /d' \
-        "/var/lib/postgresql/$PG_MAJOR/main/postgresql.auto.conf"
-      as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start
+  changed=(); restart_for=()
+  for setting in "${tune[@]}"; do
+    IFS='|' read -r differs context <<< "$(setting_differs "$setting")"
+    [ -n "$differs" ] || { log "could not read the setting ${setting%% =*}"; exit 1; }
+    [ "$differs" = "t" ] || continue
+    changed+=("$setting")
+    [ "$context" = "postmaster" ] && restart_for+=("${setting%% =*}")
+  done
+  if [ "$DRY_RUN" = "1" ]; then
+    for setting in "${changed[@]}"; do log "dry run: would ALTER SYSTEM SET $setting"; done
+    if [ "${#restart_for[@]}" -gt 0 ]; then log "dry run: would restart cluster $PG_MAJOR/$PG_CLUSTER for ${restart_for[*]}"
+    else log "dry run: no restart needed"; fi
+  elif [ "${#changed[@]}" -gt 0 ]; then
+    for setting in "${changed[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
+    psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null
+    sleep 1
+    if [ "$(psql_admin "-c \"SELECT count(*) FROM pg_settings WHERE pending_restart\"")" != "0" ]; then
+      log "restarting cluster $PG_MAJOR/$PG_CLUSTER for ${restart_for[*]:-a changed setting}"
+      if ! as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PG_CLUSTER" restart; then
+        # Never leave a setting the server cannot start with in postgresql.auto.conf: back to the defaults, start again.
+        log "restart failed; resetting the tuned settings"
+        # The server is down, so ALTER SYSTEM RESET cannot run: the lines go from the Debian cluster's auto.conf.
+        as_root sed -i -E '/^(shared_buffers|effective_cache_size|maintenance_work_mem|shared_preload_libraries|max_connections) = /d' \
+          "$PG_DATA/postgresql.auto.conf"
+        as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PG_CLUSTER" start
+      fi
+      wait_ready
     fi
-    for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q" && break; sleep 1; done
   fi
-  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB, pg_prewarm preloaded${listen:+, listen_addresses $listen}"
+  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB, max_connections ${max_conn}, pg_prewarm preloaded${listen:+, listen_addresses $listen}$([ "$DRY_RUN" = "1" ] && echo " (dry run: as it would be)")"
 fi
 log "PostgreSQL $PG_MAJOR with pgvector is ready (database $PG_DB, role $PG_USER)"

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Olorin.Core.Observability;
 using Olorin.Core.Phases;
@@ -22,6 +23,8 @@ public static class PostgresPersistence
     {
         var dataSource = PostgresPersistence.BuildDataSource(connectionString);
         services.AddSingleton(dataSource);
+        // The repositories' and the outbox's clock; a host (or a test's fake clock) may register its own first.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StatelessReadSource.Build(connectionString));
         // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
         services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));

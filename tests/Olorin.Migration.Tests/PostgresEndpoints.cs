@@ -34,10 +34,11 @@ public sealed class PostgresEndpoint : IAsyncDisposable
         }
     }
 
-    public static async Task<PostgresEndpoint> CreateAsync(bool migrate = true)
+    /// <param name="clock">The store's clock (repositories, the outbox's back-off); the system clock unless a test drives one.</param>
+    public static async Task<PostgresEndpoint> CreateAsync(bool migrate = true, TimeProvider? clock = null)
     {
         var database = await PostgresTestDatabase.CreateAsync();
-        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
+        var services = new ServiceCollection().AddLogging().AddSingleton(clock ?? TimeProvider.System)
             .AddPostgresPersistence(database.ConnectionString).BuildServiceProvider();
         if (migrate) await services.MigratePostgresAsync();
         return new PostgresEndpoint(database, services);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Olorin.Core.Phases;
 using Olorin.Migration.Collections;
 using Olorin.Migration.Seeding;
@@ -17,9 +18,9 @@ public sealed class RelayRefusalTests
 
     private static IChangeOutbox Outbox(PostgresEndpoint store) => store.Services.GetRequiredService<IChangeOutbox>();
 
-    private static async Task<(PostgresEndpoint Primary, PostgresEndpoint Secondary)> PairAsync(string tenant, int investigations)
+    private static async Task<(PostgresEndpoint Primary, PostgresEndpoint Secondary)> PairAsync(string tenant, int investigations, TimeProvider? clock = null)
     {
-        var primary = await PostgresEndpoint.CreateAsync();
+        var primary = await PostgresEndpoint.CreateAsync(clock: clock);
         await Outbox(primary).SetCaptureAsync(true);
         var secondary = await PostgresEndpoint.CreateAsync();
         await new SyntheticDataset(tenant, investigations).WriteAsync(primary.Services, cancellationToken: TestContext.Current.CancellationToken);
@@ -98,11 +99,18 @@ public sealed class RelayRefusalTests
         Assert.All(await CompareAsync(primary, secondary), r => Assert.True(r.Equal, r.Collection));
     }
 
+    /// <summary>A fake relay clock on a whole second (timestamptz keeps microseconds), near the real time the data carries.</summary>
+    private static FakeTimeProvider RelayClock() => new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+
     [Fact]
     public async Task A_refused_key_waits_its_back_off_while_other_keys_are_applied_and_is_tried_again_after_it()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (primary, secondary) = await PairAsync("tenant-backoff", 5);
+        // The back-off runs on the relay's clock (RefusalBackoff): driven here, so no wall-clock wait and no timing to miss.
+        var clock = RelayClock();
+        var (primary, secondary) = await PairAsync("tenant-backoff", 5, clock);
         await using var _p = primary;
         await using var _s = secondary;
         var backoff = new RefusalBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
@@ -112,25 +120,34 @@ public sealed class RelayRefusalTests
 
         var batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
         Assert.Equal(1, batch.Refused);
-        var refusedAt = DateTime.UtcNow;
+        var refusedAt = clock.GetUtcNow();
 
-        // Within its back-off: the refused key is not claimed (its entries stay), another key written later is applied,
-        // and a new write of the refused key waits too.
+        // Within its back-off (to its last millisecond): the refused key is not claimed (its entries stay), another key
+        // written later is applied, and a new write of the refused key waits too.
+        clock.Advance(backoff.First - Tick);
         await primary.ExecuteAsync("UPDATE investigation_states SET updated_at = now() WHERE investigation_id = (SELECT min(investigation_id) FROM investigation_states)");
         await primary.ExecuteAsync($"UPDATE detectors SET updated_at = now() WHERE detector_id = '{poison}'");
         Assert.Equal(3L, (await Outbox(primary).DepthAsync(ct)).Entries);
         batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
-        Assert.True(DateTime.UtcNow - refusedAt < backoff.First, "the machine was too slow for this test's timing");
         Assert.Equal((1, 1, 0), (batch.Entries, batch.Documents, batch.Refused));
         Assert.Equal(2L, (await Outbox(primary).DepthAsync(ct)).Entries);
         Assert.Equal(1, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
 
-        // After it: tried again (refused again: the second delay is twice the first).
-        await Task.Delay(backoff.First - (DateTime.UtcNow - refusedAt) + TimeSpan.FromMilliseconds(200), ct);
+        // At its end: tried again (refused again: the second delay is twice the first, and not over a tick before).
+        clock.Advance(Tick);
+        Assert.Equal(backoff.RetryAt(refusedAt, 1), clock.GetUtcNow());
         batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
         Assert.Equal((2, 1), (batch.Entries, batch.Refused));
         Assert.Equal(2, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
+        var refusedAgainAt = clock.GetUtcNow();
+        clock.Advance(backoff.DelayAfter(2) - Tick);
         Assert.Equal(0, (await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct)).Entries);
+        clock.Advance(Tick);
+        Assert.Equal(backoff.RetryAt(refusedAgainAt, 2), clock.GetUtcNow());
+        // (The refusal put the key's two entries back as one.)
+        batch = await ChangeRelaying.RelayOnceAsync(Outbox(primary), secondary.Services, 10_000, 5, backoff, ct);
+        Assert.Equal((1, 1), (batch.Entries, batch.Refused));
+        Assert.Equal(3, await primary.ScalarAsync<int>($"SELECT attempts FROM change_relay_failures WHERE document_id = '{poison}'"));
 
         // A drain (start-up, tools) does not wait: it tries until the key is applied or dead-lettered.
         await secondary.ExecuteAsync("ALTER TABLE detectors DROP CONSTRAINT refuse_poison");
@@ -140,12 +157,48 @@ public sealed class RelayRefusalTests
     }
 
     [Fact]
+    public async Task A_refused_key_s_wait_starts_when_the_batch_settles_after_a_slow_apply_not_when_the_relay_began()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = RelayClock();
+        await using var primary = await PostgresEndpoint.CreateAsync(clock: clock);
+        await Outbox(primary).SetCaptureAsync(true, ct);
+        await new SyntheticDataset("tenant-slow", 2).WriteAsync(primary.Services, cancellationToken: ct);
+        var poison = (await primary.ScalarAsync<string>("SELECT detector_id FROM detectors ORDER BY detector_id LIMIT 1"))!;
+        var backoff = new RefusalBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+        var began = clock.GetUtcNow();
+        // Each apply takes (fake) 10 s: the copy of a large batch; the poison key is refused.
+        Task SlowApply(ChangeSet changes, CancellationToken _)
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+            return changes.Keys.Any(k => k.Id == poison) ? throw new ChangeRefusedException("refused", new InvalidOperationException()) : Task.CompletedTask;
+        }
+
+        Assert.Equal(1, (await Outbox(primary).RelayAsync(10_000, 5, backoff, SlowApply, ct)).Refused);
+        var settledAt = clock.GetUtcNow();
+        Assert.True(settledAt - began > backoff.First * 5, "the applies advanced the clock well past the back-off");
+
+        // Measured from the relay's start, the wait would be long over; from the settlement it has a tick to go.
+        clock.Advance(backoff.First - Tick);
+        Assert.Equal(0, (await Outbox(primary).RelayAsync(10_000, 5, backoff, (_, _) => Task.CompletedTask, ct)).Entries);
+        clock.Advance(Tick);
+        Assert.Equal(backoff.RetryAt(settledAt, 1), clock.GetUtcNow());
+        Assert.Equal(1, (await Outbox(primary).RelayAsync(10_000, 5, backoff, (_, _) => Task.CompletedTask, ct)).Documents);
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT count(*) FROM change_relay_failures"));
+    }
+
+    [Fact]
     public void The_back_off_doubles_from_the_first_delay_up_to_the_maximum()
     {
         var backoff = new RefusalBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         Assert.Equal([1, 2, 4, 5, 5], Enumerable.Range(1, 5).Select(a => backoff.DelayAfter(a).TotalSeconds));
         Assert.Equal(TimeSpan.Zero, RefusalBackoff.None.DelayAfter(3));
         Assert.Equal(TimeSpan.FromSeconds(60), RefusalBackoff.Default.DelayAfter(1000));
+        var refusedAt = new DateTimeOffset(2026, 12, 2, 3, 0, 0, TimeSpan.Zero);
+        Assert.Equal(refusedAt.AddSeconds(4), backoff.RetryAt(refusedAt, 3));
+        Assert.True(backoff.IsWaiting(refusedAt, 3, refusedAt.AddSeconds(4) - Tick));
+        Assert.False(backoff.IsWaiting(refusedAt, 3, refusedAt.AddSeconds(4)));
+        Assert.False(RefusalBackoff.None.IsWaiting(refusedAt, 3, refusedAt));
     }
 
     [Fact]

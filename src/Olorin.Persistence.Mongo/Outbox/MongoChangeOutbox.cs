@@ -167,6 +167,7 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
             throw;
         }
 
+        // RefusalBackoff's reference instant: after the apply, on the relay's clock (the claim's "now" is the same clock).
         var removedAt = Now;
         var applied = claimed.Where(e => !refused.ContainsKey(OutboxRendering.KeyOf(e))).ToList();
         var writes = applied.Select(e => (WriteModel<BsonDocument>)new DeleteOneModel<BsonDocument>(OutboxRendering.Remove(e["_id"], e["seq"].ToInt64(), owner, removedAt)))

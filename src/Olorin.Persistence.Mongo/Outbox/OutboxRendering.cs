@@ -156,7 +156,9 @@ public static class OutboxRendering
     /// <remarks>
     /// With a <paramref name="backoff"/>, a refused key that is not dead becomes claimable only when its delay has
     /// passed (<see cref="RefusalBackoff"/>: <c>First</c> ms after the first refusal, doubling, at most <c>Max</c>):
-    /// <c>lease_until</c> = now + that delay, computed from the incremented <c>attempts</c> in the pipeline (<c>$add</c> of a
+    /// <c>lease_until</c> = now + that delay (<see cref="RefusalBackoff.RetryAt"/>: <paramref name="now"/> is the relay
+    /// clock's reading when the batch settles, after the apply, as in PostgreSQL), computed from the incremented
+    /// <c>attempts</c> in the pipeline (<c>$add</c> of a
     /// date and a number adds milliseconds, https://www.mongodb.com/docs/manual/reference/operator/aggregation/add/;
     /// <c>$pow</c>, https://www.mongodb.com/docs/manual/reference/operator/aggregation/pow/; <c>$min</c> of numbers,
     /// https://www.mongodb.com/docs/manual/reference/operator/aggregation/min/). The claim skips it (<see cref="Claimable"/>:

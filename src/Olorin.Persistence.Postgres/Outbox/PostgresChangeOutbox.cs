@@ -18,9 +18,10 @@ namespace Olorin.Persistence.Postgres.Outbox;
 /// it to the secondary. The claim deletes the claimed entries in the same transaction (one statement instead of a
 /// claim and a delete), so they are gone only if the batch commits: a failed apply or a killed process gives them
 /// back. A change committed after the claim has its own entry, left for the next batch. Keys the secondary refuses
-/// are counted in <c>change_relay_failures</c> and become dead letters after <c>OUTBOX_RELAY_MAX_ATTEMPTS</c>.
+/// are counted in <c>change_relay_failures</c> and become dead letters after <c>OUTBOX_RELAY_MAX_ATTEMPTS</c>; their
+/// back-off (<see cref="RefusalBackoff"/>) runs on <paramref name="clock"/>, as the MongoDB outbox's does.
 /// </summary>
-public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceScopeFactory scopes) : IChangeOutbox
+public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock) : IChangeOutbox
 {
     public async Task<bool> IsCaptureOnAsync(CancellationToken cancellationToken = default)
     {
@@ -152,6 +153,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             claim.Parameters.Add(new NpgsqlParameter { Value = maxEntries });
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.First.TotalMilliseconds });
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.Max.TotalMilliseconds });
+            claim.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -192,6 +194,8 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         // Every applied key, not only those the claim saw failing: the claim read the failures with its snapshot from
         // before it waited for the key locks, so another relay's dead letter of the key committed meanwhile is unseen.
         var cleared = claimed.Where(c => !refused.ContainsKey(c.Key)).Select(c => c.Key).ToList();
+        // RefusalBackoff's reference instant: after the apply, on the relay's clock (not now(), the transaction's start).
+        var refusedAt = clock.GetUtcNow();
         var failed = claimed.Where(c => refused.ContainsKey(c.Key)).ToList();
         await using var settle = new NpgsqlCommand(SettleSql, connection);
         settle.Parameters.Add(new NpgsqlParameter { Value = failed.Select(c => c.Key.Collection).ToArray() });
@@ -203,6 +207,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Collection).ToArray() });
         settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.TenantId).ToArray() });
         settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Id).ToArray() });
+        settle.Parameters.Add(new NpgsqlParameter { Value = refusedAt });
         var deadLettered = (int)(long)(await settle.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return new RelayBatch(entries, claimed.Count - refused.Count, refused.Count, deadLettered);
@@ -218,8 +223,9 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// its own read. One row per key: its oldest change and its entries. (Failure records are not read here: this
     /// statement's snapshot predates the locks it waits for; <see cref="SettleSql"/> works on committed rows.)
     /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
-    /// A key the other store refused and whose back-off (<see cref="RefusalBackoff"/>: $2 ms after the first refusal,
-    /// doubling, at most $3 ms) has not passed yet is left unclaimed, its entries unlocked; the first, uncorrelated
+    /// A key the other store refused and whose back-off (<see cref="RefusalBackoff.IsWaiting"/>: $2 ms after the
+    /// refusal recorded in <c>last_failed_at</c>, doubling per attempt, at most $3 ms) has not passed at $4 (the
+    /// relay's clock, as the refusal time was) is left unclaimed, its entries unlocked; the first, uncorrelated
     /// <c>NOT EXISTS</c> is evaluated once per statement (an InitPlan), so while no key waits the claim reads the
     /// outbox in <c>seq</c> order and stops at the limit without looking at the failures per entry.
     /// The claimed sequence numbers reach the <c>DELETE</c> as an array (<c>seq = ANY (ARRAY(…))</c>), an index
@@ -232,11 +238,11 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             DELETE FROM change_outbox
             WHERE seq = ANY (ARRAY(
                 SELECT o.seq FROM change_outbox o
-                WHERE NOT EXISTS (SELECT 1 FROM change_relay_failures WHERE dead_lettered_at IS NULL AND last_failed_at + $3 * interval '1 millisecond' > now())
+                WHERE NOT EXISTS (SELECT 1 FROM change_relay_failures WHERE dead_lettered_at IS NULL AND last_failed_at + $3 * interval '1 millisecond' > $4)
                    OR NOT EXISTS (SELECT 1 FROM change_relay_failures f
                                   WHERE f.collection = o.collection AND f.tenant_id = o.tenant_id AND f.document_id = o.document_id
                                     AND f.dead_lettered_at IS NULL
-                                    AND f.last_failed_at + least($2 * power(2, least(f.attempts, 41) - 1), $3) * interval '1 millisecond' > now())
+                                    AND f.last_failed_at + least($2 * power(2, least(f.attempts, 41) - 1), $3) * interval '1 millisecond' > $4)
                 ORDER BY o.seq LIMIT $1 FOR UPDATE OF o SKIP LOCKED))
             RETURNING collection, tenant_id, document_id, changed_at),
         keys AS MATERIALIZED (
@@ -250,7 +256,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
 
     /// <summary>
     /// Settles a batch: each refused key ($1–$5: key, error, oldest
-    /// change) counts one attempt more; below $6 attempts its entry goes back in the outbox (behind the others, with
+    /// change) counts one attempt more, refused at $10 (<see cref="RefusalBackoff.RetryAt"/>'s reference instant); below $6 attempts its entry goes back in the outbox (behind the others, with
     /// its original change time), at $6 it becomes a dead letter and leaves the outbox. Keys applied now ($7–$9)
     /// lose their failure record, dead letter included (the secondary holds their current state). Returns the keys
     /// dead-lettered by this statement. Data-modifying CTEs run to completion whether or not the outer query reads
@@ -261,11 +267,11 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(collection, tenant_id, document_id, error, changed_at)),
         counted AS (
             INSERT INTO change_relay_failures AS f (collection, tenant_id, document_id, attempts, error, first_changed_at, last_failed_at, dead_lettered_at)
-            SELECT collection, tenant_id, document_id, 1, error, changed_at, now(), CASE WHEN 1 >= $6 THEN now() END FROM refused
+            SELECT collection, tenant_id, document_id, 1, error, changed_at, $10, CASE WHEN 1 >= $6 THEN $10::timestamptz END FROM refused
             ON CONFLICT (collection, tenant_id, document_id) DO UPDATE SET
-                attempts = f.attempts + 1, error = EXCLUDED.error, last_failed_at = now(),
+                attempts = f.attempts + 1, error = EXCLUDED.error, last_failed_at = $10,
                 first_changed_at = least(f.first_changed_at, EXCLUDED.first_changed_at),
-                dead_lettered_at = CASE WHEN f.attempts + 1 >= $6 THEN now() END
+                dead_lettered_at = CASE WHEN f.attempts + 1 >= $6 THEN $10::timestamptz END
             RETURNING collection, tenant_id, document_id, dead_lettered_at IS NOT NULL AS dead),
         requeued AS (
             INSERT INTO change_outbox (collection, tenant_id, document_id, changed_at)

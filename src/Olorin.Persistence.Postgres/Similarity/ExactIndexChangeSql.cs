@@ -16,12 +16,14 @@ namespace Olorin.Persistence.Postgres.Similarity;
 /// Why transaction ids and not a sequence: a sequence value is taken when a row is written, not when it commits, so a
 /// transaction holding seq 10 can commit after one holding seq 11 has been read, and "everything above the highest seq
 /// seen" would miss it forever. Transaction ids have the same gap, but PostgreSQL says which ones can still commit:
-/// <c>pg_snapshot_xmin(pg_current_snapshot())</c> is the oldest transaction still running, so every transaction with a
-/// lower id had finished (committed or aborted) when the snapshot was taken
-/// (https://www.postgresql.org/docs/15/functions-info.html#FUNCTIONS-PG-SNAPSHOT). An index that read the tenant at a
-/// snapshot with xmin X therefore holds every row written by a transaction below X, and the next read needs only the
-/// rows and deletions whose transaction id is ≥ X (index-backed: <c>(tenant_id, change_xid)</c>), re-reading the few
-/// that were already seen. <c>pg_current_xact_id()</c> is 64-bit (epoch included) and never wraps.
+/// <c>pg_current_snapshot()</c> names the transactions still running (<c>pg_snapshot_xip</c>) and the first id not yet
+/// completed (<c>pg_snapshot_xmax</c>); every other lower id had finished (committed or aborted) when the snapshot was
+/// taken (https://www.postgresql.org/docs/15/functions-info.html#FUNCTIONS-PG-SNAPSHOT). An index that read the tenant
+/// at a snapshot therefore holds every row written by a transaction that snapshot saw finished, and the next read needs
+/// only the rows and deletions stamped by one it did not (<see cref="XidSnapshot"/>: ≥ its xmax or among its running
+/// ones; index-backed: <c>(tenant_id, change_xid)</c>). Not "≥ its xmin": one long transaction anywhere in the cluster
+/// holds xmin back, and every read would re-read every row written since it began. <c>pg_current_xact_id()</c> is the
+/// top-level transaction's id (the one the snapshot lists), 64-bit (epoch included), and never wraps.
 /// </summary>
 internal static class ExactIndexChangeSql
 {
@@ -33,9 +35,6 @@ internal static class ExactIndexChangeSql
 
     /// <summary>The writing transaction's id as a bigint (xid8 has no direct cast to bigint; its text form is the number).</summary>
     public const string CurrentXid = "(pg_current_xact_id()::text::bigint)";
-
-    /// <summary>The oldest transaction still running when the statement's snapshot was taken.</summary>
-    public const string SnapshotXmin = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)";
 
     public const string Create = $$"""
         INSERT INTO anomaly_change_horizon (id, pruned_through) VALUES (1, 0);

@@ -134,14 +134,14 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
             var vectors = new TenantVectors(AnomalyEventConfiguration.EmbeddingDimensions);
             var max = MaxBytes;
             // Reserved from the count before streaming (a tenant too large alone evicts no one), then as rows arrive.
-            var xmin = await ExactIndexSql.LoadAsync(dataSource, tenantId,
+            var snapshot = await ExactIndexSql.LoadAsync(dataSource, tenantId,
                 count => TenantVectors.EstimateBytes(vectors.Dimensions, count) is var estimate && estimate <= max && Reserve(tenantId, entry, estimate),
                 (id, severity, detector, embedding) =>
                 {
                     vectors.Upsert(id, severity, detector, embedding.Span);
                     return Reserve(tenantId, entry, vectors.TrimmedBytes);
                 }, CancellationToken.None);
-            if (xmin < 0)
+            if (snapshot is null)
             {
                 logger.LogWarning(
                     "Similarity: tenant {TenantId} does not fit in SIMILARITY_EXACT_INDEX_MAX_MB ({MaxMegabytes} MiB) beside the loads under way; its exact searches rank in PostgreSQL (checked again in {Retry}).",
@@ -153,7 +153,7 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
             logger.LogInformation(
                 "Similarity: loaded {Count} embeddings of tenant {TenantId} into the exact index in {Milliseconds} ms ({Megabytes:F1} MiB).",
                 vectors.Count, tenantId, clock.ElapsedMilliseconds, vectors.Bytes / 1048576.0);
-            return new Held(vectors, xmin, sentAt);
+            return new Held(vectors, snapshot, sentAt);
         }
         catch (Exception exception)
         {
@@ -264,20 +264,22 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
     /// <summary>How a refresh ended; HorizonAhead: even a snapshot taken now is behind the deletion log's horizon.</summary>
     private enum Refresh { Done, BehindHorizon, HorizonAhead, TooMany }
 
-    /// <summary>A loaded tenant: its vectors, the xmin its next change read starts at, and when the last read was sent.</summary>
-    private sealed class Held(TenantVectors vectors, long xmin, long readSentAt)
+    /// <summary>A loaded tenant: its vectors, the snapshot of the last read applied to them (the next change read starts
+    /// there), and when that read was sent.</summary>
+    private sealed class Held(TenantVectors vectors, XidSnapshot applied, long readSentAt)
     {
         private readonly SemaphoreSlim refreshing = new(1, 1);
         private readonly ReaderWriterLockSlim access = new(LockRecursionPolicy.NoRecursion);
-        private long xmin = xmin;
+        private XidSnapshot applied = applied;
         private long readSentAt = readSentAt;
 
         public long Bytes => vectors.Bytes;
 
         /// <summary>
         /// Applies what changed since the last read, unless a read sent after <paramref name="started"/> has already
-        /// been applied. Not done when the deletion log no longer reaches back to the held copy's xmin, or when more than
-        /// <paramref name="maxRows"/> rows changed (reload it).
+        /// been applied. Not done when the deletion log no longer reaches back to the applied snapshot's xmin (the oldest
+        /// transaction whose deletions it may still need), or when more than <paramref name="maxRows"/> rows changed
+        /// (reload it).
         /// </summary>
         public async Task<Refresh> RefreshAsync(NpgsqlDataSource dataSource, string tenantId, long started, int maxRows, CancellationToken cancellationToken)
         {
@@ -287,8 +289,8 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
             {
                 if (readSentAt >= started) return Refresh.Done;
                 var sentAt = Stopwatch.GetTimestamp();
-                var delta = await ExactIndexSql.ChangesSinceAsync(dataSource, tenantId, xmin, maxRows, cancellationToken);
-                if (delta.PrunedThrough >= xmin) return delta.PrunedThrough >= delta.Xmin ? Refresh.HorizonAhead : Refresh.BehindHorizon;
+                var delta = await ExactIndexSql.ChangesSinceAsync(dataSource, tenantId, applied, maxRows, cancellationToken);
+                if (delta.PrunedThrough >= applied.Xmin) return delta.PrunedThrough >= delta.Snapshot.Xmin ? Refresh.HorizonAhead : Refresh.BehindHorizon;
                 if (delta.TooMany) return Refresh.TooMany;
                 if (delta.Upserts.Count > 0 || delta.Deletions.Count > 0)
                 {
@@ -307,7 +309,7 @@ internal sealed class ExactVectorIndex(NpgsqlDataSource dataSource, IOptions<Pos
                         access.ExitWriteLock();
                     }
                 }
-                xmin = delta.Xmin;
+                applied = delta.Snapshot;
                 Volatile.Write(ref readSentAt, sentAt);
                 return Refresh.Done;
             }

@@ -250,6 +250,47 @@ public sealed class PostgresExactIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_transaction_elsewhere_does_not_turn_a_small_delta_into_a_reload_and_its_rows_arrive_when_it_commits()
+    {
+        var tenant = NewTenant();
+        var random = new Random(36);
+        var (reader, writer) = (Instance(), Instance());
+        var held = RandomVector(random);
+        // Open before everything below, with a transaction id (it writes): every snapshot's xmin stays at or below it
+        // until it ends, so "changed since the last read's xmin" would be every row written after this.
+        await using var idle = await OpenAsync();
+        await using var longRunning = await idle.BeginTransactionAsync(Ct);
+        await using (var txid = new NpgsqlCommand("SELECT txid_current()", idle)) await txid.ExecuteScalarAsync(Ct);
+        await InsertSqlAsync(idle, tenant, "held", held);
+
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 100).Select(i => Anomaly($"a-{i}", RandomVector(random))).ToList(), Ct);
+        var index = reader.GetRequiredService<ExactVectorIndex>();
+        index.MaxDeltaRows = 10;
+        var query = new SimilarityQuery(RandomVector(random), K: 20, MinSimilarity: -1, Exact: true);
+        Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        for (var i = 0; i < 3; i++)
+        {
+            await Repository(writer).InsertManyAsync(tenant, [Anomaly($"few-{i}", query.Vector)], Ct);
+            Assert.Contains($"few-{i}", await Ids(reader, tenant, query));
+        }
+        Assert.Equal(1, index.Loads);
+
+        // Still open: a delta beyond the limit reloads, as without it.
+        await Repository(writer).InsertManyAsync(tenant, Enumerable.Range(0, 30).Select(i => Anomaly($"b-{i}", RandomVector(random))).ToList(), Ct);
+        Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        Assert.Equal(2, index.Loads);
+
+        // The long transaction commits below everything the index has read: its row is the next query's answer, as a delta.
+        var nearHeld = new SimilarityQuery(held, K: 1, MinSimilarity: -1, Exact: true);
+        Assert.NotEqual("held", (await Ids(reader, tenant, nearHeld))[0]);
+        await longRunning.CommitAsync(Ct);
+        Assert.Equal("held", (await Ids(reader, tenant, nearHeld))[0]);
+        Assert.Equal((await SqlExactAsync(tenant, query)).Select(r => r.Id), await Ids(reader, tenant, query));
+        Assert.Equal(2, index.Loads);
+        Assert.True(index.Holds(tenant));
+    }
+
+    [Fact]
     public async Task A_failed_load_is_ranked_by_PostgreSQL_and_not_retried_on_every_search()
     {
         var tenant = NewTenant();
