@@ -158,6 +158,39 @@ public sealed class VerifierMutationTests(MutationFixture fixture) : IClassFixtu
         await AssertEqualAgainAsync("detectors", raw);
     }
 
+    // PostgreSQL hashes bigint and timestamp(tz) values through hashint8extended, which folds the 64 bits to 32
+    // (high XOR low half): a value and its XOR with 2^32 + 1 hash alike. A digest that hashed those columns natively
+    // would call these two stores equal; the first assertion shows the pair really collides in the native hash.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_bigint_and_a_timestamp_changed_where_the_native_hash_folds_them_are_found(bool raw)
+    {
+        var run = $"{Tenant}-run-{5:D6}"; // finished: its duration_ms (bigint) is set
+        const string Epoch = "timestamptz '2000-01-01 00:00:00+00'";
+        const string Micros = $"((extract(epoch FROM started_at - {Epoch}) * 1000000)::bigint)";
+        var fold = $"""
+            UPDATE detection_runs SET duration_ms = duration_ms # 4294967297,
+                started_at = {Epoch} + ({Micros} # 4294967297) * interval '1 microsecond'
+            WHERE run_id = '{run}'
+            """;
+        var before = await target.ScalarAsync<string>($"SELECT duration_ms || ' ' || started_at FROM detection_runs WHERE run_id = '{run}'");
+        var nativeBefore = await target.ScalarAsync<long>($"SELECT hash_record_extended(ROW(duration_ms, started_at), 0) FROM detection_runs WHERE run_id = '{run}'");
+        await target.ExecuteAsync(fold);
+        try
+        {
+            Assert.NotEqual(before, await target.ScalarAsync<string>($"SELECT duration_ms || ' ' || started_at FROM detection_runs WHERE run_id = '{run}'"));
+            Assert.Equal(nativeBefore, await target.ScalarAsync<long>($"SELECT hash_record_extended(ROW(duration_ms, started_at), 0) FROM detection_runs WHERE run_id = '{run}'"));
+            var mismatch = Single(await VerifyAsync("detection_runs", raw), MismatchKinds.Different, run);
+            Assert.Equal(["duration_ms", "started_at"], mismatch.Fields.Select(f => f.Path).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            await target.ExecuteAsync(fold); // XOR twice: the original values
+        }
+        await AssertEqualAgainAsync("detection_runs", raw);
+    }
+
     // The raw digest sums one hash per row; a row hash linear in its columns' hashes (as hash_record_extended alone)
     // would keep that sum when values trade places between rows of one range. Both rows must be named.
     [Theory]

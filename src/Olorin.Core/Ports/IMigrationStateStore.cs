@@ -13,6 +13,12 @@ public interface IMigrationStateStore
     /// <summary>Inserts or replaces the record.</summary>
     Task PutAsync(string name, string json, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every record whose name starts with <paramref name="prefix"/>, by name, in one round trip (a command reads all
+    /// its collections' checkpoints at start: one query instead of one per collection). Empty when there is none.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Removes every record whose name starts with <paramref name="prefix"/>.</summary>
     Task DeleteAsync(string prefix, CancellationToken cancellationToken = default);
 }

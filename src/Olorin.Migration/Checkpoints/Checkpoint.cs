@@ -50,6 +50,11 @@ public sealed class CheckpointStore(MigrationEndpoint endpoint, string kind)
     public async Task<Checkpoint?> GetAsync(string collection, CancellationToken cancellationToken)
         => await Store.GetAsync(Name(collection), cancellationToken) is { } json ? JsonSerializer.Deserialize<Checkpoint>(json, Json) : null;
 
+    /// <summary>Every checkpoint of this kind, by collection, read in one round trip.</summary>
+    public async Task<IReadOnlyDictionary<string, Checkpoint>> ListAsync(CancellationToken cancellationToken)
+        => (await Store.ListAsync(kind + "/", cancellationToken))
+            .ToDictionary(s => s.Key[(kind.Length + 1)..], s => JsonSerializer.Deserialize<Checkpoint>(s.Value, Json)!, StringComparer.Ordinal);
+
     public Task PutAsync(string collection, Checkpoint checkpoint, CancellationToken cancellationToken)
         => Store.PutAsync(Name(collection), JsonSerializer.Serialize(checkpoint, Json), cancellationToken);
 

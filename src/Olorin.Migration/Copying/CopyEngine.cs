@@ -95,17 +95,19 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     /// run completed are not copied again and the others resume; otherwise every collection is copied from the start.
     /// </summary>
     public async Task<bool> IsResumingAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
+        => await SavedIfResumingAsync(collections, cancellationToken) is not null;
+
+    /// <summary>Every checkpoint (one round trip) when a previous run stopped part-way, otherwise null.</summary>
+    private async Task<IReadOnlyDictionary<string, Checkpoint>?> SavedIfResumingAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
     {
-        if (options.Restart) return false;
-        foreach (var collection in collections)
-            if (await checkpoints.GetAsync(collection.Name, cancellationToken) is { IsRunning: true })
-                return true;
-        return false;
+        if (options.Restart) return null;
+        var saved = await checkpoints.ListAsync(cancellationToken);
+        return collections.Any(c => saved.TryGetValue(c.Name, out var checkpoint) && checkpoint.IsRunning) ? saved : null;
     }
 
     public async Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
     {
-        var resuming = await IsResumingAsync(collections, cancellationToken);
+        var saved = await SavedIfResumingAsync(collections, cancellationToken);
         var runId = Guid.NewGuid().ToString("N");
         // Up to Parallelism collections are copied at once, each over its own connections (on a 2-core machine the
         // tool, the source and the target share the CPU, and one collection's round trips leave it idle); the parent
@@ -135,7 +137,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
                 {
                     try
                     {
-                        var previous = resuming ? await checkpoints.GetAsync(collection.Name, stop.Token) : null;
+                        var previous = saved?.GetValueOrDefault(collection.Name);
                         var finish = await CopyCollectionAsync(collection, previous, runId, stop.Token);
                         finishing[index] = finish;
                         _ = finish.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -29,13 +29,16 @@ internal sealed class MongoMigrationStateStore(MongoContext context) : IMigratio
             new BsonDocument { ["_id"] = name, ["state"] = json, ["updated_at"] = DateTime.UtcNow },
             new ReplaceOptions { IsUpsert = true }, cancellationToken));
 
-    /// <summary>
-    /// Every state whose name starts with <paramref name="prefix"/>: an anchored, case-sensitive regular expression
-    /// (the prefix escaped), which the <c>_id</c> index serves as a range ("a prefix expression … can use an index",
-    /// https://www.mongodb.com/docs/manual/reference/operator/query/regex/#index-use).
-    /// </summary>
+    /// <summary>Every state whose name starts with <paramref name="prefix"/> (<see cref="MigrationStateFilters.ByNamePrefix"/>), in one find.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var found in await Collection.Find(MigrationStateFilters.ByNamePrefix(prefix)).ToListAsync(cancellationToken))
+            states[found["_id"].AsString] = found["state"].AsString;
+        return states;
+    }
+
+    /// <summary>Every state whose name starts with <paramref name="prefix"/> (<see cref="MigrationStateFilters.ByNamePrefix"/>).</summary>
     public Task DeleteAsync(string prefix, CancellationToken cancellationToken = default)
-        => Collection.DeleteManyAsync(
-            Builders<BsonDocument>.Filter.Regex("_id", new BsonRegularExpression("^" + System.Text.RegularExpressions.Regex.Escape(prefix))),
-            cancellationToken);
+        => Collection.DeleteManyAsync(MigrationStateFilters.ByNamePrefix(prefix), cancellationToken);
 }

@@ -242,6 +242,9 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
     /// <summary>Waits for work shared between callers until it ends or this caller cancels; when it failed, <paramref name="forget"/>s it.</summary>
     private static async Task<T> SharedAsync<T>(Task<T> shared, CancellationToken cancellationToken, Action<Task<T>> forget)
     {
+        // WaitAsync returns a task that already ended whatever the token; on a loaded machine a plan can be built
+        // before the first await (every reply already in the socket), and a caller that had cancelled would go on.
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             return await shared.WaitAsync(cancellationToken);

@@ -35,6 +35,24 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
         }
     }
 
+    /// <summary>Reads without creating anything, like <see cref="GetAsync"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT name, state FROM {Table} WHERE starts_with(name, $1)");
+        command.Parameters.AddWithValue(prefix);
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) states[reader.GetString(0)] = reader.GetString(1);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            states.Clear();
+        }
+        return states;
+    }
+
     public async Task PutAsync(string name, string json, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);

@@ -50,6 +50,44 @@ public sealed class PostgresBulkRawTests(PostgresBackendFixture fixture) : IClas
         }
     }
 
+    // PostgreSQL's own hashes of these values are equal (hashint8extended folds bigint and timestamps to 32 bits as
+    // high XOR low half; the array hash ignores dimensions and lower bounds): the row hash must not be.
+    [Theory]
+    [InlineData("amount", "5", "5 # 4294967297")]
+    [InlineData("at_tz", "timestamptz '2026-01-01 00:00:00+00'", "timestamptz '2000-01-01 00:00:00+00' + ((extract(epoch FROM at_tz - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint # 4294967297) * interval '1 microsecond'")]
+    [InlineData("at", "timestamp '2026-01-01 00:00:00'", "timestamp '2000-01-01 00:00:00' + ((extract(epoch FROM at - timestamp '2000-01-01 00:00:00') * 1000000)::bigint # 4294967297) * interval '1 microsecond'")]
+    [InlineData("tags", "'{a,b}'", "'[0:1]={a,b}'")]
+    [InlineData("tags", "'{a,b}'", "'{{a,b}}'")]
+    public async Task A_row_hash_tells_apart_values_that_postgresql_hashes_alike(string column, string original, string changed)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(Ct);
+        await using (var create = new NpgsqlCommand($"""
+            DROP TABLE IF EXISTS fold_probe;
+            CREATE TEMP TABLE fold_probe (id text PRIMARY KEY, amount bigint, at_tz timestamp with time zone, at timestamp without time zone, tags text[]);
+            INSERT INTO fold_probe VALUES ('a', 1, now(), localtimestamp, ARRAY['x']);
+            UPDATE fold_probe SET {column} = {original}
+            """, connection))
+            await create.ExecuteNonQueryAsync(Ct);
+        var rowHash = RawRowHash.Expression(
+            [("id", "text"), ("amount", "bigint"), ("at_tz", "timestamp with time zone"), ("at", "timestamp without time zone"), ("tags", "text[]")], hashRecord: true);
+
+        async Task<(string Value, long Native, string Row)> ReadAsync()
+        {
+            await using var read = new NpgsqlCommand($"SELECT {column}::text, hash_record_extended(ROW({column}), 0), ({rowHash})::text FROM fold_probe", connection);
+            await using var reader = await read.ExecuteReaderAsync(Ct);
+            await reader.ReadAsync(Ct);
+            return (reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+        }
+
+        var before = await ReadAsync();
+        await using (var update = new NpgsqlCommand($"UPDATE fold_probe SET {column} = {changed}", connection))
+            await update.ExecuteNonQueryAsync(Ct);
+        var after = await ReadAsync();
+        Assert.NotEqual(before.Value, after.Value);
+        Assert.Equal(before.Native, after.Native);
+        Assert.NotEqual(before.Row, after.Row);
+    }
+
     [Fact]
     public async Task A_caller_that_cancels_leaves_no_cancelled_plan_for_the_next()
     {
