@@ -154,6 +154,9 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.First.TotalMilliseconds });
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.Max.TotalMilliseconds });
             claim.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+            // Every statement of a batch is prepared: fixed text, so each pooled connection plans it once instead of
+            // once per batch (about 1.5 ms of PostgreSQL CPU per batch for the claim and the reads, docs/performance.md).
+            await claim.PrepareAsync(cancellationToken);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -208,6 +211,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.TenantId).ToArray() });
         settle.Parameters.Add(new NpgsqlParameter { Value = cleared.Select(k => k.Id).ToArray() });
         settle.Parameters.Add(new NpgsqlParameter { Value = refusedAt });
+        await settle.PrepareAsync(cancellationToken);
         var deadLettered = (int)(long)(await settle.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return new RelayBatch(entries, claimed.Count - refused.Count, refused.Count, deadLettered);

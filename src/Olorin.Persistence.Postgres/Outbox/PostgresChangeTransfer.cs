@@ -103,6 +103,7 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
                 (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
             for (var i = 0; i < binding.KeyColumns.Count; i++)
                 command.Parameters.Add(new NpgsqlParameter { Value = values.Select(v => v[i]).ToArray() });
+            await command.PrepareAsync(cancellationToken);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally

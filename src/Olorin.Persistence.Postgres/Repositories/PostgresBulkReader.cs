@@ -105,6 +105,9 @@ internal static class PostgresBulkReader
             command.CommandText = KeyLookup.Of(entityType, keyColumns).Select(string.Join(", ", plan.ColumnNames.Select(Quote)));
             for (var i = 0; i < keyColumns.Count; i++)
                 command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k[i]).ToArray() });
+            // Prepared: the text is the same for every call on a table, so each pooled connection plans it once instead
+            // of once per call (once per relay batch; docs/performance.md, "Session 7: dual-write cost").
+            await command.PrepareAsync(cancellationToken);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) result.Add(Materialize(reader, plan.ClrType, plan.Root, 0));
             return result;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Olorin.Persistence.Postgres.Repositories;
@@ -95,9 +96,36 @@ internal static class PostgresBulkRows
         {
             var values = Array.CreateInstance(column.ProviderType, rows.Count);
             for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
-            return (object)new NpgsqlParameter($"p{i}", values);
+            return new NpgsqlParameter($"p{i}", values);
         }).ToArray();
-        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        return await ExecutePreparedAsync(db, sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> as a prepared statement on the context's connection, in its current transaction
+    /// when it has one. The statement text is the same for every batch of a table (one array parameter per column),
+    /// so each pooled connection parses and plans it once
+    /// (https://www.npgsql.org/doc/prepare.html, persistent prepared statements) instead of once per call — for the
+    /// change relay, once per batch of a few hundred rows, five batches a second under a steady write load.
+    /// </summary>
+    private static async Task<int> ExecutePreparedAsync(OlorinDbContext db, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection,
+                (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+            if (db.Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
+            command.Parameters.AddRange(parameters);
+            await command.PrepareAsync(cancellationToken);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
     }
 
     private static Plan BuildPlan(IEntityType entityType)
