@@ -28,6 +28,7 @@ public static class PostgresPersistence
         services.AddSingleton(_ => StatelessReadSource.Build(connectionString));
         // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
         services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));
+        AddLazyContext(services);
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddSingleton<IConnectionPoolProbe, PostgresPoolProbe>();
         services.AddOptions<PostgresVectorSearchOptions>()
@@ -54,6 +55,23 @@ public static class PostgresPersistence
         services.AddSingleton<IChangeOutbox, PostgresChangeOutbox>();
         services.AddSingleton<WriteBackMarker>();
         return services;
+    }
+
+    /// <summary>
+    /// The scope's context behind a <see cref="Lazy{T}"/>, and every resolution of <see cref="OlorinDbContext"/> through
+    /// it: a repository whose hottest calls use Npgsql alone takes the Lazy, so the context is rented from the pool
+    /// (and reset on its return) only when a call needs EF, not with every request that resolves the repository
+    /// (docs/performance.md, "Session 7: GET by id"). <see cref="Lazy{T}.IsValueCreated"/> then also says whether
+    /// anything in the scope holds the context, so whether a transaction can be open on it.
+    /// </summary>
+    private static void AddLazyContext(IServiceCollection services)
+    {
+        var pooled = services.Last(d => d.ServiceType == typeof(OlorinDbContext));
+        var rent = pooled.ImplementationFactory
+                   ?? throw new InvalidOperationException("AddDbContextPool no longer registers OlorinDbContext through a factory.");
+        services.Remove(pooled);
+        services.AddScoped(sp => new Lazy<OlorinDbContext>(() => (OlorinDbContext)rent(sp)));
+        services.AddScoped(sp => sp.GetRequiredService<Lazy<OlorinDbContext>>().Value);
     }
 
     /// <summary>

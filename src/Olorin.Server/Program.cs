@@ -76,7 +76,7 @@ try
     // API requests wait for the write-back marker check a database down at start-up deferred (503 meanwhile).
     app.UseWriteBackCheck();
     // After authentication: the polling limit is partitioned by the caller's tenant and user.
-    app.UseRateLimiter();
+    app.UsePollingRateLimiter();
 
     // Monitoring needs no token; every resource API needs the read or write scope (ApiAuthorization): map each
     // new API inside one of the two groups.

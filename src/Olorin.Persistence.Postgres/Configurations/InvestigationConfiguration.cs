@@ -22,6 +22,11 @@ internal sealed class InvestigationConfiguration : IEntityTypeConfiguration<Inve
         {
             t.HasCheckConstraint("ck_investigation_states_version", "version >= 1");
         });
+        // Room on every page for the once-a-second last_accessed flush (LastAccessedBuffer) to write each row's new
+        // version beside the old one: such an update changes no indexed column, so with room it is a HOT update that
+        // touches none of the table's six indexes (GIN and HNSW included); at fillfactor 100 none was HOT
+        // (docs/performance.md, "Session 7: GET by id").
+        builder.HasStorageParameter("fillfactor", 80);
         builder.HasKey(x => new { x.TenantId, x.InvestigationId });
         builder.Property(x => x.InvestigationId).IsBusinessId();
         builder.Property(x => x.UserId).HasMaxLength(255).IsRequired();

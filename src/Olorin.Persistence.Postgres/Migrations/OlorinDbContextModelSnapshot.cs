@@ -683,6 +683,8 @@ namespace Olorin.Persistence.Postgres.Migrations
                         {
                             t.HasCheckConstraint("ck_investigation_states_version", "version >= 1");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Olorin.Core.Models.InvestigationTemplate", b =>

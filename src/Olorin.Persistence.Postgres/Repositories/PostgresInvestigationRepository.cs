@@ -17,8 +17,15 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// becomes a version conflict.
 /// </summary>
 internal sealed class PostgresInvestigationRepository(
-    OlorinDbContext db, NpgsqlDataSource dataSource, StatelessReadSource reads, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
+    Lazy<OlorinDbContext> context, NpgsqlDataSource dataSource, StatelessReadSource reads, TimeProvider clock, IOptions<PostgresVectorSearchOptions> vectorSearch) : IInvestigationRepository
 {
+    /// <summary>
+    /// EF's context, rented on first use: the by-id read, create, update and delete go through Npgsql alone, and
+    /// renting and resetting a pooled context for each of those requests cost CPU for nothing (docs/performance.md,
+    /// "Session 7: GET by id").
+    /// </summary>
+    private OlorinDbContext Db => context.Value;
+
     private const string FullTextConfiguration = "english";
 
     public async Task<Outcome<Investigation>> CreateAsync(Investigation investigation, AuditContext audit, CancellationToken cancellationToken = default)
@@ -43,15 +50,16 @@ internal sealed class PostgresInvestigationRepository(
     }
 
     /// <summary>
-    /// Without the derived columns (search_vector, embedding). Outside a transaction (every API read) with Npgsql
-    /// directly (<see cref="InvestigationByIdReader"/>) on the pool whose connections are not reset per use
-    /// (<see cref="StatelessReadSource"/>); inside one, through the context's connection, so the read sees the
-    /// transaction's own writes: a compiled query, translated once per process.
+    /// Without the derived columns (search_vector, embedding). Outside a transaction of the scope's context (every API
+    /// read) with Npgsql directly (<see cref="InvestigationByIdReader"/>) on the pool whose connections are not reset
+    /// per use (<see cref="StatelessReadSource"/>), without renting a context; inside one, through the context's
+    /// connection, so the read sees the transaction's own writes: a compiled query, translated once per process.
+    /// (No context obtained in the scope yet means no transaction on it: every resolution goes through the Lazy.)
     /// </summary>
     public Task<Investigation?> GetAsync(string tenantId, string investigationId, CancellationToken cancellationToken = default)
-        => db.Database.CurrentTransaction is null
-            ? InvestigationByIdReader.ReadAsync(reads.DataSource, tenantId, investigationId, cancellationToken)
-            : GetById(db, tenantId, investigationId, cancellationToken);
+        => context.IsValueCreated && Db.Database.CurrentTransaction is not null
+            ? GetById(Db, tenantId, investigationId, cancellationToken)
+            : InvestigationByIdReader.ReadAsync(reads.DataSource, tenantId, investigationId, cancellationToken);
 
     private static readonly Func<OlorinDbContext, string, string, CancellationToken, Task<Investigation?>> GetById =
         EF.CompileAsyncQuery((OlorinDbContext db, string tenantId, string investigationId, CancellationToken _) =>
@@ -62,7 +70,7 @@ internal sealed class PostgresInvestigationRepository(
 
     public async Task<PagedResult<Investigation>> ListAsync(string tenantId, InvestigationQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var matching = db.Investigations.AsNoTracking().Where(x => x.TenantId == tenantId);
+        var matching = Db.Investigations.AsNoTracking().Where(x => x.TenantId == tenantId);
         if (query.Status is { } status) matching = matching.Where(x => x.Status == status);
         if (query.UserId is { } userId) matching = matching.Where(x => x.UserId == userId);
         if (!string.IsNullOrEmpty(query.Search))
@@ -76,7 +84,7 @@ internal sealed class PostgresInvestigationRepository(
             ? RowCountKey.ForFilter("investigation_states", tenantId, [("status", query.Status is { } s ? WireEnum.ToWire(s) : null)])
             : null;
         return await matching.ToPageAsync(
-            q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, db, counted, cancellationToken,
+            q => q.OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.InvestigationId), page, Db, counted, cancellationToken,
             q => q.Select(InvestigationColumns.Served));
     }
 
@@ -150,7 +158,7 @@ internal sealed class PostgresInvestigationRepository(
         for (var i = 0; i < accesses.Count; i++)
             (tenants[i], ids[i], ats[i]) = (accesses[i].TenantId, accesses[i].InvestigationId, UtcTime.Normalize(accesses[i].AccessedAt));
         var seconds = interval.TotalSeconds;
-        return await db.Database.ExecuteSqlAsync($"""
+        return await Db.Database.ExecuteSqlAsync($"""
             UPDATE investigation_states s SET last_accessed = a.at
             FROM unnest({tenants}::text[], {ids}::text[], {ats}::timestamptz[]) AS a(t, i, at)
             WHERE s.tenant_id = a.t COLLATE "C" AND s.investigation_id = a.i COLLATE "C"
@@ -193,7 +201,7 @@ internal sealed class PostgresInvestigationRepository(
     {
         if (string.IsNullOrWhiteSpace(text)) return new PagedResult<InvestigationSearchHit>([], 0, page.Page, page.PageSize);
 
-        var matching = db.Investigations.AsNoTracking()
+        var matching = Db.Investigations.AsNoTracking()
             .Where(x => x.TenantId == tenantId
                 && EF.Property<NpgsqlTsVector>(x, InvestigationConfiguration.SearchVector)
                     .Matches(EF.Functions.WebSearchToTsQuery(FullTextConfiguration, text)));
@@ -229,18 +237,18 @@ internal sealed class PostgresInvestigationRepository(
         if (vector.Length != AnomalyEventConfiguration.EmbeddingDimensions)
             throw new ArgumentException($"An embedding has {AnomalyEventConfiguration.EmbeddingDimensions} dimensions, not {vector.Length}.", nameof(vector));
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
         var options = vectorSearch.Value;
-        var total = await InvestigationSimilaritySql.CountAsync(db, tenantId, vector, minSimilarity, cancellationToken);
+        var total = await InvestigationSimilaritySql.CountAsync(Db, tenantId, vector, minSimilarity, cancellationToken);
         if (total <= options.ExactSearchMaxCandidates)
-            await AnomalySimilaritySql.ConfigureExactScanAsync(db, cancellationToken);
+            await AnomalySimilaritySql.ConfigureExactScanAsync(Db, cancellationToken);
         else
-            await AnomalySimilaritySql.ConfigureIndexScanAsync(db, Math.Max(options.EfSearch, page.Skip + page.PageSize), cancellationToken);
+            await AnomalySimilaritySql.ConfigureIndexScanAsync(Db, Math.Max(options.EfSearch, page.Skip + page.PageSize), cancellationToken);
         var neighbours = total <= page.Skip
             ? []
-            : await InvestigationSimilaritySql.NearestAsync(db, tenantId, vector, minSimilarity, page.Skip, page.PageSize, cancellationToken);
+            : await InvestigationSimilaritySql.NearestAsync(Db, tenantId, vector, minSimilarity, page.Skip, page.PageSize, cancellationToken);
         var ids = neighbours.Select(n => n.InvestigationId).ToList();
-        var found = await db.Investigations.AsNoTracking()
+        var found = await Db.Investigations.AsNoTracking()
             .Where(x => x.TenantId == tenantId && ids.Contains(x.InvestigationId))
             .ToDictionaryAsync(x => x.InvestigationId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -255,12 +263,12 @@ internal sealed class PostgresInvestigationRepository(
 
     public async Task<IReadOnlyList<Investigation>> ListWithoutEmbeddingAsync(string? tenantId, TenantKey? after, int limit, CancellationToken cancellationToken = default)
     {
-        var keys = await MissingEmbeddingSql.KeysAsync(db, "investigation_states", "investigation_id", tenantId, after, limit, cancellationToken);
+        var keys = await MissingEmbeddingSql.KeysAsync(Db, "investigation_states", "investigation_id", tenantId, after, limit, cancellationToken);
         var found = new Dictionary<TenantKey, Investigation>();
         foreach (var tenant in keys.GroupBy(k => k.TenantId))
         {
             var ids = tenant.Select(k => k.Id).ToList();
-            var rows = await db.Investigations.AsNoTracking()
+            var rows = await Db.Investigations.AsNoTracking()
                 .Where(x => x.TenantId == tenant.Key && ids.Contains(x.InvestigationId)).ToListAsync(cancellationToken);
             foreach (var row in rows) found[new TenantKey(row.TenantId, row.InvestigationId)] = row;
         }
@@ -272,7 +280,7 @@ internal sealed class PostgresInvestigationRepository(
         if (embedding.Length != AnomalyEventConfiguration.EmbeddingDimensions)
             throw new ArgumentException($"An embedding has {AnomalyEventConfiguration.EmbeddingDimensions} dimensions, not {embedding.Length}.", nameof(embedding));
         var vector = new Vector(embedding);
-        return await db.Database.ExecuteSqlAsync(
+        return await Db.Database.ExecuteSqlAsync(
             $"""
             UPDATE investigation_states SET embedding = {vector}
             WHERE tenant_id = {tenantId} AND investigation_id = {investigationId} AND version = {version} AND embedding IS NULL
@@ -281,7 +289,7 @@ internal sealed class PostgresInvestigationRepository(
 
     public async Task<IReadOnlyDictionary<InvestigationStatus, long>> CountByStatusAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var counts = await db.Investigations.AsNoTracking()
+        var counts = await Db.Investigations.AsNoTracking()
             .Where(x => x.TenantId == tenantId)
             .GroupBy(x => x.Status)
             .Select(g => new { Status = g.Key, Count = g.LongCount() })
@@ -292,16 +300,16 @@ internal sealed class PostgresInvestigationRepository(
     public TenantKey KeyOf(Investigation document) => new(document.TenantId, document.InvestigationId);
 
     public IAsyncEnumerable<Investigation> ExportAsync(TenantKey after = default, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.ExportAsync(db, (Investigation x) => x.TenantId, x => x.InvestigationId, after, cancellationToken);
+        => PostgresBulkTransfer.ExportAsync(Db, (Investigation x) => x.TenantId, x => x.InvestigationId, after, cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken = default)
-        => db.Investigations.LongCountAsync(cancellationToken);
+        => Db.Investigations.LongCountAsync(cancellationToken);
 
     public Task<int> BulkUpsertAsync(IReadOnlyCollection<Investigation> documents, CancellationToken cancellationToken = default)
-        => PostgresBulkTransfer.UpsertAsync(db, documents, x => x.TenantId, x => x.InvestigationId, cancellationToken);
+        => PostgresBulkTransfer.UpsertAsync(Db, documents, x => x.TenantId, x => x.InvestigationId, cancellationToken);
 
     private IQueryable<Investigation> Scoped(string tenantId, string investigationId)
-        => db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
+        => Db.Investigations.Where(x => x.TenantId == tenantId && x.InvestigationId == investigationId);
 
     /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> literal in an ILIKE pattern whose escape character is <c>\</c>.</summary>
     private static string EscapeLikePattern(string value)

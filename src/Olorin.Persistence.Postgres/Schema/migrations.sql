@@ -1251,3 +1251,11 @@ VALUES ('20261202060000_RelayDeadLetters', '10.0.15');
 
 COMMIT;
 
+START TRANSACTION;
+ALTER TABLE investigation_states SET (fillfactor=80);
+
+INSERT INTO __ef_migrations_history (migration_id, product_version)
+VALUES ('20261202131739_InvestigationStatesFillFactor', '10.0.15');
+
+COMMIT;
+

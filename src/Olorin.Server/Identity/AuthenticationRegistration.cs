@@ -19,6 +19,7 @@ public static class AuthenticationRegistration
         var services = builder.Services;
         services.AddSingleton(new ActiveAuthMode(mode));
         services.AddSingleton<OlorinPrincipalFactory>();
+        services.AddSingleton<CategoryCachingLoggerFactory>();
 
         if (jwt is not null)
         {

@@ -12,9 +12,9 @@ namespace Olorin.Server.Identity;
 /// </summary>
 public sealed class HeaderAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
+    CategoryCachingLoggerFactory loggers,
     UrlEncoder encoder,
-    OlorinPrincipalFactory principals) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    OlorinPrincipalFactory principals) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     public const string SchemeName = "Headers";
     public const string TenantHeader = "X-Tenant-Id";

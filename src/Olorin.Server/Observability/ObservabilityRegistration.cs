@@ -43,12 +43,14 @@ public static class ObservabilityRegistration
             .ConfigureResource(resource => resource.AddService("olorin-server", serviceVersion: Version, autoGenerateServiceInstanceId: true))
             .WithTracing(tracing =>
             {
-                // The request's own span always (it is the trace id in logs and ProblemDetails); the database and
-                // repository spans below it only when they go somewhere: without an exporter each request built and
-                // dropped one span per repository call and per Npgsql command (docs/performance.md, session 6).
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath));
+                // Spans only when they go somewhere: without an exporter each request built and dropped one span per
+                // repository call and per Npgsql command (docs/performance.md, session 6), and the request's own span
+                // was sampled and tagged by the instrumentation for nothing (session 7). The request keeps its trace
+                // id without it: ASP.NET Core's hosting starts the request's Activity itself whenever logging is on
+                // (from the traceparent header when there is one), and that is the trace id of the logs.
                 if (otlp)
                     tracing
+                        .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
                         .AddNpgsql()
                         .AddSource(MongoTelemetry.ActivitySourceName)
                         .AddSource(OlorinMeter.Name)

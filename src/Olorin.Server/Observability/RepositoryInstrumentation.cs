@@ -54,6 +54,15 @@ public class InstrumentedRepository : DispatchProxy
 {
     private static readonly ConcurrentDictionary<MethodInfo, string> OperationNames = new();
 
+    /// <summary>
+    /// One proxy per port, made by <see cref="DispatchProxy.Create"/> once and copied for each repository instance:
+    /// Create binds the generated type's constructor by reflection on every call, ~1% of the server's CPU under
+    /// GET /investigations/{id} load (docs/performance.md, "Session 7: GET by id"). A copy is the same generated type
+    /// with its own fields; the generated methods pass the proxy they were called on to <see cref="Invoke"/>, so a copy
+    /// dispatches to its own inner repository (<c>RepositoryInstrumentationTests</c>).
+    /// </summary>
+    private static readonly ConcurrentDictionary<Type, InstrumentedRepository> Templates = new();
+
     private object _inner = null!;
     private RepositoryInstruments _instruments = null!;
     private string _backend = null!;
@@ -61,7 +70,7 @@ public class InstrumentedRepository : DispatchProxy
 
     public static object Wrap(Type port, object inner, RepositoryInstruments instruments, string backend)
     {
-        var proxy = (InstrumentedRepository)Create(port, typeof(InstrumentedRepository));
+        var proxy = (InstrumentedRepository)Templates.GetOrAdd(port, static p => (InstrumentedRepository)Create(p, typeof(InstrumentedRepository))).MemberwiseClone();
         proxy._inner = inner;
         proxy._instruments = instruments;
         proxy._backend = backend;

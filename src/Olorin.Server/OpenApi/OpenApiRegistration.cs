@@ -35,14 +35,25 @@ public static class OpenApiRegistration
         return services;
     }
 
-    /// <summary>The document at <c>/swagger/v1/swagger.json</c> and the UI at <c>/swagger</c>.</summary>
+    /// <summary>Where the document and the UI are served: <see cref="UseOlorinOpenApi"/>'s middleware runs only below it.</summary>
+    public const string PathPrefix = "/swagger";
+
+    /// <summary>
+    /// The document at <c>/swagger/v1/swagger.json</c> and the UI at <c>/swagger</c>. Both middlewares sit in a branch
+    /// taken only for paths under <see cref="PathPrefix"/>: in the main pipeline they matched every API request's path
+    /// against their templates (the UI's with a regular expression) before letting it through (docs/performance.md,
+    /// "Session 7: GET by id").
+    /// </summary>
     public static WebApplication UseOlorinOpenApi(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase), swagger =>
         {
-            options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "Olorin Server v1");
-            options.RoutePrefix = "swagger";
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint($"{PathPrefix}/{DocumentName}/swagger.json", "Olorin Server v1");
+                options.RoutePrefix = PathPrefix.TrimStart('/');
+            });
         });
         return app;
     }

@@ -10,7 +10,6 @@ namespace Olorin.Server.Apis.Investigations;
 /// <summary>What every investigation handler needs, bound with <c>[AsParameters]</c>.</summary>
 public sealed class InvestigationServices(
     IInvestigationRepository investigations,
-    IAuditLogRepository auditLog,
     RequestIdentity identity,
     TimeProvider clock,
     HttpContext httpContext,
@@ -32,7 +31,12 @@ public sealed class InvestigationServices(
     public EmbeddingQueue EmbeddingQueue { get; } = embeddingQueue;
 
     public IInvestigationRepository Investigations { get; } = investigations;
-    public IAuditLogRepository AuditLog { get; } = auditLog;
+
+    /// <summary>
+    /// Resolved when a handler reads the history, not with every request: building it (an instrumented repository over
+    /// a pooled EF context) was a cost of each GET /investigations/{id} (docs/performance.md, "Session 7: GET by id").
+    /// </summary>
+    public IAuditLogRepository AuditLog => HttpContext.RequestServices.GetRequiredService<IAuditLogRepository>();
 
     /// <summary>Who is writing and from where, for the audit entry the repository writes with the change.</summary>
     public AuditContext Audit() => new(

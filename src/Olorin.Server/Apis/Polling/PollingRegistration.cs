@@ -23,4 +23,14 @@ public static class PollingRegistration
         });
         return services;
     }
+
+    /// <summary>
+    /// The rate limiter middleware, in a branch taken only by the endpoints <see cref="PollingRateLimiter"/> limits
+    /// (<see cref="PollingRateLimitedAttribute"/>; after routing and authentication). Its global limiter gives every
+    /// other endpoint no limit, but only after a partition lookup under a lock and a lease per request, which
+    /// GET /investigations/{id} and every other API request paid for nothing (docs/performance.md, "Session 7: GET by id").
+    /// </summary>
+    public static IApplicationBuilder UsePollingRateLimiter(this IApplicationBuilder app)
+        => app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<PollingRateLimitedAttribute>() is not null,
+            limited => limited.UseRateLimiter());
 }
