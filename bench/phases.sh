@@ -179,7 +179,7 @@ done
 {
   echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $CONNECTIONS connections, ${DURATION}s per operation and phase"
   echo
-  echo "| round | phase | POST/s | POST P50 ms | POST P99 ms | PATCH/s | PATCH P50 ms | PATCH P99 ms | non-2xx / socket errors | server CPU s per 1000 writes | PostgreSQL CPU s per 1000 writes, primary | … secondary | relay docs/s | outbox lag under load | drain after load | load avg (1 min) before |"
+  echo "| round | phase | POST/s | POST P50 ms | POST P99 ms | PATCH/s | PATCH P50 ms | PATCH P99 ms | status ≥ 400 / socket errors | server CPU s per 1000 writes | PostgreSQL CPU s per 1000 writes, primary | … secondary | relay docs/s | outbox lag under load | drain after load | load avg (1 min) before |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo

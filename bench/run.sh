@@ -268,7 +268,7 @@ fi
 {
   echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $INVESTIGATIONS investigations, $SCORES scores, $ANOMALIES anomalies; ${DURATION}s per row"
   echo
-  echo "| call | connections | req/s | P50 ms | P99 ms | P99 target ms | target | non-2xx / socket errors | server CPU ms/req | PostgreSQL CPU ms/req | same-run ceiling | load avg (1 min) before |"
+  echo "| call | connections | req/s | P50 ms | P99 ms | P99 target ms | target | status ≥ 400 / socket errors | server CPU ms/req | PostgreSQL CPU ms/req | same-run ceiling | load avg (1 min) before |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
