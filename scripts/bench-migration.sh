@@ -129,7 +129,7 @@ for path in $PATHS; do
   RATE_IDX="$(jq -r '(.totals.copied / (.totals.seconds + .totals.index_build_seconds)) | floor' "$J")"
   info "total: $DOCS docs, copy phase $(jq -r '.totals.phase_seconds // .totals.seconds' "$J") s = $RATE docs/s (collections' own clocks add up to $(jq -r .totals.seconds "$J") s; index builds $(jq -r .totals.index_build_seconds "$J") s, summed: $RATE_IDX docs/s over both sums)"
   info "process: wall clock $(wall "migrate-$path") (start-up, preparing the target, counts included), CPU $(cpu "migrate-$path"), peak RSS $(peak_mb "migrate-$path") MB; PostgreSQL backends: $(pg_cpu "migrate-$path") CPU-s"
-  SUMMARY+=("migrate ($path): $(wall_rate "migrate-$path" "$DOCS") docs/s over the whole command's wall clock ($(wall "migrate-$path")); $RATE docs/s copying ($RATE_IDX with the deferred index builds); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "migrate-$path")" "$DOCS"), PostgreSQL $(per_k "$(pg_cpu "migrate-$path")" "$DOCS"); peak RSS $(peak_mb "migrate-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
+  SUMMARY+=("migrate ($path): $(wall_rate "migrate-$path" "$DOCS") docs/s over the whole command's wall clock ($(wall "migrate-$path")); $RATE docs/s over the copy phase (its deferred index builds included; $RATE_IDX over the collections' and builds' own clocks summed); CPU-s per 1,000 docs: tool $(per_k "$(tool_cpu "migrate-$path")" "$DOCS"), PostgreSQL $(per_k "$(pg_cpu "migrate-$path")" "$DOCS"); peak RSS $(peak_mb "migrate-$path") MB; load before $LOAD_BEFORE, after $LOAD_AFTER")
 
   section "verify-migration ($path) $SRC_DB ↔ $DST_DB"
   LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"

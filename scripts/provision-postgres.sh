@@ -202,7 +202,8 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
     for setting in "${changed[@]}"; do psql_admin "-c \"ALTER SYSTEM SET $setting\""; done
     psql_admin "-c \"SELECT pg_reload_conf()\"" >/dev/null
     sleep 1
-    if [ "$(psql_admin "-c \"SELECT count(*) FROM pg_settings WHERE pending_restart\"")" != "0" ]; then
+    # Only for a setting this run changed (as the dry run says): a restart an operator left pending is theirs to do.
+    if [ "${#restart_for[@]}" -gt 0 ]; then
       log "restarting cluster $PG_MAJOR/$PG_CLUSTER for ${restart_for[*]:-a changed setting}"
       if ! as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PG_CLUSTER" restart; then
         # Never leave a setting the server cannot start with in postgresql.auto.conf: back to the defaults, start again.
