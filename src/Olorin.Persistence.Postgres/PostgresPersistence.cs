@@ -70,7 +70,8 @@ public static class PostgresPersistence
         var rent = pooled.ImplementationFactory
                    ?? throw new InvalidOperationException("AddDbContextPool no longer registers OlorinDbContext through a factory.");
         services.Remove(pooled);
-        services.AddScoped(sp => new Lazy<OlorinDbContext>(() => (OlorinDbContext)rent(sp)));
+        // PublicationOnly: a failed rent is not cached for the rest of the scope (the scoped lease returns one context).
+        services.AddScoped(sp => new Lazy<OlorinDbContext>(() => (OlorinDbContext)rent(sp), LazyThreadSafetyMode.PublicationOnly));
         services.AddScoped(sp => sp.GetRequiredService<Lazy<OlorinDbContext>>().Value);
     }
 

@@ -10,7 +10,7 @@ namespace Olorin.Server.Identity;
 /// <c>DEFAULT_TENANT_ID</c> and <c>anonymous</c>, with every scope. Nothing is verified: trusted networks and local
 /// development only. A malformed header fails authentication, and the challenge answers 400 naming the header.
 /// </summary>
-public sealed class HeaderAuthenticationHandler(
+internal sealed class HeaderAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     CategoryCachingLoggerFactory loggers,
     UrlEncoder encoder,

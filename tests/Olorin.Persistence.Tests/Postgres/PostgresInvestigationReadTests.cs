@@ -58,4 +58,33 @@ public sealed class PostgresInvestigationReadTests(PostgresBackendFixture fixtur
         Assert.Null(await investigations.GetAsync(tenant, "missing", Ct));
         Assert.Null(await investigations.GetAsync($"other-{tenant}", "full", Ct));
     }
+    [Fact]
+    public async Task A_read_rents_no_context_and_a_read_inside_the_scopes_transaction_sees_its_uncommitted_write()
+    {
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        var audit = new AuditContext("u1", AuditSource.Api, null, null);
+        await using (var seed = fixture.Shared.Services.CreateAsyncScope())
+        {
+            var created = await seed.ServiceProvider.GetRequiredService<IInvestigationRepository>()
+                .CreateAsync(new Investigation { InvestigationId = "inv", UserId = "u1", TenantId = tenant }, audit, Ct);
+            Assert.IsType<Outcome<Investigation>.Ok>(created);
+        }
+
+        await using var scope = fixture.Shared.Services.CreateAsyncScope();
+        var investigations = scope.ServiceProvider.GetRequiredService<IInvestigationRepository>();
+        var lazy = scope.ServiceProvider.GetRequiredService<Lazy<OlorinDbContext>>();
+        var before = await investigations.GetAsync(tenant, "inv", Ct);
+        Assert.NotNull(before);
+        Assert.False(lazy.IsValueCreated); // the by-id read went through Npgsql alone
+
+        var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
+        Assert.Same(lazy.Value, db); // one context per scope, whichever way it is asked for
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        await db.Database.ExecuteSqlAsync($"UPDATE investigation_states SET version = version + 41 WHERE tenant_id = {tenant} AND investigation_id = 'inv'", Ct);
+        var inside = await investigations.GetAsync(tenant, "inv", Ct);
+        await transaction.RollbackAsync(Ct);
+
+        Assert.Equal(before.Version + 41, inside!.Version); // read on the transaction's connection, not the stateless pool
+        Assert.Equal(before.Version, (await investigations.GetAsync(tenant, "inv", Ct))!.Version);
+    }
 }

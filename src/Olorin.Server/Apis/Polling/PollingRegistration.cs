@@ -31,6 +31,9 @@ public static class PollingRegistration
     /// GET /investigations/{id} and every other API request paid for nothing (docs/performance.md, "Session 7: GET by id").
     /// </summary>
     public static IApplicationBuilder UsePollingRateLimiter(this IApplicationBuilder app)
-        => app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<PollingRateLimitedAttribute>() is not null,
+        => app.UseWhen(context => context.GetEndpoint()?.Metadata is { } metadata
+                                  && (metadata.GetMetadata<PollingRateLimitedAttribute>() is not null
+                                      // An endpoint given its own policy later (RequireRateLimiting) is limited too.
+                                      || metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>() is not null),
             limited => limited.UseRateLimiter());
 }
