@@ -62,7 +62,7 @@ if ! wait "$build_pid"; then
   cat "$build_log"
   die "the build failed"
 fi
-info "built $SERVER_DLL"
+info "ready: $SERVER_DLL"
 rm -f "$build_log"
 
 export Database__MigrateOnStartup=true
