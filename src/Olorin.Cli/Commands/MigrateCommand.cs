@@ -142,7 +142,8 @@ public static class MigrateCommand
         var failed = results.Sum(r => r.Failed);
         var skipped = results.Sum(r => r.Skipped);
         PrintTable(output, results, phaseSeconds);
-        var copiedNow = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
+        // This run's documents only: a resumed collection's Copied includes what earlier runs copied, outside this clock.
+        var copiedNow = results.Sum(r => r.CopiedThisRun);
         var commandSeconds = CommandClock.ProcessSeconds;
         // Rates over wall clocks: the copy phase (index builds included), then the process (start-up, preparing the target).
         output.Line($"Copy phase {phaseSeconds:N2} s = {CommandClock.Rate(copiedNow, phaseSeconds):N0} docs/s with index builds; " +
@@ -175,11 +176,12 @@ public static class MigrateCommand
             }),
             totals = new
             {
-                source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), skipped, failed,
+                source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), copied_this_run = copiedNow, skipped, failed,
                 seconds = Math.Round(results.Sum(r => r.Elapsed.TotalSeconds), 3),
                 index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
                 // Wall clock of the copy with its index builds (collections overlap: the sums above add up their own clocks),
-                // the rate's denominator; command_seconds the process's so far (start-up and preparing the target included).
+                // the rate's denominator (its numerator copied_this_run: copied less earlier runs' work on resumed or complete
+                // collections); command_seconds the process's so far (start-up and preparing the target included).
                 phase_seconds = Math.Round(phaseSeconds, 3),
                 docs_per_second = Math.Round(CommandClock.Rate(copiedNow, phaseSeconds)),
                 command_seconds = Math.Round(commandSeconds, 3),
@@ -279,7 +281,7 @@ public static class MigrateCommand
                 r.Failed == 0 ? "0" : $"[red]{r.Failed:N0}[/]", r.AlreadyComplete ? "(done before)" : r.DocumentsPerSecond.ToString("N0"),
                 r.IndexBuild > TimeSpan.Zero ? r.IndexBuild.TotalSeconds.ToString("N1") : "");
         // The total's rate over the copy phase's wall clock: the collections' own clocks overlap (--parallel).
-        var copied = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
+        var copied = results.Sum(r => r.CopiedThisRun);
         table.AddRow("[bold]total[/]", $"[bold]{results.Sum(r => r.SourceCount):N0}[/]", $"[bold]{results.Sum(r => r.Copied):N0}[/]",
             $"[bold]{results.Sum(r => r.Skipped):N0}[/]", $"[bold]{results.Sum(r => r.Failed):N0}[/]", $"[bold]{CommandClock.Rate(copied, phaseSeconds):N0}[/]", $"[bold]{results.Sum(r => r.IndexBuild.TotalSeconds):N1}[/]");
         output.Human.Write(table);
