@@ -85,7 +85,11 @@ public static class MigrateCommand
         // Without a preflight nothing waits for the source before the target is written: the target is prepared
         // (database, schema) while the source is opened, instead of after it. Each on a thread of its own from the
         // start (composing a provider is a tenth of a second of type loading), while the console writes the header.
-        Task<OpenedEndpoint>? targetOpening = args.NoPreflight && !args.DryRun ? Task.Run(() => PrepareTargetAsync(targetSpec, cancellationToken), cancellationToken) : null;
+        // Its own token: a source that cannot be opened stops the preparation (AbandonTarget).
+        var targetPreparation = args.NoPreflight && !args.DryRun ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        Task<OpenedEndpoint>? targetOpening = targetPreparation is not null
+            ? Task.Run(() => PrepareTargetAsync(targetSpec, targetPreparation.Token), targetPreparation.Token)
+            : null;
         var sourceOpening = Task.Run(() => OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken), cancellationToken);
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
@@ -97,8 +101,7 @@ public static class MigrateCommand
         }
         catch
         {
-            if (targetOpening is not null)
-                try { await (await targetOpening).DisposeAsync(); } catch (Exception) { /* the source's error is the one reported */ }
+            if (targetOpening is not null) await AbandonTargetAsync(targetOpening, targetPreparation!);
             throw;
         }
         await using var sourceLease = source;
@@ -123,6 +126,7 @@ public static class MigrateCommand
 
         output.Line("Preparing the target (schema migrations / bootstrap)…");
         await using var target = await (targetOpening ?? PrepareTargetAsync(targetSpec, cancellationToken));
+        targetPreparation?.Dispose();
         Timeline.Mark("migrate: target prepared");
 
         var options = new CopyOptions
@@ -191,6 +195,22 @@ public static class MigrateCommand
         });
         Timeline.Mark("migrate: reported");
         return success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The source could not be opened: cancels the target's preparation and returns at once, so the source's error is
+    /// reported without waiting for the target (which may be slow, or unreachable until its connect timeout). A
+    /// preparation that finishes anyway is closed when it does; its outcome, cancellation included, is not reported.
+    /// </summary>
+    private static async Task AbandonTargetAsync(Task<OpenedEndpoint> preparing, CancellationTokenSource preparation)
+    {
+        await preparation.CancelAsync();
+        _ = preparing.ContinueWith(async finished =>
+        {
+            preparation.Dispose();
+            if (finished.IsCompletedSuccessfully) await finished.Result.DisposeAsync();
+            else _ = finished.Exception; // observed: not the error this command reports
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
     }
 
     private static Task<OpenedEndpoint> PrepareTargetAsync(EndpointSpec targetSpec, CancellationToken cancellationToken)
