@@ -188,6 +188,30 @@ public sealed class RelayRefusalTests
     }
 
     [Fact]
+    public async Task A_drain_claims_a_key_refused_by_an_instance_whose_clock_is_ahead()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = RelayClock();
+        await using var primary = await PostgresEndpoint.CreateAsync(clock: clock);
+        await Outbox(primary).SetCaptureAsync(true, ct);
+        await new SyntheticDataset("tenant-skew", 2).WriteAsync(primary.Services, cancellationToken: ct);
+        var poison = (await primary.ScalarAsync<string>("SELECT detector_id FROM detectors ORDER BY detector_id LIMIT 1"))!;
+        Task RefusePoison(ChangeSet changes, CancellationToken _)
+            => changes.Keys.Any(k => k.Id == poison) ? throw new ChangeRefusedException("refused", new InvalidOperationException()) : Task.CompletedTask;
+        Assert.Equal(1, (await Outbox(primary).RelayAsync(10_000, 5, RefusalBackoff.Default, RefusePoison, ct)).Refused);
+        // The refusal was stamped by another instance whose clock is 2 s ahead of this relay's.
+        await primary.ExecuteAsync("UPDATE change_relay_failures SET last_failed_at = last_failed_at + interval '2 seconds'");
+
+        // A relay with back-off leaves it (its wait, on the other clock, has not passed); a drain does not wait at all.
+        Assert.Equal(0, (await Outbox(primary).RelayAsync(10_000, 5, RefusalBackoff.Default, (_, _) => Task.CompletedTask, ct)).Entries);
+        var applied = new List<ChangeKey>();
+        Task Record(ChangeSet changes, CancellationToken _) { applied.AddRange(changes.Keys); return Task.CompletedTask; }
+        Assert.Equal(1, (await Outbox(primary).RelayAsync(10_000, 5, RefusalBackoff.None, Record, ct)).Documents);
+        Assert.Equal(poison, Assert.Single(applied).Id);
+        Assert.Equal(0L, (await Outbox(primary).DepthAsync(ct)).Entries);
+    }
+
+    [Fact]
     public void The_back_off_doubles_from_the_first_delay_up_to_the_maximum()
     {
         var backoff = new RefusalBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));

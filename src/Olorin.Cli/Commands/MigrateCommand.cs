@@ -85,7 +85,11 @@ public static class MigrateCommand
         // Without a preflight nothing waits for the source before the target is written: the target is prepared
         // (database, schema) while the source is opened, instead of after it. Each on a thread of its own from the
         // start (composing a provider is a tenth of a second of type loading), while the console writes the header.
-        Task<OpenedEndpoint>? targetOpening = args.NoPreflight && !args.DryRun ? Task.Run(() => PrepareTargetAsync(targetSpec, cancellationToken), cancellationToken) : null;
+        // Its own token: a source that cannot be opened stops the preparation (AbandonTarget).
+        var targetPreparation = args.NoPreflight && !args.DryRun ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        Task<OpenedEndpoint>? targetOpening = targetPreparation is not null
+            ? Task.Run(() => PrepareTargetAsync(targetSpec, targetPreparation.Token), targetPreparation.Token)
+            : null;
         var sourceOpening = Task.Run(() => OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken), cancellationToken);
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
@@ -97,8 +101,7 @@ public static class MigrateCommand
         }
         catch
         {
-            if (targetOpening is not null)
-                try { await (await targetOpening).DisposeAsync(); } catch (Exception) { /* the source's error is the one reported */ }
+            if (targetOpening is not null) await AbandonTargetAsync(targetOpening, targetPreparation!);
             throw;
         }
         await using var sourceLease = source;
@@ -123,6 +126,7 @@ public static class MigrateCommand
 
         output.Line("Preparing the target (schema migrations / bootstrap)…");
         await using var target = await (targetOpening ?? PrepareTargetAsync(targetSpec, cancellationToken));
+        targetPreparation?.Dispose();
         Timeline.Mark("migrate: target prepared");
 
         var options = new CopyOptions
@@ -142,7 +146,8 @@ public static class MigrateCommand
         var failed = results.Sum(r => r.Failed);
         var skipped = results.Sum(r => r.Skipped);
         PrintTable(output, results, phaseSeconds);
-        var copiedNow = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
+        // This run's documents only: a resumed collection's Copied includes what earlier runs copied, outside this clock.
+        var copiedNow = results.Sum(r => r.CopiedThisRun);
         var commandSeconds = CommandClock.ProcessSeconds;
         // Rates over wall clocks: the copy phase (index builds included), then the process (start-up, preparing the target).
         output.Line($"Copy phase {phaseSeconds:N2} s = {CommandClock.Rate(copiedNow, phaseSeconds):N0} docs/s with index builds; " +
@@ -175,11 +180,12 @@ public static class MigrateCommand
             }),
             totals = new
             {
-                source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), skipped, failed,
+                source_count = results.Sum(r => r.SourceCount), copied = results.Sum(r => r.Copied), copied_this_run = copiedNow, skipped, failed,
                 seconds = Math.Round(results.Sum(r => r.Elapsed.TotalSeconds), 3),
                 index_build_seconds = Math.Round(results.Sum(r => r.IndexBuild.TotalSeconds), 3),
                 // Wall clock of the copy with its index builds (collections overlap: the sums above add up their own clocks),
-                // the rate's denominator; command_seconds the process's so far (start-up and preparing the target included).
+                // the rate's denominator (its numerator copied_this_run: copied less earlier runs' work on resumed or complete
+                // collections); command_seconds the process's so far (start-up and preparing the target included).
                 phase_seconds = Math.Round(phaseSeconds, 3),
                 docs_per_second = Math.Round(CommandClock.Rate(copiedNow, phaseSeconds)),
                 command_seconds = Math.Round(commandSeconds, 3),
@@ -189,6 +195,22 @@ public static class MigrateCommand
         });
         Timeline.Mark("migrate: reported");
         return success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The source could not be opened: cancels the target's preparation and returns at once, so the source's error is
+    /// reported without waiting for the target (which may be slow, or unreachable until its connect timeout). A
+    /// preparation that finishes anyway is closed when it does; its outcome, cancellation included, is not reported.
+    /// </summary>
+    private static async Task AbandonTargetAsync(Task<OpenedEndpoint> preparing, CancellationTokenSource preparation)
+    {
+        await preparation.CancelAsync();
+        _ = preparing.ContinueWith(async finished =>
+        {
+            preparation.Dispose();
+            if (finished.IsCompletedSuccessfully) await finished.Result.DisposeAsync();
+            else _ = finished.Exception; // observed: not the error this command reports
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
     }
 
     private static Task<OpenedEndpoint> PrepareTargetAsync(EndpointSpec targetSpec, CancellationToken cancellationToken)
@@ -279,7 +301,7 @@ public static class MigrateCommand
                 r.Failed == 0 ? "0" : $"[red]{r.Failed:N0}[/]", r.AlreadyComplete ? "(done before)" : r.DocumentsPerSecond.ToString("N0"),
                 r.IndexBuild > TimeSpan.Zero ? r.IndexBuild.TotalSeconds.ToString("N1") : "");
         // The total's rate over the copy phase's wall clock: the collections' own clocks overlap (--parallel).
-        var copied = results.Where(r => !r.AlreadyComplete).Sum(r => r.Copied);
+        var copied = results.Sum(r => r.CopiedThisRun);
         table.AddRow("[bold]total[/]", $"[bold]{results.Sum(r => r.SourceCount):N0}[/]", $"[bold]{results.Sum(r => r.Copied):N0}[/]",
             $"[bold]{results.Sum(r => r.Skipped):N0}[/]", $"[bold]{results.Sum(r => r.Failed):N0}[/]", $"[bold]{CommandClock.Rate(copied, phaseSeconds):N0}[/]", $"[bold]{results.Sum(r => r.IndexBuild.TotalSeconds):N1}[/]");
         output.Human.Write(table);

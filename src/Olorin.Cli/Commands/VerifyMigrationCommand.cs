@@ -146,14 +146,16 @@ public static class VerifyMigrationCommand
                 startedAt, DateTime.UtcNow, results, indexes.Problems)
             .SaveAsync(target.Services.GetRequiredService<IMigrationStateStore>(), cancellationToken);
         var compared = results.Sum(r => r.Compared);
+        // The rates' numerator: this run's documents only (a resumed run's saved tallies were compared outside this clock).
+        var comparedNow = results.Sum(r => r.ComparedThisRun);
         var seconds = results.Sum(r => r.Elapsed.TotalSeconds);
         var commandSeconds = CommandClock.ProcessSeconds;
         output.Line(equal
             ? $"[green]Verified: {compared:N0} documents equal.[/]"
             : "[red]Verification FAILED: the target differs from the source (see above).[/]");
         // Rates over wall clocks: the verification phase, then the process (start-up and connections included).
-        output.Line($"Verification phase {phaseSeconds:N2} s = {CommandClock.Rate(compared, phaseSeconds):N0} docs/s; " +
-                    $"whole command {commandSeconds:N2} s = {CommandClock.Rate(compared, commandSeconds):N0} docs/s.");
+        output.Line($"Verification phase {phaseSeconds:N2} s = {CommandClock.Rate(comparedNow, phaseSeconds):N0} docs/s; " +
+                    $"whole command {commandSeconds:N2} s = {CommandClock.Rate(comparedNow, commandSeconds):N0} docs/s.");
         output.Result(new
         {
             command = "verify-migration",
@@ -178,9 +180,9 @@ public static class VerifyMigrationCommand
             // the rate's denominator; command_seconds the process's so far (start-up included).
             totals = new
             {
-                compared, seconds = Math.Round(seconds, 3), docs_per_second = Math.Round(CommandClock.Rate(compared, phaseSeconds)),
+                compared, compared_this_run = comparedNow, seconds = Math.Round(seconds, 3), docs_per_second = Math.Round(CommandClock.Rate(comparedNow, phaseSeconds)),
                 phase_seconds = Math.Round(phaseSeconds, 3), parallel = options.Parallelism,
-                command_seconds = Math.Round(commandSeconds, 3), command_docs_per_second = Math.Round(CommandClock.Rate(compared, commandSeconds)),
+                command_seconds = Math.Round(commandSeconds, 3), command_docs_per_second = Math.Round(CommandClock.Rate(comparedNow, commandSeconds)),
             },
         });
         Timeline.Mark("verify: recorded, reported");

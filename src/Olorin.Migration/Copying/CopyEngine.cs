@@ -65,6 +65,12 @@ public sealed record CollectionCopyResult(
     /// <summary>Whether this run copied the collection by the same-backend raw path (<see cref="CopyOptions.RawRows"/>).</summary>
     public bool Raw { get; init; }
 
+    /// <summary>
+    /// The documents this run copied: <see cref="Copied"/> less what earlier runs of a resumed collection had copied
+    /// (0 for one <see cref="AlreadyComplete"/>). The numerator of a rate over this run's time.
+    /// </summary>
+    public long CopiedThisRun { get; init; }
+
     /// <summary>Documents per second of the copy itself (<see cref="Elapsed"/>; the deferred index build is <see cref="IndexBuild"/>).</summary>
     public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
 }
@@ -207,6 +213,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
+        var copiedBefore = checkpoint.Copied;
         if (raw is not null)
             checkpoint = await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
         else
@@ -214,7 +221,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
 
         checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
         Timeline.Mark($"copy {collection.Name}: rows copied ({checkpoint.Copied})");
-        return FinishAsync(collection, checkpoint, sourceCount, resumed, failures, raw is not null, cancellationToken);
+        return FinishAsync(collection, checkpoint, checkpoint.Copied - copiedBefore, sourceCount, resumed, failures, raw is not null, cancellationToken);
     }
 
     /// <summary>
@@ -222,7 +229,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     /// the collection still running with its cursor at the end: it copies nothing more and builds them.
     /// </summary>
     private async Task<CollectionCopyResult> FinishAsync(
-        MigrationCollection collection, Checkpoint checkpoint, long sourceCount, bool resumed, List<FailedDocument> failures, bool raw, CancellationToken cancellationToken)
+        MigrationCollection collection, Checkpoint checkpoint, long copiedThisRun, long sourceCount, bool resumed, List<FailedDocument> failures, bool raw, CancellationToken cancellationToken)
     {
         var indexClock = Stopwatch.StartNew();
         if (checkpoint.DeferredIndexes is { } deferred)
@@ -239,7 +246,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         return new(collection.Name, sourceCount, checkpoint.Copied, checkpoint.Skipped, checkpoint.Failed,
             TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed, AlreadyComplete: false, failures, TimeSpan.FromSeconds(checkpoint.IndexSeconds))
         {
-            Raw = raw,
+            Raw = raw, CopiedThisRun = copiedThisRun,
         };
     }
 

@@ -57,6 +57,12 @@ public sealed record CollectionVerification(
     /// <summary>Whether this run compared ranges by the servers' digests first (<see cref="VerifyOptions.RawRows"/>).</summary>
     public bool Raw { get; init; }
 
+    /// <summary>
+    /// The documents this run compared: <see cref="Compared"/> less the saved tally of earlier runs of a resumed
+    /// collection (all of it for one that was complete). The numerator of a rate over this run's time.
+    /// </summary>
+    public long ComparedThisRun { get; init; }
+
     public bool Equal => SourceCount == TargetCount && Missing == 0 && Extra == 0 && Different == 0
                          && (Embeddings is null || Embeddings.Matching == Embeddings.WithEmbedding);
 

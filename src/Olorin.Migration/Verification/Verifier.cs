@@ -94,6 +94,7 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         var resumed = previous is not null;
         observer.Started(collection.Name, sourceCount, targetCount, tally.Compared, resumed);
         var elapsedBefore = checkpoint.ElapsedSeconds;
+        var comparedBefore = tally.Compared;
         Func<double> elapsed = () => elapsedBefore + clock.Elapsed.TotalSeconds;
 
         Timeline.Mark($"verify {collection.Name}: {(wholeSource is null ? "counted" : "whole collection digested")}");
@@ -117,7 +118,7 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         Timeline.Mark($"verify {collection.Name}: compared ({tally.Compared})");
         checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
-        return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null };
+        return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null, ComparedThisRun = tally.Compared - comparedBefore };
     }
 
     private static async Task<long> CountAsync(MigrationEndpoint endpoint, MigrationCollection collection, CancellationToken cancellationToken)

@@ -20,10 +20,10 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// <c>4294967297</c>, or two timestamps whose microseconds differ by that XOR, would hash alike), <c>jsonb</c> and
 /// <c>numeric</c> by their text (their hash equates <c>1</c> and <c>1.0</c>, which the canonical form keeps apart
 /// as integer and double), floats by their IEEE bits (<c>float8send</c>: their hash equates <c>0</c> and
-/// <c>-0</c>), vectors by their binary form (<c>vector_send</c>, the float32 bits; pgvector has no hash), a
-/// <c>text[]</c> natively with its <c>array_dims</c> beside it (the array hash covers the elements in order, not the
-/// dimensions or lower bounds: <c>{a,b}</c>, <c>{{a,b}}</c> and <c>[0:1]={a,b}</c> hash alike), anything else by its
-/// text under the digest's pinned output settings. That skips formatting every timestamp, float and
+/// <c>-0</c>), vectors by their binary form (<c>vector_send</c>, the float32 bits; pgvector has no hash), an
+/// array of text, varchar or a natively hashed type natively with its <c>array_dims</c> beside it (the array hash
+/// covers the elements in order, not the dimensions or lower bounds: <c>{a,b}</c>, <c>{{a,b}}</c> and
+/// <c>[0:1]={a,b}</c> hash alike), other arrays and anything else by their text under the digest's pinned output settings. That skips formatting every timestamp, float and
 /// integer of the row as text, which the row-text hash below spends most of its time on (2–4× the CPU per row,
 /// measured on the mixed dataset's transaction_scores, anomaly_events and investigation_states).
 /// </para>
@@ -48,6 +48,8 @@ internal static class RawRowHash
     /// <summary>The column's value in a form (one or more expressions of the row) whose hash equality is equality of the stored value.</summary>
     internal static string Exact(string column, string type) => type switch
     {
+        // Before the scalar branches, which match by prefix ("character varying" would also take "character varying(n)[]").
+        _ when type.EndsWith("[]", StringComparison.Ordinal) => ExactArray(column, type[..^2]),
         _ when IsVector(type) => $"vector_send({column})",
         "double precision" => $"float8send({column})",
         "real" => $"float4send({column})",
@@ -56,8 +58,21 @@ internal static class RawRowHash
         "timestamp without time zone" => $"timestamp_send({column})",
         "smallint" or "integer" or "boolean" or "date" or "uuid" or "bytea" => column,
         "text" => $"{column} COLLATE \"C\"",
-        "text[]" => $"{column} COLLATE \"C\", array_dims({column})",
-        _ when type.StartsWith("character varying", StringComparison.Ordinal) => $"{column} COLLATE \"C\"",
+        "text" or "character varying" => $"{column} COLLATE \"C\"",
+        _ when type.StartsWith("character varying(", StringComparison.Ordinal) => $"{column} COLLATE \"C\"",
+        _ => $"({column})::text",
+    };
+
+    /// <summary>
+    /// An array column: natively with its <c>array_dims</c> beside it when its elements hash one-to-one (the array
+    /// hash covers the elements in order, not the dimensions or lower bounds), otherwise by its text, which carries
+    /// the dimensions and lower bounds itself (<c>{{1}}</c>, <c>[0:0]={1}</c>).
+    /// </summary>
+    private static string ExactArray(string column, string elementType) => elementType switch
+    {
+        "text" or "character varying" => $"{column} COLLATE \"C\", array_dims({column})",
+        _ when elementType.StartsWith("character varying(", StringComparison.Ordinal) => $"{column} COLLATE \"C\", array_dims({column})",
+        "smallint" or "integer" or "boolean" or "date" or "uuid" or "bytea" => $"{column}, array_dims({column})",
         _ => $"({column})::text",
     };
 

@@ -97,6 +97,12 @@ public static partial class PhaseStartup
                 // Whatever dual left in PostgreSQL's outbox reaches MongoDB before MongoDB decides any write.
                 var leftover = await ChangeRelaying.DrainAsync(other!.Outbox, services, stores.Settings.RelayBatchSize, stores.Settings.RelayMaxAttempts, cancellationToken);
                 if (leftover > 0) LogLeftoverDrained(logger, leftover);
+                // As for the write-back below: the drain ends at its first empty claim, so only the count says whether
+                // MongoDB now holds every change PostgreSQL acknowledged.
+                var undrained = UndrainedProblem(await other.Outbox.DepthAsync(cancellationToken), "PostgreSQL's outbox", "MongoDB", stores.Settings.RelayMaxAttempts);
+                if (undrained is not null)
+                    throw new StartupAbortedException(
+                        $"MongoDB lags writes PostgreSQL acknowledged: {undrained}. Start in dual (its relay goes on copying them) until safe_to_advance is true, then restart in mongo_primary.");
                 await other.Marker.SetAsync($"{Environment.MachineName} at start-up in mongo_primary", cancellationToken);
                 await other.Outbox.SetCaptureAsync(false, cancellationToken);
                 await outbox.SetCaptureAsync(true, cancellationToken);
@@ -162,11 +168,9 @@ public static partial class PhaseStartup
             LogWriteBackDrained(logger, drained);
             // The drain stops at the first empty claim, and claims skip rows another instance holds: the marker is
             // cleared only when the outbox is really empty (the count sees locked rows too).
-            var left = await other.Outbox.DepthAsync(cancellationToken);
-            if (left.Entries > 0)
-                problem = $"the write-back outbox still holds {left.Entries} entries after draining (another instance may be draining it now)";
-            else if (left.DeadLetters > 0)
-                problem = $"the write-back outbox holds {left.DeadLetters} dead letter(s): changes PostgreSQL refused {stores.Settings.RelayMaxAttempts} times (see docs/operations.md, 'Dead letters'; scripts/olorin outbox list-dead-letters / retry-dead-letters)";
+            var undrained = UndrainedProblem(await other.Outbox.DepthAsync(cancellationToken), "the write-back outbox", "PostgreSQL", stores.Settings.RelayMaxAttempts);
+            if (undrained is not null)
+                problem = undrained;
             else if (marker is null || captureWasOn)
             {
                 await services.GetRequiredService<WriteBackMarker>().ClearAsync(cancellationToken);
@@ -187,6 +191,18 @@ public static partial class PhaseStartup
         throw new StartupAbortedException(
             $"PostgreSQL lags writes MongoDB acknowledged: {problem}. Make MongoDB ({mongoSetting}) reachable and restart (start-up drains the write-back), or start in mongo_primary; {PhaseSettings.AllowUndrainedVariable}=true starts anyway and loses those writes.");
     }
+
+    /// <summary>
+    /// Why an outbox a start-up drain has just emptied still keeps its target behind, or null when it does not: entries
+    /// left (the drain stops at its first empty claim, and claims skip rows another instance holds; the count sees
+    /// locked rows too) or dead letters (changes the target refused, never copied).
+    /// </summary>
+    private static string? UndrainedProblem(OutboxDepth left, string outbox, string target, int maxAttempts)
+        => left.Entries > 0
+            ? $"{outbox} still holds {left.Entries} entries after draining (another instance may be draining it now)"
+            : left.DeadLetters > 0
+                ? $"{outbox} holds {left.DeadLetters} dead letter(s): changes {target} refused {maxAttempts} times (see docs/operations.md, 'Dead letters'; scripts/olorin outbox list-dead-letters / retry-dead-letters)"
+                : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Migration phase: could not check PostgreSQL for an incomplete MongoDB write-back at start-up ({Error}); API requests answer 503 until the check has run (retried in the background)")]
     private static partial void LogMarkerDeferred(ILogger logger, string error);

@@ -58,18 +58,22 @@ public sealed class PostgresBulkRawTests(PostgresBackendFixture fixture) : IClas
     [InlineData("at", "timestamp '2026-01-01 00:00:00'", "timestamp '2000-01-01 00:00:00' + ((extract(epoch FROM at - timestamp '2000-01-01 00:00:00') * 1000000)::bigint # 4294967297) * interval '1 microsecond'")]
     [InlineData("tags", "'{a,b}'", "'[0:1]={a,b}'")]
     [InlineData("tags", "'{a,b}'", "'{{a,b}}'")]
+    [InlineData("labels", "'{a,b}'", "'[0:1]={a,b}'")]
+    [InlineData("counts", "'{5}'", "ARRAY[5 # 4294967297]")]
     public async Task A_row_hash_tells_apart_values_that_postgresql_hashes_alike(string column, string original, string changed)
     {
         await using var connection = await DataSource.OpenConnectionAsync(Ct);
         await using (var create = new NpgsqlCommand($"""
             DROP TABLE IF EXISTS fold_probe;
-            CREATE TEMP TABLE fold_probe (id text PRIMARY KEY, amount bigint, at_tz timestamp with time zone, at timestamp without time zone, tags text[]);
-            INSERT INTO fold_probe VALUES ('a', 1, now(), localtimestamp, ARRAY['x']);
+            CREATE TEMP TABLE fold_probe (id text PRIMARY KEY, amount bigint, at_tz timestamp with time zone, at timestamp without time zone, tags text[],
+                labels character varying(20)[], counts bigint[]);
+            INSERT INTO fold_probe VALUES ('a', 1, now(), localtimestamp, ARRAY['x'], ARRAY['y'], ARRAY[1]);
             UPDATE fold_probe SET {column} = {original}
             """, connection))
             await create.ExecuteNonQueryAsync(Ct);
         var rowHash = RawRowHash.Expression(
-            [("id", "text"), ("amount", "bigint"), ("at_tz", "timestamp with time zone"), ("at", "timestamp without time zone"), ("tags", "text[]")], hashRecord: true);
+            [("id", "text"), ("amount", "bigint"), ("at_tz", "timestamp with time zone"), ("at", "timestamp without time zone"), ("tags", "text[]"),
+             ("labels", "character varying(20)[]"), ("counts", "bigint[]")], hashRecord: true);
 
         async Task<(string Value, long Native, string Row)> ReadAsync()
         {
@@ -87,6 +91,22 @@ public sealed class PostgresBulkRawTests(PostgresBackendFixture fixture) : IClas
         Assert.Equal(before.Native, after.Native);
         Assert.NotEqual(before.Row, after.Row);
     }
+
+    // Arrays before the scalar prefixes: "character varying(20)[]" is an array, not a varchar.
+    [Theory]
+    [InlineData("character varying(20)", "c COLLATE \"C\"")]
+    [InlineData("character varying", "c COLLATE \"C\"")]
+    [InlineData("text[]", "c COLLATE \"C\", array_dims(c)")]
+    [InlineData("character varying(20)[]", "c COLLATE \"C\", array_dims(c)")]
+    [InlineData("character varying[]", "c COLLATE \"C\", array_dims(c)")]
+    [InlineData("integer[]", "c, array_dims(c)")]
+    [InlineData("uuid[]", "c, array_dims(c)")]
+    [InlineData("bigint[]", "(c)::text")]
+    [InlineData("timestamp with time zone[]", "(c)::text")]
+    [InlineData("double precision[]", "(c)::text")]
+    [InlineData("jsonb[]", "(c)::text")]
+    public void Each_column_type_is_hashed_through_an_exact_form(string type, string expression)
+        => Assert.Equal(expression, RawRowHash.Exact("c", type));
 
     [Fact]
     public async Task A_caller_that_cancels_leaves_no_cancelled_plan_for_the_next()

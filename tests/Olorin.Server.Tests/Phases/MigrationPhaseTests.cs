@@ -268,6 +268,31 @@ public sealed class MigrationPhaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Mongo_primary_refuses_to_start_while_postgres_s_outbox_keeps_a_dead_letter_after_the_drain()
+    {
+        await using (var store = PostgresPersistence.BuildStoreProvider(postgres.ConnectionString))
+            await store.MigratePostgresAsync(Ct);
+        // A change dual's relay could never copy to MongoDB: the start-up drain cannot move it, so MongoDB would lack it.
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var letter = new NpgsqlCommand("""
+                INSERT INTO change_relay_failures (collection, tenant_id, document_id, attempts, error, first_changed_at, last_failed_at, dead_lettered_at)
+                VALUES ('detectors', 'tenant-dead', 'det-refused', 5, 'refused', now(), now(), now())
+                """, connection);
+            await letter.ExecuteNonQueryAsync(Ct);
+        }
+        var settings = OlorinApiFactory.SettingsFor(postgres.ConnectionString);
+        settings["MIGRATION_PHASE"] = "mongo_primary";
+        settings["SECONDARY_DATABASE_URL"] = StandInThroughProxy;
+        var exit = await ServerProcess.RunUntilExitAsync(settings, TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal(1, exit.Code);
+        var fatal = Assert.Single(exit.Output.Split('\n'), l => l.Contains("MongoDB lags writes PostgreSQL acknowledged", StringComparison.Ordinal));
+        Assert.Contains("PostgreSQL's outbox holds 1 dead letter(s): changes MongoDB refused", fatal);
+        Assert.Equal(0, await ScalarAsync(postgres.ConnectionString, "SELECT count(*) FROM write_back_marker"));
+    }
+
+    [Fact]
     public async Task The_override_starts_postgres_despite_the_marker_and_the_gate_says_the_write_back_is_incomplete()
     {
         await using (var store = PostgresPersistence.BuildStoreProvider(postgres.ConnectionString))
