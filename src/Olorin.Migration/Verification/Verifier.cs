@@ -98,11 +98,9 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         Func<double> elapsed = () => elapsedBefore + clock.Elapsed.TotalSeconds;
 
         Timeline.Mark($"verify {collection.Name}: {(wholeSource is null ? "counted" : "whole collection digested")}");
-        if (wholeSource is { } whole && wholeTarget is { } other && whole.Count == other.Count && whole.Digest == other.Digest)
+        if (wholeSource is { } whole && wholeTarget is { } other && Same(whole, other))
         {
-            tally.Ranges++;
-            tally.Compared += whole.Count;
-            tally.WithEmbedding += whole.WithEmbedding;
+            CountEqual(tally, whole);
             observer.Progress(collection.Name, tally.Compared);
         }
         else
@@ -119,6 +117,17 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
         checkpoint = checkpoint with { State = Checkpoint.Complete, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds, UpdatedAt = DateTime.UtcNow, Results = JsonSerializer.SerializeToElement(tally, Json) };
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         return Result(collection, sourceCount, targetCount, tally, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), resumed) with { Raw = raw is not null, ComparedThisRun = tally.Compared - comparedBefore };
+    }
+
+    /// <summary>Two servers' digests of the same keys (a range or the whole collection) that say its documents are equal.</summary>
+    private static bool Same(RawRangeDigest source, RawRangeDigest target) => source.Count == target.Count && source.Digest == target.Digest;
+
+    /// <summary>An equal digest's documents, counted as compared without being read.</summary>
+    private static void CountEqual(Tally tally, RawRangeDigest digest)
+    {
+        tally.Ranges++;
+        tally.Compared += digest.Count;
+        tally.WithEmbedding += digest.WithEmbedding;
     }
 
     private static async Task<long> CountAsync(MigrationEndpoint endpoint, MigrationCollection collection, CancellationToken cancellationToken)
@@ -146,11 +155,9 @@ public sealed class Verifier(MigrationEndpoint source, MigrationEndpoint target,
             var sourceDigest = raw.Source.DigestAsync(collection.Name, after, upTo, cancellationToken);
             var targetDigest = raw.Target.DigestAsync(collection.Name, after, upTo, cancellationToken);
             var (sourceRange, targetRange) = (await sourceDigest, await targetDigest);
-            if (sourceRange.Count == targetRange.Count && sourceRange.Digest == targetRange.Digest)
+            if (Same(sourceRange, targetRange))
             {
-                tally.Ranges++;
-                tally.Compared += sourceRange.Count;
-                tally.WithEmbedding += sourceRange.WithEmbedding;
+                CountEqual(tally, sourceRange);
                 checkpoint = await SaveAsync(collection, checkpoint with { Cursor = collection.CursorOf(upTo) }, tally, elapsed, cancellationToken);
             }
             else
