@@ -33,10 +33,16 @@ public sealed record RefusalBackoff(TimeSpan First, TimeSpan Max)
     /// <summary>Whether a claim at <paramref name="now"/> (the same clock) leaves the key alone: until <see cref="RetryAt"/>, exclusive.</summary>
     public bool IsWaiting(DateTimeOffset refusedAt, int attempts, DateTimeOffset now) => now < RetryAt(refusedAt, attempts);
 
+    /// <summary>
+    /// Whether a refused key waits at all: without a <see cref="First"/> delay (<see cref="None"/>, a drain) no key does,
+    /// and a claim ignores refusals altogether, whatever clock stamped them.
+    /// </summary>
+    public bool Waits => First > TimeSpan.Zero;
+
     /// <summary>The wait after the key's <paramref name="attempts"/>-th refusal (1 = the first).</summary>
     public TimeSpan DelayAfter(int attempts)
     {
-        if (attempts < 1 || First <= TimeSpan.Zero) return TimeSpan.Zero;
+        if (attempts < 1 || !Waits) return TimeSpan.Zero;
         var doublings = Math.Min(attempts - 1, 40);
         var ms = Math.Min(First.TotalMilliseconds * Math.Pow(2, doublings), Max.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(ms);

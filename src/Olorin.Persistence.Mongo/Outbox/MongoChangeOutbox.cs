@@ -117,7 +117,7 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
         var now = Now;
         var owner = Guid.NewGuid().ToString("N");
         // A drain (no back-off) takes the keys still waiting out a refusal's delay too: it must end with an empty outbox.
-        var includeWaiting = backoff.First <= TimeSpan.Zero;
+        var includeWaiting = !backoff.Waits;
         var candidates = await Entries.Find(OutboxRendering.Claimable(now, includeWaiting)).Project(Builders<BsonDocument>.Projection.Include("_id"))
             .Limit(maxEntries).ToListAsync(cancellationToken);
         if (candidates.Count == 0) return new RelayBatch(0, 0);

@@ -229,7 +229,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// Every CTE is <c>MATERIALIZED</c> so each runs once (https://www.postgresql.org/docs/15/queries-with.html).
     /// A key the other store refused and whose back-off (<see cref="RefusalBackoff.IsWaiting"/>: $2 ms after the
     /// refusal recorded in <c>last_failed_at</c>, doubling per attempt, at most $3 ms) has not passed at $4 (the
-    /// relay's clock, as the refusal time was) is left unclaimed, its entries unlocked. Without back-off ($3 = 0, a
+    /// relay's clock, as the refusal time was) is left unclaimed, its entries unlocked. Without back-off ($2 = 0, <see cref="RefusalBackoff.Waits"/> false, a
     /// drain: <see cref="RefusalBackoff.None"/>) the failures are not looked at at all: a refusal stamped by another
     /// instance whose clock is ahead of this one's would otherwise still be "waiting" (<c>last_failed_at + 0 &gt; $4</c>),
     /// and a drain, which ends at its first empty claim, would leave the key behind. The uncorrelated
@@ -245,7 +245,7 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             DELETE FROM change_outbox
             WHERE seq = ANY (ARRAY(
                 SELECT o.seq FROM change_outbox o
-                WHERE $3 <= 0
+                WHERE $2 <= 0
                    OR NOT EXISTS (SELECT 1 FROM change_relay_failures WHERE dead_lettered_at IS NULL AND last_failed_at + $3 * interval '1 millisecond' > $4)
                    OR NOT EXISTS (SELECT 1 FROM change_relay_failures f
                                   WHERE f.collection = o.collection AND f.tenant_id = o.tenant_id AND f.document_id = o.document_id
