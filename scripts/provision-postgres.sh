@@ -155,6 +155,15 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 #    class), the operator tools and psql, rounded up to a multiple of 10: 200 on 2 cores. OLORIN_PG_MAX_CONNECTIONS
 #    overrides it. Only raised, never lowered (a larger value an operator chose stays). Idle slots cost little shared
 #    memory; what costs memory is busy backends, which the pools open only under load.
+#    min_wal_size 1 GB, max_wal_size 4 GB (PostgreSQL: 80 MB and 1 GB): a checkpoint keeps as many finished WAL
+#    segments for reuse as min_wal_size (or its estimate of the next cycle) allows and deletes the rest; a burst of
+#    writes past them makes the committing backend create a segment, 16 MB written with zeros and fsynced while it
+#    holds WALWriteLock, so every commit of the cluster waits (IO:WALInitWrite/WALInitSync under POST load, the other
+#    committers 60-110 ms in LWLock:WALWrite: docs/performance.md, "Session 8: POST P99"). 1 GB kept covers a
+#    minute of the POST benchmark's WAL; max_wal_size 4 GB lets a sustained write load run minutes, not 70 s, between
+#    WAL-triggered checkpoints (each one ends with data-file fsyncs on the disk the WAL flushes to). Both only raised
+#    (a larger value an operator chose stays), each at most a tenth of the free space of the data directory's file
+#    system; OLORIN_PG_MIN_WAL_SIZE_MB / OLORIN_PG_MAX_WAL_SIZE_MB override them. Both take effect on reload.
 #    Written with ALTER SYSTEM (postgresql.auto.conf), only the settings whose running value differs; a restart
 #    happens only when a setting that needs one (shared_buffers, shared_preload_libraries, max_connections) changed.
 if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
@@ -178,6 +187,16 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
     "maintenance_work_mem = '${maint_mb}MB'"
   )
   if [ "$have_conn" -lt "$max_conn" ]; then tune+=("max_connections = $max_conn"); else max_conn="$have_conn"; fi
+  free_mb=$(( $(df -Pk "$PG_DATA" | awk 'NR == 2 {print $4}') / 1024 ))
+  max_wal_mb="${OLORIN_PG_MAX_WAL_SIZE_MB:-$(( free_mb / 10 < 4096 ? free_mb / 10 : 4096 ))}"
+  min_wal_mb="${OLORIN_PG_MIN_WAL_SIZE_MB:-$(( max_wal_mb / 4 < 1024 ? max_wal_mb / 4 : 1024 ))}"
+  # pg_settings gives both in MB.
+  have_max_wal="$(psql_admin "-c \"SELECT setting FROM pg_settings WHERE name = 'max_wal_size'\"")"
+  have_min_wal="$(psql_admin "-c \"SELECT setting FROM pg_settings WHERE name = 'min_wal_size'\"")"
+  if [ "$have_max_wal" -lt "$max_wal_mb" ]; then tune+=("max_wal_size = '${max_wal_mb}MB'"); else max_wal_mb="$have_max_wal"; fi
+  # min_wal_size above max_wal_size would be ignored by the checkpointer; never set it so.
+  [ "$min_wal_mb" -gt "$max_wal_mb" ] && min_wal_mb="$max_wal_mb"
+  if [ "$have_min_wal" -lt "$min_wal_mb" ]; then tune+=("min_wal_size = '${min_wal_mb}MB'"); else min_wal_mb="$have_min_wal"; fi
   case "$listen" in localhost|127.0.0.1|::1|"127.0.0.1,::1"|"localhost,127.0.0.1") tune+=("ssl = off") ;; esac
   preload="$(psql_admin "-c \"SHOW shared_preload_libraries\"")"
   case ",${preload// /}," in
@@ -216,6 +235,6 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
       wait_ready
     fi
   fi
-  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB, max_connections ${max_conn}, pg_prewarm preloaded${listen:+, listen_addresses $listen}$([ "$DRY_RUN" = "1" ] && echo " (dry run: as it would be)")"
+  log "tuned: shared_buffers ${shared_mb}MB, effective_cache_size ${cache_mb}MB, maintenance_work_mem ${maint_mb}MB, max_connections ${max_conn}, min_wal_size ${min_wal_mb}MB, max_wal_size ${max_wal_mb}MB, pg_prewarm preloaded${listen:+, listen_addresses $listen}$([ "$DRY_RUN" = "1" ] && echo " (dry run: as it would be)")"
 fi
 log "PostgreSQL $PG_MAJOR with pgvector is ready (database $PG_DB, role $PG_USER)"

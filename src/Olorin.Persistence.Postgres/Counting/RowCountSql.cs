@@ -19,8 +19,17 @@ namespace Olorin.Persistence.Postgres.Counting;
 /// </summary>
 internal static class RowCountSql
 {
-    /// <summary>Partial counters per counted slice; a read sums at most this many rows.</summary>
-    public const int Slots = 16;
+    /// <summary>
+    /// Partial counters per counted slice; a read sums at most this many rows. 64, not the 16 of the first
+    /// migrations: the server's pool opens its connections in a burst, so their backend pids are mostly consecutive,
+    /// and 32 busy connections over 16 slots put exactly two writers on every counter row, each waiting for the
+    /// other's commit (WAL flush included) about half the time under the POST load; over 64 slots they rarely meet
+    /// (docs/performance.md, "Session 8: POST P99").
+    /// </summary>
+    public const int Slots = 64;
+
+    /// <summary>The slot count before the <c>WriteStallsUnderLoad</c> migration (what its Down puts back).</summary>
+    public const int SlotsBefore64 = 16;
 
     /// <summary>
     /// Tables whose lists read their totals from <c>row_counts</c>, and the filter columns counted besides the tenant
@@ -44,10 +53,10 @@ internal static class RowCountSql
         ("composio_action_audit", ["connection_id", "toolkit_name", "status", "execution_id"]),
     ];
 
-    private static string Upsert(string table, string rows)
+    private static string Upsert(string table, string rows, int slots)
         => $"""
             INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-                SELECT '{table}', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % {Slots})::smallint, sum(k.delta)
+                SELECT '{table}', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % {slots})::smallint, sum(k.delta)
                 FROM ({rows}) AS k(tenant_id, dimension, value, delta)
                 WHERE k.value IS NOT NULL
                 GROUP BY k.tenant_id, k.dimension, k.value
@@ -66,25 +75,34 @@ internal static class RowCountSql
         => "VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1)"
            + string.Concat(dimensions.Select(d => $", (OLD.tenant_id, '{d}', OLD.{d}::text, -1), (NEW.tenant_id, '{d}', NEW.{d}::text, 1)"));
 
+    /// <summary>
+    /// The trigger function of <paramref name="table"/> writing over <paramref name="slots"/> slots; CREATE OR REPLACE,
+    /// so a migration can change the slot count under the existing triggers.
+    /// </summary>
+    public static string Function(string table, string[] dimensions, int slots)
+        => $"""
+            CREATE OR REPLACE FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    {Upsert(table, KeysOf("new_rows", dimensions, 1), slots)}
+                ELSIF TG_OP = 'DELETE' THEN
+                    {Upsert(table, KeysOf("old_rows", dimensions, -1), slots)}
+                ELSIF TG_OP = 'TRUNCATE' THEN
+                    DELETE FROM row_counts WHERE table_name = '{table}';
+                ELSE
+                    {Upsert(table, KeysOfChange(dimensions), slots)}
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
+            """;
+
     public static string Create(string table, string[] dimensions)
     {
         var changed = string.Join(" OR ", new[] { "tenant_id" }.Concat(dimensions).Select(c => $"OLD.{c} IS DISTINCT FROM NEW.{c}"));
         var columns = string.Join(", ", new[] { "tenant_id" }.Concat(dimensions));
         return $"""
-            CREATE FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    {Upsert(table, KeysOf("new_rows", dimensions, 1))}
-                ELSIF TG_OP = 'DELETE' THEN
-                    {Upsert(table, KeysOf("old_rows", dimensions, -1))}
-                ELSIF TG_OP = 'TRUNCATE' THEN
-                    DELETE FROM row_counts WHERE table_name = '{table}';
-                ELSE
-                    {Upsert(table, KeysOfChange(dimensions))}
-                END IF;
-                RETURN NULL;
-            END
-            $fn$;
+            {Function(table, dimensions, Slots)}
             CREATE TRIGGER {table}_count_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             CREATE TRIGGER {table}_count_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows

@@ -664,7 +664,8 @@ namespace Olorin.Persistence.Postgres.Migrations
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
 
                     b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_investigation_states_search_vector");
+                        .HasDatabaseName("ix_investigation_states_search_vector")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
 
@@ -930,6 +931,8 @@ namespace Olorin.Persistence.Postgres.Migrations
                         .HasName("pk_row_counts");
 
                     b.ToTable("row_counts", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:vacuum_truncate", false);
                 });
 
             modelBuilder.Entity("Olorin.Persistence.Postgres.Similarity.AnomalyChangeHorizon", b =>
