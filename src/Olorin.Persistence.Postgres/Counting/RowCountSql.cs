@@ -28,7 +28,10 @@ internal static class RowCountSql
     /// </summary>
     public const int Slots = 64;
 
-    /// <summary>The slot count before the <c>WriteStallsUnderLoad</c> migration (what its Down puts back).</summary>
+    /// <summary>
+    /// The slot count of the first counter migrations (<c>RowCounters</c>, <c>RowCountersForEveryList</c>), which they
+    /// keep so that an applied migration's SQL never changes, and what <c>WriteStallsUnderLoad</c>'s Down puts back.
+    /// </summary>
     public const int SlotsBefore64 = 16;
 
     /// <summary>
@@ -97,12 +100,13 @@ internal static class RowCountSql
             $fn$;
             """;
 
-    public static string Create(string table, string[] dimensions)
+    /// <summary>The counting triggers of <paramref name="table"/>, writing over <paramref name="slots"/> slots.</summary>
+    public static string Create(string table, string[] dimensions, int slots)
     {
         var changed = string.Join(" OR ", new[] { "tenant_id" }.Concat(dimensions).Select(c => $"OLD.{c} IS DISTINCT FROM NEW.{c}"));
         var columns = string.Join(", ", new[] { "tenant_id" }.Concat(dimensions));
         return $"""
-            {Function(table, dimensions, Slots)}
+            {Function(table, dimensions, slots)}
             CREATE TRIGGER {table}_count_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             CREATE TRIGGER {table}_count_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows

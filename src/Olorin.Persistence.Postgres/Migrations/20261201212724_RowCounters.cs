@@ -31,7 +31,7 @@ namespace Olorin.Persistence.Postgres.Migrations
             // no row is counted twice or missed.
             foreach (var (table, dimensions) in RowCountSql.Counted)
             {
-                migrationBuilder.Sql(RowCountSql.Create(table, dimensions));
+                migrationBuilder.Sql(RowCountSql.Create(table, dimensions, RowCountSql.SlotsBefore64));
                 migrationBuilder.Sql(RowCountSql.Backfill(table, dimensions));
             }
         }

@@ -21,7 +21,7 @@ namespace Olorin.Persistence.Postgres.Migrations
             // Triggers first, then the backfill, in the migration's transaction: no row counted twice or missed.
             foreach (var (table, dimensions) in RowCountSql.CountedSinceEveryList)
             {
-                migrationBuilder.Sql(RowCountSql.Create(table, dimensions));
+                migrationBuilder.Sql(RowCountSql.Create(table, dimensions, RowCountSql.SlotsBefore64));
                 migrationBuilder.Sql(RowCountSql.Backfill(table, dimensions));
             }
         }

@@ -343,7 +343,7 @@ CREATE OR REPLACE FUNCTION investigation_states_count_rows() RETURNS trigger LAN
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -352,7 +352,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -363,7 +363,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'investigation_states';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_states', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -393,7 +393,7 @@ CREATE OR REPLACE FUNCTION anomaly_events_count_rows() RETURNS trigger LANGUAGE 
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('status', r.status::text), ('severity', r.severity::text), ('detector_id', r.detector_id::text), ('run_id', r.run_id::text), ('investigation_id', r.investigation_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -402,7 +402,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('status', r.status::text), ('severity', r.severity::text), ('detector_id', r.detector_id::text), ('run_id', r.run_id::text), ('investigation_id', r.investigation_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -413,7 +413,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'anomaly_events';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'anomaly_events', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1), (OLD.tenant_id, 'severity', OLD.severity::text, -1), (NEW.tenant_id, 'severity', NEW.severity::text, 1), (OLD.tenant_id, 'detector_id', OLD.detector_id::text, -1), (NEW.tenant_id, 'detector_id', NEW.detector_id::text, 1), (OLD.tenant_id, 'run_id', OLD.run_id::text, -1), (NEW.tenant_id, 'run_id', NEW.run_id::text, 1), (OLD.tenant_id, 'investigation_id', OLD.investigation_id::text, -1), (NEW.tenant_id, 'investigation_id', NEW.investigation_id::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -443,7 +443,7 @@ CREATE OR REPLACE FUNCTION transaction_scores_count_rows() RETURNS trigger LANGU
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('investigation_id', r.investigation_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -452,7 +452,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('investigation_id', r.investigation_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -463,7 +463,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'transaction_scores';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'transaction_scores', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'investigation_id', OLD.investigation_id::text, -1), (NEW.tenant_id, 'investigation_id', NEW.investigation_id::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -819,7 +819,7 @@ CREATE OR REPLACE FUNCTION detection_runs_count_rows() RETURNS trigger LANGUAGE 
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('detector_id', r.detector_id::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -828,7 +828,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('detector_id', r.detector_id::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -839,7 +839,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'detection_runs';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detection_runs', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'detector_id', OLD.detector_id::text, -1), (NEW.tenant_id, 'detector_id', NEW.detector_id::text, 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -869,7 +869,7 @@ CREATE OR REPLACE FUNCTION detectors_count_rows() RETURNS trigger LANGUAGE plpgs
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('type', r.type::text), ('enabled', r.enabled::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -878,7 +878,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('type', r.type::text), ('enabled', r.enabled::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -889,7 +889,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'detectors';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'detectors', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'type', OLD.type::text, -1), (NEW.tenant_id, 'type', NEW.type::text, 1), (OLD.tenant_id, 'enabled', OLD.enabled::text, -1), (NEW.tenant_id, 'enabled', NEW.enabled::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -919,7 +919,7 @@ CREATE OR REPLACE FUNCTION investigation_templates_count_rows() RETURNS trigger 
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('user_id', r.user_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -928,7 +928,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('user_id', r.user_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -939,7 +939,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'investigation_templates';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'investigation_templates', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'user_id', OLD.user_id::text, -1), (NEW.tenant_id, 'user_id', NEW.user_id::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -969,7 +969,7 @@ CREATE OR REPLACE FUNCTION soar_playbook_executions_count_rows() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('investigation_id', r.investigation_id::text), ('playbook_id', r.playbook_id::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -978,7 +978,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('investigation_id', r.investigation_id::text), ('playbook_id', r.playbook_id::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -989,7 +989,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'soar_playbook_executions';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'soar_playbook_executions', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'investigation_id', OLD.investigation_id::text, -1), (NEW.tenant_id, 'investigation_id', NEW.investigation_id::text, 1), (OLD.tenant_id, 'playbook_id', OLD.playbook_id::text, -1), (NEW.tenant_id, 'playbook_id', NEW.playbook_id::text, 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1019,7 +1019,7 @@ CREATE OR REPLACE FUNCTION composio_connections_count_rows() RETURNS trigger LAN
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('toolkit_name', r.toolkit_name::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1028,7 +1028,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('toolkit_name', r.toolkit_name::text), ('status', r.status::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1039,7 +1039,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'composio_connections';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_connections', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'toolkit_name', OLD.toolkit_name::text, -1), (NEW.tenant_id, 'toolkit_name', NEW.toolkit_name::text, 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1069,7 +1069,7 @@ CREATE OR REPLACE FUNCTION composio_action_audit_count_rows() RETURNS trigger LA
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM new_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('connection_id', r.connection_id::text), ('toolkit_name', r.toolkit_name::text), ('status', r.status::text), ('execution_id', r.execution_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1078,7 +1078,7 @@ BEGIN
     ON CONFLICT (table_name, tenant_id, dimension, value, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (SELECT r.tenant_id, k.dimension, k.value, -1 FROM old_rows r CROSS JOIN LATERAL (VALUES ('', ''), ('connection_id', r.connection_id::text), ('toolkit_name', r.toolkit_name::text), ('status', r.status::text), ('execution_id', r.execution_id::text)) AS k(dimension, value)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
@@ -1089,7 +1089,7 @@ BEGIN
         DELETE FROM row_counts WHERE table_name = 'composio_action_audit';
     ELSE
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
-    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 64)::smallint, sum(k.delta)
+    SELECT 'composio_action_audit', k.tenant_id, k.dimension, k.value, (pg_backend_pid() % 16)::smallint, sum(k.delta)
     FROM (VALUES (OLD.tenant_id, '', '', -1), (NEW.tenant_id, '', '', 1), (OLD.tenant_id, 'connection_id', OLD.connection_id::text, -1), (NEW.tenant_id, 'connection_id', NEW.connection_id::text, 1), (OLD.tenant_id, 'toolkit_name', OLD.toolkit_name::text, -1), (NEW.tenant_id, 'toolkit_name', NEW.toolkit_name::text, 1), (OLD.tenant_id, 'status', OLD.status::text, -1), (NEW.tenant_id, 'status', NEW.status::text, 1), (OLD.tenant_id, 'execution_id', OLD.execution_id::text, -1), (NEW.tenant_id, 'execution_id', NEW.execution_id::text, 1)) AS k(tenant_id, dimension, value, delta)
     WHERE k.value IS NOT NULL
     GROUP BY k.tenant_id, k.dimension, k.value
