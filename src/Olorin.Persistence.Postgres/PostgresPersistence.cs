@@ -21,13 +21,14 @@ public static class PostgresPersistence
     /// </summary>
     public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string connectionString)
     {
-        var dataSource = PostgresPersistence.BuildDataSource(connectionString);
-        services.AddSingleton(dataSource);
+        // Built by the container, so disposing the provider disposes it and closes its pooled connections (an instance
+        // registered as such is not the container's to dispose: a disposed operator endpoint left its pool open).
+        services.AddSingleton(_ => PostgresPersistence.BuildDataSource(connectionString));
         // The repositories' and the outbox's clock; a host (or a test's fake clock) may register its own first.
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StatelessReadSource.Build(connectionString));
         // Pooled: a request reuses a reset context instead of building one (the model, services and options are resolved once).
-        services.AddDbContextPool<OlorinDbContext>(options => Configure(options, dataSource));
+        services.AddDbContextPool<OlorinDbContext>((sp, options) => Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         AddLazyContext(services);
         services.AddSingleton<IPersistenceFailureClassifier, PostgresFailureClassifier>();
         services.AddSingleton<IConnectionPoolProbe, PostgresPoolProbe>();

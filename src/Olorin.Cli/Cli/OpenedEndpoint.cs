@@ -37,37 +37,47 @@ public sealed class OpenedEndpoint : IAsyncDisposable
     /// migrations (the database is created when missing), MongoDB the bootstrap (collections, time series, indexes).
     /// An empty PostgreSQL target gets them as one script (<see cref="PostgresSchemaScript"/>).
     /// A MongoDB endpoint is always bootstrapped and its pending audit entries flushed, as the server does at start-up
-    /// (idempotent).
+    /// (idempotent). An opening that fails or is cancelled closes what it built (its provider, the pooled connections)
+    /// before it throws, and a cancelled one never returns an endpoint: a caller that gives up owns nothing.
     /// </summary>
-    public static async Task<OpenedEndpoint> OpenAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
-    {
-        if (spec.Backend == Backend.Postgres)
-        {
-            var provider = PostgresPersistence.BuildStoreProvider(spec.PostgresConnection!);
-            try
-            {
-                Timeline.Mark($"{role}: provider built");
-                // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
-                // goes through EF's migrations pipeline, which applies what is pending.
-                if (prepare)
-                    Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, spec.PostgresConnection, cancellationToken, step => Timeline.Mark($"{role}: {step}")) ? "applied by one script (empty target)" : "migrations pipeline")}");
-                var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                return new OpenedEndpoint(spec, provider, connection.PostgreSqlVersion.ToString());
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                await provider.DisposeAsync();
-                throw new CliException($"{role} {spec.Description}: cannot {(prepare ? "prepare" : "connect to")} PostgreSQL: {CommandRunner.Redact(ex.Message)}");
-            }
-        }
+    public static Task<OpenedEndpoint> OpenAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
+        => spec.Backend == Backend.Postgres
+            ? OpenPostgresAsync(spec, role, prepare, cancellationToken)
+            : OpenMongoAsync(spec, role, cancellationToken);
 
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton(TimeProvider.System);
+    private static async Task<OpenedEndpoint> OpenPostgresAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
+    {
+        var provider = PostgresPersistence.BuildStoreProvider(spec.PostgresConnection!);
+        try
+        {
+            Timeline.Mark($"{role}: provider built");
+            // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
+            // goes through EF's migrations pipeline, which applies what is pending.
+            if (prepare)
+                Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, spec.PostgresConnection, cancellationToken, step => Timeline.Mark($"{role}: {step}")) ? "applied by one script (empty target)" : "migrations pipeline")}");
+            var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
+            string version;
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+                version = connection.PostgreSqlVersion.ToString();
+            return Opened(spec, provider, version, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await provider.DisposeAsync();
+            if (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                throw new CliException($"{role} {spec.Description}: cannot {(prepare ? "prepare" : "connect to")} PostgreSQL: {CommandRunner.Redact(ex.Message)}");
+            throw;
+        }
+    }
+
+    private static async Task<OpenedEndpoint> OpenMongoAsync(EndpointSpec spec, string role, CancellationToken cancellationToken)
+    {
         var settings = spec.Mongo!;
         var startup = await MongoStartup.ConnectAndBootstrapAsync(settings, NullLogger.Instance, cancellationToken);
         if (!startup.Succeeded) throw new CliException($"{role} {spec.Description}: {startup.Error}");
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton(TimeProvider.System);
         collection.AddMongoPersistence(settings, startup.Capabilities!);
         var mongo = collection.BuildServiceProvider();
         try
@@ -76,13 +86,22 @@ public sealed class OpenedEndpoint : IAsyncDisposable
             // move) are flushed into audit_log first, as the server does at start-up, so the export of investigations
             // and audit_log sees every entry exactly once.
             await mongo.GetRequiredService<MongoAuditRelay>().ResumeAsync(cancellationToken);
+            return Opened(spec, mongo, startup.Capabilities!.ServerVersion, cancellationToken);
         }
-        catch (Exception ex) when (ex is MongoDB.Driver.MongoException or TimeoutException)
+        catch (Exception ex)
         {
             await mongo.DisposeAsync();
-            throw new CliException($"{role} {spec.Description}: cannot flush pending audit entries: {CommandRunner.Redact(ex.Message)}");
+            if (ex is MongoDB.Driver.MongoException or TimeoutException)
+                throw new CliException($"{role} {spec.Description}: cannot flush pending audit entries: {CommandRunner.Redact(ex.Message)}");
+            throw;
         }
-        return new OpenedEndpoint(spec, mongo, startup.Capabilities!.ServerVersion);
+    }
+
+    /// <summary>The endpoint, unless the caller gave up meanwhile (then the caller's catch closes the provider).</summary>
+    private static OpenedEndpoint Opened(EndpointSpec spec, ServiceProvider services, string? serverVersion, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new OpenedEndpoint(spec, services, serverVersion);
     }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();

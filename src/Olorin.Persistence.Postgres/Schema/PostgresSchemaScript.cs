@@ -23,8 +23,11 @@ public static partial class PostgresSchemaScript
 {
     public const string ResourceName = "Olorin.Persistence.Postgres.Schema.migrations.sql";
 
-    // Two operator tools preparing the same empty database at once: the second waits, then finds it no longer empty.
-    private const long AdvisoryLock = 0x4F4C4F52494E5343; // "OLORINSC"
+    /// <summary>
+    /// Two operator tools preparing the same empty database at once: the second waits for this transaction-level
+    /// advisory lock, then finds the database no longer empty. "OLORINSC".
+    /// </summary>
+    public const long AdvisoryLock = 0x4F4C4F52494E5343;
 
     private static readonly Lazy<string> Text = new(() =>
     {

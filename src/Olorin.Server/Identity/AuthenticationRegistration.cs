@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Olorin.Authentication;
 using Olorin.Server.OpenApi;
@@ -25,6 +26,11 @@ public static class AuthenticationRegistration
         {
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
                 .AddJwtBearer(options => JwtBearerSetup.Configure(options, jwt));
+            // Built per request like every handler: the scheme's handler is resolved from the request's services
+            // before it would be activated, so this registration (the last) gives it the category-caching factory.
+            // The handler keeps its own type and so its log category (the Microsoft.AspNetCore level overrides).
+            services.AddTransient(sp => new JwtBearerHandler(
+                sp.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(), sp.GetRequiredService<CategoryCachingLoggerFactory>(), sp.GetRequiredService<UrlEncoder>()));
             services.AddBearerSecurityToOpenApi();
             startupLogger.LogInformation("AUTH_MODE=jwt: requests need a bearer token verified with {Verifier}.", jwt.Describe());
         }

@@ -9,9 +9,10 @@ namespace Olorin.Server.Persistence;
 /// GET never waits for a write nor commits, and a thousand first reads a second cost one statement, not a thousand.
 /// What it trades: an access is visible to other readers up to a flush period later, and one buffered when the
 /// process dies without stopping is lost (last_accessed is bookkeeping, not data: it moves neither version nor ETag).
+/// The period runs on the host's <see cref="TimeProvider"/>, so a test on a fake clock decides when the loop flushes.
 /// </summary>
 public sealed class LastAccessedBuffer(
-    IServiceScopeFactory scopes, IOptions<InvestigationAccessOptions> options, ILogger<LastAccessedBuffer> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<InvestigationAccessOptions> options, TimeProvider clock, ILogger<LastAccessedBuffer> logger) : BackgroundService
 {
     /// <summary>How long an access may wait in memory before it is written.</summary>
     public static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
@@ -93,7 +94,7 @@ public sealed class LastAccessedBuffer(
         {
             try
             {
-                await _flushNow.WaitAsync(FlushPeriod, stoppingToken);
+                await WaitForNextFlushAsync(stoppingToken);
                 await FlushAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -101,6 +102,16 @@ public sealed class LastAccessedBuffer(
                 break;
             }
         }
+    }
+
+    /// <summary>A flush period on the host's clock, or less when <see cref="Record"/> found the buffer full.</summary>
+    private async Task WaitForNextFlushAsync(CancellationToken stoppingToken)
+    {
+        using var period = new CancellationTokenSource(FlushPeriod, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, period.Token);
+        // The period ending is the usual way out of this wait, not an error: no exception is thrown for it.
+        await _flushNow.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Olorin.Server.Tests.Api;
 /// (default 60 s), written by the server's LastAccessedBuffer off the request, and a 304 never writes. Observed in the database: the row's <c>xmin</c> (the transaction that
 /// wrote it last) moves with any UPDATE, even one that changes nothing.
 /// </summary>
-public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClassFixture<PostgresApiFixture>
+public sealed class InvestigationReadsTests(ManualFlushFixture fixture) : IClassFixture<ManualFlushFixture>
 {
     private readonly string _tenant = $"reads-{Guid.NewGuid():N}";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -47,6 +47,7 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
         var (a, _) = await CreateAsync();
         var (b, _) = await CreateAsync();
         var firstA = await (await Client().GetAsync($"/investigations/{a}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        fixture.Clock.Advance(ManualFlushFixture.Step); // a later read of a, still within the flush period
         var againA = await (await Client().GetAsync($"/investigations/{a}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
         await (await Client().GetAsync($"/investigations/{b}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal(firstA["last_accessed"]!.GetValue<string>(), againA["last_accessed"]!.GetValue<string>());
@@ -123,3 +124,4 @@ public sealed class InvestigationReadsTests(PostgresApiFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.NoContent, (await Client().DeleteAsync($"/investigations/{id}", Ct)).StatusCode);
     }
 }
+

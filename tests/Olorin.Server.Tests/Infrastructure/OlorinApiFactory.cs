@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Olorin.Server.Tests.Infrastructure;
 
-/// <summary>The real server in memory, configured through the same keys as production (the seed's variable names).</summary>
-public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>
+/// The real server in memory, configured through the same keys as production (the seed's variable names);
+/// <paramref name="services"/>, when given, replaces services after the server's own registrations (a fake clock).
+/// </summary>
+public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string Environment = "Testing";
 
@@ -33,6 +38,7 @@ public sealed class OlorinApiFactory(IReadOnlyDictionary<string, string?> settin
     {
         builder.UseEnvironment(Environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     public HttpClient CreateClient(string tenant, string user)

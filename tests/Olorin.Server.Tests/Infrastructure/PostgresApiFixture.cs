@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Olorin.Testing;
 
 namespace Olorin.Server.Tests.Infrastructure;
@@ -16,12 +17,15 @@ public class PostgresApiFixture : IAsyncLifetime
         _database = await PostgresTestDatabase.CreateAsync();
         var settings = OlorinApiFactory.SettingsFor(_database.ConnectionString);
         Configure(settings);
-        _factory = new OlorinApiFactory(settings);
+        _factory = new OlorinApiFactory(settings, ConfigureServices);
         _ = _factory.Server; // start now: runs the migrations
     }
 
     /// <summary>Settings a derived fixture adds to the server's.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings) { }
+
+    /// <summary>Services a derived fixture replaces after the server's registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     public async ValueTask DisposeAsync()
     {
