@@ -21,6 +21,15 @@ internal static class PostgresBulkReader
 {
     public const int PageSize = 2000;
 
+    /// <summary>
+    /// Rows materialized between two yields to the thread pool in <see cref="ReadByKeysAsync"/>. Its rows are buffered,
+    /// so the loop would otherwise run a whole relay batch (hundreds of documents, tens of milliseconds) on one pool
+    /// thread without giving way: on a 2-core server that is half the request capacity gone for the burst, five
+    /// times a second (docs/performance.md, "Session 8: dual writes"). A yield queues the rest behind the requests
+    /// already waiting.
+    /// </summary>
+    internal const int YieldEvery = 64;
+
     private sealed record Column(string Name, Func<NpgsqlDataReader, int, object?> Read, Action<object, object?> Set);
 
     private sealed record Member(IReadOnlyList<Column> Columns, IReadOnlyList<Complex> Complexes);
@@ -109,7 +118,11 @@ internal static class PostgresBulkReader
             // of once per call (once per relay batch; docs/performance.md, "Session 7: dual-write cost").
             await command.PrepareAsync(cancellationToken);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) result.Add(Materialize(reader, plan.ClrType, plan.Root, 0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result.Add(Materialize(reader, plan.ClrType, plan.Root, 0));
+                if (result.Count % YieldEvery == 0) await Task.Yield();
+            }
             return result;
         }
         finally

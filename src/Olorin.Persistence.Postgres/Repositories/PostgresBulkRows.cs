@@ -92,12 +92,15 @@ internal static class PostgresBulkRows
             Write.ReplaceOlder => plan.Sql + Guard(plan, write, orderingColumn),
             _ => plan.Sql,
         };
-        var parameters = plan.Columns.Select((column, i) =>
+        var columns = plan.Columns.Select(column => Array.CreateInstance(column.ProviderType, rows.Count)).ToArray();
+        for (var r = 0; r < rows.Count; r++)
         {
-            var values = Array.CreateInstance(column.ProviderType, rows.Count);
-            for (var r = 0; r < rows.Count; r++) values.SetValue(column.Value(rows[r]), r);
-            return new NpgsqlParameter($"p{i}", values);
-        }).ToArray();
+            for (var c = 0; c < columns.Length; c++) columns[c].SetValue(plan.Columns[c].Value(rows[r]), r);
+            // Row by row, giving way to the thread pool now and then: the conversion of a relay batch (jsonb columns
+            // serialized, every value boxed) is its largest CPU burst on the server (PostgresBulkReader.YieldEvery).
+            if ((r + 1) % PostgresBulkReader.YieldEvery == 0) await Task.Yield();
+        }
+        var parameters = columns.Select((values, i) => new NpgsqlParameter($"p{i}", values)).ToArray();
         return await ExecutePreparedAsync(db, sql, parameters, cancellationToken);
     }
 

@@ -16,6 +16,13 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
 
     private volatile bool created;
 
+    // Set when a read found no table. /status/migration reads the verification record on every call (a monitor polls it
+    // once a second), and on a server that never was a migration target each read was a failing statement: an ERROR
+    // in PostgreSQL's log and a PostgresException thrown through the async chain (about 40 a second, docs/performance.md,
+    // "Session 8: dual writes"). Once the table is known absent, a read asks the catalogue first, which also sees the
+    // table as soon as the migration tools create it.
+    private volatile bool absent;
+
     // Collections are copied and verified concurrently: concurrent CREATE TABLE IF NOT EXISTS of the same table can
     // fail on the catalog's unique indexes, so within a process one caller creates it.
     private readonly SemaphoreSlim creating = new(1, 1);
@@ -23,6 +30,7 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
     /// <summary>Reads without creating anything, so a dry run leaves the target untouched.</summary>
     public async Task<string?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
+        if (!await MayExistAsync(cancellationToken)) return null;
         await using var command = dataSource.CreateCommand($"SELECT state FROM {Table} WHERE name = $1");
         command.Parameters.AddWithValue(name);
         try
@@ -31,6 +39,7 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
+            absent = true;
             return null;
         }
     }
@@ -38,9 +47,10 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
     /// <summary>Reads without creating anything, like <see cref="GetAsync"/>.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
     {
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!await MayExistAsync(cancellationToken)) return states;
         await using var command = dataSource.CreateCommand($"SELECT name, state FROM {Table} WHERE starts_with(name, $1)");
         command.Parameters.AddWithValue(prefix);
-        var states = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -48,6 +58,7 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
+            absent = true;
             states.Clear();
         }
         return states;
@@ -71,6 +82,16 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private async Task<bool> MayExistAsync(CancellationToken cancellationToken)
+    {
+        if (!absent) return true;
+        await using var command = dataSource.CreateCommand("SELECT to_regclass($1) IS NOT NULL");
+        command.Parameters.AddWithValue(Table);
+        var exists = await command.ExecuteScalarAsync(cancellationToken) is true;
+        if (exists) absent = false;
+        return exists;
+    }
+
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (created) return;
@@ -81,6 +102,7 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
             await using var command = dataSource.CreateCommand(CreateTable);
             await command.ExecuteNonQueryAsync(cancellationToken);
             created = true;
+            absent = false;
         }
         finally
         {
