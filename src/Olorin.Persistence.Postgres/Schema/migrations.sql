@@ -1595,3 +1595,11 @@ VALUES ('20261202160244_WriteStallsUnderLoad', '10.0.15');
 
 COMMIT;
 
+START TRANSACTION;
+ALTER TABLE change_outbox SET (vacuum_truncate = false);
+
+INSERT INTO __ef_migrations_history (migration_id, product_version)
+VALUES ('20261202170000_OutboxVacuumTruncateOff', '10.0.15');
+
+COMMIT;
+

@@ -7,7 +7,8 @@ namespace Olorin.Persistence.Tests.Postgres;
 /// <summary>
 /// What the WriteStallsUnderLoad migration leaves in a migrated database (docs/performance.md, "Session 8: POST P99"):
 /// counted writes spread over <see cref="RowCountSql.Slots"/> slots by backend pid, the full-text GIN index without a
-/// pending list, and row_counts never truncated by VACUUM.
+/// pending list, and row_counts never truncated by VACUUM; and what OutboxVacuumTruncateOff leaves: change_outbox never
+/// truncated by VACUUM either.
 /// </summary>
 public sealed class PostgresWriteStallTests(PostgresBackendFixture fixture) : IClassFixture<PostgresBackendFixture>
 {
@@ -46,7 +47,7 @@ public sealed class PostgresWriteStallTests(PostgresBackendFixture fixture) : IC
     }
 
     [Fact]
-    public async Task The_search_index_has_no_pending_list_and_row_counts_is_not_truncated_by_vacuum()
+    public async Task The_search_index_has_no_pending_list_and_neither_row_counts_nor_the_outbox_is_truncated_by_vacuum()
     {
         await using var connection = await DataSource.OpenConnectionAsync(Ct);
         async Task<string[]> Options(string relation)
@@ -54,5 +55,6 @@ public sealed class PostgresWriteStallTests(PostgresBackendFixture fixture) : IC
 
         Assert.Contains("fastupdate=false", await Options("ix_investigation_states_search_vector"));
         Assert.Contains("vacuum_truncate=false", await Options("row_counts"));
+        Assert.Contains("vacuum_truncate=false", await Options("change_outbox"));
     }
 }
