@@ -105,12 +105,6 @@ public sealed class MongoChangeOutbox(MongoContext context, MongoCapabilities ca
     public async Task<bool> IsPendingAsync(string collection, string tenantId, string id, CancellationToken cancellationToken = default)
         => await Entries.Find(OutboxRendering.ById(new ChangeKey(collection, tenantId, id))).Limit(1).AnyAsync(cancellationToken);
 
-    public Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
-        => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
-
-    public Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
-        => RelayAsync(maxEntries, maxAttempts, RefusalBackoff.None, apply, cancellationToken);
-
     public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);

@@ -122,9 +122,6 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
-    public Task<RelayBatch> RelayAsync(int maxEntries, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
-        => RelayAsync(maxEntries, RelayDefaults.MaxAttempts, apply, cancellationToken);
-
     /// <summary>
     /// One relay batch in one transaction and four kinds of round trip: the claim (one statement: it deletes up to
     /// <paramref name="maxEntries"/> entries no other relay holds, takes the keys' advisory locks in hash order and
@@ -134,9 +131,6 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     /// dies (the transaction never commits), so nothing claimed can be lost. Refused keys
     /// (<see cref="ChangeRefusedException"/>) are isolated one by one.
     /// </summary>
-    public Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
-        => RelayAsync(maxEntries, maxAttempts, RefusalBackoff.None, apply, cancellationToken);
-
     public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);

@@ -116,12 +116,13 @@ public sealed class MongoRelayIntegrationTests
         await using var mongo = await MongoStoreAsync();
         await using var postgres = await new PostgresBackendFixture().CreateIsolatedStoreAsync();
         var outbox = mongo.Services.GetRequiredService<MongoChangeOutbox>();
+        IChangeOutbox relay = outbox; // the port's convenience overloads
         ChangeKey[] keys = [new("investigations", "t1", "i6")];
         await outbox.BeginAsync(keys, Ct);
         await WriteAsync(mongo, Investigation("i6", 1, "before"), ChangeWriteMode.Relay);
         await outbox.EndAsync(keys, Ct);
 
-        var batch = await outbox.RelayAsync(100, async (changes, ct) =>
+        var batch = await relay.RelayAsync(100, async (changes, ct) =>
         {
             await using (var scope = postgres.Services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<IChangeTransferPort>().WriteAsync(changes.Collection, changes.Current.Values.ToList(), ChangeWriteMode.Relay, ct);
@@ -143,6 +144,7 @@ public sealed class MongoRelayIntegrationTests
     {
         await using var mongo = await MongoStoreAsync();
         var outbox = mongo.Services.GetRequiredService<MongoChangeOutbox>();
+        IChangeOutbox relay = outbox; // the port's convenience overloads
         await outbox.EnsureIndexesAsync(Ct);
         ChangeKey bad = new("investigations", "t1", "bad"), good = new("investigations", "t1", "good");
         await outbox.RecordAsync([bad, good], Ct);
@@ -154,24 +156,24 @@ public sealed class MongoRelayIntegrationTests
             return Task.CompletedTask;
         }
 
-        var first = await outbox.RelayAsync(100, 2, Apply, Ct);
+        var first = await relay.RelayAsync(100, 2, Apply, Ct);
         Assert.Equal((1, 0, 1), (first.Refused, first.DeadLettered, first.Documents));
         Assert.Equal([good], applied);
         var depth = await outbox.DepthAsync(Ct);
         Assert.Equal((1L, 0L), (depth.Entries, depth.DeadLetters));
 
-        Assert.Equal(1, (await outbox.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
+        Assert.Equal(1, (await relay.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
         depth = await outbox.DepthAsync(Ct);
         Assert.Equal((0L, 1L), (depth.Entries, depth.DeadLetters));
         var letter = Assert.Single(await outbox.ListDeadLettersAsync(10, Ct));
         Assert.Equal((bad, 2, "investigations: refused"), (letter.Key, letter.Attempts, letter.Error));
-        Assert.Equal(0, (await outbox.RelayAsync(100, 2, Apply, Ct)).Entries); // a dead letter is never claimed
+        Assert.Equal(0, (await relay.RelayAsync(100, 2, Apply, Ct)).Entries); // a dead letter is never claimed
 
         // A write of the key (its touch) gives it one more try; an operator's retry puts it back with attempts from zero.
         await outbox.BeginAsync([bad], Ct);
         await outbox.EndAsync([bad], Ct);
         Assert.Equal((1L, 0L), ((await outbox.DepthAsync(Ct)).Entries, (await outbox.DepthAsync(Ct)).DeadLetters));
-        Assert.Equal(1, (await outbox.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
+        Assert.Equal(1, (await relay.RelayAsync(100, 2, Apply, Ct)).DeadLettered);
         Assert.Equal(1, await outbox.RetryDeadLettersAsync(Ct));
         depth = await outbox.DepthAsync(Ct);
         Assert.Equal((1L, 0L), (depth.Entries, depth.DeadLetters));
