@@ -131,11 +131,23 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
             if (Interlocked.CompareExchange(ref firstError, ex, null) is null) stop.Cancel();
         }
 
-        // Every collection's preparation (its path, count, indexes set aside, first checkpoint: a few round trips
-        // each) starts now, so a collection's copy does not wait for it when its turn comes; the rows, and the
-        // question whether the source captures changes, still wait for that turn.
-        var preparations = collections.Select(collection => Task.Run(
-            () => PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token), CancellationToken.None)).ToList();
+        // The collections' preparations (path, count, indexes set aside, first checkpoint: a few round trips each) run
+        // ahead of their copies, in copy order, Parallelism at a time (each waits for the one Parallelism places
+        // before it: as many connections as the copies use, no burst of new server backends), so a collection's copy
+        // does not wait for them when its turn comes; the rows, and the question whether the source captures
+        // changes, still wait for that turn.
+        var lanes = Math.Max(1, options.Parallelism);
+        var preparations = new Task<Prepared>[collections.Count];
+        for (var i = 0; i < collections.Count; i++)
+        {
+            var collection = collections[i];
+            var ahead = i >= lanes ? preparations[i - lanes] : Task.CompletedTask;
+            preparations[i] = Task.Run(async () =>
+            {
+                await ahead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                return await PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token);
+            }, CancellationToken.None);
+        }
         foreach (var preparation in preparations)
             _ = preparation.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
