@@ -14,6 +14,8 @@
 # OLORIN_BENCH_SOURCE=<database name> reuses an already seeded source database on the same server (kept afterwards).
 # OLORIN_BENCH_DB_PREFIX (default olorin_bench_mig_) starts the names of the databases it creates and drops.
 # OLORIN_BENCH_PREFLIGHT=0 leaves out the last step (the preflight alone, migrate --dry-run).
+# OLORIN_BENCH_MIGRATE_PREFLIGHT=1 runs migrate as the default command does, its preflight included (otherwise
+# --no-preflight: the copy alone).
 # OLORIN_TRACE=1 is passed on to the tools and their timelines (seconds since the process started, per step) printed.
 # Needs the local PostgreSQL (OLORIN_BENCH_POSTGRES_URL=postgresql://user:pw@host:port overrides the server) and jq.
 set -euo pipefail
@@ -113,9 +115,11 @@ for path in $PATHS; do
 
   BATCH_FLAGS=()
   [ -n "$BATCH" ] && BATCH_FLAGS=(--batch-size "$BATCH")
-  section "migrate ($path) $SRC_DB → $DST_DB (batch size ${BATCH:-as the tool defaults})"
+  section "migrate ($path) $SRC_DB → $DST_DB (batch size ${BATCH:-as the tool defaults}$([ "${OLORIN_BENCH_MIGRATE_PREFLIGHT:-0}" = 1 ] && echo ', with its preflight'))"
   LOAD_BEFORE="$(uptime | sed 's/.*load average: //')"
-  timed "migrate-$path" migrate --from "$SRC" --to "$DST" "${BATCH_FLAGS[@]}" --no-preflight "${FLAGS[@]}"
+  PREFLIGHT_FLAGS=(--no-preflight)
+  [ "${OLORIN_BENCH_MIGRATE_PREFLIGHT:-0}" = 1 ] && PREFLIGHT_FLAGS=()
+  timed "migrate-$path" migrate --from "$SRC" --to "$DST" "${BATCH_FLAGS[@]}" "${PREFLIGHT_FLAGS[@]}" "${FLAGS[@]}"
   LOAD_AFTER="$(uptime | sed 's/.*load average: //')"
   J="$WORK/migrate-$path.json"
   jq -r '.collections[] | "    \(.collection | .+ " " * (26 - length)) \(.copied | tostring | " " * (8 - length) + .) docs  \(.docs_per_second | tostring | " " * (8 - length) + .) docs/s copying (\(.path)), then \(.index_build_seconds) s building deferred indexes"' "$J"

@@ -26,7 +26,7 @@ public static class MigrateCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Preflight and count only: write nothing, not even the schema, and say what a run would do." };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Copy the rest when the preflight finds documents the target cannot hold (they are counted as skipped and listed); by default such findings stop the migration before it writes." };
         var restart = new Option<bool>("--restart") { Description = "Ignore the checkpoints a stopped run left on the target and copy everything again (upserts: nothing is duplicated)." };
-        var noPreflight = new Option<bool>("--no-preflight") { Description = "Skip the preflight scan (it reads the source once more)." };
+        var noPreflight = new Option<bool>("--no-preflight") { Description = "Skip the preflight scan (it reads the source once more; between two PostgreSQL databases the source server clears most collections in one query each)." };
         var portable = CommonOptions.Portable();
         var parallel = CommonOptions.Parallel("copied");
 

@@ -131,6 +131,25 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
             if (Interlocked.CompareExchange(ref firstError, ex, null) is null) stop.Cancel();
         }
 
+        // The collections' preparations (path, count, indexes set aside, first checkpoint: a few round trips each) run
+        // ahead of their copies, in copy order, Parallelism at a time (each waits for the one Parallelism places
+        // before it: as many connections as the copies use, no burst of new server backends), so a collection's copy
+        // does not wait for them when its turn comes; the rows, and the question whether the source captures
+        // changes, still wait for that turn.
+        var lanes = Math.Max(1, options.Parallelism);
+        var preparations = new Task<Prepared>[collections.Count];
+        for (var i = 0; i < collections.Count; i++)
+        {
+            var collection = collections[i];
+            var ahead = i >= lanes ? preparations[i - lanes] : Task.CompletedTask;
+            preparations[i] = Task.Run(async () =>
+            {
+                await ahead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                return await PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token);
+            }, CancellationToken.None);
+        }
+        foreach (var preparation in preparations)
+            _ = preparation.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
             for (var i = 0; i < collections.Count && !stop.IsCancellationRequested; i++)
@@ -143,8 +162,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
                 {
                     try
                     {
-                        var previous = saved?.GetValueOrDefault(collection.Name);
-                        var finish = await CopyCollectionAsync(collection, previous, runId, stop.Token);
+                        var finish = await CopyCollectionAsync(await preparations[index], stop.Token);
                         finishing[index] = finish;
                         _ = finish.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     }
@@ -168,17 +186,23 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         catch (Exception ex)
         {
             Fail(ex);
-            try { await Task.WhenAll(copies.Concat(finishing.OfType<Task>())); } catch (Exception) { /* the first error is the one reported */ }
+            try { await Task.WhenAll(copies.Concat(finishing.OfType<Task>()).Concat(preparations)); } catch (Exception) { /* the first error is the one reported */ }
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstError ?? ex);
             throw;
         }
     }
 
-    /// <summary>Copies one collection; the task returned builds its deferred indexes and marks it complete.</summary>
-    private async Task<Task<CollectionCopyResult>> CopyCollectionAsync(
-        MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a collection's copy starts from: its path (raw or through the models), the source's count, and, unless an
+    /// earlier run completed it, its checkpoint stored with the indexes set aside for the load; or the finished result.
+    /// </summary>
+    private sealed record Prepared(
+        MigrationCollection Collection, RawPath? Raw, long SourceCount, Checkpoint Checkpoint, bool Resumed, HashSet<DocumentKey> Skip,
+        CollectionCopyResult? AlreadyComplete);
+
+    private async Task<Prepared> PrepareAsync(MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
     {
-        Timeline.Mark($"copy {collection.Name}: start");
+        Timeline.Mark($"copy {collection.Name}: preparing");
         var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
         var raw = options.RawRows && skip.Count == 0 ? await RawPath.FindAsync(source, target, collection, cancellationToken) : null;
         // Where the raw path exists the count is the server's too (no query compilation through the models).
@@ -190,20 +214,29 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
                 sourceCount = await collection.CountAsync(countScope.ServiceProvider, cancellationToken);
 
         if (previous is { State: Checkpoint.Complete })
-        {
-            observer.Started(collection.Name, sourceCount, previous.Copied + previous.Skipped + previous.Failed, resumed: true);
-            return Task.FromResult<CollectionCopyResult>(new(collection.Name, sourceCount, previous.Copied, previous.Skipped, previous.Failed,
+            return new(collection, raw, sourceCount, previous, Resumed: true, skip, new(collection.Name, sourceCount, previous.Copied, previous.Skipped, previous.Failed,
                 TimeSpan.FromSeconds(previous.ElapsedSeconds), Resumed: true, AlreadyComplete: true, [], TimeSpan.FromSeconds(previous.IndexSeconds)));
-        }
 
         var now = DateTime.UtcNow;
         var checkpoint = previous ?? new Checkpoint { RunId = runId, Source = source.Description, StartedAt = now, UpdatedAt = now };
-        var resumed = previous is not null;
         checkpoint = await DeferIndexesAsync(collection, checkpoint, cancellationToken);
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
+        return new(collection, raw, sourceCount, checkpoint, Resumed: previous is not null, skip, AlreadyComplete: null);
+    }
+
+    /// <summary>Copies one prepared collection; the task returned builds its deferred indexes and marks it complete.</summary>
+    private async Task<Task<CollectionCopyResult>> CopyCollectionAsync(Prepared prepared, CancellationToken cancellationToken)
+    {
+        var (collection, raw, sourceCount, checkpoint, resumed, skip, complete) = prepared;
+        Timeline.Mark($"copy {collection.Name}: start");
+        if (complete is not null)
+        {
+            observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed: true);
+            return Task.FromResult(complete);
+        }
         observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed);
 
-        Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
         // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
         // whatever is stored and could overwrite a newer relayed document. Asked again for every collection, just
         // before its copy: a server started in dual during a long run turns capture on, and the collections copied

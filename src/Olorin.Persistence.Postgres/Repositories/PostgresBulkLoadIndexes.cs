@@ -47,12 +47,32 @@ internal sealed class PostgresBulkLoadIndexes(NpgsqlDataSource dataSource) : IBu
         }
     }
 
+    /// <summary>
+    /// Builds the indexes again, at once over separate connections: each graph or inverted index (HNSW, IVFFlat,
+    /// GIN: seconds for an HNSW graph) on its own, the B-trees (tens of milliseconds each) one after the other on
+    /// another. Built in one sequence, the B-trees waited for the graph and were the tail of the whole copy; several
+    /// plain <c>CREATE INDEX</c> on one table do not block each other (each takes a SHARE lock). Every build runs to
+    /// its end; the first error is the one thrown.
+    /// </summary>
     public async Task RestoreAsync(string deferred, CancellationToken cancellationToken = default)
+    {
+        var indexes = Parse(deferred);
+        var groups = indexes.Where(IsHeavy).Select(i => new List<Index> { i }).ToList();
+        var btrees = indexes.Where(i => !IsHeavy(i)).ToList();
+        if (btrees.Count > 0) groups.Add(btrees);
+        await Task.WhenAll(groups.Select(group => BuildAsync(group, cancellationToken)));
+    }
+
+    private static bool IsHeavy(Index index)
+        => index.Definition.Contains(" USING hnsw ", StringComparison.Ordinal) || index.Definition.Contains(" USING ivfflat ", StringComparison.Ordinal)
+           || index.Definition.Contains(" USING gin ", StringComparison.Ordinal);
+
+    private async Task BuildAsync(IReadOnlyList<Index> indexes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var memory = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection))
             await memory.ExecuteNonQueryAsync(cancellationToken);
-        foreach (var index in Parse(deferred))
+        foreach (var index in indexes)
         {
             const string Prefix = "CREATE INDEX ";
             var definition = index.Definition.StartsWith(Prefix, StringComparison.Ordinal)

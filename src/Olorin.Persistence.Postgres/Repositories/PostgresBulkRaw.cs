@@ -25,7 +25,9 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// </summary>
 internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTransfer
 {
-    private sealed record Plan(string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowHash);
+    private sealed record Plan(
+        string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowHash,
+        IReadOnlyList<(string Column, string Type)> Types);
 
     // Output settings the row text depends on, pinned so that two servers' digests of equal values are equal.
     private const string DigestSettings =
@@ -48,6 +50,16 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
             ? name : throw new InvalidOperationException($"{collection} has no raw path on PostgreSQL.");
         await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {Quote(table)}");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<bool> MayHoldFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default)
+    {
+        var plan = await RequiredPlanAsync(collection, cancellationToken);
+        if (RawFlaggedValues.Condition(plan.Types, embeddingDimensions) is not { } condition) return true;
+        if (condition == "false") return false;
+        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(plan.Table)} WHERE {condition})");
+        command.CommandTimeout = 0;
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     public async Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default)
@@ -220,7 +232,7 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         var names = string.Join(", ", columns.Select(Quote));
         var upsert = $"INSERT INTO {Quote(table)} ({names}) SELECT {names} FROM {{stage}} ON CONFLICT ON CONSTRAINT {Quote(primaryKey)} DO UPDATE SET "
                      + string.Join(", ", columns.Where(c => !keys.Contains(c)).Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}"));
-        return new Plan(table, keys, columns, embedding, shape, upsert, rowHash);
+        return new Plan(table, keys, columns, embedding, shape, upsert, rowHash, columns.Select(c => (c, types[c].Type)).ToList());
     }
 
     // One probe for all plans, started once (Lazy's default mode runs the factory on one thread only); like a plan it
