@@ -162,8 +162,8 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 #    committers 60-110 ms in LWLock:WALWrite: docs/performance.md, "Session 8: POST P99"). 1 GB kept covers a
 #    minute of the POST benchmark's WAL; max_wal_size 4 GB lets a sustained write load run minutes, not 70 s, between
 #    WAL-triggered checkpoints (each one ends with data-file fsyncs on the disk the WAL flushes to). Both only raised
-#    (a larger value an operator chose stays), each at most a tenth of the free space of the data directory's file
-#    system; OLORIN_PG_MIN_WAL_SIZE_MB / OLORIN_PG_MAX_WAL_SIZE_MB override them. Both take effect on reload.
+#    (a larger value an operator chose stays), max_wal_size at most a tenth of the free space of the data directory's
+#    file system and min_wal_size at most a quarter of max_wal_size; OLORIN_PG_MIN_WAL_SIZE_MB / OLORIN_PG_MAX_WAL_SIZE_MB override them. Both take effect on reload.
 #    Written with ALTER SYSTEM (postgresql.auto.conf), only the settings whose running value differs; a restart
 #    happens only when a setting that needs one (shared_buffers, shared_preload_libraries, max_connections) changed.
 if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
@@ -187,7 +187,9 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
     "maintenance_work_mem = '${maint_mb}MB'"
   )
   if [ "$have_conn" -lt "$max_conn" ]; then tune+=("max_connections = $max_conn"); else max_conn="$have_conn"; fi
-  free_mb=$(( $(df -Pk "$PG_DATA" | awk 'NR == 2 {print $4}') / 1024 ))
+  # The data directory may be readable by root/postgres only; without an answer, plan for the defaults' 40 GB.
+  free_kb="$(as_root df -Pk "$PG_DATA" 2>/dev/null | awk 'NR == 2 {print $4}')"
+  free_mb=$(( ${free_kb:-41943040} / 1024 ))
   max_wal_mb="${OLORIN_PG_MAX_WAL_SIZE_MB:-$(( free_mb / 10 < 4096 ? free_mb / 10 : 4096 ))}"
   min_wal_mb="${OLORIN_PG_MIN_WAL_SIZE_MB:-$(( max_wal_mb / 4 < 1024 ? max_wal_mb / 4 : 1024 ))}"
   # pg_settings gives both in MB.

@@ -79,12 +79,13 @@ internal static class RowCountSql
            + string.Concat(dimensions.Select(d => $", (OLD.tenant_id, '{d}', OLD.{d}::text, -1), (NEW.tenant_id, '{d}', NEW.{d}::text, 1)"));
 
     /// <summary>
-    /// The trigger function of <paramref name="table"/> writing over <paramref name="slots"/> slots; CREATE OR REPLACE,
-    /// so a migration can change the slot count under the existing triggers.
+    /// The trigger function of <paramref name="table"/> writing over <paramref name="slots"/> slots; with
+    /// <paramref name="replace"/>, CREATE OR REPLACE, so a migration can change the slot count under the existing
+    /// triggers (the first migrations create it, as they always did).
     /// </summary>
-    public static string Function(string table, string[] dimensions, int slots)
+    public static string Function(string table, string[] dimensions, int slots, bool replace = true)
         => $"""
-            CREATE OR REPLACE FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            CREATE {(replace ? "OR REPLACE " : "")}FUNCTION {table}_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
                     {Upsert(table, KeysOf("new_rows", dimensions, 1), slots)}
@@ -106,7 +107,7 @@ internal static class RowCountSql
         var changed = string.Join(" OR ", new[] { "tenant_id" }.Concat(dimensions).Select(c => $"OLD.{c} IS DISTINCT FROM NEW.{c}"));
         var columns = string.Join(", ", new[] { "tenant_id" }.Concat(dimensions));
         return $"""
-            {Function(table, dimensions, slots)}
+            {Function(table, dimensions, slots, replace: false)}
             CREATE TRIGGER {table}_count_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_count_rows();
             CREATE TRIGGER {table}_count_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows

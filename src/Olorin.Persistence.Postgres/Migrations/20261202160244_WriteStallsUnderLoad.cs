@@ -21,15 +21,22 @@ namespace Olorin.Persistence.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The pending entries merged first, under gin_clean_pending_list's RowExclusiveLock (writes go on); PERFORM in
+            // a DO block so that EF's idempotent script (itself inside DO blocks) can hold it.
+            migrationBuilder.Sql($"DO $$BEGIN PERFORM gin_clean_pending_list('{SearchIndex}'); END$$;");
+
             migrationBuilder.AlterTable(
                 name: "row_counts")
                 .Annotation("Npgsql:StorageParameter:vacuum_truncate", false);
 
-            migrationBuilder.Sql($"ALTER INDEX {SearchIndex} SET (fastupdate = false);");
-            migrationBuilder.Sql($"SELECT gin_clean_pending_list('{SearchIndex}');");
-
             foreach (var (table, dimensions) in RowCountSql.Counted.Concat(RowCountSql.CountedSinceEveryList))
                 migrationBuilder.Sql(RowCountSql.Function(table, dimensions, RowCountSql.Slots));
+
+            // Last: ALTER INDEX takes an ACCESS EXCLUSIVE lock on the index, held until this transaction commits, and
+            // every query of investigation_states (reads too: the planner locks each index) waits for it. The entries
+            // a write added since the first merge are merged under it (a handful).
+            migrationBuilder.Sql($"ALTER INDEX {SearchIndex} SET (fastupdate = false);");
+            migrationBuilder.Sql($"DO $$BEGIN PERFORM gin_clean_pending_list('{SearchIndex}'); END$$;");
         }
 
         /// <inheritdoc />

@@ -339,7 +339,7 @@ CREATE TABLE row_counts (
     CONSTRAINT pk_row_counts PRIMARY KEY (table_name, tenant_id, dimension, value, slot)
 );
 
-CREATE OR REPLACE FUNCTION investigation_states_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION investigation_states_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -389,7 +389,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM investigation_states r CR
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION anomaly_events_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION anomaly_events_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -439,7 +439,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM anomaly_events r CROSS JO
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION transaction_scores_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION transaction_scores_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -815,7 +815,7 @@ VALUES ('20261202000000_ChangeCaptureOutbox', '10.0.15');
 COMMIT;
 
 START TRANSACTION;
-CREATE OR REPLACE FUNCTION detection_runs_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION detection_runs_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -865,7 +865,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM detection_runs r CROSS JO
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION detectors_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION detectors_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -915,7 +915,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM detectors r CROSS JOIN LA
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION investigation_templates_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION investigation_templates_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -965,7 +965,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM investigation_templates r
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION soar_playbook_executions_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION soar_playbook_executions_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -1015,7 +1015,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM soar_playbook_executions 
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION composio_connections_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION composio_connections_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -1065,7 +1065,7 @@ FROM (SELECT r.tenant_id, k.dimension, k.value, 1 FROM composio_connections r CR
 WHERE k.value IS NOT NULL
 GROUP BY k.tenant_id, k.dimension, k.value;
 
-CREATE OR REPLACE FUNCTION composio_action_audit_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION composio_action_audit_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO row_counts AS c (table_name, tenant_id, dimension, value, slot, n)
@@ -1260,11 +1260,9 @@ VALUES ('20261202131739_InvestigationStatesFillFactor', '10.0.15');
 COMMIT;
 
 START TRANSACTION;
+DO $$BEGIN PERFORM gin_clean_pending_list('ix_investigation_states_search_vector'); END$$;
+
 ALTER TABLE row_counts SET (vacuum_truncate=false);
-
-ALTER INDEX ix_investigation_states_search_vector SET (fastupdate = false);
-
-SELECT gin_clean_pending_list('ix_investigation_states_search_vector');
 
 CREATE OR REPLACE FUNCTION investigation_states_count_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -1589,6 +1587,10 @@ BEGIN
     RETURN NULL;
 END
 $fn$;
+
+ALTER INDEX ix_investigation_states_search_vector SET (fastupdate = false);
+
+DO $$BEGIN PERFORM gin_clean_pending_list('ix_investigation_states_search_vector'); END$$;
 
 INSERT INTO __ef_migrations_history (migration_id, product_version)
 VALUES ('20261202160244_WriteStallsUnderLoad', '10.0.15');

@@ -23,8 +23,17 @@ public sealed class LastAccessedFlushLoopTests(ManualFlushFixture fixture) : ICl
         var id = created["investigation_id"]!.GetValue<string>();
         var read = await (await client.GetAsync($"/investigations/{id}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
 
+        await fixture.Clock.WaitForPeriodsAsync(1, Ct); // the loop waits on a period armed before the clock moves
+        var armed = fixture.Clock.PeriodsArmed;
         fixture.Clock.Advance(LastAccessedBuffer.FlushPeriod - ManualFlushFixture.Step);
-        Assert.Null(await LastAccessedAsync(id)); // the period has not passed: nothing written (the loop wrote nothing yet)
+        // The period has not passed: no flush (which would write the access and arm the next period). The loop runs on
+        // its own thread, so look for a while; this can only miss a premature flush, never report one falsely.
+        for (var look = 0; look < 10; look++)
+        {
+            Assert.Null(await LastAccessedAsync(id));
+            Assert.Equal(armed, fixture.Clock.PeriodsArmed);
+            await Task.Delay(20, Ct);
+        }
 
         fixture.Clock.Advance(ManualFlushFixture.Step);
         // The loop flushes on its own thread: wait for its write (bounded only so that a loop that never wakes fails).

@@ -15,7 +15,35 @@ public sealed class ManualFlushFixture : PostgresApiFixture
     /// <summary>What a test may advance the clock by, per step: the class's steps stay below one flush period.</summary>
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public PeriodCountingClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+}
+
+/// <summary>
+/// A fake clock that also counts the timers armed for one <see cref="LastAccessedBuffer.FlushPeriod"/> (each wait of the
+/// buffer's loop arms one), so a test can wait until the loop is waiting before it moves the clock: the loop starts on
+/// the thread pool (BackgroundService runs ExecuteAsync through Task.Run since .NET 10), so a period armed after the
+/// clock moved would start later than the test assumes.
+/// </summary>
+public sealed class PeriodCountingClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private int _periods;
+
+    public int PeriodsArmed => Volatile.Read(ref _periods);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        if (dueTime == LastAccessedBuffer.FlushPeriod) Interlocked.Increment(ref _periods);
+        return timer;
+    }
+
+    /// <summary>Until at least <paramref name="count"/> flush periods have been armed (bounded, so a loop that never waits fails).</summary>
+    public async Task WaitForPeriodsAsync(int count, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (PeriodsArmed < count) await Task.Delay(10, deadline.Token);
+    }
 }
