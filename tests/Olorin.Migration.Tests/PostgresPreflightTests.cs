@@ -54,4 +54,21 @@ public sealed class PostgresPreflightTests
         Assert.True(cleared.Clean);
         Assert.Equal(throughModels.Scanned, cleared.Scanned);
     }
+
+    [Fact]
+    public async Task For_a_mongodb_target_a_postgresql_source_is_read_through_the_models_and_its_findings_reported()
+    {
+        // The server's clearance only answers for a target of the source's own backend: a free-form key starting with
+        // '$' and a timestamp finer than milliseconds are stored by PostgreSQL and refused or truncated by MongoDB.
+        await using var source = await SeededAsync();
+        var investigation = await source.ScalarAsync<string>("SELECT investigation_id FROM investigation_states ORDER BY 1 LIMIT 1");
+        await source.ExecuteAsync($$"""UPDATE investigation_states SET metadata = '{"$where": 1}' WHERE investigation_id = '{{investigation}}'""");
+        var run = await source.ScalarAsync<string>("SELECT run_id FROM detection_runs ORDER BY 1 LIMIT 1");
+        await source.ExecuteAsync($"UPDATE detection_runs SET started_at = '2026-01-01 00:00:00.123456+00' WHERE run_id = '{run}'");
+
+        var report = await PreflightScanner.ScanAsync(source.Endpoint, TargetLimits.MongoDb, MigrationCollections.All, keep: 100, progress: null, Cancel);
+
+        Assert.Contains(report.Findings, f => f is { Collection: "investigations", Rule: PreflightRules.FreeFormKey } && f.Key.Id == investigation);
+        Assert.Contains(report.Findings, f => f is { Collection: "detection_runs", Rule: PreflightRules.TimestampPrecision } && f.Key.Id == run);
+    }
 }

@@ -132,19 +132,24 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         }
 
         // The collections' preparations (path, count, indexes set aside, first checkpoint: a few round trips each) run
-        // ahead of their copies, in copy order, Parallelism at a time (each waits for the one Parallelism places
-        // before it: as many connections as the copies use, no burst of new server backends), so a collection's copy
-        // does not wait for them when its turn comes; the rows, and the question whether the source captures
-        // changes, still wait for that turn.
+        // ahead of their copies, in copy order, Parallelism at a time, and at most Parallelism collections ahead of
+        // the copies: preparation i waits for preparation i - Parallelism and for copy i - Parallelism to have taken
+        // its slot. So a collection's copy does not wait for its preparation when its turn comes, while no more
+        // tables than the copies about to run are without their set-aside indexes (a run that fails or is stopped
+        // leaves those few to the resume, not all of them) and a table's emptiness is judged just before its turn.
+        // The rows, and the question whether the source captures changes, still wait for that turn.
         var lanes = Math.Max(1, options.Parallelism);
         var preparations = new Task<Prepared>[collections.Count];
+        var slotTaken = collections.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         for (var i = 0; i < collections.Count; i++)
         {
             var collection = collections[i];
-            var ahead = i >= lanes ? preparations[i - lanes] : Task.CompletedTask;
+            var ahead = i >= lanes ? Task.WhenAll(preparations[i - lanes], slotTaken[i - lanes].Task) : Task.CompletedTask;
             preparations[i] = Task.Run(async () =>
             {
-                await ahead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                // An earlier preparation's failure is reported by its own continuation (Fail); a stopped run ends this one.
+                await ahead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(stop.Token);
+                stop.Token.ThrowIfCancellationRequested();
                 return await PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token);
             }, CancellationToken.None);
         }
@@ -158,6 +163,7 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
                 var index = i;
                 if (!collection.Parent) await Task.WhenAll(parents);
                 await slots.WaitAsync(stop.Token);
+                slotTaken[index].TrySetResult();
                 var copy = Task.Run(async () =>
                 {
                     try

@@ -32,8 +32,12 @@ internal static class RawFlaggedValues
             {
                 case "uuid" or "smallint" or "integer" or "bigint" or "boolean" or "jsonb" or "bytea" or "tsvector":
                     break;
-                case "double precision" or "real" or "numeric":
+                case "double precision" or "real":
                     conditions.Add($"{quoted} IN ('NaN', 'Infinity', '-Infinity')");
+                    break;
+                case "numeric":
+                    // As text: numeric has no infinities before PostgreSQL 14, where 'Infinity' as a numeric literal is an error.
+                    conditions.Add($"{quoted}::text IN ('NaN', 'Infinity', '-Infinity')");
                     break;
                 case "timestamp with time zone" or "timestamp without time zone" or "date":
                     conditions.Add($"NOT isfinite({quoted})");
