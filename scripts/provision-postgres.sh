@@ -188,7 +188,7 @@ if [ "${OLORIN_PG_TUNE:-1}" != "0" ]; then
   )
   if [ "$have_conn" -lt "$max_conn" ]; then tune+=("max_connections = $max_conn"); else max_conn="$have_conn"; fi
   # The data directory may be readable by root/postgres only; without an answer, plan for the defaults' 40 GB.
-  free_kb="$(as_root df -Pk "$PG_DATA" 2>/dev/null | awk 'NR == 2 {print $4}')"
+  free_kb="$(as_root df -Pk "$PG_DATA" 2>/dev/null | awk 'NR == 2 {print $4}' || true)"
   free_mb=$(( ${free_kb:-41943040} / 1024 ))
   max_wal_mb="${OLORIN_PG_MAX_WAL_SIZE_MB:-$(( free_mb / 10 < 4096 ? free_mb / 10 : 4096 ))}"
   min_wal_mb="${OLORIN_PG_MIN_WAL_SIZE_MB:-$(( max_wal_mb / 4 < 1024 ? max_wal_mb / 4 : 1024 ))}"
