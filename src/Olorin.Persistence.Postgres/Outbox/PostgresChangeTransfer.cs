@@ -5,6 +5,7 @@ using Npgsql;
 using Olorin.Core.Phases;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Postgres.Repositories;
+using static Olorin.Persistence.Postgres.SqlIdentifier;
 
 namespace Olorin.Persistence.Postgres.Outbox;
 
@@ -145,6 +146,4 @@ public sealed class PostgresChangeTransfer(OlorinDbContext db) : IChangeTransfer
         var parts = binding.KeyColumns.Count == 2 ? [key.Id] : key.Id.Split('/', binding.KeyColumns.Count - 1);
         return [key.TenantId, .. parts];
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

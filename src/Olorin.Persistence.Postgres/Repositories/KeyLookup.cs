@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using static Olorin.Persistence.Postgres.SqlIdentifier;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -52,6 +53,4 @@ internal sealed class KeyLookup
     private string Found(string columns)
         => $"k AS MATERIALIZED (SELECT * FROM unnest({_arrays}) AS k({_keys})), "
            + $"hit AS MATERIALIZED (SELECT {columns} FROM {_table} WHERE ({_primary}) IN (SELECT {_primary} FROM k))";
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

@@ -42,7 +42,7 @@ internal sealed class PostgresBulkLoadIndexes(NpgsqlDataSource dataSource) : IBu
     {
         foreach (var index in Parse(deferred))
         {
-            await using var command = dataSource.CreateCommand($"DROP INDEX IF EXISTS \"{index.Name.Replace("\"", "\"\"")}\"");
+            await using var command = dataSource.CreateCommand($"DROP INDEX IF EXISTS {SqlIdentifier.Quote(index.Name)}");
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

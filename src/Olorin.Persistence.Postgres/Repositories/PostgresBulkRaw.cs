@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Npgsql;
 using Olorin.Core.Ports;
 using Olorin.Persistence.Postgres.Similarity;
+using static Olorin.Persistence.Postgres.SqlIdentifier;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -290,6 +291,4 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
 
     private static string Literal(string value)
         => "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'::text";
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
+using static Olorin.Persistence.Postgres.SqlIdentifier;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -242,6 +243,4 @@ internal static class PostgresBulkReader
         var property = type.FindProperty(path[^1]) ?? throw new InvalidOperationException($"{selector} is not a mapped property.");
         return property.GetColumnName(StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema()))!;
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

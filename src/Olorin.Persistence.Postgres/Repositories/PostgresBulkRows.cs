@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using static Olorin.Persistence.Postgres.SqlIdentifier;
 
 namespace Olorin.Persistence.Postgres.Repositories;
 
@@ -199,6 +200,4 @@ internal static class PostgresBulkRows
             return converter is null ? value : converter.ConvertToProvider(value);
         }));
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

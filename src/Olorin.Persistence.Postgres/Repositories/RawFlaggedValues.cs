@@ -20,7 +20,7 @@ internal static class RawFlaggedValues
         var conditions = new List<string>();
         foreach (var (column, type) in columns)
         {
-            var quoted = "\"" + column.Replace("\"", "\"\"") + "\"";
+            var quoted = SqlIdentifier.Quote(column);
             if (type.EndsWith("[]", StringComparison.Ordinal))
             {
                 if (!IsPlainText(BaseType(type[..^2]))) return null; // arrays of anything but text: not known here

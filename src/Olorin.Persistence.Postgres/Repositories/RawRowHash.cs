@@ -1,3 +1,5 @@
+using static Olorin.Persistence.Postgres.SqlIdentifier;
+
 namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>
@@ -77,6 +79,4 @@ internal static class RawRowHash
     };
 
     private static bool IsVector(string type) => type.StartsWith("vector", StringComparison.Ordinal);
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
