@@ -59,7 +59,6 @@ internal static class RawRowHash
         "timestamp with time zone" => $"timestamptz_send({column})",
         "timestamp without time zone" => $"timestamp_send({column})",
         "smallint" or "integer" or "boolean" or "date" or "uuid" or "bytea" => column,
-        "text" => $"{column} COLLATE \"C\"",
         "text" or "character varying" => $"{column} COLLATE \"C\"",
         _ when type.StartsWith("character varying(", StringComparison.Ordinal) => $"{column} COLLATE \"C\"",
         _ => $"({column})::text",
