@@ -28,40 +28,39 @@ internal sealed class PostgresMigrationStateStore(NpgsqlDataSource dataSource) :
     private readonly SemaphoreSlim creating = new(1, 1);
 
     /// <summary>Reads without creating anything, so a dry run leaves the target untouched.</summary>
-    public async Task<string?> GetAsync(string name, CancellationToken cancellationToken = default)
-    {
-        if (!await MayExistAsync(cancellationToken)) return null;
-        await using var command = dataSource.CreateCommand($"SELECT state FROM {Table} WHERE name = $1");
-        command.Parameters.AddWithValue(name);
-        try
+    public Task<string?> GetAsync(string name, CancellationToken cancellationToken = default)
+        => ReadIfPresentAsync<string?>(async ct =>
         {
-            return await command.ExecuteScalarAsync(cancellationToken) as string;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            absent = true;
-            return null;
-        }
-    }
+            await using var command = dataSource.CreateCommand($"SELECT state FROM {Table} WHERE name = $1");
+            command.Parameters.AddWithValue(name);
+            return await command.ExecuteScalarAsync(ct) as string;
+        }, null, cancellationToken);
 
     /// <summary>Reads without creating anything, like <see cref="GetAsync"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+        => ReadIfPresentAsync<IReadOnlyDictionary<string, string>>(async ct =>
+        {
+            var states = new Dictionary<string, string>(StringComparer.Ordinal);
+            await using var command = dataSource.CreateCommand($"SELECT name, state FROM {Table} WHERE starts_with(name, $1)");
+            command.Parameters.AddWithValue(prefix);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) states[reader.GetString(0)] = reader.GetString(1);
+            return states;
+        }, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary><paramref name="read"/>, or <paramref name="none"/> when the table does not exist (noted, see <c>absent</c>).</summary>
+    private async Task<T> ReadIfPresentAsync<T>(Func<CancellationToken, Task<T>> read, T none, CancellationToken cancellationToken)
     {
-        var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!await MayExistAsync(cancellationToken)) return states;
-        await using var command = dataSource.CreateCommand($"SELECT name, state FROM {Table} WHERE starts_with(name, $1)");
-        command.Parameters.AddWithValue(prefix);
+        if (!await MayExistAsync(cancellationToken)) return none;
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) states[reader.GetString(0)] = reader.GetString(1);
+            return await read(cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             absent = true;
-            states.Clear();
+            return none;
         }
-        return states;
     }
 
     public async Task PutAsync(string name, string json, CancellationToken cancellationToken = default)
