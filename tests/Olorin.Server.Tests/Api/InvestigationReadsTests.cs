@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Olorin.Server.Persistence;
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
 using Olorin.Server.Tests.Infrastructure;
 
 namespace Olorin.Server.Tests.Api;
@@ -26,18 +25,7 @@ public sealed class InvestigationReadsTests(ManualFlushFixture fixture) : IClass
         return (body["investigation_id"]!.GetValue<string>(), created.Headers.ETag!);
     }
 
-    private async Task<(DateTime? LastAccessed, int Version, DateTime UpdatedAt, string Xmin)> RowAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT last_accessed, version, updated_at, xmin::text FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2", connection);
-        command.Parameters.AddWithValue(_tenant);
-        command.Parameters.AddWithValue(id);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        Assert.True(await reader.ReadAsync(Ct));
-        return (reader.IsDBNull(0) ? null : reader.GetDateTime(0), reader.GetInt32(1), reader.GetDateTime(2), reader.GetString(3));
-    }
+    private Task<InvestigationRow> RowAsync(string id) => fixture.InvestigationRowAsync(_tenant, id, Ct);
 
     private Task FlushAsync() => fixture.Factory.Services.GetRequiredService<LastAccessedBuffer>().FlushAsync(Ct);
 

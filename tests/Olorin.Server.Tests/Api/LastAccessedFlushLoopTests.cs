@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
 using Olorin.Server.Persistence;
 using Olorin.Server.Tests.Infrastructure;
 
@@ -44,14 +43,5 @@ public sealed class LastAccessedFlushLoopTests(ManualFlushFixture fixture) : ICl
         Assert.Equal(read["last_accessed"]!.GetValue<DateTime>().ToUniversalTime(), written.Value.ToUniversalTime());
     }
 
-    private async Task<DateTime?> LastAccessedAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT last_accessed FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2", connection);
-        command.Parameters.AddWithValue(_tenant);
-        command.Parameters.AddWithValue(id);
-        return await command.ExecuteScalarAsync(Ct) is DateTime at ? at : null;
-    }
+    private async Task<DateTime?> LastAccessedAsync(string id) => (await fixture.InvestigationRowAsync(_tenant, id, Ct)).LastAccessed;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Olorin.Server.Persistence;
 using Olorin.Server.Tests.Infrastructure;
 
@@ -18,7 +19,23 @@ public sealed class ManualFlushFixture : PostgresApiFixture
     public PeriodCountingClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    /// <summary>An investigation's row as stored, read past the server (its <c>xmin</c>: the transaction that wrote it last).</summary>
+    public async Task<InvestigationRow> InvestigationRowAsync(string tenant, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT last_accessed, version, updated_at, xmin::text FROM investigation_states WHERE tenant_id = $1 AND investigation_id = $2", connection);
+        command.Parameters.AddWithValue(tenant);
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        Assert.True(await reader.ReadAsync(cancellationToken));
+        return new InvestigationRow(reader.IsDBNull(0) ? null : reader.GetDateTime(0), reader.GetInt32(1), reader.GetDateTime(2), reader.GetString(3));
+    }
 }
+
+public sealed record InvestigationRow(DateTime? LastAccessed, int Version, DateTime UpdatedAt, string Xmin);
 
 /// <summary>
 /// A fake clock that also counts the timers armed for one <see cref="LastAccessedBuffer.FlushPeriod"/> (each wait of the
