@@ -26,6 +26,13 @@
 # the list's page 1 at 100k is compared with page 1 at 1k in the same run (issue 12: within 2x), and the by-id read
 # with raw Npgsql (at least 0.5x); both verdicts are printed after the table.
 #
+# Each row also gets a line of diagnostics (BENCH_DIAG=0 turns them off), so a tail can be attributed rather than guessed
+# at: the server's garbage collections and GC pause time (dotnet-counters, installed into bench/.tools on first use;
+# without it that column stays empty), the WAL the row wrote and its full-page images, and PostgreSQL's processes
+# sampled every 0.2 s (the wait events of the database's active backends, the checkpointer, autovacuum workers).
+# The list's 100k-against-1k line is measured with both tenants side by side in one window (half the connections
+# each), so whatever else the machine does in that window falls on both; the rows of 32 connections each stay.
+#
 # Seeding: scores and anomalies go through the bulk endpoints (POST …/transaction-scores, POST /anomalies/bulk).
 # There is no bulk endpoint for investigations: one is created through the API and copied in SQL
 # (INSERT … SELECT over generate_series, every non-generated column), which is what a migration would write.
@@ -179,6 +186,34 @@ psql_db -c "VACUUM ANALYZE"
 echo "seeding and VACUUM ANALYZE: $(( $(date +%s) - started )) s" | tee -a "$OUT/seed.txt"
 fi
 
+# Diagnostics beside the rows: dotnet-counters on the server (GC) and one psql connection sampling pg_stat_activity.
+: >"$OUT/windows.tsv"; : >"$OUT/activity.txt"; rm -f "$OUT/counters.csv"
+diag_pids=()
+if [ "${BENCH_DIAG:-1}" != 0 ]; then
+  counters="$(command -v dotnet-counters || true)"
+  [ -n "$counters" ] || [ ! -x "$REPO/bench/.tools/dotnet-counters" ] || counters="$REPO/bench/.tools/dotnet-counters"
+  if [ -z "$counters" ] && dotnet tool install --tool-path "$REPO/bench/.tools" dotnet-counters >"$OUT/counters-install.log" 2>&1; then
+    counters="$REPO/bench/.tools/dotnet-counters"
+  fi
+  if [ -n "$counters" ]; then
+    "$counters" collect -p "$server_pid" --counters System.Runtime --format csv -o "$OUT/counters.csv" --refresh-interval 1 >/dev/null 2>&1 &
+    diag_pids+=($!)
+  else
+    log "dotnet-counters could not be installed (see $OUT/counters-install.log): no GC column"
+  fi
+  psql "$PSQL_URL/$DB" -qAt -F'|' >"$OUT/activity.txt" 2>/dev/null <<'SQL' &
+SELECT extract(epoch FROM clock_timestamp()), backend_type, coalesce(wait_event_type || ':' || wait_event, 'CPU'),
+       CASE WHEN backend_type = 'autovacuum worker' THEN datname || ' ' || regexp_replace(query, '^autovacuum: ', '') ELSE '' END
+FROM pg_stat_activity
+WHERE pid <> pg_backend_pid()
+  AND ((datname = current_database() AND backend_type = 'client backend' AND state = 'active')
+       OR backend_type IN ('checkpointer', 'autovacuum worker')) \watch 0.2
+SQL
+  diag_pids+=($!)
+  trap 'kill $server_pid "${diag_pids[@]}" 2>/dev/null || true' EXIT
+fi
+wal_now() { psql_db -F$'\t' -c "SELECT wal_bytes, wal_fpi FROM pg_stat_wal"; }
+
 rows=()
 failed=0
 declare -A rps_of p99_of raw_of
@@ -197,6 +232,13 @@ pg_ms_per_request() {
   awk -v requests="$3" -v hz="$clk_tck" 'NR == FNR { before[$1] = $2; next } { used += $2 - before[$1] }
     END { if (requests > 0) printf "%.2f", used * 1000 / hz / requests; else print "–" }' "$1" "$2"
 }
+# record_window <label> <start epoch> <"wal_bytes wal_fpi" before>: the row's window and WAL for the diagnostics
+record_window() {
+  local label="$1" start="$2" before_bytes before_fpi after_bytes after_fpi
+  read -r before_bytes before_fpi <<<"$3"
+  read -r after_bytes after_fpi <<<"$(wal_now)"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$start" "$(date +%s.%N)" "$((after_bytes - before_bytes))" "$((after_fpi - before_fpi))" >>"$OUT/windows.tsv"
+}
 # measure <label> <target ms or -> <connections> <lua> <path> [raw mode] [tenant]
 measure() {
   local label="$1" target="$2" conns="$3" script="$4" path="$5" raw="${6:-}" tenant="${7:-$TENANT}"
@@ -207,9 +249,12 @@ measure() {
   BENCH_TENANT="$tenant" BENCH_PATCH_OFFSET=$((INVESTIGATIONS / 4)) wrk -t"$threads" -c"$conns" -d"${WARMUP}s" -s "$BENCH_LUA/$script" "$URL$path" >/dev/null 2>&1 || true
   local load result server_before server_after
   load="$(cut -d' ' -f1 /proc/loadavg)"
+  local wal_before window_start
+  wal_before="$(wal_now)"; window_start="$(date +%s.%N)"
   server_before="$(server_ticks)"; pg_ticks >"$OUT/pg-before.txt"
   result="$(BENCH_TENANT="$tenant" BENCH_PATCH_OFFSET=0 wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$BENCH_LUA/$script" "$URL$path" | tee -a "$OUT/wrk.txt" | grep '^RESULT' | tail -1)"
   server_after="$(server_ticks)"; pg_ticks >"$OUT/pg-after.txt"
+  record_window "$label" "$window_start" "$wal_before"
   read -r _ rps p50 p99 non2xx errors <<<"$result"
   local requests server_ms pg_ms
   requests=$(awk -v r="$rps" -v d="$DURATION" 'BEGIN { printf "%d", r * d }')
@@ -235,6 +280,30 @@ measure "empty endpoint GET /health/live (ceiling)" - "$CONNECTIONS" plain.lua /
 measure "GET /investigations/{id}" 100 "$CONNECTIONS" get.lua /investigations/inv-000000 get
 measure "GET /investigations?page=1&page_size=20" 200 "$CONNECTIONS" plain.lua "/investigations?page=1&page_size=20" list
 measure "GET /investigations?page=1&page_size=20 (tenant of 1k)" 200 "$CONNECTIONS" plain.lua "/investigations?page=1&page_size=20" "" "$SMALL_TENANT"
+# The same two lists side by side in one window, half the connections each: the acceptance ratio (cost does not grow
+# with the data) compares the tenants under the same conditions, where two rows ten seconds apart also compare
+# whatever else the machine did in each (a checkpoint, an autovacuum, a GC in one window and not the other).
+pair_label="GET /investigations?page=1&page_size=20, 100k and 1k side by side"
+pair_result=""
+if [[ "$pair_label" =~ $ROWS ]]; then
+  half=$((CONNECTIONS / 2)); list_path="/investigations?page=1&page_size=20"
+  side_by_side() { # <seconds> <output prefix>
+    BENCH_TENANT="$TENANT" wrk -t1 -c"$half" -d"$1s" --timeout 10s -s "$BENCH_LUA/plain.lua" "$URL$list_path" >"$2-big.txt" 2>&1 & local big=$!
+    BENCH_TENANT="$SMALL_TENANT" wrk -t1 -c"$half" -d"$1s" --timeout 10s -s "$BENCH_LUA/plain.lua" "$URL$list_path" >"$2-small.txt" 2>&1 & local small=$!
+    wait "$big" "$small"
+  }
+  side_by_side "$WARMUP" "$OUT/pair-warmup"
+  load="$(cut -d' ' -f1 /proc/loadavg)"; wal_before="$(wal_now)"; window_start="$(date +%s.%N)"
+  side_by_side "$DURATION" "$OUT/pair"
+  record_window "$pair_label" "$window_start" "$wal_before"
+  read -r _ big_rps big_p50 big_p99 big_non2xx big_errors <<<"$(grep '^RESULT' "$OUT/pair-big.txt" | tail -1)"
+  read -r _ small_rps small_p50 small_p99 small_non2xx small_errors <<<"$(grep '^RESULT' "$OUT/pair-small.txt" | tail -1)"
+  pair_result="$big_rps $big_p99 $small_rps $small_p99"
+  rows+=("| $pair_label: 100k | $half | $big_rps | $big_p50 | $big_p99 | 200 | – | $big_non2xx / $big_errors | | | | $load |")
+  rows+=("| $pair_label: 1k | $half | $small_rps | $small_p50 | $small_p99 | 200 | – | $small_non2xx / $small_errors | | | | $load |")
+  [ "$big_non2xx$big_errors$small_non2xx$small_errors" = 0000 ] || failed=1
+  log "side by side: 100k $big_rps req/s P99 $big_p99 ms, 1k $small_rps req/s P99 $small_p99 ms"
+fi
 measure "GET /investigations?page=50&page_size=20" 200 "$CONNECTIONS" plain.lua "/investigations?page=50&page_size=20"
 measure "GET /investigations/search?q=bench (matches all)" 500 "$CONNECTIONS" plain.lua "/investigations/search?q=bench"
 measure "POST /investigations" 100 "$CONNECTIONS" post.lua /investigations
@@ -274,12 +343,21 @@ if [ -n "${rps_of[$get_label]:-}" ] && [ -n "${raw_of[$get_label]:-}" ]; then
   ratios+=("- GET /investigations/{id} throughput / raw Npgsql, same run: ${rps_of[$get_label]} / ${raw_of[$get_label]} = **$ratio** (at least 0.5): $verdict")
 fi
 big="GET /investigations?page=1&page_size=20"; small="$big (tenant of 1k)"
+if [ -n "$pair_result" ]; then
+  read -r big_rps big_p99 small_rps small_p99 <<<"$pair_result"
+  ratio=$(awk -v a="$small_rps" -v b="$big_rps" 'BEGIN { printf "%.2f", a / b }')
+  p99_ratio=$(awk -v a="$big_p99" -v b="$small_p99" 'BEGIN { printf "%.2f", a / b }')
+  verdict=$(awk -v r="$ratio" -v p="$p99_ratio" 'BEGIN { print (r <= 2 && p <= 2) ? "PASS" : "FAIL" }')
+  [ "$verdict" = PASS ] || failed=1
+  ratios+=("- list page 1 at $INVESTIGATIONS against page 1 at $SMALL_INVESTIGATIONS, side by side in one window: req/s 1k / req/s 100k = **$ratio**, P99 100k / P99 1k = **$p99_ratio** (both at most 2): $verdict")
+fi
 if [ -n "${rps_of[$big]:-}" ] && [ -n "${rps_of[$small]:-}" ]; then
   ratio=$(awk -v a="${rps_of[$small]}" -v b="${rps_of[$big]}" 'BEGIN { printf "%.2f", a / b }')
   p99_ratio=$(awk -v a="${p99_of[$big]}" -v b="${p99_of[$small]}" 'BEGIN { printf "%.2f", a / b }')
   verdict=$(awk -v r="$ratio" -v p="$p99_ratio" 'BEGIN { print (r <= 2 && p <= 2) ? "PASS" : "FAIL" }')
-  [ "$verdict" = PASS ] || failed=1
-  ratios+=("- list page 1 at $INVESTIGATIONS against page 1 at $SMALL_INVESTIGATIONS, same run: req/s 1k / req/s 100k = **$ratio**, P99 100k / P99 1k = **$p99_ratio** (both at most 2): $verdict")
+  # With the side-by-side window measured, the two rows' ratio is shown for comparison and decides nothing.
+  if [ -n "$pair_result" ]; then verdict="$verdict (not the verdict: two windows)"; else [ "$verdict" = PASS ] || failed=1; fi
+  ratios+=("- list page 1 at $INVESTIGATIONS against page 1 at $SMALL_INVESTIGATIONS, two rows of $CONNECTIONS connections: req/s 1k / req/s 100k = **$ratio**, P99 100k / P99 1k = **$p99_ratio** (both at most 2): $verdict")
 fi
 {
   echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $INVESTIGATIONS investigations, $SCORES scores, $ANOMALIES anomalies; ${DURATION}s per row"
@@ -293,5 +371,11 @@ fi
   echo "Similar anomalies ($ANOMALY_VECTORS embeddings; target: P99 < 30 ms at concurrency 1 on both paths, recall@10 ≥ 0.95): $similar_ok"
   echo
   cat "$OUT/similar.md"
+  if [ "${BENCH_DIAG:-1}" != 0 ]; then
+    echo
+    echo "What else happened in each row's window (BenchTool diagnose):"
+    echo
+    "${TOOL[@]}" diagnose "$OUT/windows.tsv" "$OUT/counters.csv" "$OUT/activity.txt"
+  fi
 } | tee "$OUT/summary.md"
 [ "$failed" = 0 ] || { log "at least one target was missed"; exit 1; }

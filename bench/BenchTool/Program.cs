@@ -8,6 +8,7 @@ using System.Globalization;
 //                                                 similar-anomaly search, both paths, recall@10 of each against PostgreSQL's exact ranking (SimilarityRecall.cs)
 //   raw <connection string> <get|list> <tenant> <connections> <seconds>   raw Npgsql ceiling for the same SELECT as the server
 //   embed … / sweep …                                                see VectorSweep.cs
+//   diagnose <windows.tsv> <counters.csv> <activity.txt>   per row of bench/run.sh: GC, WAL, checkpointer, autovacuum, waits (RowDiagnostics.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -36,7 +37,10 @@ switch (args.FirstOrDefault())
             args[5].Split(',').Select(p => p.Split(':')).Select(p => p.Length == 2 ? (Kind: "vector", M: int.Parse(p[0]), Efc: int.Parse(p[1])) : (Kind: p[0], M: int.Parse(p[1]), Efc: int.Parse(p[2]))).ToList(),
             args[6].Split(',').Select(int.Parse).ToList(), args.Length > 7 ? double.Parse(args[7]) : 0.02);
         return 0;
+    case "diagnose":
+        RowDiagnostics.Print(args[1], args[2], args[3]);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep … (see Program.cs)");
+        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep|diagnose … (see Program.cs)");
         return 2;
 }
