@@ -8,6 +8,8 @@ using System.Globalization;
 //                                                 similar-anomaly search, both paths, recall@10 of each against PostgreSQL's exact ranking (SimilarityRecall.cs)
 //   raw <connection string> <get|list> <tenant> <connections> <seconds>   raw Npgsql ceiling for the same SELECT as the server
 //   embed … / sweep …                                                see VectorSweep.cs
+//   fixed-rate <base url> <tenant> <post|patch> <requests/s> <seconds> [--warmup s] [--id-prefix p] [--first-id n] …
+//                                                 an open-loop write load at a fixed offered rate, latency from each request's intended send time (FixedRate.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -36,7 +38,9 @@ switch (args.FirstOrDefault())
             args[5].Split(',').Select(p => p.Split(':')).Select(p => p.Length == 2 ? (Kind: "vector", M: int.Parse(p[0]), Efc: int.Parse(p[1])) : (Kind: p[0], M: int.Parse(p[1]), Efc: int.Parse(p[2]))).ToList(),
             args[6].Split(',').Select(int.Parse).ToList(), args.Length > 7 ? double.Parse(args[7]) : 0.02);
         return 0;
+    case "fixed-rate":
+        return await FixedRate.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep … (see Program.cs)");
+        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep|fixed-rate … (see Program.cs)");
         return 2;
 }
