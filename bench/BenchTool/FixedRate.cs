@@ -5,8 +5,10 @@ using HdrHistogram;
 /// <summary>
 /// An open-loop write load at a fixed offered rate, as wrk2 generates it (docs/performance.md, "Session 9: dual writes
 /// at a fixed offered rate"): request i is due at start + i / rate and is sent then, whether or not the requests before
-/// it have been answered (each one in flight on its own pooled connection, up to <c>--max-connections</c>), and its
-/// latency is measured from that intended send time. A server stall therefore counts against every request that fell
+/// it have been answered (each one in flight on its own pooled connection), and its latency is measured from that
+/// intended send time. Past <c>--max-connections</c> in flight (64 by default: each one can hold one of the server's
+/// pooled database connections, on a PostgreSQL other benchmarks share) a request waits for a connection in the
+/// client, and that wait counts in its latency too. A server stall therefore counts against every request that fell
 /// due during it, not only against the one a closed-loop connection was waiting on (coordinated omission), and a
 /// generator that sends late cannot hide it either. The first <c>--warmup</c> seconds run at the same rate and are not
 /// recorded. Latencies go into an HdrHistogram (microseconds, 3 significant digits).
@@ -33,7 +35,7 @@ internal static class FixedRate
         var run = new FixedRateRun(
             new Uri(args[0].TrimEnd('/') + "/"), args[1],
             new WriteRequests(operation, idPrefix, long.Parse(options.GetValueOrDefault("first-id") ?? "0", CultureInfo.InvariantCulture)),
-            int.Parse(options.GetValueOrDefault("max-connections") ?? "1024", CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("max-connections") ?? "64", CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("timeout") ?? "10", CultureInfo.InvariantCulture)));
         var warmup = double.Parse(options.GetValueOrDefault("warmup") ?? "2", CultureInfo.InvariantCulture);
         var result = await run.RunAsync(rate, warmup, seconds);
