@@ -9,6 +9,8 @@ using System.Globalization;
 //   raw <connection string> <get|list> <tenant> <connections> <seconds>   raw Npgsql ceiling for the same SELECT as the server
 //   embed … / sweep …                                                see VectorSweep.cs
 //   diagnose <windows.tsv> <counters.csv> <activity.txt>   per row of bench/run.sh: GC, WAL, checkpointer, autovacuum, waits (RowDiagnostics.cs)
+//   fixed-rate <base url> <tenant> <post|patch> <requests/s> <seconds> [--warmup s] [--id-prefix p] [--first-id n] …
+//                                                 an open-loop write load at a fixed offered rate, latency from each request's intended send time (FixedRate.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -40,7 +42,9 @@ switch (args.FirstOrDefault())
     case "diagnose":
         RowDiagnostics.Print(args[1], args[2], args[3]);
         return 0;
+    case "fixed-rate":
+        return await FixedRate.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep|diagnose … (see Program.cs)");
+        Console.Error.WriteLine("usage: BenchTool seed-scores|seed-anomalies|similar|raw|embed|sweep|diagnose|fixed-rate … (see Program.cs)");
         return 2;
 }
