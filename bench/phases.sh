@@ -18,13 +18,15 @@
 # PASS when every ratio meets it and no request failed; the exit status is 1 otherwise. With BENCH_RATE_FRACTIONS=""
 # only the closed loop runs and its P99 ratios decide, as before session 9.
 #
-#   bench/phases.sh                                         the full run (~8 min of seeding-free measuring)
+#   bench/phases.sh                                         the full run (~5 min of seeding-free measuring)
 #   BENCH_DURATION=5 BENCH_INVESTIGATIONS=20000 bench/phases.sh    a smoke run
 #   The server measured is the ReadyToRun publish scripts/run.sh runs (src/Olorin.Server/bin/ReadyToRun, published
 #   again when a source is newer), the generator bench/BenchTool (built in Release); BENCH_SKIP_BUILD=1 uses the
 #   binaries already built; BENCH_DB (the primary; the secondary is ${BENCH_DB}_secondary), BENCH_PORT,
-#   BENCH_CONNECTIONS, BENCH_OUT as named; BENCH_RATE_FRACTIONS (default "0.25 0.5"), BENCH_RATE_DURATION (seconds
-#   per fixed-rate write and phase, default BENCH_DURATION; each after 2 s of warm-up at the same rate);
+#   BENCH_CONNECTIONS, BENCH_OUT as named; BENCH_RATE_FRACTIONS (default "0.25": on this machine dual's capacity is
+#   0.54-0.72 of postgres's, so at 0.5 dual runs at 60-90% of its own capacity and its P99 is queueing again;
+#   "0.25 0.5 0.75" shows the curve), BENCH_RATE_DURATION (whole seconds per fixed-rate write and phase, default
+#   BENCH_DURATION; each after 2 s of warm-up at the same rate), BENCH_RATE_CONNECTIONS (most requests in flight, 64);
 #   BENCH_SERVER_DLL runs another build (a copy of main's bin/ReadyToRun — or a plain bin/Release/net10.0 for the JIT —
 #   set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD for the server), BENCH_TOOL_DLL
 #   another BenchTool.
@@ -46,7 +48,7 @@ DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 THREADS=2
 # "${VAR-default}": an empty BENCH_RATE_FRACTIONS means no fixed-rate measurement.
-read -r -a FRACTIONS <<<"${BENCH_RATE_FRACTIONS-0.25 0.5}"
+read -r -a FRACTIONS <<<"${BENCH_RATE_FRACTIONS-0.25}"
 RATE_DURATION="${BENCH_RATE_DURATION:-$DURATION}"
 RATE_WARMUP=2
 RATE_CONNECTIONS="${BENCH_RATE_CONNECTIONS:-64}"
@@ -192,11 +194,14 @@ max_others=0
 lag_file=
 
 # fixed <write> <requests/s> <histogram file> [options…]: the FIXED line of one BenchTool fixed-rate run (its readable
-# summary goes to fixed.log).
+# summary goes to fixed.log). The generator shares the cores with what it measures: without tiered compilation (each
+# method compiled once, optimised, in the warm-up, instead of recompiled during the window) and with idle thread-pool
+# workers that block instead of spinning, its CPU in the window is lower (each setting alone roughly halved it:
+# docs/performance.md, "Session 9").
 fixed() {
   local write="$1" rate="$2" histogram="$3"; shift 3
   echo "# $write at $rate/s" >>"$OUT/fixed.log"
-  dotnet "$TOOL_DLL" fixed-rate "$URL" "$TENANT" "$write" "$rate" "$RATE_DURATION" --warmup "$RATE_WARMUP" \
+  DOTNET_TieredCompilation=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$TOOL_DLL" fixed-rate "$URL" "$TENANT" "$write" "$rate" "$RATE_DURATION" --warmup "$RATE_WARMUP" \
     --max-connections "$RATE_CONNECTIONS" --histogram "$histogram" "$@" 2>>"$OUT/fixed.log" | grep '^FIXED'
 }
 

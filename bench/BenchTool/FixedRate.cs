@@ -12,6 +12,9 @@ using HdrHistogram;
 /// due during it, not only against the one a closed-loop connection was waiting on (coordinated omission), and a
 /// generator that sends late cannot hide it either. The first <c>--warmup</c> seconds run at the same rate and are not
 /// recorded. Latencies go into an HdrHistogram (microseconds, 3 significant digits).
+/// Run it as bench/phases.sh does, with <c>DOTNET_TieredCompilation=0</c> and
+/// <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0</c>: it shares the server's cores, and in a fresh process the tiered
+/// JIT's recompilations and the idle pool workers' spinning each cost more CPU in the measured window than the requests.
 /// </summary>
 internal static class FixedRate
 {
