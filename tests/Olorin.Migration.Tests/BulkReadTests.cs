@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Olorin.Core.Phases;
+using Olorin.Core.Ports;
 using Olorin.Migration.Canonical;
 using Olorin.Migration.Collections;
 using Olorin.Migration.Seeding;
@@ -47,6 +48,35 @@ public sealed class BulkReadTests
                 exported++;
             }
             Assert.Equal(byEf.Count, exported);
+        }
+    }
+
+    [Fact]
+    public async Task Documents_written_by_the_relay_are_stored_as_the_primary_stores_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var primary = await PostgresEndpoint.CreateAsync();
+        await using var secondary = await PostgresEndpoint.CreateAsync();
+        await new SyntheticDataset("tenant-write", 6).WriteAsync(primary.Services, cancellationToken: ct);
+        await NullEveryNullableColumnOfOneRowAsync(primary);
+
+        await using var from = primary.Services.CreateAsyncScope();
+        await using var to = secondary.Services.CreateAsyncScope();
+        var source = from.ServiceProvider.GetRequiredService<OlorinDbContext>();
+        var target = new PostgresChangeTransfer(to.ServiceProvider.GetRequiredService<OlorinDbContext>());
+        foreach (var collection in MigrationCollections.All)
+        {
+            var table = PostgresCollectionTables.ByCollection[collection.Name];
+            var documents = await ReadWithEfAsync(source, source.Model.GetEntityTypes().Single(e => e.GetTableName() == table).ClrType, ct);
+            Assert.Equal(documents.Count, await target.WriteAsync(collection.Name, documents, ChangeWriteMode.Relay, ct));
+            // Every stored column, as PostgreSQL prints it: jsonb, arrays, vectors, timestamps and NULLs alike — but the
+            // anomalies' change_xid, the writing transaction's id that each database stamps itself (not a document field).
+            var columns = await primary.ScalarAsync<string>($"""
+                SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns
+                WHERE table_schema = 'public' AND table_name = '{table}' AND column_name <> 'change_xid'
+                """);
+            var rows = $"SELECT string_agg(r::text, E'\\n' ORDER BY r::text) FROM (SELECT {columns} FROM {table}) r";
+            Assert.Equal(await primary.ScalarAsync<string>(rows), await secondary.ScalarAsync<string>(rows));
         }
     }
 
