@@ -347,7 +347,7 @@ for round in 1 2; do
     ratio=$(awk -v d="${p99[dual-$round-$op]}" -v p="${p99[postgres-$round-$op]}" 'BEGIN { printf "%.2f", d / p }')
     capacity+=("| $round | $op | ${rps[postgres-$round-$op]} | ${rps[dual-$round-$op]} | $cap | ${p99[postgres-$round-$op]} | ${p99[dual-$round-$op]} | $ratio |")
     if [ "${#FRACTIONS[@]}" = 0 ]; then
-      verdict=PASS; awk -v r="$ratio" 'BEGIN { exit !(r <= 1.3) }' || { verdict=FAIL; failed=1; }
+      verdict=PASS; awk -v d="${p99[dual-$round-$op]}" -v p="${p99[postgres-$round-$op]}" 'BEGIN { exit !(d <= 1.3 * p) }' || { verdict=FAIL; failed=1; }
       verdicts+=("| $round | $op | closed loop | – | ${p99[postgres-$round-$op]} | ${p99[dual-$round-$op]} | $ratio | $verdict |")
     fi
   done
@@ -356,9 +356,10 @@ for f in "${FRACTIONS[@]}"; do
   for round in 1 2; do
     for op in post patch; do
       key="$round-$f-$op"
-      ratio=$(awk -v d="${fixed_p99[dual-$key]}" -v p="${fixed_p99[postgres-$key]}" 'BEGIN { printf "%.2f", d / p }')
+      ratio=$(awk -v d="${fixed_p99[dual-$key]}" -v p="${fixed_p99[postgres-$key]}" 'BEGIN { printf "%.3f", d / p }')
       verdict=PASS
-      awk -v r="$ratio" 'BEGIN { exit !(r <= 1.3) }' || verdict=FAIL
+      # The exact quotient decides, never the printed one.
+      awk -v d="${fixed_p99[dual-$key]}" -v p="${fixed_p99[postgres-$key]}" 'BEGIN { exit !(d <= 1.3 * p) }' || verdict=FAIL
       [ $((${fixed_failed[postgres-$key]} + ${fixed_failed[dual-$key]})) = 0 ] || verdict="FAIL (failed requests)"
       [ "$verdict" = PASS ] || failed=1
       rate=${rate_post[$f]}; [ "$op" = patch ] && rate=${rate_patch[$f]}
