@@ -325,7 +325,8 @@ public static class MigrateCommand
 
         private void StartedLocked(string collection, long sourceCount, long alreadyDone, bool resumed)
         {
-            var task = context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
+            // Started again after an early start was undone (ICopyObserver.Started): the same bar starts over.
+            var task = tasks.TryGetValue(collection, out var again) ? again.Task : context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
             task.Value = Math.Min(alreadyDone, Math.Max(1, sourceCount));
             if (resumed && alreadyDone > 0) output.Line($"{collection}: resuming after {alreadyDone:N0} document(s) (checkpoint on the target)");
             tasks[collection] = (task, System.Diagnostics.Stopwatch.StartNew(), alreadyDone);
