@@ -34,15 +34,17 @@ public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoi
 
     /// <summary>Every checkpoint (one round trip) when a previous run stopped part-way, otherwise null.</summary>
     private async Task<IReadOnlyDictionary<string, Checkpoint>?> SavedIfResumingAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
-    {
-        if (options.Restart) return null;
-        var saved = await checkpoints.ListAsync(cancellationToken);
-        return collections.Any(c => saved.TryGetValue(c.Name, out var checkpoint) && checkpoint.IsRunning) ? saved : null;
-    }
+        => ResumedFrom(collections, await checkpoints.ListAsync(cancellationToken));
+
+    private IReadOnlyDictionary<string, Checkpoint>? ResumedFrom(IReadOnlyList<MigrationCollection> collections, IReadOnlyDictionary<string, Checkpoint> stored)
+        => !options.Restart && collections.Any(c => stored.TryGetValue(c.Name, out var checkpoint) && checkpoint.IsRunning) ? stored : null;
 
     public async Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
     {
-        var saved = await SavedIfResumingAsync(collections, cancellationToken);
+        // Read once (one round trip), also by a fresh run or a --restart: indexes an earlier run set aside and never
+        // restored are carried over from them (DeferIndexesAsync).
+        var stored = await checkpoints.ListAsync(cancellationToken);
+        var saved = ResumedFrom(collections, stored);
         var runId = Guid.NewGuid().ToString("N");
         // Up to Parallelism collections are copied at once, each over its own connections (on a 2-core machine the
         // tool, the source and the target share the CPU, and one collection's round trips leave it idle), in the
@@ -78,7 +80,9 @@ public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoi
         {
             if (preparations[index] is { } prepared) return prepared;
             var collection = collections[index];
-            var preparation = Task.Run(() => PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token), CancellationToken.None);
+            var preparation = Task.Run(
+                () => PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), stored.GetValueOrDefault(collection.Name)?.DeferredIndexes, runId, stop.Token),
+                CancellationToken.None);
             _ = preparation.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return preparations[index] = preparation;
         }
@@ -168,7 +172,9 @@ public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoi
         MigrationCollection Collection, RawPath? Raw, long SourceCount, Checkpoint Checkpoint, bool Resumed, HashSet<DocumentKey> Skip,
         CollectionCopyResult? AlreadyComplete);
 
-    private async Task<Prepared> PrepareAsync(MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
+    /// <param name="previous">The checkpoint this run resumes from, if it resumes.</param>
+    /// <param name="setAside">Indexes the collection's stored checkpoint says an earlier run set aside (resumed or not).</param>
+    private async Task<Prepared> PrepareAsync(MigrationCollection collection, Checkpoint? previous, string? setAside, string runId, CancellationToken cancellationToken)
     {
         Timeline.Mark($"copy {collection.Name}: preparing");
         var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
@@ -187,8 +193,12 @@ public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoi
 
         var now = DateTime.UtcNow;
         var checkpoint = previous ?? new Checkpoint { RunId = runId, Source = source.Description, StartedAt = now, UpdatedAt = now };
-        checkpoint = await DeferIndexesAsync(collection, checkpoint, cancellationToken);
-        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        // Indexes an earlier run set aside and never restored (it was killed, and this run may even be a --restart)
+        // are carried over, so the end of this copy builds them. The checkpoint is stored before anything is copied
+        // (by DeferIndexesAsync before it drops indexes; otherwise here).
+        if (checkpoint.DeferredIndexes is null && setAside is not null) checkpoint = checkpoint with { DeferredIndexes = setAside };
+        if (await DeferIndexesAsync(collection, checkpoint, cancellationToken) is { } deferring) checkpoint = deferring;
+        else await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
         return new(collection, raw, sourceCount, checkpoint, Resumed: previous is not null, skip, AlreadyComplete: null);
     }
@@ -303,17 +313,15 @@ public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoi
     }
 
     /// <summary>
-    /// Sets the target's secondary indexes aside when the collection is empty there (recorded in the checkpoint
-    /// before anything is dropped). Indexes an earlier run set aside and never restored — it was killed, and this run
-    /// may even be a <c>--restart</c> — are carried over, so the end of this copy builds them.
+    /// Sets the target's secondary indexes aside when none are yet and the collection is empty there (recorded in the
+    /// checkpoint, which is stored, before anything is dropped); returns the checkpoint stored, or null when nothing
+    /// is set aside now (then nothing was stored).
     /// </summary>
-    private async Task<Checkpoint> DeferIndexesAsync(MigrationCollection collection, Checkpoint checkpoint, CancellationToken cancellationToken)
+    private async Task<Checkpoint?> DeferIndexesAsync(MigrationCollection collection, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        if (checkpoint.DeferredIndexes is null && await checkpoints.GetAsync(collection.Name, cancellationToken) is { DeferredIndexes: { } earlier })
-            checkpoint = checkpoint with { DeferredIndexes = earlier };
-        if (checkpoint.DeferredIndexes is not null || !options.DeferIndexes) return checkpoint;
-        if (target.Services.GetService<IBulkLoadIndexes>() is not { } indexes) return checkpoint;
-        if (await indexes.DescribeDeferrableAsync(collection.Name, cancellationToken) is not { } deferred) return checkpoint;
+        if (checkpoint.DeferredIndexes is not null || !options.DeferIndexes) return null;
+        if (target.Services.GetService<IBulkLoadIndexes>() is not { } indexes) return null;
+        if (await indexes.DescribeDeferrableAsync(collection.Name, cancellationToken) is not { } deferred) return null;
         checkpoint = checkpoint with { DeferredIndexes = deferred };
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         await indexes.DropAsync(deferred, cancellationToken);

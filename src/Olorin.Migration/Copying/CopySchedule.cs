@@ -10,9 +10,11 @@ namespace Olorin.Migration.Copying;
 /// start early only when its rows can be held invisible until they are (<see cref="CopyEngine"/>'s held loads); it
 /// waits otherwise, or again after a hold that could not be kept (<see cref="Requeue"/>).
 /// <para>
-/// Start order: the collections carrying embeddings first (on a PostgreSQL target their copy is followed by a vector
-/// graph build, the longest single step of the copy), then every collection they refer to, directly or not, then the
-/// rest; each group in the order given.
+/// Start order: the collections carrying embeddings (on a PostgreSQL target their copy is followed by a vector graph
+/// build, the longest single step of the copy) as early as the collections they refer to, directly or not, allow:
+/// those first, then the ones carrying embeddings, then the rest; each group in the order given. With held loads the
+/// graph's collection starts as soon as a slot is free (the small collections it refers to take little), its rows
+/// copied beside the large ones it refers to, so its graph build starts about when they are complete.
 /// </para>
 /// </summary>
 internal sealed class CopySchedule
@@ -38,8 +40,8 @@ internal sealed class CopySchedule
         while (pending.TryPop(out var i))
             foreach (var r in references[i])
                 if (referred.Add(r)) pending.Push(r);
-        StartOrder = first
-            .Concat(Enumerable.Range(0, collections.Count).Where(i => referred.Contains(i) && !first.Contains(i)))
+        StartOrder = Enumerable.Range(0, collections.Count).Where(i => referred.Contains(i) && !first.Contains(i))
+            .Concat(first)
             .Concat(Enumerable.Range(0, collections.Count).Where(i => !referred.Contains(i) && !first.Contains(i)))
             .ToList();
     }
