@@ -22,14 +22,14 @@ public interface IRawRowTransfer
     Task<long> CountAsync(string collection, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Whether any document of the collection may hold a value that the migration's preflight flags even for a target
-    /// of this same backend: a non-finite floating-point number, an infinite timestamp or date, an embedding of other
-    /// than <paramref name="embeddingDimensions"/> dimensions, or a value of a column type this check does not know
-    /// (then always true). Answered by the backend in one scan of the stored values, without building the models;
-    /// false means no stored row can give a finding for a target of this backend (what its types refuse, the source's
-    /// refused too), so the preflight need not read the collection through the models.
+    /// In one scan of the stored values, without building the models: how many documents the collection holds, and
+    /// whether any of them may hold a value that the migration's preflight flags even for a target of this same
+    /// backend: a non-finite floating-point number, an infinite timestamp or date, an embedding of other than
+    /// <paramref name="embeddingDimensions"/> dimensions, or a value of a column type this check does not know (then
+    /// always true). False means no stored row can give a finding for a target of this backend (what its types refuse,
+    /// the source's refused too), so the preflight need not read the collection through the models.
     /// </summary>
-    Task<bool> MayHoldFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default);
+    Task<RawValueScan> ScanFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The key of the <paramref name="count"/>-th row after <paramref name="after"/> (all rows when null) in export
@@ -57,6 +57,9 @@ public interface IRawRowTransfer
     /// </summary>
     Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What <see cref="IRawRowTransfer.ScanFlaggedValuesAsync"/> returns: the collection's count and whether it may hold a flagged value.</summary>
+public readonly record struct RawValueScan(long Count, bool MayHoldFlaggedValues);
 
 /// <summary>What <see cref="IRawRowTransfer.DigestAsync"/> returns for one key range.</summary>
 public readonly record struct RawRangeDigest(long Count, string Digest, long WithEmbedding);

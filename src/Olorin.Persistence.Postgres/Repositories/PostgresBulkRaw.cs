@@ -53,14 +53,17 @@ internal sealed partial class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRa
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<bool> MayHoldFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default)
+    public async Task<RawValueScan> ScanFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default)
     {
         var plan = await RequiredPlanAsync(collection, cancellationToken);
-        if (RawFlaggedValues.Condition(plan.Types, embeddingDimensions) is not { } condition) return true;
-        if (condition == "false") return false;
-        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(plan.Table)} WHERE {condition})");
+        var condition = RawFlaggedValues.Condition(plan.Types, embeddingDimensions);
+        // The count and the condition over the same scan: one query (and one pass over the table) per collection.
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*), {(condition is null ? "true" : $"coalesce(bool_or({condition}), false)")} FROM {Quote(plan.Table)}");
         command.CommandTimeout = 0;
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RawValueScan(reader.GetInt64(0), reader.GetBoolean(1));
     }
 
     public async Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default)
