@@ -136,7 +136,7 @@ public static class MigrateCommand
 
         if (preflight is { Clean: false } && !args.SkipInvalid)
         {
-            if (staging is not null) await AbandonStagingAsync(staging);
+            if (staging is not null) await AbandonStagingAsync(output, staging);
             output.Line("[red]The preflight found documents the target cannot hold as is; nothing was written.[/] Fix them at the source, or rerun with --skip-invalid to copy the rest.");
             output.Result(new { command = "migrate", success = false, source = sourceSpec.Description, target = targetSpec.Description, preflight = PreflightJson(preflight), collections = Array.Empty<object>() });
             return ExitCodes.Failed;
@@ -241,9 +241,10 @@ public static class MigrateCommand
     /// <summary>
     /// The preflight found what the target cannot hold: the staged target is rolled back (and a database it created
     /// dropped) before the command ends. A staging that failed left nothing to roll back; its error is not the one
-    /// reported.
+    /// reported. A database that cannot be dropped (another session connected to it meanwhile) is named, not fatal:
+    /// the preflight's findings are what the command reports.
     /// </summary>
-    private static async Task AbandonStagingAsync(Task<StagedTarget> staging)
+    private static async Task AbandonStagingAsync(CliOutput output, Task<StagedTarget> staging)
     {
         StagedTarget staged;
         try
@@ -254,7 +255,14 @@ public static class MigrateCommand
         {
             return;
         }
-        await staged.AbandonAsync();
+        try
+        {
+            await staged.AbandonAsync();
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            output.Line($"[yellow]The target database created for this run could not be dropped again (it is empty):[/] {Markup.Escape(CommandRunner.Redact(ex.Message))}");
+        }
     }
 
     private static Task<OpenedEndpoint> PrepareTargetAsync(EndpointSpec targetSpec, CancellationToken cancellationToken)
