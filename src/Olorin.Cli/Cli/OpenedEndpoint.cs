@@ -47,28 +47,37 @@ public sealed class OpenedEndpoint : IAsyncDisposable
 
     private static async Task<OpenedEndpoint> OpenPostgresAsync(EndpointSpec spec, string role, bool prepare, CancellationToken cancellationToken)
     {
+        // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
+        // goes through EF's migrations pipeline, which applies what is pending.
+        if (prepare) return await (await StagedTarget.StageAsync(spec, role, cancellationToken)).CommitAsync(cancellationToken);
         var provider = PostgresPersistence.BuildStoreProvider(spec.PostgresConnection!);
         try
         {
             Timeline.Mark($"{role}: provider built");
-            // An empty target gets the schema as one script in one transaction (PostgresSchemaScript); any other
-            // goes through EF's migrations pipeline, which applies what is pending.
-            if (prepare)
-                Timeline.Mark($"{role}: schema {(await PostgresSchemaScript.PrepareAsync(provider, spec.PostgresConnection, cancellationToken, step => Timeline.Mark($"{role}: {step}")) ? "applied by one script (empty target)" : "migrations pipeline")}");
-            var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
-            string version;
-            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-                version = connection.PostgreSqlVersion.ToString();
-            return Opened(spec, provider, version, cancellationToken);
+            return await ConnectedAsync(spec, provider, cancellationToken);
         }
         catch (Exception ex)
         {
             await provider.DisposeAsync();
-            if (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-                throw new CliException($"{role} {spec.Description}: cannot {(prepare ? "prepare" : "connect to")} PostgreSQL: {CommandRunner.Redact(ex.Message)}");
+            if (Refusal(ex, spec, role, "connect to") is { } refusal) throw refusal;
             throw;
         }
     }
+
+    /// <summary>Opens one connection (the server's version), then the endpoint over <paramref name="provider"/>.</summary>
+    internal static async Task<OpenedEndpoint> ConnectedAsync(EndpointSpec spec, ServiceProvider provider, CancellationToken cancellationToken)
+    {
+        string version;
+        await using (var connection = await provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken))
+            version = connection.PostgreSqlVersion.ToString();
+        return Opened(spec, provider, version, cancellationToken);
+    }
+
+    /// <summary>The one-line error of a PostgreSQL endpoint that cannot be reached or prepared, or null for any other error.</summary>
+    internal static CliException? Refusal(Exception ex, EndpointSpec spec, string role, string doing)
+        => ex is NpgsqlException or TimeoutException or InvalidOperationException
+            ? new CliException($"{role} {spec.Description}: cannot {doing} PostgreSQL: {CommandRunner.Redact(ex.Message)}")
+            : null;
 
     private static async Task<OpenedEndpoint> OpenMongoAsync(EndpointSpec spec, string role, CancellationToken cancellationToken)
     {

@@ -82,50 +82,70 @@ public static class MigrateCommand
             throw new CliException($"--collections: {ex.Message}");
         }
 
-        // Without a preflight nothing waits for the source before the target is written: the target is prepared
-        // (database, schema) while the source is opened, instead of after it. Each on a thread of its own from the
-        // start (composing a provider is a tenth of a second of type loading), while the console writes the header.
-        // Its own token: a source that cannot be opened stops the preparation (AbandonTarget).
-        var targetPreparation = args.NoPreflight && !args.DryRun ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-        Task<OpenedEndpoint>? targetOpening = targetPreparation is not null
-            ? Task.Run(() => PrepareTargetAsync(targetSpec, targetPreparation.Token), targetPreparation.Token)
+        // The target is prepared while the source is opened (and scanned by the preflight), on a thread of its own
+        // from the start (composing a provider is a tenth of a second of type loading) while the console writes the
+        // header, with its own token: a source that cannot be opened stops it (AbandonTarget). Without a preflight
+        // nothing waits for the source before the target is written. With one, a PostgreSQL target is only staged
+        // meanwhile (StagedTarget: the database created when missing, the schema script applied in a transaction
+        // left open) and committed once the preflight passed; a preflight with findings abandons it (the script rolled
+        // back, a database it created dropped), so the target is left as it was found. A MongoDB target's bootstrap
+        // cannot be held back like that: with a preflight it waits for it.
+        var early = !args.DryRun && (args.NoPreflight || targetSpec.Backend == Backend.Postgres);
+        var targetPreparation = early ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        Task<StagedTarget>? staging = early && !args.NoPreflight
+            ? Task.Run(() => StagedTarget.StageAsync(targetSpec, "target", targetPreparation!.Token), targetPreparation!.Token)
+            : null;
+        Task<OpenedEndpoint>? targetOpening = early && args.NoPreflight
+            ? Task.Run(() => PrepareTargetAsync(targetSpec, targetPreparation!.Token), targetPreparation!.Token)
             : null;
         var sourceOpening = Task.Run(() => OpenedEndpoint.OpenAsync(sourceSpec, "source", prepare: false, cancellationToken), cancellationToken);
         output.Line($"[bold]Source:[/] {Markup.Escape(sourceSpec.Description)}");
         output.Line($"[bold]Target:[/] {Markup.Escape(targetSpec.Description)}");
         Timeline.Mark("migrate: settings read");
         OpenedEndpoint source;
+        PreflightReport? preflight = null;
+        var targetLimits = targetSpec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb;
         try
         {
             source = await sourceOpening;
+            Timeline.Mark("migrate: source connected");
+            if (!args.NoPreflight)
+            {
+                try
+                {
+                    preflight = await PreflightAsync(output, source, targetLimits, selected, cancellationToken);
+                }
+                catch
+                {
+                    await source.DisposeAsync();
+                    throw;
+                }
+                Timeline.Mark("migrate: preflight done");
+                ReportPreflight(output, preflight);
+            }
         }
         catch
         {
-            if (targetOpening is not null) await AbandonTargetAsync(targetOpening, targetPreparation!);
+            if (targetOpening is not null) await AbandonTargetAsync(targetOpening, targetPreparation!, opened => opened.DisposeAsync().AsTask());
+            if (staging is not null) await AbandonTargetAsync(staging, targetPreparation!, staged => staged.AbandonAsync());
             throw;
         }
         await using var sourceLease = source;
-        Timeline.Mark("migrate: source connected");
-        var targetLimits = targetSpec.Backend == Backend.Postgres ? TargetLimits.PostgreSql : TargetLimits.MongoDb;
-
-        PreflightReport? preflight = null;
-        if (!args.NoPreflight)
-        {
-            preflight = await PreflightAsync(output, source, targetLimits, selected, cancellationToken);
-            ReportPreflight(output, preflight);
-        }
 
         if (args.DryRun) return await DryRunAsync(output, source, targetSpec, selected, preflight, args, cancellationToken);
 
         if (preflight is { Clean: false } && !args.SkipInvalid)
         {
+            if (staging is not null) await AbandonStagingAsync(output, staging);
             output.Line("[red]The preflight found documents the target cannot hold as is; nothing was written.[/] Fix them at the source, or rerun with --skip-invalid to copy the rest.");
             output.Result(new { command = "migrate", success = false, source = sourceSpec.Description, target = targetSpec.Description, preflight = PreflightJson(preflight), collections = Array.Empty<object>() });
             return ExitCodes.Failed;
         }
 
         output.Line("Preparing the target (schema migrations / bootstrap)…");
-        await using var target = await (targetOpening ?? PrepareTargetAsync(targetSpec, cancellationToken));
+        await using var target = staging is not null
+            ? await (await staging).CommitAsync(cancellationToken)
+            : await (targetOpening ?? PrepareTargetAsync(targetSpec, cancellationToken));
         targetPreparation?.Dispose();
         Timeline.Mark("migrate: target prepared");
 
@@ -198,22 +218,51 @@ public static class MigrateCommand
     }
 
     /// <summary>
-    /// The source could not be opened: cancels the target's preparation and returns at once, so the source's error is
-    /// reported without waiting for the target (which may be slow, or unreachable until its connect timeout). A
-    /// preparation that finishes anyway is closed when it does; its outcome, cancellation included, is not reported.
-    /// Not awaited: a cancelled opening closes what it built (<see cref="OpenedEndpoint.OpenAsync"/>) but only once the
-    /// driver returns, and Npgsql does not observe cancellation while a server that accepted the connection is silent
-    /// in the start-up handshake (UnreachableSourceTests: awaiting it took the target's 120 s connect timeout).
+    /// The source could not be opened or scanned: cancels the target's preparation and returns at once, so the
+    /// source's error is reported without waiting for the target (which may be slow, or unreachable until its connect
+    /// timeout). A preparation that finishes anyway is closed (<paramref name="close"/>: a staged target abandoned) when
+    /// it does, if the process still runs; its outcome, cancellation included, is not reported. Not awaited: a
+    /// cancelled opening closes what it built (<see cref="OpenedEndpoint.OpenAsync"/>) but only once the driver returns,
+    /// and Npgsql does not observe cancellation while a server that accepted the connection is silent in the start-up
+    /// handshake (UnreachableSourceTests: awaiting it took the target's 120 s connect timeout). A database created for
+    /// the target may therefore be left, empty.
     /// </summary>
-    private static async Task AbandonTargetAsync(Task<OpenedEndpoint> preparing, CancellationTokenSource preparation)
+    private static async Task AbandonTargetAsync<T>(Task<T> preparing, CancellationTokenSource preparation, Func<T, Task> close)
     {
         await preparation.CancelAsync();
         _ = preparing.ContinueWith(async finished =>
         {
             preparation.Dispose();
-            if (finished.IsCompletedSuccessfully) await finished.Result.DisposeAsync();
+            if (finished.IsCompletedSuccessfully) await close(finished.Result);
             else _ = finished.Exception; // observed: not the error this command reports
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>
+    /// The preflight found what the target cannot hold: the staged target is rolled back (and a database it created
+    /// dropped) before the command ends. A staging that failed left nothing to roll back; its error is not the one
+    /// reported. A database that cannot be dropped (another session connected to it meanwhile) is named, not fatal:
+    /// the preflight's findings are what the command reports.
+    /// </summary>
+    private static async Task AbandonStagingAsync(CliOutput output, Task<StagedTarget> staging)
+    {
+        StagedTarget staged;
+        try
+        {
+            staged = await staging;
+        }
+        catch (Exception)
+        {
+            return;
+        }
+        try
+        {
+            await staged.AbandonAsync();
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            output.Line($"[yellow]The target database created for this run could not be dropped again (it is empty):[/] {Markup.Escape(CommandRunner.Redact(ex.Message))}");
+        }
     }
 
     private static Task<OpenedEndpoint> PrepareTargetAsync(EndpointSpec targetSpec, CancellationToken cancellationToken)
@@ -325,7 +374,8 @@ public static class MigrateCommand
 
         private void StartedLocked(string collection, long sourceCount, long alreadyDone, bool resumed)
         {
-            var task = context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
+            // Started again after an early start was undone (ICopyObserver.Started): the same bar starts over.
+            var task = tasks.TryGetValue(collection, out var again) ? again.Task : context.AddTask(Describe(collection, 0), maxValue: Math.Max(1, sourceCount));
             task.Value = Math.Min(alreadyDone, Math.Max(1, sourceCount));
             if (resumed && alreadyDone > 0) output.Line($"{collection}: resuming after {alreadyDone:N0} document(s) (checkpoint on the target)");
             tasks[collection] = (task, System.Diagnostics.Stopwatch.StartNew(), alreadyDone);

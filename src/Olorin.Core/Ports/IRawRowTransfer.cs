@@ -22,14 +22,14 @@ public interface IRawRowTransfer
     Task<long> CountAsync(string collection, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Whether any document of the collection may hold a value that the migration's preflight flags even for a target
-    /// of this same backend: a non-finite floating-point number, an infinite timestamp or date, an embedding of other
-    /// than <paramref name="embeddingDimensions"/> dimensions, or a value of a column type this check does not know
-    /// (then always true). Answered by the backend in one scan of the stored values, without building the models;
-    /// false means no stored row can give a finding for a target of this backend (what its types refuse, the source's
-    /// refused too), so the preflight need not read the collection through the models.
+    /// In one scan of the stored values, without building the models: how many documents the collection holds, and
+    /// whether any of them may hold a value that the migration's preflight flags even for a target of this same
+    /// backend: a non-finite floating-point number, an infinite timestamp or date, an embedding of other than
+    /// <paramref name="embeddingDimensions"/> dimensions, or a value of a column type this check does not know (then
+    /// always true). False means no stored row can give a finding for a target of this backend (what its types refuse,
+    /// the source's refused too), so the preflight need not read the collection through the models.
     /// </summary>
-    Task<bool> MayHoldFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default);
+    Task<RawValueScan> ScanFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The key of the <paramref name="count"/>-th row after <paramref name="after"/> (all rows when null) in export
@@ -41,21 +41,13 @@ public interface IRawRowTransfer
     Task ExportAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Stream destination, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Upserts, by key and verbatim (<c>version</c>, <c>created_at</c>, <c>updated_at</c> included), the rows that
-    /// <paramref name="writeRows"/> writes to the stream it is given in the raw bulk format of <see cref="ExportAsync"/>;
-    /// all or nothing. Returns how many rows it received.
+    /// Opens a load of the collection: one transaction of this backend in which <see cref="IRawRowLoad.AppendAsync"/>
+    /// and <see cref="IRawRowLoad.UpsertAsync"/> write. Nothing it writes is visible to any other reader before
+    /// <see cref="IRawRowLoad.CommitAsync"/>, and a load disposed without a commit (or whose write failed) leaves
+    /// nothing behind. The migration commits one batch per load, or holds several batches in one load until the
+    /// collections they refer to are complete on the target.
     /// </summary>
-    Task<long> UpsertAsync(string collection, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// The load of a fresh target: when the collection holds no row with key after <paramref name="after"/> (any row
-    /// when null), writes the rows <paramref name="writeRows"/> writes (the range up to <paramref name="upTo"/>, in
-    /// the raw bulk format of <see cref="ExportAsync"/>) straight into the collection, all or nothing, and returns how
-    /// many it received; otherwise writes nothing and returns null (the caller then upserts: a batch written before a
-    /// kill but not checkpointed is there again). Verbatim like <see cref="UpsertAsync"/>, without its staging and
-    /// conflict handling.
-    /// </summary>
-    Task<long?> AppendAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
+    Task<IRawRowLoad> BeginLoadAsync(string collection, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Count and order-independent digest of the stored values of the rows with key in (<paramref name="after"/>,
@@ -66,5 +58,33 @@ public interface IRawRowTransfer
     Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default);
 }
 
+/// <summary>What <see cref="IRawRowTransfer.ScanFlaggedValuesAsync"/> returns: the collection's count and whether it may hold a flagged value.</summary>
+public readonly record struct RawValueScan(long Count, bool MayHoldFlaggedValues);
+
 /// <summary>What <see cref="IRawRowTransfer.DigestAsync"/> returns for one key range.</summary>
 public readonly record struct RawRangeDigest(long Count, string Digest, long WithEmbedding);
+
+/// <summary>One transaction of <see cref="IRawRowTransfer.BeginLoadAsync"/> on the target: writes, then commits or is disposed.</summary>
+public interface IRawRowLoad : IAsyncDisposable
+{
+    /// <summary>
+    /// The load of a fresh target: when the collection holds (as this load sees it) no row with key after
+    /// <paramref name="after"/> (any row when null), writes the rows <paramref name="writeRows"/> writes (the range up
+    /// to <paramref name="upTo"/>, in the raw bulk format of <see cref="IRawRowTransfer.ExportAsync"/>) straight into
+    /// the collection and returns how many it received; otherwise writes nothing and returns null (the caller then
+    /// upserts: a batch written before a kill but not checkpointed is there again). Verbatim like
+    /// <see cref="UpsertAsync"/>, without its staging and conflict handling. A failed write ends the load: it can only
+    /// be disposed.
+    /// </summary>
+    Task<long?> AppendAsync(IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Upserts, by key and verbatim (<c>version</c>, <c>created_at</c>, <c>updated_at</c> included), the rows that
+    /// <paramref name="writeRows"/> writes to the stream it is given in the raw bulk format of
+    /// <see cref="IRawRowTransfer.ExportAsync"/>. Returns how many rows it received. A failed write ends the load.
+    /// </summary>
+    Task<long> UpsertAsync(Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes everything this load wrote visible at once. Its durability may wait for the next ordinary commit on the same database (the checkpoint's).</summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+}

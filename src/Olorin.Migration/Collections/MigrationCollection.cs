@@ -14,11 +14,12 @@ public abstract class MigrationCollection(string name)
     public string Name { get; } = name;
 
     /// <summary>
-    /// Whether other collections' documents refer to this one's (investigations, templates, detectors, detection runs):
-    /// the copy finishes these before it starts any other, so a reader of the target during the copy sees a parent
-    /// before its children even while collections are copied concurrently.
+    /// The collections whose documents this one's name (an anomaly names its detector, its run and maybe an
+    /// investigation): the copy makes this collection's documents visible on the target only once every one of those
+    /// it copies is complete there, so a reader of the target during the copy never meets a reference to a document
+    /// that is still to come (<see cref="Copying.CopySchedule"/>).
     /// </summary>
-    public bool Parent { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
 
     /// <summary>Whether MongoDB stores it as a time series (4 MB measurement limit, no upserts).</summary>
     public bool TimeSeries { get; init; }
@@ -48,4 +49,10 @@ public abstract class MigrationCollection(string name)
 
     /// <summary>The document's embedding, for collections that carry one; null otherwise.</summary>
     public virtual float[]? EmbeddingOf(object document) => null;
+
+    /// <summary>
+    /// Whether the documents carry an embedding the migration checks (<see cref="EmbeddingOf"/>): on a target that
+    /// indexes it as a vector graph, building that index is the longest single step of the copy.
+    /// </summary>
+    public virtual bool CarriesEmbeddings => false;
 }

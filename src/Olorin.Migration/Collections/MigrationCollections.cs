@@ -5,23 +5,31 @@ using Olorin.Core.Ports;
 namespace Olorin.Migration.Collections;
 
 /// <summary>
-/// The ten collections in copy order (nine keyed by (tenant, id), transaction scores by (tenant, investigation, transaction), the audit log by its entry id) (parents before children, so a reader of the target during the copy sees an
-/// investigation before its scores), each bound to its repository port.
+/// The ten collections (nine keyed by (tenant, id), transaction scores by (tenant, investigation, transaction), the
+/// audit log by its entry id), each bound to its repository port, with the collections its documents name
+/// (<see cref="MigrationCollection.References"/>, as the Core models name them: an anomaly names its
+/// detector, run and investigation; a score and an audit entry their investigation; a run its detector; a SOAR
+/// execution its investigation and anomaly; a Composio action audit its connection and the SOAR execution it ran in).
+/// Templates, detectors, investigations and Composio connections name no other collection. This order is the one
+/// results and reports list; the copy's start order is <see cref="Copying.CopySchedule"/>'s.
 /// </summary>
 public static class MigrationCollections
 {
     public static IReadOnlyList<MigrationCollection> All { get; } =
     [
-        ByTenant<IInvestigationRepository, Investigation>("investigations", x => new(x.TenantId, x.InvestigationId), parent: true),
-        ByTenant<ITemplateRepository, InvestigationTemplate>("templates", x => new(x.TenantId, x.TemplateId), parent: true),
-        ByTenant<IDetectorRepository, Detector>("detectors", x => new(x.TenantId, x.DetectorId), parent: true),
-        ByTenant<IDetectionRunRepository, DetectionRun>("detection_runs", x => new(x.Metadata.TenantId, x.RunId), parent: true),
-        ByTenant<IAnomalyEventRepository, AnomalyEvent>("anomaly_events", x => new(x.TenantId, x.AnomalyId), embedding: x => x.Embedding),
+        ByTenant<IInvestigationRepository, Investigation>("investigations", x => new(x.TenantId, x.InvestigationId)),
+        ByTenant<ITemplateRepository, InvestigationTemplate>("templates", x => new(x.TenantId, x.TemplateId)),
+        ByTenant<IDetectorRepository, Detector>("detectors", x => new(x.TenantId, x.DetectorId)),
+        ByTenant<IDetectionRunRepository, DetectionRun>("detection_runs", x => new(x.Metadata.TenantId, x.RunId), references: ["detectors"]),
+        ByTenant<IAnomalyEventRepository, AnomalyEvent>("anomaly_events", x => new(x.TenantId, x.AnomalyId), embedding: x => x.Embedding,
+            references: ["investigations", "detectors", "detection_runs"]),
         TransactionScores(),
-        ByString<IAuditLogRepository, AuditLogEntry>("audit_log", x => x.EntryId, x => new(x.Metadata.TenantId, x.EntryId), timeSeries: true),
+        ByString<IAuditLogRepository, AuditLogEntry>("audit_log", x => x.EntryId, x => new(x.Metadata.TenantId, x.EntryId), timeSeries: true, references: ["investigations"]),
         ByTenant<IComposioConnectionRepository, ComposioConnection>("composio_connections", x => new(x.TenantId, x.ConnectionId)),
-        ByTenant<IComposioActionAuditRepository, ComposioActionAudit>("composio_action_audits", x => new(x.TenantId, x.AuditId)),
-        ByTenant<ISoarPlaybookExecutionRepository, SoarPlaybookExecution>("soar_playbook_executions", x => new(x.TenantId, x.ExecutionId)),
+        ByTenant<IComposioActionAuditRepository, ComposioActionAudit>("composio_action_audits", x => new(x.TenantId, x.AuditId),
+            references: ["composio_connections", "soar_playbook_executions"]),
+        ByTenant<ISoarPlaybookExecutionRepository, SoarPlaybookExecution>("soar_playbook_executions", x => new(x.TenantId, x.ExecutionId),
+            references: ["investigations", "anomaly_events"]),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToList();
@@ -39,7 +47,8 @@ public static class MigrationCollections
 
     /// <summary>A collection keyed by (tenant, id), ordered ordinally tenant first; the cursor is the key as a JSON pair.</summary>
     private static PortCollection<TPort, TDocument, TenantKey> ByTenant<TPort, TDocument>(
-        string name, Func<TDocument, DocumentKey> identity, bool timeSeries = false, Func<TDocument, float[]?>? embedding = null, bool parent = false)
+        string name, Func<TDocument, DocumentKey> identity, bool timeSeries = false, Func<TDocument, float[]?>? embedding = null,
+        IReadOnlyList<string>? references = null)
         where TPort : IBulkTransferPort<TDocument, TenantKey>
         where TDocument : class
         => new(name, identity,
@@ -51,7 +60,7 @@ public static class MigrationCollections
         {
             KeyOnly = x => { var key = identity(x); return new TenantKey(key.TenantId, key.Id); },
             TimeSeries = timeSeries,
-            Parent = parent,
+            References = references ?? [],
             KeyValuesOf = ArrayCursor,
             CursorOfValues = k => ArrayCursorOf(name, k, 2),
         };
@@ -65,12 +74,12 @@ public static class MigrationCollections
 
     private static PortCollection<TPort, TDocument, string> ByString<TPort, TDocument>(
         string name, Func<TDocument, string> key, Func<TDocument, DocumentKey> identity, bool timeSeries = false,
-        Func<TDocument, float[]?>? embedding = null)
+        Func<TDocument, float[]?>? embedding = null, IReadOnlyList<string>? references = null)
         where TPort : IBulkTransferPort<TDocument, string>
         where TDocument : class
         => new(name, identity, k => k, c => c, string.CompareOrdinal, embedding)
         {
-            KeyOnly = key, TimeSeries = timeSeries, KeyValuesOf = c => [c], CursorOfValues = k => k is [var only] ? only : throw new FormatException($"{name}: one key value expected"),
+            KeyOnly = key, TimeSeries = timeSeries, References = references ?? [], KeyValuesOf = c => [c], CursorOfValues = k => k is [var only] ? only : throw new FormatException($"{name}: one key value expected"),
         };
 
     private static MigrationCollection TransactionScores()
@@ -84,6 +93,7 @@ public static class MigrationCollections
             (a, b) => a.CompareTo(b))
         {
             KeyOnly = x => new TransactionScoreKey(x.TenantId, x.InvestigationId, x.TransactionId),
+            References = ["investigations"],
             KeyValuesOf = ArrayCursor,
             CursorOfValues = k => ArrayCursorOf("transaction_scores", k, 3),
         };

@@ -52,6 +52,8 @@ internal sealed class PortCollection<TPort, TDocument, TKey>(
 
     public override float[]? EmbeddingOf(object document) => embedding?.Invoke((TDocument)document);
 
+    public override bool CarriesEmbeddings => embedding is not null;
+
     /// <summary>Set by <see cref="MigrationCollections"/>: the key function (every adapter's KeyOf agrees).</summary>
     internal Func<TDocument, TKey> KeyOnly { get; init; } = _ => throw new InvalidOperationException("no key function");
 

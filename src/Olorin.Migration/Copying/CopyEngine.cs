@@ -10,87 +10,16 @@ using Olorin.Migration.Raw;
 
 namespace Olorin.Migration.Copying;
 
-public sealed record CopyOptions
-{
-    public const int DefaultBatchSize = 1000;
-    public const int DefaultRawBatchSize = 10_000;
-
-    /// <summary>Documents per read and per write batch through the models (memory holds two batches per collection).</summary>
-    public int BatchSize { get; init; } = DefaultBatchSize;
-
-    /// <summary>
-    /// Rows per <c>COPY</c> transaction and checkpoint on the raw path (<see cref="RawRows"/>). The rows stream from one
-    /// server to the other, so memory does not depend on it; each batch costs a boundary query, a transaction and a
-    /// checkpoint, which at 1,000 rows were a fifth of the copy's wall clock (measured on the 50k mixed dataset).
-    /// </summary>
-    public int RawBatchSize { get; init; } = DefaultRawBatchSize;
-
-    public const int DefaultParallelism = 2;
-
-    /// <summary>
-    /// How many collections are copied at once, each over its own connections (parents always before the others:
-    /// <see cref="MigrationCollection.Parent"/>). Memory is bounded per collection, so it grows with this, not with the data.
-    /// </summary>
-    public int Parallelism { get; init; } = DefaultParallelism;
-
-    /// <summary>Ignore checkpoints and copy everything again (idempotent: upserts by key).</summary>
-    public bool Restart { get; init; }
-
-    /// <summary>Documents not to copy (the preflight's findings when the operator chose to skip them), per collection.</summary>
-    public IReadOnlyDictionary<string, HashSet<DocumentKey>> Skip { get; init; } = new Dictionary<string, HashSet<DocumentKey>>();
-
-    /// <summary>How many failed documents to keep with their ids and errors per collection.</summary>
-    public int KeepFailures { get; init; } = 100;
-
-    /// <summary>
-    /// Build the target's secondary indexes after loading an empty collection instead of maintaining them row by row
-    /// (where the target supports it: <see cref="Olorin.Core.Ports.IBulkLoadIndexes"/>).
-    /// </summary>
-    public bool DeferIndexes { get; init; } = true;
-
-    /// <summary>
-    /// Between two databases of the same backend and stored shape (PostgreSQL → PostgreSQL), move rows in the
-    /// backend's own format (<see cref="Olorin.Core.Ports.IRawRowTransfer"/>) instead of through the models. Never
-    /// used when documents are to be skipped, nor between different backends.
-    /// </summary>
-    public bool RawRows { get; init; } = true;
-}
-
-public sealed record FailedDocument(DocumentKey Key, string Error);
-
-public sealed record CollectionCopyResult(
-    string Collection, long SourceCount, long Copied, long Skipped, long Failed, TimeSpan Elapsed, bool Resumed,
-    bool AlreadyComplete, IReadOnlyList<FailedDocument> Failures, TimeSpan IndexBuild = default)
-{
-    /// <summary>Whether this run copied the collection by the same-backend raw path (<see cref="CopyOptions.RawRows"/>).</summary>
-    public bool Raw { get; init; }
-
-    /// <summary>
-    /// The documents this run copied: <see cref="Copied"/> less what earlier runs of a resumed collection had copied
-    /// (0 for one <see cref="AlreadyComplete"/>). The numerator of a rate over this run's time.
-    /// </summary>
-    public long CopiedThisRun { get; init; }
-
-    /// <summary>Documents per second of the copy itself (<see cref="Elapsed"/>; the deferred index build is <see cref="IndexBuild"/>).</summary>
-    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
-}
-
-/// <summary>What the engine tells its caller while it copies (progress bars, logs).</summary>
-public interface ICopyObserver
-{
-    void Started(string collection, long sourceCount, long alreadyDone, bool resumed);
-    void Progress(string collection, long done);
-    void Failed(string collection, FailedDocument failure);
-}
-
 /// <summary>
 /// Copies collections from one endpoint to another through the ports: the source is read in export (key) order by
 /// one task while another writes the previous batch (bounded channel: at most two batches in memory), each batch is
 /// upserted by key and then the collection's checkpoint (cursor of the batch's last document, counters) is stored
 /// on the target. A run killed at any point resumes after the last stored batch; a batch written but not
-/// checkpointed is written again, which upserts change nothing by.
+/// checkpointed is written again, which upserts change nothing by. Rows held in an uncommitted load until the
+/// collections they refer to are complete (<see cref="CopySchedule"/>) are checkpointed once committed: a run killed
+/// before that rolls them back, and its resume copies them again.
 /// </summary>
-public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint target, CopyOptions options, ICopyObserver observer)
+public sealed partial class CopyEngine(MigrationEndpoint source, MigrationEndpoint target, CopyOptions options, ICopyObserver observer)
 {
     public const string CheckpointKind = "copy";
 
@@ -105,85 +34,119 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
 
     /// <summary>Every checkpoint (one round trip) when a previous run stopped part-way, otherwise null.</summary>
     private async Task<IReadOnlyDictionary<string, Checkpoint>?> SavedIfResumingAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
-    {
-        if (options.Restart) return null;
-        var saved = await checkpoints.ListAsync(cancellationToken);
-        return collections.Any(c => saved.TryGetValue(c.Name, out var checkpoint) && checkpoint.IsRunning) ? saved : null;
-    }
+        => ResumedFrom(collections, await checkpoints.ListAsync(cancellationToken));
+
+    private IReadOnlyDictionary<string, Checkpoint>? ResumedFrom(IReadOnlyList<MigrationCollection> collections, IReadOnlyDictionary<string, Checkpoint> stored)
+        => !options.Restart && collections.Any(c => stored.TryGetValue(c.Name, out var checkpoint) && checkpoint.IsRunning) ? stored : null;
 
     public async Task<IReadOnlyList<CollectionCopyResult>> CopyAsync(IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
     {
-        var saved = await SavedIfResumingAsync(collections, cancellationToken);
+        // Read once (one round trip), also by a fresh run or a --restart: indexes an earlier run set aside and never
+        // restored are carried over from them (DeferIndexesAsync).
+        var stored = await checkpoints.ListAsync(cancellationToken);
+        var saved = ResumedFrom(collections, stored);
         var runId = Guid.NewGuid().ToString("N");
         // Up to Parallelism collections are copied at once, each over its own connections (on a 2-core machine the
-        // tool, the source and the target share the CPU, and one collection's round trips leave it idle); the parent
-        // collections are finished before any other starts. A collection's deferred indexes are built while the next
-        // collections are copied (the build is the target server's work); its checkpoint says complete only once they
-        // exist. The first error stops the others and is the one reported.
+        // tool, the source and the target share the CPU, and one collection's round trips leave it idle), in the
+        // schedule's start order. A collection's documents become visible on the target only once the collections it
+        // refers to are complete there: on the raw path it may start before them, its rows held in one uncommitted
+        // load that is committed when they are (so the anomalies, whose vector graph is the longest build, need not
+        // wait for the investigations' copy); otherwise it starts when they are complete. A collection's deferred
+        // indexes are built while the next collections are copied (the build is the target server's work); its
+        // checkpoint says complete only once they exist. The first error stops the others and is the one reported.
+        var lanes = Math.Max(1, options.Parallelism);
+        var schedule = new CopySchedule(collections, holding: CanHold);
+        var preparations = new Task<Prepared>?[collections.Count];
         var finishing = new Task<CollectionCopyResult>?[collections.Count];
+        var visible = collections.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        // What the copies tell the schedule: a collection's documents are all visible, or its early start is undone.
+        var events = Channel.CreateUnbounded<(int Index, bool Requeued)>();
         var copies = new List<Task>();
-        var parents = new List<Task>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        using var slots = new SemaphoreSlim(lanes);
         Exception? firstError = null;
         void Fail(Exception ex)
         {
             if (Interlocked.CompareExchange(ref firstError, ex, null) is null) stop.Cancel();
         }
 
-        // The collections' preparations (path, count, indexes set aside, first checkpoint: a few round trips each) run
-        // ahead of their copies, in copy order, Parallelism at a time, and at most Parallelism collections ahead of
-        // the copies: preparation i waits for preparation i - Parallelism and for copy i - Parallelism to have taken
-        // its slot. So a collection's copy does not wait for its preparation when its turn comes, while no more
-        // tables than the copies about to run are without their set-aside indexes (a run that fails or is stopped
-        // leaves those few to the resume, not all of them) and a table's emptiness is judged just before its turn.
-        // The rows, and the question whether the source captures changes, still wait for that turn.
-        var lanes = Math.Max(1, options.Parallelism);
-        var preparations = new Task<Prepared>[collections.Count];
-        var slotTaken = collections.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        for (var i = 0; i < collections.Count; i++)
+        // A collection's preparation (path, count, indexes set aside, first checkpoint: a few round trips) runs ahead
+        // of its copy: the next Parallelism collections in start order not started yet are prepared while earlier ones
+        // copy, so a copy does not wait for its preparation when its turn comes, while no more tables than the copies
+        // about to run are without their set-aside indexes (a run that fails or is stopped leaves those few to the
+        // resume) and a table's emptiness is judged just before its turn. The question whether the source captures
+        // changes still waits for that turn.
+        Task<Prepared> Prepare(int index)
         {
-            var collection = collections[i];
-            var ahead = i >= lanes ? Task.WhenAll(preparations[i - lanes], slotTaken[i - lanes].Task) : Task.CompletedTask;
-            preparations[i] = Task.Run(async () =>
-            {
-                // An earlier preparation's failure is reported by its own continuation (Fail); a stopped run ends this one.
-                await ahead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(stop.Token);
-                stop.Token.ThrowIfCancellationRequested();
-                return await PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), runId, stop.Token);
-            }, CancellationToken.None);
-        }
-        foreach (var preparation in preparations)
+            if (preparations[index] is { } prepared) return prepared;
+            var collection = collections[index];
+            var preparation = Task.Run(
+                () => PrepareAsync(collection, saved?.GetValueOrDefault(collection.Name), stored.GetValueOrDefault(collection.Name)?.DeferredIndexes, runId, stop.Token),
+                CancellationToken.None);
             _ = preparation.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return preparations[index] = preparation;
+        }
+
+        void Start(int index)
+        {
+            schedule.Start(index);
+            // Null when the references are complete (or none are copied): then nothing is held.
+            var references = schedule.ReferencesComplete(index) ? null : Task.WhenAll(schedule.References(index).Select(r => visible[r].Task));
+            var preparation = Prepare(index);
+            copies.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    if (await CopyCollectionAsync(await preparation, references, stop.Token) is not { } copied)
+                    {
+                        events.Writer.TryWrite((index, true));
+                        return;
+                    }
+                    finishing[index] = copied.Finished;
+                    _ = copied.Visible.ContinueWith(_ =>
+                    {
+                        visible[index].TrySetResult();
+                        events.Writer.TryWrite((index, false));
+                    }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                    _ = copied.Finished.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                }
+                catch (Exception ex)
+                {
+                    Fail(ex);
+                    throw;
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, CancellationToken.None));
+        }
+
+        void Apply((int Index, bool Requeued) change)
+        {
+            if (change.Requeued) schedule.Requeue(change.Index);
+            else schedule.Complete(change.Index);
+        }
+
         try
         {
-            for (var i = 0; i < collections.Count && !stop.IsCancellationRequested; i++)
+            while (true)
             {
-                var collection = collections[i];
-                var index = i;
-                if (!collection.Parent) await Task.WhenAll(parents);
-                await slots.WaitAsync(stop.Token);
-                slotTaken[index].TrySetResult();
-                var copy = Task.Run(async () =>
+                while (events.Reader.TryRead(out var change)) Apply(change);
+                if (schedule.AllComplete) break;
+                if (schedule.HasUnstarted)
                 {
-                    try
+                    foreach (var index in schedule.Ahead(lanes)) _ = Prepare(index);
+                    await slots.WaitAsync(stop.Token);
+                    while (events.Reader.TryRead(out var change)) Apply(change);
+                    if (schedule.Next() is var next and >= 0)
                     {
-                        var finish = await CopyCollectionAsync(await preparations[index], stop.Token);
-                        finishing[index] = finish;
-                        _ = finish.ContinueWith(t => Fail(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                        Start(next);
+                        continue;
                     }
-                    catch (Exception ex)
-                    {
-                        Fail(ex);
-                        throw;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None);
-                copies.Add(copy);
-                if (collection.Parent) parents.Add(copy);
+                    slots.Release();
+                }
+                Apply(await events.Reader.ReadAsync(stop.Token));
             }
             await Task.WhenAll(copies);
             stop.Token.ThrowIfCancellationRequested(); // an index build failed (its error is the one reported) or the caller cancelled
@@ -192,11 +155,14 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         catch (Exception ex)
         {
             Fail(ex);
-            try { await Task.WhenAll(copies.Concat(finishing.OfType<Task>()).Concat(preparations)); } catch (Exception) { /* the first error is the one reported */ }
+            try { await Task.WhenAll(copies.Concat(finishing.OfType<Task>()).Concat(preparations.OfType<Task>())); } catch (Exception) { /* the first error is the one reported */ }
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstError ?? ex);
             throw;
         }
     }
+
+    /// <summary>Whether rows can be held invisible until their references are complete: the raw path at both ends.</summary>
+    private bool CanHold => options.RawRows && source.Services.GetService<IRawRowTransfer>() is not null && target.Services.GetService<IRawRowTransfer>() is not null;
 
     /// <summary>
     /// What a collection's copy starts from: its path (raw or through the models), the source's count, and, unless an
@@ -206,7 +172,9 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         MigrationCollection Collection, RawPath? Raw, long SourceCount, Checkpoint Checkpoint, bool Resumed, HashSet<DocumentKey> Skip,
         CollectionCopyResult? AlreadyComplete);
 
-    private async Task<Prepared> PrepareAsync(MigrationCollection collection, Checkpoint? previous, string runId, CancellationToken cancellationToken)
+    /// <param name="previous">The checkpoint this run resumes from, if it resumes.</param>
+    /// <param name="setAside">Indexes the collection's stored checkpoint says an earlier run set aside (resumed or not).</param>
+    private async Task<Prepared> PrepareAsync(MigrationCollection collection, Checkpoint? previous, string? setAside, string runId, CancellationToken cancellationToken)
     {
         Timeline.Mark($"copy {collection.Name}: preparing");
         var skip = options.Skip.TryGetValue(collection.Name, out var keys) ? keys : [];
@@ -225,42 +193,97 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
 
         var now = DateTime.UtcNow;
         var checkpoint = previous ?? new Checkpoint { RunId = runId, Source = source.Description, StartedAt = now, UpdatedAt = now };
-        checkpoint = await DeferIndexesAsync(collection, checkpoint, cancellationToken);
-        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        // Indexes an earlier run set aside and never restored (it was killed, and this run may even be a --restart)
+        // are carried over, so the end of this copy builds them. The checkpoint is stored before anything is copied
+        // (by DeferIndexesAsync before it drops indexes; otherwise here).
+        if (checkpoint.DeferredIndexes is null && setAside is not null) checkpoint = checkpoint with { DeferredIndexes = setAside };
+        if (await DeferIndexesAsync(collection, checkpoint, cancellationToken) is { } deferring) checkpoint = deferring;
+        else await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         Timeline.Mark($"copy {collection.Name}: counted, checkpoint stored, indexes set aside");
         return new(collection, raw, sourceCount, checkpoint, Resumed: previous is not null, skip, AlreadyComplete: null);
     }
 
-    /// <summary>Copies one prepared collection; the task returned builds its deferred indexes and marks it complete.</summary>
-    private async Task<Task<CollectionCopyResult>> CopyCollectionAsync(Prepared prepared, CancellationToken cancellationToken)
+    /// <summary>
+    /// A collection's copy as the schedule sees it: <see cref="Visible"/> ends once all its documents are committed on
+    /// the target (the collections that refer to it may follow), <see cref="Finished"/> once its deferred indexes are
+    /// built and its checkpoint says complete.
+    /// </summary>
+    private sealed record CollectionCopy(Task Visible, Task<CollectionCopyResult> Finished);
+
+    /// <summary>
+    /// Copies one prepared collection. With <paramref name="references"/> (the collections it refers to are not
+    /// complete yet) its rows are held in one load committed once they are; null when they cannot be held (not the raw
+    /// path, or the held load failed: nothing of it is left), and the schedule starts it again once they are complete.
+    /// </summary>
+    private async Task<CollectionCopy?> CopyCollectionAsync(Prepared prepared, Task? references, CancellationToken cancellationToken)
     {
         var (collection, raw, sourceCount, checkpoint, resumed, skip, complete) = prepared;
-        Timeline.Mark($"copy {collection.Name}: start");
         if (complete is not null)
         {
+            Timeline.Mark($"copy {collection.Name}: complete before this run");
             observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed: true);
-            return Task.FromResult(complete);
+            return new(Task.CompletedTask, Task.FromResult(complete));
         }
+
+        if (references is not null && raw is null) return null;
+        Timeline.Mark($"copy {collection.Name}: start{(references is null ? "" : ", held until the collections it refers to are complete")}");
         observer.Started(collection.Name, sourceCount, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed, resumed);
 
         // A backfill racing the change relay (the source captures) takes the guarded path: the raw upsert replaces
         // whatever is stored and could overwrite a newer relayed document. Asked again for every collection, just
         // before its copy: a server started in dual during a long run turns capture on, and the collections copied
-        // after that must be guarded.
+        // after that must be guarded (and wait for their references: only raw rows are held).
         sourceCaptures.TryRemove(collection.Name, out _);
         if (raw is not null && await SourceCapturesAsync(collection, cancellationToken)) raw = null;
+        if (references is not null && raw is null) return null;
+
         var failures = new List<FailedDocument>();
         var clock = Stopwatch.StartNew();
         var elapsedBefore = checkpoint.ElapsedSeconds;
         var copiedBefore = checkpoint.Copied;
+        IRawRowLoad? held = null;
         if (raw is not null)
-            checkpoint = await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
+        {
+            if (await CopyRawAsync(collection, raw, checkpoint, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, references, cancellationToken) is not { } copied)
+            {
+                Timeline.Mark($"copy {collection.Name}: held load failed, rolled back; copied again once the collections it refers to are complete");
+                return null;
+            }
+            (checkpoint, held) = copied;
+        }
         else
             checkpoint = await CopyModelsAsync(collection, checkpoint, skip, failures, () => elapsedBefore + clock.Elapsed.TotalSeconds, cancellationToken);
 
         checkpoint = checkpoint with { ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
-        Timeline.Mark($"copy {collection.Name}: rows copied ({checkpoint.Copied})");
-        return FinishAsync(collection, checkpoint, checkpoint.Copied - copiedBefore, sourceCount, resumed, failures, raw is not null, cancellationToken);
+        Timeline.Mark($"copy {collection.Name}: rows copied ({checkpoint.Copied}){(held is null ? "" : ", held")}");
+        var copiedThisRun = checkpoint.Copied - copiedBefore;
+        if (held is null)
+            return new(Task.CompletedTask, FinishAsync(collection, checkpoint, copiedThisRun, sourceCount, resumed, failures, raw is not null, cancellationToken));
+        var visible = CommitHeldAsync(collection, held, checkpoint, references!, cancellationToken);
+        return new(visible, FinishAfterAsync(visible, collection, checkpoint, copiedThisRun, sourceCount, resumed, failures, cancellationToken));
+    }
+
+    /// <summary>
+    /// Waits for the collections a held load's rows refer to, then commits the load (all its rows become visible at
+    /// once) and stores the checkpoint. Stopped before the commit, the load is rolled back: its checkpoint never said
+    /// more than what was committed, so the resume copies those rows again.
+    /// </summary>
+    private async Task CommitHeldAsync(MigrationCollection collection, IRawRowLoad held, Checkpoint checkpoint, Task references, CancellationToken cancellationToken)
+    {
+        await using (held)
+        {
+            await references.WaitAsync(cancellationToken);
+            await held.CommitAsync(cancellationToken);
+        }
+        await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
+        Timeline.Mark($"copy {collection.Name}: held rows committed (the collections it refers to are complete)");
+    }
+
+    private async Task<CollectionCopyResult> FinishAfterAsync(
+        Task visible, MigrationCollection collection, Checkpoint checkpoint, long copiedThisRun, long sourceCount, bool resumed, List<FailedDocument> failures, CancellationToken cancellationToken)
+    {
+        await visible;
+        return await FinishAsync(collection, checkpoint, copiedThisRun, sourceCount, resumed, failures, raw: true, cancellationToken);
     }
 
     /// <summary>
@@ -290,150 +313,19 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
     }
 
     /// <summary>
-    /// The same-backend fast path: batch by batch, the key of the batch's last row is read on the source (the next
-    /// batch's while this one is written), the rows up to it stream from the source's export straight into the target
-    /// (no model is built; the two servers work at the same time), and the checkpoint is stored. While the target holds
-    /// nothing beyond the checkpoint (a fresh load) the rows go straight into the table; otherwise (a batch written
-    /// before a kill but not checkpointed, or a rerun over a loaded target) they are upserted by key. A batch the
-    /// target refuses as a whole goes through the models instead, so each refused document is reported with its id as
-    /// on the portable path.
+    /// Sets the target's secondary indexes aside when none are yet and the collection is empty there (recorded in the
+    /// checkpoint, which is stored, before anything is dropped); returns the checkpoint stored, or null when nothing
+    /// is set aside now (then nothing was stored).
     /// </summary>
-    private async Task<Checkpoint> CopyRawAsync(
-        MigrationCollection collection, RawPath raw, Checkpoint checkpoint, List<FailedDocument> failures, Func<double> elapsed, CancellationToken cancellationToken)
+    private async Task<Checkpoint?> DeferIndexesAsync(MigrationCollection collection, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        var after = checkpoint.Cursor is { } cursor ? collection.KeyValues(cursor) : null;
-        var boundary = raw.Source.BoundaryAsync(collection.Name, after, options.RawBatchSize, cancellationToken);
-        while (await boundary is { } upTo)
-        {
-            boundary = raw.Source.BoundaryAsync(collection.Name, upTo, options.RawBatchSize, cancellationToken);
-            long written, failed = 0;
-            try
-            {
-                var from = after;
-                Task Export(Stream stream, CancellationToken token) => raw.Source.ExportAsync(collection.Name, from, upTo, stream, token);
-                written = await raw.Target.AppendAsync(collection.Name, from, upTo, Export, cancellationToken)
-                    ?? await raw.Target.UpsertAsync(collection.Name, Export, cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                var documents = await ReadRangeAsync(collection, after is null ? null : collection.CursorOf(after), collection.CursorOf(upTo), cancellationToken);
-                (written, failed) = await WriteAsync(collection, documents, failures, cancellationToken);
-            }
-            checkpoint = checkpoint with
-            {
-                Cursor = collection.CursorOf(upTo),
-                Copied = checkpoint.Copied + written,
-                Failed = checkpoint.Failed + failed,
-                ElapsedSeconds = elapsed(),
-                UpdatedAt = DateTime.UtcNow,
-            };
-            await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
-            observer.Progress(collection.Name, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed);
-            after = upTo;
-        }
-        return checkpoint;
-    }
-
-    /// <summary>The source's documents after <paramref name="after"/> up to <paramref name="upTo"/> (one batch).</summary>
-    private async Task<List<object>> ReadRangeAsync(MigrationCollection collection, string? after, string upTo, CancellationToken cancellationToken)
-    {
-        await using var scope = source.Services.CreateAsyncScope();
-        var documents = new List<object>();
-        await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, after, cancellationToken))
-        {
-            if (collection.CompareToCursor(exported.Document, upTo) > 0) break;
-            documents.Add(exported.Document);
-        }
-        return documents;
-    }
-
-    /// <summary>The portable path: models read in export order by one task while another upserts the previous batch.</summary>
-    private async Task<Checkpoint> CopyModelsAsync(
-        MigrationCollection collection, Checkpoint checkpoint, HashSet<DocumentKey> skip, List<FailedDocument> failures, Func<double> elapsed,
-        CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(() => ReadAsync(collection, checkpoint.Cursor, skip, channel.Writer, linked.Token), linked.Token);
-
-        try
-        {
-            await foreach (var batch in channel.Reader.ReadAllAsync(linked.Token))
-            {
-                var (written, failed) = await WriteAsync(collection, batch.Documents, failures, linked.Token);
-                checkpoint = checkpoint with
-                {
-                    Cursor = batch.LastCursor,
-                    Copied = checkpoint.Copied + written,
-                    Failed = checkpoint.Failed + failed,
-                    Skipped = checkpoint.Skipped + batch.Skipped,
-                    ElapsedSeconds = elapsed(),
-                    UpdatedAt = DateTime.UtcNow,
-                };
-                await checkpoints.PutAsync(collection.Name, checkpoint, linked.Token);
-                observer.Progress(collection.Name, checkpoint.Copied + checkpoint.Skipped + checkpoint.Failed);
-            }
-            await reader;
-        }
-        catch
-        {
-            await linked.CancelAsync();
-            try { await reader; } catch (Exception) { /* the first error is the one reported */ }
-            throw;
-        }
-        return checkpoint;
-    }
-
-    /// <summary>
-    /// Sets the target's secondary indexes aside when the collection is empty there (recorded in the checkpoint
-    /// before anything is dropped). Indexes an earlier run set aside and never restored — it was killed, and this run
-    /// may even be a <c>--restart</c> — are carried over, so the end of this copy builds them.
-    /// </summary>
-    private async Task<Checkpoint> DeferIndexesAsync(MigrationCollection collection, Checkpoint checkpoint, CancellationToken cancellationToken)
-    {
-        if (checkpoint.DeferredIndexes is null && await checkpoints.GetAsync(collection.Name, cancellationToken) is { DeferredIndexes: { } earlier })
-            checkpoint = checkpoint with { DeferredIndexes = earlier };
-        if (checkpoint.DeferredIndexes is not null || !options.DeferIndexes) return checkpoint;
-        if (target.Services.GetService<IBulkLoadIndexes>() is not { } indexes) return checkpoint;
-        if (await indexes.DescribeDeferrableAsync(collection.Name, cancellationToken) is not { } deferred) return checkpoint;
+        if (checkpoint.DeferredIndexes is not null || !options.DeferIndexes) return null;
+        if (target.Services.GetService<IBulkLoadIndexes>() is not { } indexes) return null;
+        if (await indexes.DescribeDeferrableAsync(collection.Name, cancellationToken) is not { } deferred) return null;
         checkpoint = checkpoint with { DeferredIndexes = deferred };
         await checkpoints.PutAsync(collection.Name, checkpoint, cancellationToken);
         await indexes.DropAsync(deferred, cancellationToken);
         return checkpoint;
-    }
-
-    private sealed record Batch(List<object> Documents, string LastCursor, long Skipped);
-
-    private async Task ReadAsync(
-        MigrationCollection collection, string? cursor, HashSet<DocumentKey> skip, ChannelWriter<Batch> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = source.Services.CreateAsyncScope();
-            var documents = new List<object>(options.BatchSize);
-            long skipped = 0;
-            string? last = null;
-            await foreach (var exported in collection.ExportAsync(scope.ServiceProvider, cursor, cancellationToken))
-            {
-                last = exported.Cursor;
-                if (skip.Contains(exported.Key)) skipped++;
-                else documents.Add(exported.Document);
-                if (documents.Count + skipped >= options.BatchSize)
-                {
-                    await writer.WriteAsync(new Batch(documents, last, skipped), cancellationToken);
-                    documents = new List<object>(options.BatchSize);
-                    skipped = 0;
-                }
-            }
-            if (last is not null && documents.Count + skipped > 0) await writer.WriteAsync(new Batch(documents, last, skipped), cancellationToken);
-            writer.Complete();
-        }
-        catch (Exception ex)
-        {
-            writer.Complete(ex);
-            throw;
-        }
     }
 
     // Per collection: asked at its start and kept for its batches (collections are copied concurrently).
@@ -458,56 +350,5 @@ public sealed class CopyEngine(MigrationEndpoint source, MigrationEndpoint targe
         }
         sourceCaptures[collection.Name] = captures;
         return captures;
-    }
-
-    /// <summary>
-    /// Upserts the batch (in a scope of its own, so a failed write leaves nothing behind for the next one); when the
-    /// batch fails as a whole, each document alone, so that one document the target refuses is reported with its id
-    /// and error and the others are still copied. Never drops one silently.
-    /// </summary>
-    private async Task<(int Written, int Failed)> WriteAsync(
-        MigrationCollection collection, List<object> documents, List<FailedDocument> failures, CancellationToken cancellationToken)
-    {
-        if (documents.Count == 0) return (0, 0);
-        try
-        {
-            await using var scope = target.Services.CreateAsyncScope();
-            if (await SourceCapturesAsync(collection, cancellationToken) && scope.ServiceProvider.GetService<IChangeTransferPort>() is { } guarded)
-            {
-                await guarded.WriteAsync(collection.Name, documents, ChangeWriteMode.KeepNewer, cancellationToken);
-                // After the write, never before: the relay then re-copies each key's current state, so a copy that
-                // raced a newer change (equal version) or re-inserted a document deleted meanwhile is corrected.
-                var keys = documents.Select(d => collection.KeyOf(d)).Select(k => new ChangeKey(collection.Name, k.TenantId, k.Id)).ToList();
-                await source.Services.GetRequiredService<IChangeOutbox>().RecordAsync(keys, cancellationToken);
-            }
-            else
-                await collection.UpsertAsync(scope.ServiceProvider, documents, cancellationToken);
-            return (documents.Count, 0);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested && documents.Count > 1)
-        {
-            int written = 0, failed = 0;
-            foreach (var document in documents)
-            {
-                var (w, f) = await WriteAsync(collection, [document], failures, cancellationToken);
-                written += w;
-                failed += f;
-            }
-            return (written, failed);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var failure = new FailedDocument(collection.KeyOf(documents[0]), OneLine(ex));
-            if (failures.Count < options.KeepFailures) failures.Add(failure);
-            observer.Failed(collection.Name, failure);
-            return (0, 1);
-        }
-    }
-
-    private static string OneLine(Exception ex)
-    {
-        var innermost = ex;
-        while (innermost.InnerException is not null) innermost = innermost.InnerException;
-        return innermost.Message.ReplaceLineEndings(" ");
     }
 }

@@ -57,9 +57,9 @@ public static class PreflightScanner
     /// The collections whose every document the source's own server has cleared, with their counts: where source and
     /// target are the same backend (PostgreSQL → PostgreSQL), what the target's types refuse the source's refused too,
     /// so only the values that backend stores but the rules flag for any target can give a finding
-    /// (<see cref="IRawRowTransfer.MayHoldFlaggedValuesAsync"/>); a collection that holds none of them is not read
-    /// through the models (tens of microseconds of the tool's CPU per document: most of a default run's CPU). Every
-    /// collection is asked at once; one that may hold such a value, or has no raw path, is scanned as before.
+    /// (<see cref="IRawRowTransfer.ScanFlaggedValuesAsync"/>, which counts in the same scan); a collection that holds none
+    /// of them is not read through the models (tens of microseconds of the tool's CPU per document: most of a default
+    /// run's CPU). Every collection is asked at once; one that may hold such a value, or has no raw path, is scanned as before.
     /// </summary>
     private static async Task<Dictionary<string, long>> ClearedByServerAsync(
         MigrationEndpoint source, TargetLimits target, IReadOnlyList<MigrationCollection> collections, CancellationToken cancellationToken)
@@ -68,10 +68,8 @@ public static class PreflightScanner
         var answers = await Task.WhenAll(collections.Select(async collection =>
         {
             if (await raw.ShapeAsync(collection.Name, cancellationToken) is null) return (collection.Name, Count: (long?)null);
-            var counting = raw.CountAsync(collection.Name, cancellationToken);
-            var flagged = raw.MayHoldFlaggedValuesAsync(collection.Name, target.EmbeddingDimensions, cancellationToken);
-            var (count, mayHold) = (await counting, await flagged);
-            return (collection.Name, Count: mayHold ? null : (long?)count);
+            var scan = await raw.ScanFlaggedValuesAsync(collection.Name, target.EmbeddingDimensions, cancellationToken);
+            return (collection.Name, Count: scan.MayHoldFlaggedValues ? null : (long?)scan.Count);
         }));
         return answers.Where(a => a.Count is not null).ToDictionary(a => a.Name, a => a.Count!.Value, StringComparer.Ordinal);
     }

@@ -17,10 +17,8 @@ internal sealed class PostgresBulkLoadIndexes(NpgsqlDataSource dataSource) : IBu
     public async Task<string?> DescribeDeferrableAsync(string collection, CancellationToken cancellationToken = default)
     {
         if (!PostgresCollectionTables.ByCollection.TryGetValue(collection, out var table)) return null;
-        await using (var empty = dataSource.CreateCommand($"SELECT NOT EXISTS (SELECT 1 FROM \"{table}\")"))
-            if (await empty.ExecuteScalarAsync(cancellationToken) is not true) return null;
-
-        await using var command = dataSource.CreateCommand("""
+        // One round trip: no row when the table holds any (nothing is deferred then) or has no such index.
+        await using var command = dataSource.CreateCommand($"""
             SELECT i.relname, pg_get_indexdef(x.indexrelid)
             FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid
@@ -28,6 +26,7 @@ internal sealed class PostgresBulkLoadIndexes(NpgsqlDataSource dataSource) : IBu
             WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace
               AND NOT x.indisprimary AND NOT x.indisunique
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+              AND NOT EXISTS (SELECT 1 FROM {SqlIdentifier.Quote(table)})
             ORDER BY i.relname
             """);
         command.Parameters.AddWithValue(table);
@@ -38,13 +37,11 @@ internal sealed class PostgresBulkLoadIndexes(NpgsqlDataSource dataSource) : IBu
         return indexes.Count == 0 ? null : JsonSerializer.Serialize(indexes);
     }
 
+    /// <summary>One statement for all of them (those already gone are skipped).</summary>
     public async Task DropAsync(string deferred, CancellationToken cancellationToken = default)
     {
-        foreach (var index in Parse(deferred))
-        {
-            await using var command = dataSource.CreateCommand($"DROP INDEX IF EXISTS {SqlIdentifier.Quote(index.Name)}");
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var command = dataSource.CreateCommand($"DROP INDEX IF EXISTS {string.Join(", ", Parse(deferred).Select(i => SqlIdentifier.Quote(i.Name)))}");
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -9,10 +9,10 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// <summary>
 /// <see cref="IRawRowTransfer"/> on PostgreSQL, the PostgreSQL → PostgreSQL fast path of the migration tools. A batch
 /// is one <c>COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT BINARY)</c> on the source streamed, byte for byte, into
-/// <c>COPY stage FROM STDIN (FORMAT BINARY)</c> on the target (a temporary table dropped at commit), then one
+/// <c>COPY stage FROM STDIN (FORMAT BINARY)</c> on the target (a temporary table), then one
 /// <c>INSERT … SELECT FROM stage</c> with the same <c>ON CONFLICT … DO UPDATE</c> as every other bulk upsert
-/// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in one transaction; into a table that holds nothing beyond the
-/// batch's start (a fresh load) the rows are copied straight in instead (<see cref="AppendAsync"/>). A range digest is
+/// (<see cref="PostgresBulkRows.UpsertFromSql"/>), in the load's transaction (<see cref="BeginLoadAsync"/>); into a
+/// table that holds nothing beyond the batch's start (a fresh load) the rows are copied straight in instead. A range digest is
 /// computed by the server: the sum of each row's 64-bit hash (<see cref="RawRowHash"/>: every copied column in an exact
 /// encoding, under fixed output settings, the row's record hash hashed again so that the sum is not linear in the
 /// columns' hashes and values moved between rows change it). That is PostgreSQL's own hashing, the one hash partitioning relies on and
@@ -24,7 +24,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 /// on this path; the key is the table's primary key, the order every export uses; the shape names both, with each
 /// column's type and collation, so two databases exchange rows only when they store them identically.
 /// </summary>
-internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTransfer
+internal sealed partial class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTransfer
 {
     private sealed record Plan(
         string Table, IReadOnlyList<string> Keys, IReadOnlyList<string> Columns, string? Embedding, string Shape, string Upsert, string RowHash,
@@ -53,14 +53,17 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<bool> MayHoldFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default)
+    public async Task<RawValueScan> ScanFlaggedValuesAsync(string collection, int embeddingDimensions, CancellationToken cancellationToken = default)
     {
         var plan = await RequiredPlanAsync(collection, cancellationToken);
-        if (RawFlaggedValues.Condition(plan.Types, embeddingDimensions) is not { } condition) return true;
-        if (condition == "false") return false;
-        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(plan.Table)} WHERE {condition})");
+        var condition = RawFlaggedValues.Condition(plan.Types, embeddingDimensions);
+        // The count and the condition over the same scan: one query (and one pass over the table) per collection.
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*), {(condition is null ? "true" : $"coalesce(bool_or({condition}), false)")} FROM {Quote(plan.Table)}");
         command.CommandTimeout = 0;
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RawValueScan(reader.GetInt64(0), reader.GetBoolean(1));
     }
 
     public async Task<IReadOnlyList<string>?> BoundaryAsync(string collection, IReadOnlyList<string>? after, int count, CancellationToken cancellationToken = default)
@@ -89,74 +92,22 @@ internal sealed class PostgresBulkRaw(NpgsqlDataSource dataSource) : IRawRowTran
         await copy.CopyToAsync(destination, cancellationToken);
     }
 
-    public async Task<long> UpsertAsync(string collection, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default)
+    public async Task<IRawRowLoad> BeginLoadAsync(string collection, CancellationToken cancellationToken = default)
     {
         var plan = await RequiredPlanAsync(collection, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var settings = new NpgsqlCommand(AsyncCommit, connection, transaction))
-            await settings.ExecuteNonQueryAsync(cancellationToken);
-        const string Stage = "olorin_bulk_stage";
-        var columns = string.Join(", ", plan.Columns.Select(Quote));
-        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE {Stage} ON COMMIT DROP AS SELECT {columns} FROM {Quote(plan.Table)} WITH NO DATA", connection, transaction))
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY {Stage} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
         {
-            try
-            {
-                await writeRows(copy, cancellationToken);
-            }
-            catch
-            {
-                // Disposing an import stream would end the COPY with what was sent so far; cancel it instead (the
-                // transaction is rolled back anyway) so the writer's error is the one reported.
-                await copy.CancelAsync();
-                throw;
-            }
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var settings = new NpgsqlCommand(AsyncCommit, connection, transaction))
+                await settings.ExecuteNonQueryAsync(cancellationToken);
+            return new Load(plan, connection, transaction);
         }
-        long rows;
-        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {Stage}", connection, transaction))
-            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        await using (var upsert = new NpgsqlCommand(plan.Upsert.Replace("{stage}", Stage, StringComparison.Ordinal), connection, transaction) { CommandTimeout = 0 })
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return rows;
-    }
-
-    public async Task<long?> AppendAsync(
-        string collection, IReadOnlyList<string>? after, IReadOnlyList<string> upTo, Func<Stream, CancellationToken, Task> writeRows, CancellationToken cancellationToken = default)
-    {
-        var plan = await RequiredPlanAsync(collection, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var settings = new NpgsqlCommand(AsyncCommit, connection, transaction))
-            await settings.ExecuteNonQueryAsync(cancellationToken);
-        await using (var probe = new NpgsqlCommand { Connection = connection, Transaction = transaction })
+        catch
         {
-            probe.CommandText = $"SELECT EXISTS (SELECT 1 FROM {Quote(plan.Table)}{After(plan, after, probe)})";
-            if (await probe.ExecuteScalarAsync(cancellationToken) is true) return null; // rows beyond the checkpoint: upsert instead
+            await connection.DisposeAsync();
+            throw;
         }
-        await using (var copy = await connection.BeginRawBinaryCopyAsync(
-            $"COPY {Quote(plan.Table)} ({string.Join(", ", plan.Columns.Select(Quote))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            try
-            {
-                await writeRows(copy, cancellationToken);
-            }
-            catch
-            {
-                await copy.CancelAsync(); // as in UpsertAsync: the writer's error is the one reported
-                throw;
-            }
-        }
-        long rows;
-        await using (var count = new NpgsqlCommand { Connection = connection, Transaction = transaction })
-        {
-            count.CommandText = $"SELECT count(*) FROM {Quote(plan.Table)}{After(plan, after, count)}";
-            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return rows;
     }
 
     public async Task<RawRangeDigest> DigestAsync(string collection, IReadOnlyList<string>? after, IReadOnlyList<string>? upTo, CancellationToken cancellationToken = default)

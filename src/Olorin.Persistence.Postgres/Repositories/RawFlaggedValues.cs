@@ -2,7 +2,7 @@ namespace Olorin.Persistence.Postgres.Repositories;
 
 /// <summary>
 /// The SQL condition, over one table's stored columns, that is true for a row holding a value the migration's
-/// preflight flags even when the target is PostgreSQL too (<see cref="Olorin.Core.Ports.IRawRowTransfer.MayHoldFlaggedValuesAsync"/>).
+/// preflight flags even when the target is PostgreSQL too (<see cref="Olorin.Core.Ports.IRawRowTransfer.ScanFlaggedValuesAsync"/>).
 /// What a PostgreSQL target refuses, a PostgreSQL source cannot hold either: text and jsonb hold no U+0000,
 /// timestamps have microseconds at most, a value is at most 1 GB
 /// (https://www.postgresql.org/docs/15/datatype-json.html, https://www.postgresql.org/docs/15/datatype-datetime.html,

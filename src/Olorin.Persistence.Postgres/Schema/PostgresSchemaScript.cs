@@ -67,31 +67,35 @@ public static partial class PostgresSchemaScript
     /// </summary>
     public static async Task<bool> PrepareAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken = default, Action<string>? trace = null)
     {
-        if (Matches(BuildMigrations))
-        {
-            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-            if (!await ExistsAsync(dataSource, cancellationToken))
-            {
-                await CreateDatabaseAsync(services, connectionString, cancellationToken);
-                trace?.Invoke("database created");
-            }
-            if (await ApplyToEmptyAsync(dataSource, cancellationToken))
-            {
-                trace?.Invoke("script applied");
-                // The vector type is created by the script; connections opened before it do not know it yet.
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await connection.ReloadTypesAsync(cancellationToken);
-                trace?.Invoke("types reloaded");
-                return true;
-            }
-        }
-        await services.MigratePostgresAsync(cancellationToken);
-        return false;
+        await using var staged = await StageAsync(services, connectionString, cancellationToken, trace);
+        return await staged.CommitAsync(cancellationToken, trace);
     }
 
     /// <inheritdoc cref="PrepareAsync(IServiceProvider, string?, CancellationToken)"/>
     public static Task<bool> PrepareAsync(IServiceProvider services, CancellationToken cancellationToken = default)
         => PrepareAsync(services, null, cancellationToken);
+
+    /// <summary>
+    /// The first half of <see cref="PrepareAsync(IServiceProvider, string?, CancellationToken, Action{string}?)"/>: the
+    /// database is created when missing and, when it is empty, the script is applied in a transaction left open, so
+    /// that nothing of the schema is visible or kept until <see cref="StagedSchema.CommitAsync"/>; disposed without it,
+    /// the script is rolled back (<see cref="StagedSchema.AbandonAsync"/> also drops a database it created). A
+    /// database that is not empty is left as it is: the commit runs the migrations pipeline.
+    /// </summary>
+    public static async Task<StagedSchema> StageAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken = default, Action<string>? trace = null)
+    {
+        if (!Matches(BuildMigrations)) return new StagedSchema(services, connectionString, createdDatabase: false, script: null);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var created = false;
+        if (!await ExistsAsync(dataSource, cancellationToken))
+        {
+            created = await CreateDatabaseAsync(services, connectionString, cancellationToken);
+            trace?.Invoke("database created");
+        }
+        var staged = new StagedSchema(services, connectionString, created, await ApplyToEmptyAsync(dataSource, cancellationToken));
+        if (staged.Scripted) trace?.Invoke("script applied (not committed yet)");
+        return staged;
+    }
 
     private static async Task<bool> ExistsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -106,29 +110,39 @@ public static partial class PostgresSchemaScript
         }
     }
 
-    /// <summary>CREATE DATABASE over a maintenance connection; without the connection string, through EF's creator.</summary>
-    private static async Task CreateDatabaseAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken)
+    /// <summary>
+    /// CREATE DATABASE over a maintenance connection; without the connection string, through EF's creator. Returns
+    /// whether this call created it (not when another tool did meanwhile).
+    /// </summary>
+    private static async Task<bool> CreateDatabaseAsync(IServiceProvider services, string? connectionString, CancellationToken cancellationToken)
     {
         if (connectionString is null)
         {
             await using var scope = services.CreateAsyncScope();
             var creator = scope.ServiceProvider.GetRequiredService<OlorinDbContext>().GetService<IRelationalDatabaseCreator>();
-            if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
-            return;
+            if (await creator.ExistsAsync(cancellationToken)) return false;
+            await creator.CreateAsync(cancellationToken);
+            return true;
         }
-        var database = DatabaseName(connectionString);
-        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(admin.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         try
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await OnMaintenanceConnectionAsync(connectionString, $"CREATE DATABASE {SqlIdentifier.Quote(DatabaseName(connectionString))}", cancellationToken);
+            return true;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {
-            // Another tool created it meanwhile: the advisory lock of the script decides who prepares it.
+            return false; // another tool created it meanwhile: the advisory lock of the script decides who prepares it
         }
+    }
+
+    /// <summary>Runs one statement over an unpooled connection to the server's <c>postgres</c> database.</summary>
+    internal static async Task OnMaintenanceConnectionAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -144,25 +158,39 @@ public static partial class PostgresSchemaScript
             : Environment.UserName;
     }
 
-    /// <summary>In one transaction: when the current schema holds no relation, the whole script; otherwise nothing.</summary>
-    private static async Task<bool> ApplyToEmptyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>
+    /// In one transaction, when the current schema holds no relation: the whole script, the transaction left open
+    /// (returned with its connection); otherwise nothing (null).
+    /// </summary>
+    private static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)?> ApplyToEmptyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var probe = new NpgsqlCommand(
-            $"SELECT pg_advisory_xact_lock({AdvisoryLock}); SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = current_schema()::regnamespace)",
-            connection, transaction))
-        await using (var reader = await probe.ExecuteReaderAsync(cancellationToken))
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
         {
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (!reader.GetBoolean(0)) return false; // not empty: the migrations pipeline decides what is pending
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var probe = new NpgsqlCommand(
+                $"SELECT pg_advisory_xact_lock({AdvisoryLock}); SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = current_schema()::regnamespace)",
+                connection, transaction))
+            await using (var reader = await probe.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                if (!reader.GetBoolean(0)) // not empty: the migrations pipeline decides what is pending
+                {
+                    await connection.DisposeAsync();
+                    return null;
+                }
+            }
+            // EF writes one transaction per migration; here the whole script is one, so a killed run leaves nothing behind.
+            await using (var apply = new NpgsqlCommand(WithoutTransactions(Script), connection, transaction) { CommandTimeout = 0 })
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            return (connection, transaction);
         }
-        // EF writes one transaction per migration; here the whole script is one, so a killed run leaves nothing behind.
-        await using (var apply = new NpgsqlCommand(WithoutTransactions(Script), connection, transaction) { CommandTimeout = 0 })
-            await apply.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static string WithoutTransactions(string script) => TransactionStatement().Replace(script, "");
