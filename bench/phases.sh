@@ -43,6 +43,12 @@ DB="${BENCH_DB:-olorin_bench_phases}"
 SECONDARY_DB="${DB}_secondary"
 PG="${BENCH_PG:-Host=127.0.0.1;Port=5432;Username=olorin;Password=olorin;Timeout=30;Command Timeout=120}"
 PSQL_URL="${BENCH_PSQL_URL:-postgresql://olorin:olorin@127.0.0.1:5432}"
+# BENCH_SECONDARY_PORT: the secondary's database in another PostgreSQL cluster of this machine (its own WAL, WAL
+# writer and checkpointer, as a secondary on its own server has; e.g. one made by OLORIN_PG_CLUSTER=secondary
+# scripts/provision-postgres.sh); by default a second database of the primary's cluster.
+SECONDARY_PORT="${BENCH_SECONDARY_PORT:-5432}"
+SECONDARY_PG="${PG/Port=5432/Port=$SECONDARY_PORT}"
+SECONDARY_PSQL_URL="${PSQL_URL%:5432}:$SECONDARY_PORT"
 INVESTIGATIONS="${BENCH_INVESTIGATIONS:-200000}"
 DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
@@ -75,14 +81,14 @@ if [ "${#FRACTIONS[@]}" -gt 0 ] && [ -z "${BENCH_TOOL_DLL:-}" ] && { [ -z "${BEN
     || { cat "$OUT/tool-build.log" >&2; log "BenchTool's build failed"; exit 2; }
 fi
 
-for db in "$DB" "$SECONDARY_DB"; do
-  psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-done
+psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+psql "$SECONDARY_PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $SECONDARY_DB WITH (FORCE)" -c "CREATE DATABASE $SECONDARY_DB"
 cleanup() {
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
   if [ -z "${BENCH_KEEP:-}" ]; then
-    for db in "$DB" "$SECONDARY_DB"; do psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
+    psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$SECONDARY_PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $SECONDARY_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
@@ -90,7 +96,7 @@ trap cleanup EXIT
 # start_server <phase>: the server in that phase (the secondary only in dual), waiting until it answers.
 start_server() {
   local phase="$1" secondary=()
-  [ "$phase" = dual ] && secondary=("SECONDARY_DATABASE_URL=$PG;Database=$SECONDARY_DB")
+  [ "$phase" = dual ] && secondary=("SECONDARY_DATABASE_URL=$SECONDARY_PG;Database=$SECONDARY_DB")
   env DATABASE_URL= "ConnectionStrings__Postgres=$PG;Database=$DB" Database__MigrateOnStartup=true \
     MIGRATION_PHASE="$phase" "${secondary[@]}" \
     ASPNETCORE_URLS="$URL" AUTH_MODE=headers EMBEDDING_ENABLED=false Serilog__MinimumLevel__Default=Warning \
@@ -101,13 +107,13 @@ start_server() {
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
 cpu_seconds() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$server_pid/stat"; }
-# pg_ticks <db>: "pid cpu-ticks" of every PostgreSQL process attached to that database (the server's pooled
+# pg_ticks <db> [psql url]: "pid cpu-ticks" of every PostgreSQL process attached to that database (the server's pooled
 # connections, autovacuum workers); pg_cpu_delta <before> <after>: the CPU-seconds they used in between (a process
 # that exited in between is not counted: the server's pool keeps its connections for the run). A backend that ends
 # while it is read (an autovacuum worker) or a refused psql (the shared cluster out of connections) must not end the run.
 pg_ticks() {
   local pids pid
-  pids=$(psql "$PSQL_URL/postgres" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$1'") \
+  pids=$(psql "${2:-$PSQL_URL}/postgres" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$1'") \
     || { log "pg_ticks: psql refused; PostgreSQL CPU of $1 not sampled"; return 0; }
   for pid in $pids; do
     if [ -r "/proc/$pid/stat" ]; then awk -v p="$pid" '{ print p, $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; fi
@@ -220,7 +226,7 @@ fixed_rate() {
   local load cpu_before cpu_after started ended post patch
   load="$(cut -d' ' -f1 /proc/loadavg)"
   cpu_before="$(cpu_seconds)"
-  pg_ticks "$DB" >"$OUT/pg-primary-before"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-before"
+  pg_ticks "$DB" >"$OUT/pg-primary-before"; pg_ticks "$SECONDARY_DB" "$SECONDARY_PSQL_URL" >"$OUT/pg-secondary-before"
   busy_before="$(busy_seconds)"
   started=$(now)
   post="$(fixed post "$post_rate" "$OUT/fixed-$round-$phase-$f-post.hgrm")" \
@@ -230,7 +236,7 @@ fixed_rate() {
   ended=$(now)
   busy_after="$(busy_seconds)"
   cpu_after="$(cpu_seconds)"
-  pg_ticks "$DB" >"$OUT/pg-primary-after"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-after"
+  pg_ticks "$DB" >"$OUT/pg-primary-after"; pg_ticks "$SECONDARY_DB" "$SECONDARY_PSQL_URL" >"$OUT/pg-secondary-after"
   local _o post_achieved post_p50 post_p99 post_p999 post_max _n post_sent post_bad post_err _c post_gen post_late _i
   local patch_achieved patch_p50 patch_p99 patch_p999 patch_max patch_sent patch_bad patch_err patch_gen patch_late
   read -r _ _o post_achieved post_p50 post_p99 post_p999 post_max _n post_sent post_bad post_err _c post_gen post_late _i <<<"$post"
@@ -286,7 +292,7 @@ measure() {
   local load cpu_before cpu_after post patch
   load="$(cut -d' ' -f1 /proc/loadavg)"
   cpu_before="$(cpu_seconds)"
-  pg_ticks "$DB" >"$OUT/pg-primary-before"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-before"
+  pg_ticks "$DB" >"$OUT/pg-primary-before"; pg_ticks "$SECONDARY_DB" "$SECONDARY_PSQL_URL" >"$OUT/pg-secondary-before"
   local started; started=$(now)
   post="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH_LUA/post.lua" "$URL/investigations" | tee -a "$OUT/wrk.txt" | grep '^RESULT' | tail -1)"
   patch="$(BENCH_PATCH_OFFSET=$((slice * INVESTIGATIONS / 8)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH_LUA/patch.lua" "$URL/investigations" | tee -a "$OUT/wrk.txt" | grep '^RESULT' | tail -1)"
@@ -294,7 +300,7 @@ measure() {
   local elapsed; elapsed=$(awk -v s="$started" -v e="$ended" 'BEGIN { print e - s }')
   slice=$((slice + 1))
   cpu_after="$(cpu_seconds)"
-  pg_ticks "$DB" >"$OUT/pg-primary-after"; pg_ticks "$SECONDARY_DB" >"$OUT/pg-secondary-after"
+  pg_ticks "$DB" >"$OUT/pg-primary-after"; pg_ticks "$SECONDARY_DB" "$SECONDARY_PSQL_URL" >"$OUT/pg-secondary-after"
   read -r _ post_rps post_p50 post_p99 post_bad post_err <<<"$post"
   read -r _ patch_rps patch_p50 patch_p99 patch_bad patch_err <<<"$patch"
   local writes; writes=$(awk -v a="$post_rps" -v b="$patch_rps" -v d="$DURATION" 'BEGIN { printf "%d", (a + b) * d }')
