@@ -142,16 +142,15 @@ settle() {
   done
   true
 }
-# The dual phases' sampler writes "<epoch s> <outbox depth> <oldest entry's age s> <documents applied>" once a second.
-# lag_between <from> <to>: depth and oldest age over the samples in that window; relay_between <from> <to>: the
-# documents the relay applied per second in it (first to last sample).
+# The outbox sampler writes "<epoch s> <outbox depth> <oldest entry's age s>" once a second, in every phase: one psql
+# session running one count over change_outbox (empty in postgres), so the benchmark's own sampling costs both phases
+# the same. (Until session 10 it ran in dual only, as curl + jq of /status/migration every second — a process pair and
+# the status page's queries on both databases, a burst every second that postgres never had, inside the windows.)
+# lag_between <from> <to>: depth and oldest age over the samples in that window. The relay's documents per second come
+# from /status/migration's applied counter read just before and just after a window (outside it).
 lag_between() {
   awk -v f="$1" -v t="$2" '$1 >= f && $1 <= t { n++; sd += $2; sa += $3; if ($2 > md) md = $2; if ($3 > ma) ma = $3 }
     END { if (n == 0) { print "–"; exit } printf "depth mean %.0f max %d; oldest mean %.2f s max %.2f s", sd / n, md, sa / n, ma }' "$lag_file"
-}
-relay_between() {
-  awk -v f="$1" -v t="$2" '$1 >= f && $1 <= t { if (!n++) { t0 = $1; a0 = $4 } t1 = $1; a1 = $4 }
-    END { if (n < 2 || t1 <= t0) { print "–"; exit } printf "%.0f", (a1 - a0) / (t1 - t0) }' "$lag_file"
 }
 
 # The fixed-rate PATCHes patch ids of their own ("fix-0000000" …, version 1), each run the next unused range. How many:
@@ -223,6 +222,8 @@ fixed_rate() {
   fi
   [ "$phase" = dual ] && drain_outbox >/dev/null # steady state: the previous load's entries applied first
   settle
+  local applied_before=0
+  [ "$phase" = dual ] && applied_before="$(migration | jq '.outbox.applied')"
   local load cpu_before cpu_after started ended post patch
   load="$(cut -d' ' -f1 /proc/loadavg)"
   cpu_before="$(cpu_seconds)"
@@ -258,8 +259,10 @@ fixed_rate() {
   max_others=$(awk -v a="$max_others" -v b="$others" 'BEGIN { print (b > a ? b : a) }')
   local relay="–" lag="–" drain="–"
   if [ "$phase" = dual ]; then
-    local from; from=$(awk -v s="$started" -v w="$RATE_WARMUP" 'BEGIN { printf "%.3f", s + w }')
-    relay=$(relay_between "$from" "$ended")
+    local from applied_after; from=$(awk -v s="$started" -v w="$RATE_WARMUP" 'BEGIN { printf "%.3f", s + w }')
+    applied_after="$(migration | jq '.outbox.applied')"
+    # Over the whole run of both writes, their warm-ups included (the same rates).
+    relay=$(awk -v a="$applied_before" -v b="$applied_after" -v s="$started" -v e="$ended" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
     lag=$(lag_between "$from" "$ended")
     drain=$(drain_outbox)
   fi
@@ -277,14 +280,15 @@ fixed_rate() {
 measure() {
   local phase="$1" round="$2"
   start_server "$phase"
-  if [ "$phase" = dual ]; then
-    # Steady state: whatever an earlier round left in the outbox is applied before the load starts.
-    drain_outbox >/dev/null
-    lag_file="$OUT/lag-$round.txt"
-    : >"$lag_file"
-    ( while true; do migration | jq -r '"\(now) \(.outbox.depth) \(.outbox.oldest_age_seconds // 0) \(.outbox.applied)"' >>"$lag_file" 2>/dev/null || true; sleep 1; done ) &
-    sampler_pid=$!
-  fi
+  # Steady state: whatever an earlier round left in the outbox is applied before the load starts.
+  [ "$phase" = dual ] && drain_outbox >/dev/null
+  lag_file="$OUT/lag-$round-$phase.txt"
+  : >"$lag_file"
+  psql "$PSQL_URL/$DB" -qAt -F' ' >>"$lag_file" 2>/dev/null <<'SQL' &
+SELECT extract(epoch FROM clock_timestamp()), count(*), coalesce(extract(epoch FROM clock_timestamp() - min(changed_at)), 0)
+FROM change_outbox \watch 1
+SQL
+  sampler_pid=$!
   local applied_before=0
   [ "$phase" = dual ] && applied_before="$(migration | jq '.outbox.applied')"
   # warm-up
@@ -332,7 +336,7 @@ measure() {
   fi
   for f in "${FRACTIONS[@]}"; do fixed_rate "$phase" "$round" "$f"; done
 
-  if [ "$phase" = dual ]; then kill "$sampler_pid" 2>/dev/null || true; sampler_pid=; fi
+  kill "$sampler_pid" 2>/dev/null || true; sampler_pid=
   stop_server
 }
 
