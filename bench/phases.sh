@@ -46,9 +46,14 @@ PSQL_URL="${BENCH_PSQL_URL:-postgresql://olorin:olorin@127.0.0.1:5432}"
 # BENCH_SECONDARY_PORT: the secondary's database in another PostgreSQL cluster of this machine (its own WAL, WAL
 # writer and checkpointer, as a secondary on its own server has; e.g. one made by OLORIN_PG_CLUSTER=secondary
 # scripts/provision-postgres.sh); by default a second database of the primary's cluster.
-SECONDARY_PORT="${BENCH_SECONDARY_PORT:-5432}"
-SECONDARY_PG="${PG/Port=5432/Port=$SECONDARY_PORT}"
-SECONDARY_PSQL_URL="${PSQL_URL%:5432}:$SECONDARY_PORT"
+# Unset, the secondary uses the primary's settings as given (BENCH_PG, BENCH_PSQL_URL with whatever port they name).
+SECONDARY_PG="$PG"
+SECONDARY_PSQL_URL="$PSQL_URL"
+if [ -n "${BENCH_SECONDARY_PORT:-}" ]; then
+  SECONDARY_PG="$(sed -E "s/(^|;)Port=[0-9]+/\1Port=$BENCH_SECONDARY_PORT/" <<<"$PG")"
+  [[ "$SECONDARY_PG" == *"Port=$BENCH_SECONDARY_PORT"* ]] || SECONDARY_PG="$PG;Port=$BENCH_SECONDARY_PORT"
+  if [[ "$PSQL_URL" =~ :[0-9]+$ ]]; then SECONDARY_PSQL_URL="${PSQL_URL%:*}:$BENCH_SECONDARY_PORT"; else SECONDARY_PSQL_URL="$PSQL_URL:$BENCH_SECONDARY_PORT"; fi
+fi
 INVESTIGATIONS="${BENCH_INVESTIGATIONS:-200000}"
 DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
