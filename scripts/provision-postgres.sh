@@ -152,7 +152,8 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 #    per core, at most 100) connections (docs/configuration.md, "PostgreSQL connection budget"), which PostgreSQL's
 #    default of 100 less the 3 superuser-reserved ones does not hold (the server warned at every start); sized to that
 #    budget on this machine's cores, the reserved connections, and 70 more for the test suite (its own pools per test
-#    class), the operator tools and psql, rounded up to a multiple of 10: 200 on 2 cores. OLORIN_PG_MAX_CONNECTIONS
+#    class), the operator tools, psql and the change relay's pool of 2 (opened in dual only), rounded up to a multiple
+#    of 10: 200 on 2 cores. OLORIN_PG_MAX_CONNECTIONS
 #    overrides it. Only raised, never lowered (a larger value an operator chose stays). Idle slots cost little shared
 #    memory; what costs memory is busy backends, which the pools open only under load.
 #    min_wal_size 1 GB, max_wal_size 4 GB (PostgreSQL: 80 MB and 1 GB): a checkpoint keeps as many finished WAL

@@ -6,18 +6,19 @@ namespace Olorin.Persistence.Postgres;
 
 /// <summary>
 /// The most PostgreSQL connections one server holds: its main pool (the connection string's <c>Max Pool Size</c>),
-/// the by-id read pool (<see cref="StatelessReadSource.PoolSize"/>) and the similarity search pool
-/// (<c>PGVECTOR_SEARCH_CONNECTIONS</c>). Npgsql limits each pool on its own, so an operator fitting servers into
-/// <c>max_connections</c> has to count all three.
+/// the by-id read pool (<see cref="StatelessReadSource.PoolSize"/>), the similarity search pool
+/// (<c>PGVECTOR_SEARCH_CONNECTIONS</c>) and the change relay's pool (<see cref="Outbox.RelayConnections.PoolSize"/>,
+/// opened only in a phase whose relay reads this store's outbox). Npgsql limits each pool on its own, so an operator
+/// fitting servers into <c>max_connections</c> has to count all four.
 /// </summary>
-public sealed record ConnectionBudget(int Main, int Read, int Search)
+public sealed record ConnectionBudget(int Main, int Read, int Search, int Relay)
 {
-    public int Total => Main + Read + Search;
+    public int Total => Main + Read + Search + Relay;
 
     public static ConnectionBudget For(string connectionString, int searchConnections)
     {
         var main = new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
-        return new(main, StatelessReadSource.PoolSize(main), searchConnections);
+        return new(main, StatelessReadSource.PoolSize(main), searchConnections, Outbox.RelayConnections.PoolSize);
     }
 
     /// <summary>
@@ -37,12 +38,12 @@ public sealed record ConnectionBudget(int Main, int Read, int Search)
         var available = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (Total > available)
             logger.LogWarning(
-                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search}) exceeds the {Available} connections PostgreSQL accepts (max_connections less reserved); lower Max Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
-                Total, Main, Read, Search, available);
+                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search} + change relay pool {Relay}) exceeds the {Available} connections PostgreSQL accepts (max_connections less reserved); lower Max Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
+                Total, Main, Read, Search, Relay, available);
         else
             logger.LogInformation(
-                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search}) of {Available} available",
-                Total, Main, Read, Search, available);
+                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search} + change relay pool {Relay}) of {Available} available",
+                Total, Main, Read, Search, Relay, available);
         return available;
     }
 }

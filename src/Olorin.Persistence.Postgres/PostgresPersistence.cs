@@ -53,6 +53,7 @@ public static class PostgresPersistence
         services.AddSingleton<IBulkLoadIndexes, PostgresBulkLoadIndexes>();
         services.AddSingleton<IRawRowTransfer, PostgresBulkRaw>();
         services.AddScoped<IChangeTransferPort, PostgresChangeTransfer>();
+        services.AddSingleton(_ => RelayConnections.Build(connectionString));
         services.AddSingleton<IChangeOutbox, PostgresChangeOutbox>();
         services.AddSingleton<WriteBackMarker>();
         return services;

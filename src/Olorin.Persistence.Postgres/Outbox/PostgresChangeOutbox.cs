@@ -21,7 +21,7 @@ namespace Olorin.Persistence.Postgres.Outbox;
 /// are counted in <c>change_relay_failures</c> and become dead letters after <c>OUTBOX_RELAY_MAX_ATTEMPTS</c>; their
 /// back-off (<see cref="RefusalBackoff"/>) runs on <paramref name="clock"/>, as the MongoDB outbox's does.
 /// </summary>
-public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock) : IChangeOutbox
+internal sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, RelayConnections relayConnections, TimeProvider clock) : IChangeOutbox
 {
     public async Task<bool> IsCaptureOnAsync(CancellationToken cancellationToken = default)
     {
@@ -134,11 +134,16 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
     public async Task<RelayBatch> RelayAsync(int maxEntries, int maxAttempts, RefusalBackoff backoff, Func<ChangeSet, CancellationToken, Task> apply, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OlorinDbContext>();
+        await using var db = await relayConnections.RentAsync(cancellationToken);
         var transfer = new PostgresChangeTransfer(db);
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        // The batch's commit only removes claimed entries and records refusals; the documents it copied are already
+        // committed on the other store. Lost in a crash (https://www.postgresql.org/docs/15/wal-async-commit.html: the
+        // last commits before it, never a partial one), the entries come back and are applied again, which replaces a
+        // document with the same current state: so it need not wait for its WAL to reach the disk.
+        await using (var asynchronous = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection))
+            await asynchronous.ExecuteNonQueryAsync(cancellationToken);
 
         var claimed = new List<Claimed>();
         var entries = 0;
@@ -148,8 +153,8 @@ public sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, IServiceSc
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.First.TotalMilliseconds });
             claim.Parameters.Add(new NpgsqlParameter { Value = backoff.Max.TotalMilliseconds });
             claim.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-            // Every statement of a batch is prepared: fixed text, so each pooled connection plans it once instead of
-            // once per batch (about 1.5 ms of PostgreSQL CPU per batch for the claim and the reads, docs/performance.md).
+            // Every statement of a batch is prepared: fixed text, parsed once per connection of the relay's pool
+            // (RelayConnections), and planned per execution there, with the batch's own arguments.
             await claim.PrepareAsync(cancellationToken);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

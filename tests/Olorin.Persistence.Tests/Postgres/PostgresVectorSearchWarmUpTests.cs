@@ -140,12 +140,12 @@ public sealed class PostgresVectorSearchWarmUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_connection_budget_counts_all_three_pools()
+    public void The_connection_budget_counts_all_four_pools()
     {
         var budget = ConnectionBudget.For("Host=127.0.0.1;Maximum Pool Size=40", searchConnections: 3);
 
-        Assert.Equal(new ConnectionBudget(40, 10, 3), budget);
-        Assert.Equal(53, budget.Total);
+        Assert.Equal(new ConnectionBudget(40, 10, 3, 2), budget);
+        Assert.Equal(55, budget.Total);
         Assert.Equal(1, ConnectionBudget.For("Host=127.0.0.1;Maximum Pool Size=2", 1).Read);
     }
 
