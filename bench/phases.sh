@@ -27,7 +27,8 @@
 #   0.54-0.72 of postgres's, so at 0.5 dual runs at 60-90% of its own capacity and its P99 is queueing again;
 #   "0.25 0.5 0.75" shows the curve), BENCH_RATE_DURATION (whole seconds per fixed-rate write and phase, default 30:
 #   the P99 of a 10-s window — 2,500 writes, decided by its 25 slowest — moved 8-23 ms between two rounds of the same
-#   phase, of 30-s windows 8.3-10.3 ms, docs/performance.md "Session 10"; each after 2 s of warm-up at the same rate), BENCH_RATE_CONNECTIONS (most requests in flight, 64);
+#   phase, of 30-s windows 8.3-10.3 ms, docs/performance.md "Session 10"; each after 2 s of warm-up at the same
+#   rate), BENCH_RATE_CONNECTIONS (most requests in flight, 64);
 #   BENCH_SERVER_DLL runs another build (a copy of main's bin/ReadyToRun — or a plain bin/Release/net10.0 for the JIT —
 #   set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD for the server), BENCH_TOOL_DLL
 #   another BenchTool.

@@ -1,6 +1,5 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Olorin.Core.Phases;
 
@@ -137,13 +136,8 @@ internal sealed class PostgresChangeOutbox(NpgsqlDataSource dataSource, RelayCon
         await using var db = await relayConnections.RentAsync(cancellationToken);
         var transfer = new PostgresChangeTransfer(db);
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // Committed without waiting for the WAL flush (RelayConnections: synchronous_commit off on the relay's pool).
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        // The batch's commit only removes claimed entries and records refusals; the documents it copied are already
-        // committed on the other store. Lost in a crash (https://www.postgresql.org/docs/15/wal-async-commit.html: the
-        // last commits before it, never a partial one), the entries come back and are applied again, which replaces a
-        // document with the same current state: so it need not wait for its WAL to reach the disk.
-        await using (var asynchronous = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection))
-            await asynchronous.ExecuteNonQueryAsync(cancellationToken);
 
         var claimed = new List<Claimed>();
         var entries = 0;

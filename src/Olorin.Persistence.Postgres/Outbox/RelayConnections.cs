@@ -8,7 +8,8 @@ namespace Olorin.Persistence.Postgres.Outbox;
 /// The change relay's own Npgsql pool of <see cref="PoolSize"/> connections, with a pooled context over it, so each
 /// relay batch runs on a backend that ran the previous ones (its caches warm for the relay's statements and tables)
 /// instead of whichever idle connection of the dozens the requests keep open came next (Npgsql hands them out in
-/// turn); counted apart in the connection budget, and named in <c>pg_stat_activity</c> (<c>… change relay</c>)
+/// turn), planned per execution and committed asynchronously; counted apart in the connection budget, and named in
+/// <c>pg_stat_activity</c> (<c>… change relay</c>)
 /// (docs/performance.md, "Session 11: the relay's own connections").
 /// </summary>
 internal sealed class RelayConnections : IAsyncDisposable, IDisposable
@@ -38,8 +39,13 @@ internal sealed class RelayConnections : IAsyncDisposable, IDisposable
         // keys then averaged 69 ms a batch instead of 2-4 ms. The relay's tables grow and shrink by the batch (the
         // outbox above all), so each statement is planned with its own arguments and current statistics
         // (https://www.postgresql.org/docs/15/runtime-config-query.html#GUC-PLAN-CACHE-MODE).
+        // Asynchronous commit: this pool runs nothing but relay batches, and a batch's commit only removes claimed
+        // entries and records refusals — the documents it copied are already committed on the other store. Lost in a
+        // crash (https://www.postgresql.org/docs/15/wal-async-commit.html: the last commits before it, never a partial
+        // one), the entries come back and are applied again, which writes the same current state: so the commit need
+        // not wait for its WAL to reach the disk.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = PoolSize };
-        builder.Options = $"{builder.Options} -c plan_cache_mode=force_custom_plan".Trim();
+        builder.Options = $"{builder.Options} -c plan_cache_mode=force_custom_plan -c synchronous_commit=off".Trim();
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, PoolSize);
         builder.ApplicationName = $"{builder.ApplicationName ?? "olorin"} change relay";
         return new(PostgresPersistence.BuildDataSource(builder.ConnectionString));

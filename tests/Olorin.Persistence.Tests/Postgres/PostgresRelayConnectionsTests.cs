@@ -8,7 +8,7 @@ namespace Olorin.Persistence.Tests.Postgres;
 
 /// <summary>
 /// The change relay's own pool (<see cref="RelayConnections"/>): its batches run on at most two backends of their
-/// own, named in pg_stat_activity and planned per execution.
+/// own, named in pg_stat_activity, planned per execution and committed asynchronously.
 /// </summary>
 public sealed class PostgresRelayConnectionsTests(PostgresBackendFixture fixture) : IClassFixture<PostgresBackendFixture>
 {
@@ -16,15 +16,14 @@ public sealed class PostgresRelayConnectionsTests(PostgresBackendFixture fixture
 
     private IServiceProvider Services => fixture.Shared.Services;
 
-    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
+    private async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
-        foreach (var value in values) command.Parameters.AddWithValue(value);
         return await command.ExecuteScalarAsync(Ct) is T result ? result : default!;
     }
 
     [Fact]
-    public async Task A_rented_context_is_on_the_relay_pool_with_custom_plans_only()
+    public async Task A_rented_context_is_on_the_relay_pool_with_custom_plans_and_asynchronous_commit()
     {
         var connections = Services.GetRequiredService<RelayConnections>();
         await using var db = await connections.RentAsync(Ct);
@@ -33,11 +32,12 @@ public sealed class PostgresRelayConnectionsTests(PostgresBackendFixture fixture
         var settings = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
 
         Assert.Equal(RelayConnections.PoolSize, settings.MaxPoolSize);
-        await using var show = new NpgsqlCommand("SELECT current_setting('plan_cache_mode'), current_setting('application_name')", connection);
+        await using var show = new NpgsqlCommand("SELECT current_setting('plan_cache_mode'), current_setting('application_name'), current_setting('synchronous_commit')", connection);
         await using var reader = await show.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal("force_custom_plan", reader.GetString(0));
         Assert.EndsWith(" change relay", reader.GetString(1));
+        Assert.Equal("off", reader.GetString(2));
     }
 
     [Fact]
