@@ -56,6 +56,15 @@ if [ -n "${BENCH_SECONDARY_PORT:-}" ]; then
   [[ "$SECONDARY_PG" == *"Port=$BENCH_SECONDARY_PORT"* ]] || SECONDARY_PG="$PG;Port=$BENCH_SECONDARY_PORT"
   if [[ "$PSQL_URL" =~ :[0-9]+$ ]]; then SECONDARY_PSQL_URL="${PSQL_URL%:*}:$BENCH_SECONDARY_PORT"; else SECONDARY_PSQL_URL="$PSQL_URL:$BENCH_SECONDARY_PORT"; fi
 fi
+# BENCH_SECONDARY_NICE (with BENCH_SECONDARY_PORT): the secondary's cluster runs at that nice value (e.g. 19) for the
+# run — its processes and the backends it forks later — so its CPU comes from what the server, the primary and the
+# generator leave, as a secondary on its own machine (production's MongoDB) takes none of theirs; set back to 0 at the
+# end. Unset, it competes with them as an equal.
+SECONDARY_NICE="${BENCH_SECONDARY_NICE:-}"
+if [ -n "$SECONDARY_NICE" ] && [ -z "${BENCH_SECONDARY_PORT:-}" ]; then
+  echo "[bench] BENCH_SECONDARY_NICE needs the secondary in its own cluster (BENCH_SECONDARY_PORT)" >&2
+  exit 2
+fi
 INVESTIGATIONS="${BENCH_INVESTIGATIONS:-200000}"
 DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
@@ -63,6 +72,13 @@ THREADS=2
 # "${VAR-default}": an empty BENCH_RATE_FRACTIONS means no fixed-rate measurement.
 read -r -a FRACTIONS <<<"${BENCH_RATE_FRACTIONS-0.25}"
 RATE_DURATION="${BENCH_RATE_DURATION:-30}"
+# BENCH_CAPACITY="<POST/s> <PATCH/s>": the capacity the fractions are taken of, instead of round 1's closed loop — the
+# same absolute rates as an earlier run (session 10 and 11's round 1: "1108 972"), whatever this run's round 1 measured.
+CAPACITY="${BENCH_CAPACITY:-}"
+if [ -n "$CAPACITY" ] && ! [[ "$CAPACITY" =~ ^[0-9]+(\.[0-9]+)?\ [0-9]+(\.[0-9]+)?$ ]]; then
+  echo "[bench] BENCH_CAPACITY must be two rates, POST/s and PATCH/s, e.g. \"1108 972\"" >&2
+  exit 2
+fi
 RATE_WARMUP=2
 RATE_CONNECTIONS="${BENCH_RATE_CONNECTIONS:-64}"
 TENANT=bench
@@ -90,7 +106,17 @@ fi
 
 psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 psql "$SECONDARY_PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $SECONDARY_DB WITH (FORCE)" -c "CREATE DATABASE $SECONDARY_DB"
+# nice_cluster <port> <nice>: the PostgreSQL cluster listening on that port (its postmaster, so every backend it forks
+# from now on, and the processes it already has) at that nice value.
+nice_cluster() {
+  local postmaster
+  postmaster="$(ss -Hltnp "sport = :$1" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2)"
+  [ -n "$postmaster" ] || { log "no PostgreSQL cluster listening on port $1 (or ss shows no owner: run as its owner or root)"; return 1; }
+  # shellcheck disable=SC2046
+  renice -n "$2" -p "$postmaster" $(pgrep -P "$postmaster") >/dev/null
+}
 cleanup() {
+  [ -n "$SECONDARY_NICE" ] && { nice_cluster "$BENCH_SECONDARY_PORT" 0 || true; }
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
   if [ -z "${BENCH_KEEP:-}" ]; then
@@ -99,6 +125,10 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+if [ -n "$SECONDARY_NICE" ]; then
+  nice_cluster "$BENCH_SECONDARY_PORT" "$SECONDARY_NICE" || exit 2
+  log "the secondary's cluster (port $BENCH_SECONDARY_PORT) runs at nice $SECONDARY_NICE"
+fi
 
 # start_server <phase>: the server in that phase (the secondary only in dual), waiting until it answers.
 start_server() {
@@ -347,11 +377,14 @@ SQL
   rows+=("| $round | $phase | $post_rps | $post_p50 | $post_p99 | $patch_rps | $patch_p50 | $patch_p99 | $((post_bad + patch_bad)) / $((post_err + patch_err)) | $cpu_per_k | $pg_primary | $pg_secondary | $relay | $lag | $drain | $load |")
   log "round $round $phase, closed loop: POST $post_rps/s P99 $post_p99 ms; PATCH $patch_rps/s P99 $patch_p99 ms; CPU $cpu_per_k s per 1000 writes (PostgreSQL: primary $pg_primary, secondary $pg_secondary); relay $relay docs/s; lag $lag; drain $drain"
 
-  # The fixed rates: fractions of round 1's postgres capacity, the same absolute rates in every later phase.
+  # The fixed rates: fractions of round 1's postgres capacity (or of BENCH_CAPACITY), the same absolute rates in every
+  # later phase.
   if [ "$phase" = postgres ] && [ "$round" = 1 ]; then
+    local capacity_post="$post_rps" capacity_patch="$patch_rps"
+    [ -n "$CAPACITY" ] && read -r capacity_post capacity_patch <<<"$CAPACITY"
     for f in "${FRACTIONS[@]}"; do
-      rate_post[$f]=$(awk -v f="$f" -v c="$post_rps" 'BEGIN { r = f * c; printf "%.0f", (r < 1 ? 1 : r) }')
-      rate_patch[$f]=$(awk -v f="$f" -v c="$patch_rps" 'BEGIN { r = f * c; printf "%.0f", (r < 1 ? 1 : r) }')
+      rate_post[$f]=$(awk -v f="$f" -v c="$capacity_post" 'BEGIN { r = f * c; printf "%.0f", (r < 1 ? 1 : r) }')
+      rate_patch[$f]=$(awk -v f="$f" -v c="$capacity_patch" 'BEGIN { r = f * c; printf "%.0f", (r < 1 ? 1 : r) }')
     done
   fi
   for f in "${FRACTIONS[@]}"; do fixed_rate "$phase" "$round" "$f"; done
@@ -399,7 +432,7 @@ for f in "${FRACTIONS[@]}"; do
 done
 
 {
-  echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $INVESTIGATIONS investigations; closed loop: $CONNECTIONS connections, ${DURATION}s per write and phase; fixed rates: ${FRACTIONS[*]:-none} of round 1's postgres throughput, ${RATE_DURATION}s per write and phase after ${RATE_WARMUP}s of warm-up"
+  echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $INVESTIGATIONS investigations; closed loop: $CONNECTIONS connections, ${DURATION}s per write and phase; fixed rates: ${FRACTIONS[*]:-none} of ${CAPACITY:+BENCH_CAPACITY=$CAPACITY, not }round 1's postgres throughput, ${RATE_DURATION}s per write and phase after ${RATE_WARMUP}s of warm-up"
   echo
   echo "### Closed loop (wrk: capacity)"
   echo
