@@ -59,7 +59,7 @@ fi
 # BENCH_SECONDARY_NICE (with BENCH_SECONDARY_PORT): the secondary's cluster runs at that nice value (e.g. 19) for the
 # run — its processes and the backends it forks later — so its CPU comes from what the server, the primary and the
 # generator leave, as a secondary on its own machine (production's MongoDB) takes none of theirs; set back to 0 at the
-# end. Unset, it competes with them as an equal.
+# end (which needs root, or the cluster's processes stay niced). Unset, it competes with them as an equal.
 SECONDARY_NICE="${BENCH_SECONDARY_NICE:-}"
 if [ -n "$SECONDARY_NICE" ] && [ -z "${BENCH_SECONDARY_PORT:-}" ]; then
   echo "[bench] BENCH_SECONDARY_NICE needs the secondary in its own cluster (BENCH_SECONDARY_PORT)" >&2
