@@ -71,7 +71,8 @@ public sealed class ReferenceOrderTests(RawCopyFixture fixture) : IClassFixture<
             copying = new CopyEngine(fixture.Source.Endpoint, target.Endpoint,
                     new CopyOptions { BatchSize = 10, RawBatchSize = 10, RawRows = raw, Parallelism = parallelism }, events)
                 .CopyAsync(MigrationCollections.All, Cancel);
-            if (holdInvestigations) await anomaliesStarted.Task.WaitAsync(TimeSpan.FromMinutes(2), Cancel);
+            // A copy that fails meanwhile ends the wait too: its own error is then the one the test reports.
+            if (holdInvestigations) await Task.WhenAny(anomaliesStarted.Task, copying).WaitAsync(TimeSpan.FromMinutes(2), Cancel);
         }
         var copied = await copying;
         await watch.StopAsync();
