@@ -27,8 +27,10 @@
 #   0.54-0.72 of postgres's, so at 0.5 dual runs at 60-90% of its own capacity and its P99 is queueing again;
 #   "0.25 0.5 0.75" shows the curve), BENCH_RATE_DURATION (whole seconds per fixed-rate write and phase, default 30:
 #   the P99 of a 10-s window — 2,500 writes, decided by its 25 slowest — moved 8-23 ms between two rounds of the same
-#   phase, of 30-s windows 8.3-10.3 ms, docs/performance.md "Session 10"; each after 2 s of warm-up at the same
-#   rate), BENCH_RATE_CONNECTIONS (most requests in flight, 64);
+#   phase, of 30-s windows 8.3-10.3 ms, docs/performance.md "Session 10"; each after BENCH_RATE_WARMUP seconds of
+#   warm-up at the same rate, default 2), BENCH_RATE_CONNECTIONS (most requests in flight, 64); BENCH_STALL_MS (100):
+#   stalls.txt lists every stretch of a fixed-rate window slower than that, with what the machine and both clusters
+#   were doing meanwhile (see start_diagnostics);
 #   BENCH_SERVER_DLL runs another build (a copy of main's bin/ReadyToRun — or a plain bin/Release/net10.0 for the JIT —
 #   set aside, to compare two builds in alternating runs; implies BENCH_SKIP_BUILD for the server), BENCH_TOOL_DLL
 #   another BenchTool.
@@ -79,7 +81,9 @@ if [ -n "$CAPACITY" ] && ! [[ "$CAPACITY" =~ ^[0-9]+(\.[0-9]+)?\ [0-9]+(\.[0-9]+
   echo "[bench] BENCH_CAPACITY must be two rates, POST/s and PATCH/s, e.g. \"1108 972\"" >&2
   exit 2
 fi
-RATE_WARMUP=2
+# BENCH_RATE_WARMUP: seconds each generator runs at its rate before its window is measured (default 2).
+RATE_WARMUP="${BENCH_RATE_WARMUP:-2}"
+[[ "$RATE_WARMUP" =~ ^[0-9]+$ ]] || { echo "[bench] BENCH_RATE_WARMUP must be whole seconds" >&2; exit 2; }
 RATE_CONNECTIONS="${BENCH_RATE_CONNECTIONS:-64}"
 TENANT=bench
 URL="http://127.0.0.1:$PORT"
@@ -119,6 +123,7 @@ cleanup() {
   [ -n "$SECONDARY_NICE" ] && { nice_cluster "$BENCH_SECONDARY_PORT" 0 || true; }
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
+  [ "${#diag_pids[@]}" -gt 0 ] && kill "${diag_pids[@]}" 2>/dev/null || true
   if [ -z "${BENCH_KEEP:-}" ]; then
     psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
     psql "$SECONDARY_PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $SECONDARY_DB WITH (FORCE)" >/dev/null 2>&1 || true
@@ -256,7 +261,77 @@ fixed() {
   local write="$1" rate="$2" histogram="$3"; shift 3
   echo "# $write at $rate/s" >>"$OUT/fixed.log"
   DOTNET_TieredCompilation=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$TOOL_DLL" fixed-rate "$URL" "$TENANT" "$write" "$rate" "$RATE_DURATION" --warmup "$RATE_WARMUP" \
-    --max-connections "$RATE_CONNECTIONS" --histogram "$histogram" "$@" 2>>"$OUT/fixed.log" | grep '^FIXED'
+    --max-connections "$RATE_CONNECTIONS" --histogram "$histogram" --timeline "${histogram%.hgrm}.timeline" "$@" 2>>"$OUT/fixed.log" | grep '^FIXED'
+}
+
+# The stall diagnostics, running through every phase (cheap: no process is forked per sample):
+#   pressure-<round>-<phase>.txt  every 0.1 s: "<epoch s> <CPU-pressure 'some' total µs> <busy jiffies>"
+#     (/proc/pressure/cpu: time some runnable task waited for a core; /proc/stat's aggregate line);
+#   activity-<round>-<phase>.txt  every 0.2 s, per cluster: "<epoch>|<primary|secondary>|<backend type>|<wait or CPU>|
+#     <autovacuum's table>" of the benchmark database's active backends, the checkpointer and autovacuum workers, as
+#     bench/run.sh samples them.
+# stalls_in <timeline> <round> <phase>: each run of 100-ms slots of a fixed-rate window whose slowest request took over
+# BENCH_STALL_MS (100), with what those samples saw from its first slot to the end of its slowest request: CPU pressure
+# (share of that time some task waited for a core), machine busy (cores), and what each cluster's sampled backends were
+# doing (CPU or a wait event), autovacuum workers with their table, the checkpointer unless idle. Into stalls.txt.
+STALL_MS="${BENCH_STALL_MS:-100}"
+diag_pids=()
+start_diagnostics() {
+  local round="$1" phase="$2"
+  local pressure="$OUT/pressure-$round-$phase.txt"
+  (
+    local tick some u n s i si st
+    exec {tick}<> <(:) # read -t on a pipe nobody writes: a 0.1-s sleep without forking sleep(1)
+    while :; do
+      read -r _ _ _ _ some <"/proc/pressure/cpu"; read -r _ u n s _ _ i si st _ <"/proc/stat"
+      echo "$EPOCHREALTIME ${some#total=} $((u + n + s + i + si + st))"
+      read -rt 0.1 -u "$tick" _ || true
+    done
+  ) >"$pressure" 2>/dev/null &
+  diag_pids+=($!)
+  local cluster url db
+  for cluster in primary secondary; do
+    url="$PSQL_URL"; db="$DB"
+    [ "$cluster" = secondary ] && { url="$SECONDARY_PSQL_URL"; db="$SECONDARY_DB"; }
+    psql "$url/$db" -qAt -F'|' >>"$OUT/activity-$round-$phase.txt" 2>/dev/null <<SQL &
+SELECT extract(epoch FROM clock_timestamp()), '$cluster', backend_type, coalesce(wait_event_type || ':' || wait_event, 'CPU'),
+       CASE WHEN backend_type = 'autovacuum worker' THEN datname || ' ' || regexp_replace(query, '^autovacuum: ', '') ELSE '' END
+FROM pg_stat_activity
+WHERE pid <> pg_backend_pid()
+  AND ((datname = current_database() AND backend_type = 'client backend' AND state = 'active')
+       OR backend_type IN ('checkpointer', 'autovacuum worker')) \watch 0.2
+SQL
+    diag_pids+=($!)
+  done
+}
+stop_diagnostics() { [ "${#diag_pids[@]}" -gt 0 ] && kill "${diag_pids[@]}" 2>/dev/null; diag_pids=(); true; }
+stalls_in() {
+  local timeline="$1" round="$2" phase="$3"
+  awk -v limit="$STALL_MS" -v label="$(basename "$timeline" .timeline)" '
+    FILENAME == ARGV[1] {
+      if ($3 <= limit) { open = 0; next }
+      if (!open) { n++; at[n] = $1; into[n] = $2; ms[n] = 0; open = 1 }
+      last[n] = $1; if ($3 > ms[n]) { ms[n] = $3; worst[n] = $1 }
+      next
+    }
+    FILENAME == ARGV[2] { m++; pt[m] = $1; ps[m] = $2; pb[m] = $3; next }
+    { split($0, f, "|"); a++; atime[a] = f[1]
+      what[a] = f[2] " " (f[3] == "autovacuum worker" ? "autovacuum " f[5] : f[3] == "checkpointer" ? "checkpointer " f[4] : "backend " f[4]) }
+    END {
+      for (k = 1; k <= n; k++) {
+        # From the first slot due to the end of its slowest request, at least half a second.
+        t0 = at[k]; t1 = worst[k] + 0.1 + ms[k] / 1000; if (last[k] + 0.1 > t1) t1 = last[k] + 0.1; if (t1 - t0 < 0.5) t0 = t1 - 0.5
+        s0 = s1 = b0 = b1 = ""; t0s = t1s = 0
+        for (j = 1; j <= m; j++) { if (pt[j] <= t0) { s0 = ps[j]; b0 = pb[j]; t0s = pt[j] } if (pt[j] <= t1) { s1 = ps[j]; b1 = pb[j]; t1s = pt[j] } }
+        pressure = (s0 == "" || t1s <= t0s) ? "–" : sprintf("%.0f%%", (s1 - s0) / 1e6 / (t1s - t0s) * 100)
+        busy = (b0 == "" || t1s <= t0s) ? "–" : sprintf("%.2f", (b1 - b0) / 100 / (t1s - t0s))
+        delete seen; seen_list = ""
+        for (j = 1; j <= a; j++) if (atime[j] > t0 && atime[j] <= t1 && what[j] !~ /checkpointer Activity:CheckpointerMain$/) {
+          if (!(what[j] in seen)) { seen[what[j]] = 1; seen_list = seen_list (seen_list == "" ? "" : "; ") what[j] }
+        }
+        printf "%s +%ss to +%.1fs: slowest %s ms; over %.1f s: CPU pressure %s, busy %s cores; %s\n", label, into[k], into[k] + last[k] - at[k], ms[k], t1 - t0, pressure, busy, (seen_list == "" ? "nothing sampled" : seen_list)
+      }
+    }' "$timeline" "$OUT/pressure-$round-$phase.txt" "$OUT/activity-$round-$phase.txt"
 }
 
 # fixed_rate <phase> <round> <fraction>: POST then PATCH at that fraction's rates, with the server's and PostgreSQL's
@@ -318,6 +393,10 @@ fixed_rate() {
   rate_rows+=("| $round | $phase | $f | POST | $post_rate | $post_achieved | $post_p50 | $post_p99 | $post_p999 | $post_max | $post_bad / $post_err | $post_gen | $post_late | $load |")
   rate_rows+=("| $round | $phase | $f | PATCH | $patch_rate | $patch_achieved | $patch_p50 | $patch_p99 | $patch_p999 | $patch_max | $patch_bad / $patch_err | $patch_gen | $patch_late | $load |")
   cost_rows+=("| $round | $phase | $f | $cpu_per_k | $pg_primary | $pg_secondary | $relay | $lag | $drain | $others |")
+  local w
+  for w in post patch; do
+    stalls_in "$OUT/fixed-$round-$phase-$f-$w.timeline" "$round" "$phase" >>"$OUT/stalls.txt" || true
+  done
   fixed_p99["$phase-$round-$f-post"]=$post_p99
   fixed_p99["$phase-$round-$f-patch"]=$patch_p99
   fixed_failed["$phase-$round-$f-post"]=$((post_bad + post_err))
@@ -338,6 +417,7 @@ SELECT extract(epoch FROM clock_timestamp()), count(*), coalesce(extract(epoch F
 FROM change_outbox \watch 1
 SQL
   sampler_pid=$!
+  start_diagnostics "$round" "$phase"
   quiet_machine
   local applied_before=0
   [ "$phase" = dual ] && applied_before="$(migration | jq '.outbox.applied')"
@@ -390,11 +470,13 @@ SQL
   for f in "${FRACTIONS[@]}"; do fixed_rate "$phase" "$round" "$f"; done
 
   kill "$sampler_pid" 2>/dev/null || true; sampler_pid=
+  stop_diagnostics
   stop_server
 }
 
 : >"$OUT/wrk.txt"
 : >"$OUT/fixed.log"
+: >"$OUT/stalls.txt"
 for round in 1 2; do
   measure postgres "$round"
   measure dual "$round"

@@ -19,7 +19,7 @@ using HdrHistogram;
 internal static class FixedRate
 {
     public const string Usage =
-        "fixed-rate <base url> <tenant> <post|patch> <requests/s> <seconds> [--warmup s] [--id-prefix p] [--first-id n] [--max-connections n] [--timeout s] [--histogram file]";
+        "fixed-rate <base url> <tenant> <post|patch> <requests/s> <seconds> [--warmup s] [--id-prefix p] [--first-id n] [--max-connections n] [--timeout s] [--histogram file] [--timeline file]";
 
     /// <summary>
     /// Prints, on stdout, one line for bench/phases.sh:
@@ -50,6 +50,7 @@ internal static class FixedRate
             await using var writer = File.CreateText(file);
             result.Latency.OutputPercentileDistribution(writer, outputValueUnitScalingRatio: 1000.0); // µs recorded, ms written
         }
+        if (options.GetValueOrDefault("timeline") is { } timelineFile) await File.WriteAllLinesAsync(timelineFile, run.Timeline.Lines());
         return 0;
     }
 
@@ -67,7 +68,7 @@ internal static class FixedRate
 
 internal sealed record FixedRateResult(
     double Offered, double Achieved, HistogramBase Latency, HistogramBase SendLag, long Measured, long Sent, long Non2xx, long SocketErrors,
-    double GeneratorCpuMsPer1000, double GeneratorCpuShare, long PeakInFlight, string? FirstFailure)
+    double GeneratorCpuMsPer1000, double GeneratorCpuShare, long PeakInFlight, string? FirstFailure, double GeneratorCpuBeforeWindowMs, double SecondsBeforeWindow)
 {
     private double Ms(HistogramBase histogram, double percentile) => histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / 1000.0;
 
@@ -78,7 +79,8 @@ internal sealed record FixedRateResult(
         $"fixed-rate {operation}: offered {Offered:0.0}/s for {seconds} s (+{warmup} s warm-up), achieved {Achieved:0.0}/s; latency from the intended send time " +
         $"P50 {Ms(Latency, 50):0.00} ms, P99 {Ms(Latency, 99):0.00}, P99.9 {Ms(Latency, 99.9):0.00}, max {Latency.GetMaxValue() / 1000.0:0.00}; " +
         $"{Non2xx} non-2xx, {SocketErrors} socket errors or timeouts{(FirstFailure is null ? "" : $" (first: {FirstFailure})")}; " +
-        $"generator CPU {GeneratorCpuMsPer1000:0.0} ms per 1000 requests ({GeneratorCpuShare * 100:0.0}% of one core), sent late by {Ms(SendLag, 99):0.00} ms at P99, {PeakInFlight} in flight at most");
+        $"generator CPU {GeneratorCpuMsPer1000:0.0} ms per 1000 requests ({GeneratorCpuShare * 100:0.0}% of one core), sent late by {Ms(SendLag, 99):0.00} ms at P99, {PeakInFlight} in flight at most; " +
+        $"before the window (the process's start-up and the warm-up, {SecondsBeforeWindow:0.0} s) the generator used {GeneratorCpuBeforeWindowMs:0} CPU-ms");
 }
 
 /// <summary>One fixed-rate run: the schedule on its own thread, each request on the thread pool.</summary>
@@ -90,6 +92,9 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
     private long succeeded, non2xx, socketErrors, inFlight, peakInFlight, lastCompletion;
     private string? firstFailure;
 
+    /// <summary>The measured window's slowest latency and request count per 100 ms of intended send time.</summary>
+    public LatencyTimeline Timeline { get; private set; } = LatencyTimeline.Empty;
+
     public async Task<FixedRateResult> RunAsync(double rate, double warmupSeconds, double seconds)
     {
         using var client = Client();
@@ -100,6 +105,7 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long Due(long i) => start + (long)(i * ticksPerRequest);
         long windowStart = Due(firstMeasured);
+        Timeline = new LatencyTimeline(windowStart, seconds);
         TimeSpan cpuAtWindowStart = default;
 
         // The schedule never waits for a response: it sleeps until the next request is due (Thread.Sleep's millisecond
@@ -132,7 +138,14 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
         // Achieved: acknowledged writes per second over the window, stretched to the last answer when the server fell behind.
         var span = Math.Max(seconds, (Interlocked.Read(ref lastCompletion) - windowStart) / (double)Stopwatch.Frequency);
         return new FixedRateResult(rate, succeeded / span, latency, sendLag, measured, total, non2xx, socketErrors,
-            cpu * 1000 / Math.Max(1, measured), cpu / 1000 / wall, peakInFlight, firstFailure);
+            cpu * 1000 / Math.Max(1, measured), cpu / 1000 / wall, peakInFlight, firstFailure,
+            cpuAtWindowStart.TotalMilliseconds, SecondsSinceProcessStart() - (Stopwatch.GetTimestamp() - windowStart) / (double)Stopwatch.Frequency);
+    }
+
+    private static double SecondsSinceProcessStart()
+    {
+        using var self = Process.GetCurrentProcess();
+        return (DateTime.Now - self.StartTime).TotalSeconds;
     }
 
     private HttpClient Client()
@@ -195,6 +208,7 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
     {
         var done = Stopwatch.GetTimestamp();
         latency.RecordValue(Micros(done - due));
+        Timeline.Record(due, Micros(done - due));
         sendLag.RecordValue(Micros(sent - due));
         for (var last = Interlocked.Read(ref lastCompletion); done > last; last = Interlocked.Read(ref lastCompletion))
             if (Interlocked.CompareExchange(ref lastCompletion, done, last) == last) break;
@@ -207,4 +221,32 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
         var line = string.Join(' ', text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return line.Length <= 200 ? line : line[..200] + "…";
     }
+}
+
+/// <summary>
+/// Per 100 ms of intended send time in the measured window: the slowest latency and how many requests fell due, written
+/// with the wall-clock time of each slot so a stall can be laid beside samples taken by other processes (bench/phases.sh
+/// lines them up with its CPU-pressure and autovacuum samples).
+/// </summary>
+internal sealed class LatencyTimeline(long windowStart, double seconds)
+{
+    private static readonly long TicksPerSlot = Stopwatch.Frequency / 10;
+    public static readonly LatencyTimeline Empty = new(0, 0);
+    private readonly double windowStartEpoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0
+        + (windowStart - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
+    private readonly long[] slowestMicros = new long[(int)Math.Ceiling(seconds * 10) + 1];
+    private readonly long[] counts = new long[(int)Math.Ceiling(seconds * 10) + 1];
+
+    public void Record(long due, long micros)
+    {
+        var slot = (due - windowStart) / TicksPerSlot;
+        if (slot < 0 || slot >= counts.Length) return;
+        Interlocked.Increment(ref counts[slot]);
+        for (var slowest = Interlocked.Read(ref slowestMicros[slot]); micros > slowest; slowest = Interlocked.Read(ref slowestMicros[slot]))
+            if (Interlocked.CompareExchange(ref slowestMicros[slot], micros, slowest) == slowest) break;
+    }
+
+    /// <summary>"epoch-seconds seconds-into-window slowest-ms requests", one line per slot.</summary>
+    public IEnumerable<string> Lines() => counts.Select((count, slot) => string.Create(CultureInfo.InvariantCulture,
+        $"{windowStartEpoch + slot / 10.0:0.0} {slot / 10.0:0.0} {slowestMicros[slot] / 1000.0:0.00} {count}"));
 }
