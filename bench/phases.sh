@@ -119,6 +119,7 @@ nice_cluster() {
   # shellcheck disable=SC2046
   renice -n "$2" -p "$postmaster" $(pgrep -P "$postmaster") >/dev/null
 }
+diag_pids=() # the stall diagnostics' samplers (start_diagnostics)
 cleanup() {
   [ -n "$SECONDARY_NICE" ] && { nice_cluster "$BENCH_SECONDARY_PORT" 0 || true; }
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
@@ -275,7 +276,6 @@ fixed() {
 # (share of that time some task waited for a core), machine busy (cores), and what each cluster's sampled backends were
 # doing (CPU or a wait event), autovacuum workers with their table, the checkpointer unless idle. Into stalls.txt.
 STALL_MS="${BENCH_STALL_MS:-100}"
-diag_pids=()
 start_diagnostics() {
   local round="$1" phase="$2"
   local pressure="$OUT/pressure-$round-$phase.txt"
