@@ -19,6 +19,17 @@ public static class PostgresConnectionString
     public const int DefaultConnectTimeoutSeconds = 5;
     public const int DefaultCommandTimeoutSeconds = 30;
 
+    /// <summary>
+    /// The main pool's size when the setting does not give one (Npgsql's own default is 100). A burst that finds every
+    /// pooled connection busy makes the pool open more, and a new PostgreSQL connection is expensive (a forked backend,
+    /// SCRAM authentication, cold caches: 43 ms each at 4 at a time on the 2-core machines this serves from, `pgbench
+    /// -C`), so at a quarter of capacity a 0.5-s hiccup grew the pool from 20 to 52-68 connections and itself into a
+    /// 0.3-1-s stall of every write; 16 kept every window's slowest write under 75 ms, and the read benchmark's rows
+    /// at 32 connections lost nothing (docs/performance.md, "Session 13"). Size it up explicitly for a PostgreSQL with
+    /// more cores.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 16;
+
     /// <exception cref="OptionsValidationException">The value is unusable; the message names the variable.</exception>
     public static string Resolve(IConfiguration configuration)
     {
@@ -68,6 +79,7 @@ public static class PostgresConnectionString
         var builder = Parse(connectionString, source, cs => new NpgsqlConnectionStringBuilder(cs));
         if (!present.Contains("timeout")) builder.Timeout = DefaultConnectTimeoutSeconds;
         if (!present.Contains("commandtimeout")) builder.CommandTimeout = DefaultCommandTimeoutSeconds;
+        if (!present.Contains("maxpoolsize") && !present.Contains("maximumpoolsize")) builder.MaxPoolSize = DefaultMaxPoolSize;
         return builder.ConnectionString;
     }
 

@@ -24,7 +24,25 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(SslMode.Require, builder.SslMode);
         Assert.Equal(PostgresConnectionString.DefaultConnectTimeoutSeconds, builder.Timeout);
         Assert.Equal(PostgresConnectionString.DefaultCommandTimeoutSeconds, builder.CommandTimeout);
+        Assert.Equal(PostgresConnectionString.DefaultMaxPoolSize, builder.MaxPoolSize);
     }
+
+    [Fact]
+    public void The_pool_size_defaults_to_a_small_pool_not_npgsqls_100()
+    {
+        Assert.Equal(16, PostgresConnectionString.DefaultMaxPoolSize);
+        Assert.Equal(16, new NpgsqlConnectionStringBuilder(Resolve(("ConnectionStrings:Postgres", "Host=db;Database=x"))).MaxPoolSize);
+        Assert.Equal(16, new NpgsqlConnectionStringBuilder(PostgresConnectionString.ResolveValue("Host=db;Database=x", "SECONDARY_DATABASE_URL")).MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;Maximum Pool Size=64")]
+    [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;Max Pool Size=64")]
+    [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;MaxPoolSize=64")]
+    [InlineData("DATABASE_URL", "postgresql://u:p@db/x?Maximum%20Pool%20Size=64")]
+    [InlineData("DATABASE_URL", "postgresql://u:p@db/x?maxpoolsize=64")]
+    public void A_pool_size_given_explicitly_is_kept(string key, string value)
+        => Assert.Equal(64, new NpgsqlConnectionStringBuilder(Resolve((key, value))).MaxPoolSize);
 
     [Fact]
     public void The_port_defaults_to_5432()
