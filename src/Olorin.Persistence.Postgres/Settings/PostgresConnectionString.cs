@@ -22,11 +22,11 @@ public static class PostgresConnectionString
     /// <summary>
     /// The main pool's size when the setting does not give one (Npgsql's own default is 100). A burst that finds every
     /// pooled connection busy makes the pool open more, and a new PostgreSQL connection is expensive (a forked backend,
-    /// SCRAM authentication, cold caches: 43 ms each at 4 at a time on the 2-core machines this serves from, `pgbench
-    /// -C`), so at a quarter of capacity a 0.5-s hiccup grew the pool from 20 to 52-68 connections and itself into a
-    /// 0.3-1-s stall of every write; 16 kept every window's slowest write under 75 ms, and the read benchmark's rows
-    /// at 32 connections lost nothing (docs/performance.md, "Session 13"). Size it up explicitly for a PostgreSQL with
-    /// more cores.
+    /// SCRAM authentication, cold caches: 43 ms each at 4 at a time on the 2-core machines this serves from,
+    /// `pgbench -C`), so at a quarter of capacity the burst at the start of a load grew the pool from 20 to 52-68
+    /// connections and turned itself into a 0.3-1-s stall of every write; 16 kept every window's slowest write under
+    /// 75 ms, and the load benchmark's rows at 32 connections still met every target (docs/performance.md,
+    /// "Session 13"). Size it up explicitly for a PostgreSQL with more cores.
     /// </summary>
     public const int DefaultMaxPoolSize = 16;
 
