@@ -269,8 +269,8 @@ fixed() {
 #   pressure-<round>-<phase>.txt  every 0.1 s: "<epoch s> <CPU-pressure 'some' total µs> <busy jiffies>"
 #     (/proc/pressure/cpu: time some runnable task waited for a core; /proc/stat's aggregate line);
 #   activity-<round>-<phase>.txt  every 0.2 s, per cluster: "<epoch>|<primary|secondary>|<backend type>|<wait or CPU>|
-#     <autovacuum's table>" of the benchmark database's active backends, the checkpointer and autovacuum workers, as
-#     bench/run.sh samples them.
+#     <autovacuum's table>" of the benchmark database's active backends, the checkpointer and autovacuum workers
+#     (bench/activity.sql, as bench/run.sh samples them).
 # stalls_in <timeline> <round> <phase>: each run of 100-ms slots of a fixed-rate window whose slowest request took over
 # BENCH_STALL_MS (100), with what those samples saw from its first slot to the end of its slowest request: CPU pressure
 # (share of that time some task waited for a core), machine busy (cores), and what each cluster's sampled backends were
@@ -293,14 +293,8 @@ start_diagnostics() {
   for cluster in primary secondary; do
     url="$PSQL_URL"; db="$DB"
     [ "$cluster" = secondary ] && { url="$SECONDARY_PSQL_URL"; db="$SECONDARY_DB"; }
-    psql "$url/$db" -qAt -F'|' >>"$OUT/activity-$round-$phase.txt" 2>/dev/null <<SQL &
-SELECT extract(epoch FROM clock_timestamp()), '$cluster', backend_type, coalesce(wait_event_type || ':' || wait_event, 'CPU'),
-       CASE WHEN backend_type = 'autovacuum worker' THEN datname || ' ' || regexp_replace(query, '^autovacuum: ', '') ELSE '' END
-FROM pg_stat_activity
-WHERE pid <> pg_backend_pid()
-  AND ((datname = current_database() AND backend_type = 'client backend' AND state = 'active')
-       OR backend_type IN ('checkpointer', 'autovacuum worker')) \watch 0.2
-SQL
+    # bench/activity.sql's lines with the cluster after the time (sed: one process per cluster, not per sample).
+    psql "$url/$db" -qAt -F'|' -f "$REPO/bench/activity.sql" 2>/dev/null | sed -u "s/|/|$cluster|/" >>"$OUT/activity-$round-$phase.txt" &
     diag_pids+=($!)
   done
 }

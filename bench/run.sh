@@ -201,14 +201,7 @@ if [ "${BENCH_DIAG:-1}" != 0 ]; then
   else
     log "dotnet-counters could not be installed (see $OUT/counters-install.log): no GC column"
   fi
-  psql "$PSQL_URL/$DB" -qAt -F'|' >"$OUT/activity.txt" 2>/dev/null <<'SQL' &
-SELECT extract(epoch FROM clock_timestamp()), backend_type, coalesce(wait_event_type || ':' || wait_event, 'CPU'),
-       CASE WHEN backend_type = 'autovacuum worker' THEN datname || ' ' || regexp_replace(query, '^autovacuum: ', '') ELSE '' END
-FROM pg_stat_activity
-WHERE pid <> pg_backend_pid()
-  AND ((datname = current_database() AND backend_type = 'client backend' AND state = 'active')
-       OR backend_type IN ('checkpointer', 'autovacuum worker')) \watch 0.2
-SQL
+  psql "$PSQL_URL/$DB" -qAt -F'|' -f "$REPO/bench/activity.sql" >"$OUT/activity.txt" 2>/dev/null &
   diag_pids+=($!)
   trap 'kill $server_pid "${diag_pids[@]}" 2>/dev/null || true' EXIT
 fi

@@ -5,7 +5,7 @@ using Olorin.Persistence.Postgres.Repositories;
 namespace Olorin.Persistence.Postgres;
 
 /// <summary>
-/// The most PostgreSQL connections one server holds: its main pool (the connection string's <c>Max Pool Size</c>),
+/// The most PostgreSQL connections one server holds: its main pool (the connection string's <c>Maximum Pool Size</c>),
 /// the by-id read pool (<see cref="StatelessReadSource.PoolSize"/>), the similarity search pool
 /// (<c>PGVECTOR_SEARCH_CONNECTIONS</c>) and the change relay's pool (<see cref="Outbox.RelayConnections.PoolSize"/>,
 /// opened only in a phase whose relay reads this store's outbox). Npgsql limits each pool on its own, so an operator
@@ -38,7 +38,7 @@ public sealed record ConnectionBudget(int Main, int Read, int Search, int Relay)
         var available = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (Total > available)
             logger.LogWarning(
-                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search} + change relay pool {Relay}) exceeds the {Available} connections PostgreSQL accepts (max_connections less reserved); lower Max Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
+                "PostgreSQL connection budget {Total} (main pool {Main} + by-id read pool {Read} + vector search pool {Search} + change relay pool {Relay}) exceeds the {Available} connections PostgreSQL accepts (max_connections less reserved); lower Maximum Pool Size or PGVECTOR_SEARCH_CONNECTIONS, or requests may fail with 53300 too many clients",
                 Total, Main, Read, Search, Relay, available);
         else
             logger.LogInformation(

@@ -114,4 +114,31 @@ public sealed class FixedRateTests
         var atLeast100Ms = result.Latency.RecordedValues().Where(v => v.ValueIteratedTo >= 100_000).Sum(v => v.CountAtValueIteratedTo);
         Assert.True(atLeast100Ms >= 21, $"{atLeast100Ms} of 50 requests took 100 ms or more from their due time");
     }
+
+    [Fact]
+    public async Task The_timeline_puts_a_stall_in_the_slots_its_requests_were_due_in()
+    {
+        // As above: one connection, the first answer held 300 ms, 100 requests/s. Slot k (100 ms of due times) holds
+        // requests k*10 … k*10+9; the earliest of slot k cannot be answered before 300 ms, so its slowest is at least
+        // 300 - 100k ms. bench/phases.sh lines these slots up with its CPU and PostgreSQL samples by their wall clock.
+        await using var peer = await FakePeer.StartAsync(async r =>
+        {
+            if (r.Path.EndsWith("fix-0000000", StringComparison.Ordinal)) await Task.Delay(300);
+            return 200;
+        });
+        var run = new FixedRateRun(peer.Uri, "tenant-a", new WriteRequests("patch", "fix-", 0), 1, Timeout);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+        await run.RunAsync(rate: 100, warmupSeconds: 0, seconds: 0.5);
+
+        var slots = run.Timeline.Lines().Select(line => line.Split(' ').Select(double.Parse).ToArray()).ToList();
+        Assert.Equal([0.0, 0.1, 0.2, 0.3, 0.4, 0.5], slots.Select(s => s[1]));
+        Assert.Equal([10.0, 10, 10, 10, 10, 0], slots.Select(s => s[3]));
+        Assert.True(slots[0][2] >= 300, $"slot 0's slowest {slots[0][2]} ms");
+        Assert.True(slots[1][2] >= 200, $"slot 1's slowest {slots[1][2]} ms");
+        Assert.True(slots[2][2] >= 100, $"slot 2's slowest {slots[2][2]} ms");
+        Assert.Equal(slots[0][2], slots.Max(s => s[2]));
+        Assert.InRange(slots[0][0], before - 1, before + 2); // wall-clock seconds of the window's start
+        Assert.All(slots.Skip(1), (s, i) => Assert.Equal(slots[0][0] + (i + 1) / 10.0, s[0], 0.051));
+    }
 }

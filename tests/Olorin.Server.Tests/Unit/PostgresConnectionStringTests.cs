@@ -37,7 +37,6 @@ public sealed class PostgresConnectionStringTests
 
     [Theory]
     [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;Maximum Pool Size=64")]
-    [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;Max Pool Size=64")]
     [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;MaxPoolSize=64")]
     [InlineData("DATABASE_URL", "postgresql://u:p@db/x?Maximum%20Pool%20Size=64")]
     [InlineData("DATABASE_URL", "postgresql://u:p@db/x?maxpoolsize=64")]
