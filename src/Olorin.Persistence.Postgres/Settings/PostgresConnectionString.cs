@@ -79,7 +79,8 @@ public static class PostgresConnectionString
         var builder = Parse(connectionString, source, cs => new NpgsqlConnectionStringBuilder(cs));
         if (!present.Contains("timeout")) builder.Timeout = DefaultConnectTimeoutSeconds;
         if (!present.Contains("commandtimeout")) builder.CommandTimeout = DefaultCommandTimeoutSeconds;
-        if (!present.Contains("maxpoolsize") && !present.Contains("maximumpoolsize")) builder.MaxPoolSize = DefaultMaxPoolSize;
+        // Never below a minimum the setting asks for (Npgsql refuses a maximum under the minimum).
+        if (!present.Contains("maxpoolsize") && !present.Contains("maximumpoolsize")) builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
         return builder.ConnectionString;
     }
 

@@ -35,6 +35,13 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(16, new NpgsqlConnectionStringBuilder(PostgresConnectionString.ResolveValue("Host=db;Database=x", "SECONDARY_DATABASE_URL")).MaxPoolSize);
     }
 
+    [Fact]
+    public void The_default_pool_size_never_falls_below_a_minimum_given()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Resolve(("ConnectionStrings:Postgres", "Host=db;Database=x;Minimum Pool Size=20")));
+        Assert.Equal((20, 20), (builder.MinPoolSize, builder.MaxPoolSize));
+    }
+
     [Theory]
     [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;Maximum Pool Size=64")]
     [InlineData("ConnectionStrings:Postgres", "Host=db;Database=x;MaxPoolSize=64")]
