@@ -100,11 +100,7 @@ public sealed class FixedRateTests
         // One connection and the first answer held 300 ms: request k (due at 10k ms) cannot be answered before 300 ms,
         // so its latency from its due time is at least 300 - 10k ms — at least 100 ms for k = 0..20. A generator that
         // timed a request from when it reached the connection would record those as a few milliseconds.
-        await using var peer = await FakePeer.StartAsync(async r =>
-        {
-            if (r.Path.EndsWith("fix-0000000", StringComparison.Ordinal)) await Task.Delay(300);
-            return 200;
-        });
+        await using var peer = await FirstAnswerHeld300MsAsync();
         var run = new FixedRateRun(peer.Uri, "tenant-a", new WriteRequests("patch", "fix-", 0), 1, Timeout);
 
         var result = await run.RunAsync(rate: 100, warmupSeconds: 0, seconds: 0.5);
@@ -121,11 +117,7 @@ public sealed class FixedRateTests
         // As above: one connection, the first answer held 300 ms, 100 requests/s. Slot k (100 ms of due times) holds
         // requests k*10 … k*10+9; the earliest of slot k cannot be answered before 300 ms, so its slowest is at least
         // 300 - 100k ms. bench/phases.sh lines these slots up with its CPU and PostgreSQL samples by their wall clock.
-        await using var peer = await FakePeer.StartAsync(async r =>
-        {
-            if (r.Path.EndsWith("fix-0000000", StringComparison.Ordinal)) await Task.Delay(300);
-            return 200;
-        });
+        await using var peer = await FirstAnswerHeld300MsAsync();
         var run = new FixedRateRun(peer.Uri, "tenant-a", new WriteRequests("patch", "fix-", 0), 1, Timeout);
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
@@ -141,4 +133,10 @@ public sealed class FixedRateTests
         Assert.InRange(slots[0][0], before - 1, before + 2); // wall-clock seconds of the window's start
         Assert.All(slots.Skip(1), (s, i) => Assert.Equal(slots[0][0] + (i + 1) / 10.0, s[0], 0.051));
     }
+
+    private static Task<FakePeer> FirstAnswerHeld300MsAsync() => FakePeer.StartAsync(async r =>
+    {
+        if (r.Path.EndsWith("fix-0000000", StringComparison.Ordinal)) await Task.Delay(300);
+        return 200;
+    });
 }
