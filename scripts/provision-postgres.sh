@@ -148,7 +148,7 @@ psql_admin "-d \"$PG_DB\" -c \"CREATE EXTENSION IF NOT EXISTS pg_prewarm\""
 #    loaded): the buffers' block list is saved every 5 minutes and at shutdown and read back after a restart, so the
 #    HNSW index is not read from disk one similarity search at a time after a restart (docs/performance.md, "Session
 #    6: HNSW path"); the server also prewarms the index itself at start-up where it may create the extension.
-#    max_connections: one server with a pool at Npgsql's own size (Max Pool Size=100; the server's default is 16
+#    max_connections: one server with a pool at Npgsql's own size (Maximum Pool Size=100; the server's default is 16
 #    since session 13) holds main pool 100 + by-id read pool 25 + vector search pool (one per core, at most 100)
 #    connections (docs/configuration.md, "PostgreSQL connection budget"), which PostgreSQL's default of 100 less the 3
 #    superuser-reserved ones does not hold; sized to that budget on this machine's cores, the reserved connections, and 70 more for the test suite (its own pools per test
