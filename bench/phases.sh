@@ -120,11 +120,12 @@ nice_cluster() {
   renice -n "$2" -p "$postmaster" $(pgrep -P "$postmaster") >/dev/null
 }
 diag_pids=() # the stall diagnostics' samplers (start_diagnostics)
+stop_diagnostics() { [ "${#diag_pids[@]}" -gt 0 ] && kill "${diag_pids[@]}" 2>/dev/null; diag_pids=(); true; }
 cleanup() {
   [ -n "$SECONDARY_NICE" ] && { nice_cluster "$BENCH_SECONDARY_PORT" 0 || true; }
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
-  [ "${#diag_pids[@]}" -gt 0 ] && kill "${diag_pids[@]}" 2>/dev/null || true
+  stop_diagnostics
   if [ -z "${BENCH_KEEP:-}" ]; then
     psql "$PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
     psql "$SECONDARY_PSQL_URL/postgres" -qAt -c "DROP DATABASE IF EXISTS $SECONDARY_DB WITH (FORCE)" >/dev/null 2>&1 || true
@@ -165,8 +166,11 @@ pg_ticks() {
 pg_cpu_delta() { awk 'FILENAME == ARGV[1] { b[$1] = $2; next } { s += $2 - ($1 in b ? b[$1] : 0) } END { printf "%.2f", s / 100 }' "$1" "$2"; }
 migration() { curl -fs "$URL/status/migration"; }
 now() { date +%s.%N; }
-# busy_seconds: CPU-seconds the whole machine has been busy (user, nice, system, irq, softirq, steal of /proc/stat).
-busy_seconds() { awk '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / 100 }' /proc/stat; }
+# busy_jiffies: hundredths of a CPU-second the whole machine has been busy (user, nice, system, irq, softirq, steal of
+# /proc/stat's aggregate line), read with builtins only (the stall sampler calls it every 0.1 s without forking);
+# busy_seconds: the same in CPU-seconds.
+busy_jiffies() { local u n s i si st; read -r _ u n s _ _ i si st _ </proc/stat; echo $((u + n + s + i + si + st)); }
+busy_seconds() { awk -v j="$(busy_jiffies)" 'BEGIN { printf "%.2f", j / 100 }'; }
 # per_k <cpu seconds> <writes>: CPU-seconds per 1,000 writes.
 per_k() { awk -v c="$1" -v w="$2" 'BEGIN { printf "%.2f", (w > 0 ? c * 1000 / w : 0) }'; }
 # drain_outbox: waits (up to 120 s) until the outbox is empty and prints how long that took.
@@ -280,11 +284,11 @@ start_diagnostics() {
   local round="$1" phase="$2"
   local pressure="$OUT/pressure-$round-$phase.txt"
   (
-    local tick some u n s i si st
+    local tick some
     exec {tick}<> <(:) # read -t on a pipe nobody writes: a 0.1-s sleep without forking sleep(1)
     while :; do
-      read -r _ _ _ _ some <"/proc/pressure/cpu"; read -r _ u n s _ _ i si st _ <"/proc/stat"
-      echo "$EPOCHREALTIME ${some#total=} $((u + n + s + i + si + st))"
+      read -r _ _ _ _ some <"/proc/pressure/cpu"
+      printf '%s %s ' "$EPOCHREALTIME" "${some#total=}"; busy_jiffies # a function call, not $(…): no fork
       read -rt 0.1 -u "$tick" _ || true
     done
   ) >"$pressure" 2>/dev/null &
@@ -298,7 +302,6 @@ start_diagnostics() {
     diag_pids+=($!)
   done
 }
-stop_diagnostics() { [ "${#diag_pids[@]}" -gt 0 ] && kill "${diag_pids[@]}" 2>/dev/null; diag_pids=(); true; }
 stalls_in() {
   local timeline="$1" round="$2" phase="$3"
   awk -v limit="$STALL_MS" -v label="$(basename "$timeline" .timeline)" '

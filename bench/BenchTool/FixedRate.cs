@@ -207,8 +207,9 @@ internal sealed class FixedRateRun(Uri server, string tenant, WriteRequests requ
     private void Record(long due, long sent)
     {
         var done = Stopwatch.GetTimestamp();
-        latency.RecordValue(Micros(done - due));
-        Timeline.Record(due, Micros(done - due));
+        var micros = Micros(done - due);
+        latency.RecordValue(micros);
+        Timeline.Record(due, micros);
         sendLag.RecordValue(Micros(sent - due));
         for (var last = Interlocked.Read(ref lastCompletion); done > last; last = Interlocked.Read(ref lastCompletion))
             if (Interlocked.CompareExchange(ref lastCompletion, done, last) == last) break;
@@ -234,8 +235,9 @@ internal sealed class LatencyTimeline(long windowStart, double seconds)
     public static readonly LatencyTimeline Empty = new(0, 0);
     private readonly double windowStartEpoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0
         + (windowStart - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
-    private readonly long[] slowestMicros = new long[(int)Math.Ceiling(seconds * 10) + 1];
-    private readonly long[] counts = new long[(int)Math.Ceiling(seconds * 10) + 1];
+    private static int Slots(double seconds) => (int)Math.Ceiling(seconds * 10) + 1;
+    private readonly long[] slowestMicros = new long[Slots(seconds)];
+    private readonly long[] counts = new long[Slots(seconds)];
 
     public void Record(long due, long micros)
     {
